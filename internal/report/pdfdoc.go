@@ -1,0 +1,223 @@
+package report
+
+import (
+	_ "embed"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jung-kurt/gofpdf"
+)
+
+// DejaVu Sans covers Latin-1/Latin Extended (Zoë, Ñ, ...) and the symbols
+// used on the sheets; the core PDF fonts only cover cp1252.
+var (
+	//go:embed fonts/DejaVuSans.ttf
+	fontRegular []byte
+	//go:embed fonts/DejaVuSans-Bold.ttf
+	fontBold []byte
+)
+
+const (
+	fontFamily = "DejaVu"
+	pageW      = 210.0
+	pageH      = 297.0
+	ptToMM     = 25.4 / 72
+)
+
+// rgb is a colour of the report palette.
+type rgb struct{ r, g, b int }
+
+// Palette: a sober navy with a gold rule reads as "government report"; the
+// traffic-light colours are muted so black-and-white prints stay legible.
+var (
+	colNavy      = rgb{31, 58, 95}
+	colNavyLight = rgb{205, 216, 232}
+	colGold      = rgb{200, 160, 60}
+	colText      = rgb{33, 37, 41}
+	colMuted     = rgb{100, 110, 122}
+	colRule      = rgb{206, 212, 218}
+	colZebra     = rgb{244, 246, 249}
+	colTrack     = rgb{228, 232, 237}
+	colGreen     = rgb{46, 125, 50}
+	colAmber     = rgb{230, 160, 40}
+	colRed       = rgb{190, 60, 50}
+	colWhite     = rgb{255, 255, 255}
+)
+
+// pdfDoc wraps a gofpdf document with the few drawing helpers the report and
+// the links sheet share.
+type pdfDoc struct {
+	f *gofpdf.Fpdf
+}
+
+// newPDFDoc creates an A4 portrait document with DejaVu Sans registered and
+// automatic page breaks off: every table paginates itself so it can repeat
+// its header.
+func newPDFDoc(title, author string, created time.Time) *pdfDoc {
+	f := gofpdf.New("P", "mm", "A4", "")
+	f.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
+	f.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
+	f.SetAutoPageBreak(false, 0)
+	f.SetMargins(0, 0, 0)
+	f.SetTitle(title, true)
+	f.SetAuthor(author, true)
+	f.SetCreator("ikrar", true)
+	f.SetProducer("ikrar (gofpdf)", true)
+	if !created.IsZero() {
+		f.SetCreationDate(created)
+		f.SetModificationDate(created)
+	}
+	f.SetDisplayMode("fullwidth", "single")
+	return &pdfDoc{f: f}
+}
+
+// output writes the finished document, reporting the first drawing error.
+func (d *pdfDoc) output(w io.Writer, what string) error {
+	if err := d.f.Error(); err != nil {
+		return fmt.Errorf("report: render %s: %w", what, err)
+	}
+	if err := d.f.Output(w); err != nil {
+		return fmt.Errorf("report: write %s: %w", what, err)
+	}
+	return nil
+}
+
+func (d *pdfDoc) fill(c rgb)      { d.f.SetFillColor(c.r, c.g, c.b) }
+func (d *pdfDoc) draw(c rgb)      { d.f.SetDrawColor(c.r, c.g, c.b) }
+func (d *pdfDoc) textColor(c rgb) { d.f.SetTextColor(c.r, c.g, c.b) }
+
+// font selects DejaVu Sans; bold chooses the bold face, size is in points.
+func (d *pdfDoc) font(bold bool, size float64) {
+	style := ""
+	if bold {
+		style = "B"
+	}
+	d.f.SetFont(fontFamily, style, size)
+}
+
+// lineHeight is a comfortable line pitch in mm for the current font size.
+func (d *pdfDoc) lineHeight() float64 {
+	size, _ := d.f.GetFontSize()
+	return size * ptToMM * 1.3
+}
+
+func (d *pdfDoc) width(s string) float64 { return d.f.GetStringWidth(s) }
+
+// text draws s on baseline y inside [x, x+w] aligned 'L', 'C' or 'R'.
+func (d *pdfDoc) text(x, y, w float64, s string, align byte) {
+	switch align {
+	case 'R':
+		x += w - d.width(s)
+	case 'C':
+		x += (w - d.width(s)) / 2
+	}
+	d.f.Text(x, y, s)
+}
+
+// baseline returns the baseline that vertically centres the current font in
+// a box starting at top with height h.
+func (d *pdfDoc) baseline(top, h float64) float64 {
+	size, _ := d.f.GetFontSize()
+	// Cap height of DejaVu Sans is ~0.73 em; centring it looks right for
+	// both digits and lower case.
+	return top + h/2 + size*ptToMM*0.73/2
+}
+
+// fit shortens s with an ellipsis until it fits w.
+func (d *pdfDoc) fit(s string, w float64) string {
+	if d.width(s) <= w {
+		return s
+	}
+	const ell = "…"
+	runes := []rune(s)
+	for len(runes) > 0 {
+		runes = runes[:len(runes)-1]
+		cand := strings.TrimRight(string(runes), " ") + ell
+		if d.width(cand) <= w {
+			return cand
+		}
+	}
+	return ell
+}
+
+// wrap breaks s into lines no wider than w, at spaces when possible and
+// inside over-long words (URLs, NIPs) otherwise. At most maxLines lines are
+// returned (0 = unlimited); the last one gets an ellipsis if text was cut.
+func (d *pdfDoc) wrap(s string, w float64, maxLines int) []string {
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" {
+		return []string{""}
+	}
+	var lines []string
+	cur := ""
+	flush := func() {
+		lines = append(lines, cur)
+		cur = ""
+	}
+	for _, word := range strings.Split(s, " ") {
+		cand := word
+		if cur != "" {
+			cand = cur + " " + word
+		}
+		if d.width(cand) <= w {
+			cur = cand
+			continue
+		}
+		if cur != "" {
+			flush()
+		}
+		// Break a word that alone is wider than the line.
+		for d.width(word) > w && utf8.RuneCountInString(word) > 1 {
+			runes := []rune(word)
+			n := len(runes) - 1
+			for n > 1 && d.width(string(runes[:n])) > w {
+				n--
+			}
+			lines = append(lines, string(runes[:n]))
+			word = string(runes[n:])
+		}
+		cur = word
+	}
+	if cur != "" {
+		flush()
+	}
+	if maxLines > 0 && len(lines) > maxLines {
+		// The joined rest is wider than w, so fit always adds the ellipsis.
+		rest := strings.Join(lines[maxLines-1:], " ")
+		lines = append(lines[:maxLines-1], d.fit(rest, w))
+	}
+	return lines
+}
+
+// progressBar draws a rounded track with the completed share filled in the
+// traffic-light colour of pct.
+func (d *pdfDoc) progressBar(x, y, w, h, pct float64) {
+	d.fill(colTrack)
+	d.f.RoundedRect(x, y, w, h, h/2, "1234", "F")
+	if pct <= 0 {
+		return
+	}
+	fw := w * min(pct, 100) / 100
+	d.fill(completionColor(pct))
+	if fw < h { // too short for round caps
+		d.f.Rect(x, y, fw, h, "F")
+		return
+	}
+	d.f.RoundedRect(x, y, fw, h, h/2, "1234", "F")
+}
+
+// completionColor maps a completion percentage to green (≥ 90), amber
+// (≥ 50) or red.
+func completionColor(pct float64) rgb {
+	switch {
+	case pct >= 90:
+		return colGreen
+	case pct >= 50:
+		return colAmber
+	default:
+		return colRed
+	}
+}

@@ -1,0 +1,193 @@
+// Package report renders completion reports (PDF, CSV, XLSX) and the sheet of
+// personal signing links handed out at the pledge ceremony.
+//
+// It is pure rendering: callers fetch the figures and people from the store
+// and pass plain structs; every writer only formats them. Times are shown in
+// WIB (UTC+7) whatever location the caller's time.Time values carry.
+package report
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// wib is the fixed UTC+7 zone used for every time shown in a report. A fixed
+// zone (rather than time.LoadLocation("Asia/Jakarta")) keeps rendering
+// independent of the host's tzdata; Jakarta has had no DST since 1964.
+var wib = time.FixedZone("WIB", 7*3600)
+
+// DepartmentStat is one row of the completion table.
+type DepartmentStat struct {
+	Code, Name string
+	// Depth is the nesting level (0 for a root department, 1 for its child...)
+	// and only drives indentation.
+	Depth          int
+	Roster, Signed int
+}
+
+// Pending is the number of roster entries that have not signed yet. It never
+// goes below zero, even if inconsistent counts are passed.
+func (d DepartmentStat) Pending() int {
+	if d.Signed >= d.Roster {
+		return 0
+	}
+	return d.Roster - d.Signed
+}
+
+// Percent is the completion in percent (0–100); an empty roster counts as 0.
+func (d DepartmentStat) Percent() float64 {
+	if d.Roster <= 0 {
+		return 0
+	}
+	p := float64(d.Signed) / float64(d.Roster) * 100
+	return math.Min(p, 100)
+}
+
+// percentTenths is the completion in tenths of a percent, rounded down with
+// integer arithmetic: a department with one person missing must never show
+// "100,0%", and 57 of 100 must show 57.0 rather than a float's 56.9.
+func (d DepartmentStat) percentTenths() int {
+	if d.Roster <= 0 {
+		return 0
+	}
+	return min(int(int64(d.Signed)*1000/int64(d.Roster)), 1000)
+}
+
+// Person is one roster entry of a department report.
+type Person struct {
+	NIP, Name, Position, Department string
+	Kind                            string // PNS or PPPK
+	// SignedAt is the signing time; the zero value means the person has not
+	// signed yet.
+	SignedAt        time.Time
+	CertificateCode string
+}
+
+// Signed reports whether the person has signed.
+func (p Person) Signed() bool { return !p.SignedAt.IsZero() }
+
+// DayCount is the number of signatures made on one day.
+type DayCount struct {
+	Day   time.Time
+	Count int
+}
+
+// Report is everything a completion report shows.
+type Report struct {
+	Instansi      string
+	CampaignTitle string
+	GeneratedAt   time.Time
+	// Scope is "Semua unit kerja" for the summary or the department's name.
+	Scope       string
+	Departments []DepartmentStat
+	// Total is the totals row; its Code and Name are not shown.
+	Total DepartmentStat
+	// People lists everyone in scope for a department report, in the order
+	// they should be printed; it is empty for the summary.
+	People []Person
+	Daily  []DayCount
+}
+
+// Link is one ASN's personal signing link and access code.
+type Link struct {
+	NIP, Name, Position, Department, URL, AccessCode string
+}
+
+// LinksSheet is the input of the signing-links exports.
+type LinksSheet struct {
+	Instansi, CampaignTitle string
+	// SignURL is the page where an ASN can type NIP + access code instead of
+	// scanning the QR code.
+	SignURL     string
+	GeneratedAt time.Time
+	Links       []Link
+}
+
+// Neutralize guards a text cell against formula injection (CSV/spreadsheet
+// injection, OWASP): spreadsheet programs evaluate a cell that starts with
+// = + - @ (and some treat a leading tab or CR the same way), so such a value
+// is prefixed with an apostrophe and is then displayed as text. NIPs and
+// ordinary names are left untouched.
+func Neutralize(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}
+
+var monthsID = [...]string{
+	"Januari", "Februari", "Maret", "April", "Mei", "Juni",
+	"Juli", "Agustus", "September", "Oktober", "November", "Desember",
+}
+
+// formatDateTimeID renders t in WIB the way Indonesian official letters do:
+// "25 November 2026 14.20 WIB".
+func formatDateTimeID(t time.Time) string {
+	t = t.In(wib)
+	return fmt.Sprintf("%d %s %d %02d.%02d WIB", t.Day(), monthsID[t.Month()-1], t.Year(), t.Hour(), t.Minute())
+}
+
+// formatShortDateTimeID is the compact form used in table cells:
+// "25 Nov 2026 14.20".
+func formatShortDateTimeID(t time.Time) string {
+	t = t.In(wib)
+	return fmt.Sprintf("%d %s %d %02d.%02d", t.Day(), monthsID[t.Month()-1][:3], t.Year(), t.Hour(), t.Minute())
+}
+
+// formatMachineWIB is the sortable, parseable form used in CSV exports.
+func formatMachineWIB(t time.Time) string {
+	return t.In(wib).Format("2006-01-02 15:04:05")
+}
+
+// formatIntID writes n with Indonesian thousands separators: 5600 → "5.600".
+func formatIntID(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// formatPercentID writes a completion with one decimal and a decimal comma:
+// "85,3%".
+func formatPercentID(d DepartmentStat) string {
+	t := d.percentTenths()
+	return fmt.Sprintf("%d,%d%%", t/10, t%10)
+}
+
+// formatPercentCSV is the machine-readable completion (decimal point, no
+// sign) so the column sorts and parses as a number: "85.3".
+func formatPercentCSV(d DepartmentStat) string {
+	t := d.percentTenths()
+	return fmt.Sprintf("%d.%d", t/10, t%10)
+}
+
+// splitPeople separates signed from pending people, keeping the caller's order.
+func splitPeople(people []Person) (signed, pending []Person) {
+	for _, p := range people {
+		if p.Signed() {
+			signed = append(signed, p)
+		} else {
+			pending = append(pending, p)
+		}
+	}
+	return signed, pending
+}
