@@ -1,0 +1,503 @@
+// Package roster reads the ASN roster files that admins import: CSV or XLSX
+// with one row per civil servant. Parsing validates everything and reports
+// every problem with its line and column, so a file is fixed in one pass.
+package roster
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/mail"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/ikrar/ikrar/internal/nip"
+)
+
+// Limits that guard against hostile or broken files.
+const (
+	MaxRows      = 2_000_000 // data rows in one file
+	MaxCellChars = 1000      // characters in one cell
+	MaxTextChars = 200       // characters in a name, position or department
+	maxEmailLen  = 254       // RFC 5321 path limit
+	// headerSearchRows is how many non-blank rows may precede the header:
+	// exports often start with a title such as "DAFTAR PEGAWAI DINAS ...".
+	headerSearchRows = 10
+)
+
+// Row is one valid roster entry. Strings are trimmed, inner runs of
+// whitespace collapsed and control characters removed.
+type Row struct {
+	Line       int    // line (CSV) or row (XLSX) in the file, header = 1
+	NIP        string // 18 digits, validated
+	Name       string
+	Position   string
+	Department string
+	Email      string // "" when absent
+	Phone      string // digits starting with 62, "" when absent
+	Kind       string // nip.KindPNS or nip.KindPPPK
+}
+
+// Parse reads a roster, choosing the format from filename's extension.
+func Parse(r io.Reader, filename string) ([]Row, error) {
+	switch ext := strings.ToLower(filepath.Ext(filename)); ext {
+	case ".csv":
+		return ParseCSV(r)
+	case ".xlsx":
+		return ParseXLSX(r)
+	default:
+		if ext == "" {
+			ext = "(tanpa ekstensi / no extension)"
+		}
+		return nil, fileError(
+			fmt.Sprintf("format berkas %s tidak didukung; gunakan .csv atau .xlsx", ext),
+			fmt.Sprintf("file format %s is not supported; use .csv or .xlsx", ext))
+	}
+}
+
+// parser turns records into rows, whatever the file format. Feed it with
+// record and collect the result with finish.
+type parser struct {
+	config
+	records  int // non-blank records seen, header included
+	header   bool
+	first    []string // first non-blank record, for the "no header" message
+	firstAt  int
+	cols     columnMap
+	width    int // header cells, to spot rows with extra cells
+	strict   bool
+	rows     []Row
+	problems []Problem
+	seen     map[string]int // NIP → line of its first occurrence
+	stopped  bool
+}
+
+// config is what tests vary: the clock for NIP validation and the row limit.
+type config struct {
+	now     time.Time
+	maxRows int
+}
+
+func defaultConfig() config { return config{now: time.Now(), maxRows: MaxRows} }
+
+// newParser returns a parser. strictWidth rejects rows with non-empty cells
+// beyond the header, which in a CSV almost always means an unquoted comma in
+// a name such as "Drs. Budi Santosa, M.Pd." shifted every later column.
+func newParser(c config, strictWidth bool) *parser {
+	return &parser{config: c, strict: strictWidth, seen: make(map[string]int)}
+}
+
+func (p *parser) problem(line int, col, id, en string) {
+	p.problems = append(p.problems, Problem{Line: line, Column: col, ID: id, EN: en})
+}
+
+// stop records a problem that makes reading further pointless.
+func (p *parser) stop(line int, id, en string) {
+	p.problem(line, "", id, en)
+	p.stopped = true
+}
+
+// record takes one record (cells may be reused by the caller after it
+// returns) and reports whether the caller should keep reading.
+func (p *parser) record(line int, cells []string) bool {
+	if p.stopped {
+		return false
+	}
+	if blank(cells) {
+		return true
+	}
+	p.records++
+	if !p.header {
+		p.findHeader(line, cells)
+		return !p.stopped
+	}
+	if p.records-1 > p.maxRows {
+		p.stop(line,
+			fmt.Sprintf("berkas berisi lebih dari %d baris data; bagi menjadi beberapa berkas", p.maxRows),
+			fmt.Sprintf("the file has more than %d data rows; split it into several files", p.maxRows))
+		return false
+	}
+	p.row(line, cells)
+	return true
+}
+
+func (p *parser) findHeader(line int, cells []string) {
+	if p.first == nil {
+		p.first = append([]string(nil), cells...)
+		p.firstAt = line
+	}
+	cols, dups, ok := mapHeader(cells)
+	if !ok {
+		if p.records >= headerSearchRows {
+			p.noHeader()
+		}
+		return
+	}
+	p.header = true
+	p.cols = cols
+	p.width = len(cells)
+	for _, d := range dups {
+		name := fieldNames[d.field]
+		p.problem(line, name,
+			fmt.Sprintf("kolom %s muncul dua kali (kolom ke-%d dan ke-%d); hapus salah satu", name, d.first, d.second),
+			fmt.Sprintf("column %s appears twice (columns %d and %d); remove one", name, d.first, d.second))
+	}
+	if miss := cols.missing(); len(miss) > 0 {
+		names := make([]string, len(miss))
+		hints := make([]string, len(miss))
+		for i, f := range miss {
+			names[i] = fieldNames[f]
+			hints[i] = aliasHint[f]
+		}
+		list, alias := strings.Join(names, ", "), strings.Join(hints, "; ")
+		p.stop(line,
+			fmt.Sprintf("kolom wajib tidak ditemukan: %s (nama kolom yang diterima: %s)", list, alias),
+			fmt.Sprintf("required column missing: %s (accepted names: %s)", list, alias))
+	}
+	if len(dups) > 0 {
+		p.stopped = true
+	}
+}
+
+// noHeader reports a file without a recognisable header row.
+func (p *parser) noHeader() {
+	shown := p.first
+	if len(shown) > 8 {
+		shown = shown[:8]
+	}
+	for i, c := range shown {
+		shown[i] = truncate(cleanCell(c), 40)
+	}
+	got := strings.Join(shown, ", ")
+	p.stop(p.firstAt,
+		fmt.Sprintf("baris judul kolom tidak ditemukan: baris pertama harus berisi nama kolom nip, nama, jabatan, unit_kerja (ditemukan: %s)", got),
+		fmt.Sprintf("header row not found: the first row must name the columns nip, nama, jabatan, unit_kerja (found: %s)", got))
+}
+
+// finish returns the rows, or every problem found.
+func (p *parser) finish() ([]Row, error) {
+	if !p.header && !p.stopped {
+		if p.records == 0 {
+			p.stop(0, "berkas kosong", "the file is empty")
+		} else {
+			p.noHeader()
+		}
+	}
+	if len(p.problems) == 0 && len(p.rows) == 0 {
+		p.problem(0, "",
+			"berkas hanya berisi baris judul kolom, tanpa data pegawai",
+			"the file has a header row but no employee rows")
+	}
+	if len(p.problems) > 0 {
+		return nil, &Errors{Problems: p.problems}
+	}
+	return p.rows, nil
+}
+
+// row validates one data record. It checks every cell even after a problem,
+// so the user sees all of a row's problems at once.
+func (p *parser) row(line int, cells []string) {
+	for _, c := range cells {
+		if !utf8.ValidString(c) {
+			p.problem(line, "",
+				"teks bukan UTF-8 yang valid; simpan berkas sebagai \"CSV UTF-8\"",
+				"text is not valid UTF-8; save the file as \"CSV UTF-8\"")
+			return
+		}
+	}
+	if p.strict && len(cells) > p.width && !blank(cells[p.width:]) {
+		p.problem(line, "",
+			fmt.Sprintf("baris ini punya %d kolom, padahal judul kolom hanya %d; apakah ada koma/titik koma di nama atau gelar yang tidak diapit tanda kutip?", len(cells), p.width),
+			fmt.Sprintf("this line has %d cells but the header only %d; is there a comma/semicolon in a name or title without quotes?", len(cells), p.width))
+		return
+	}
+
+	var values [numFields]string
+	var tooLong [numFields]bool
+	ok := true
+	for f := field(0); f < numFields; f++ {
+		i := p.cols[f]
+		if i < 0 || i >= len(cells) {
+			continue
+		}
+		if n := utf8.RuneCountInString(cells[i]); n > MaxCellChars {
+			ok, tooLong[f] = false, true
+			p.problem(line, fieldNames[f],
+				fmt.Sprintf("isi sel terlalu panjang (%d karakter, maksimal %d)", n, MaxCellChars),
+				fmt.Sprintf("cell is too long (%d characters, at most %d)", n, MaxCellChars))
+			continue
+		}
+		values[f] = cleanCell(cells[i])
+	}
+
+	r := Row{Line: line}
+	var info nip.Info
+	nipOK := false
+	if !tooLong[fNIP] {
+		r.NIP, info, nipOK = p.checkNIP(line, values[fNIP])
+	}
+	ok = ok && nipOK
+	for _, t := range []struct {
+		f      field
+		dst    *string
+		id, en string
+	}{
+		{fName, &r.Name, "nama", "name"},
+		{fPosition, &r.Position, "jabatan", "position"},
+		{fDepartment, &r.Department, "unit kerja", "department"},
+	} {
+		v := values[t.f]
+		switch n := utf8.RuneCountInString(v); {
+		case tooLong[t.f]:
+		case v == "":
+			ok = false
+			p.problem(line, fieldNames[t.f], t.id+" kosong", t.en+" is empty")
+		case n > MaxTextChars:
+			ok = false
+			p.problem(line, fieldNames[t.f],
+				fmt.Sprintf("%s terlalu panjang (%d karakter, maksimal %d)", t.id, n, MaxTextChars),
+				fmt.Sprintf("%s is too long (%d characters, at most %d)", t.en, n, MaxTextChars))
+		default:
+			*t.dst = v
+		}
+	}
+	if v := values[fEmail]; v != "" {
+		if email, good := checkEmail(v); good {
+			r.Email = email
+		} else {
+			ok = false
+			p.problem(line, ColEmail,
+				fmt.Sprintf("email %q tidak valid (contoh: budi.santosa@jogjakota.go.id)", v),
+				fmt.Sprintf("email %q is not valid (example: budi.santosa@jogjakota.go.id)", v))
+		}
+	}
+	if v := values[fPhone]; v != "" {
+		phone, id, en := normalizePhone(v)
+		if id != "" {
+			ok = false
+			p.problem(line, ColPhone, id, en)
+		}
+		r.Phone = phone
+	}
+	switch kind := strings.ToUpper(values[fKind]); kind {
+	case "":
+		r.Kind = info.Kind
+	case nip.KindPNS, nip.KindPPPK, "P3K":
+		if kind == "P3K" {
+			kind = nip.KindPPPK
+		}
+		r.Kind = kind
+		if nipOK && kind != info.Kind {
+			ok = false
+			p.problem(line, ColKind,
+				fmt.Sprintf("jenis %s tidak sesuai dengan NIP, yang menunjukkan %s", kind, info.Kind),
+				fmt.Sprintf("type %s does not match the NIP, which indicates %s", kind, info.Kind))
+		}
+	default:
+		ok = false
+		p.problem(line, ColKind,
+			fmt.Sprintf("jenis %q tidak dikenal; isi PNS atau PPPK", values[fKind]),
+			fmt.Sprintf("type %q is unknown; use PNS or PPPK", values[fKind]))
+	}
+	if nipOK {
+		if prev, dup := p.seen[r.NIP]; dup {
+			ok = false
+			p.problem(line, ColNIP,
+				fmt.Sprintf("NIP %s sudah ada di baris %d (duplikat di baris %d dan %d)", r.NIP, prev, prev, line),
+				fmt.Sprintf("NIP %s already appears on line %d (duplicate on lines %d and %d)", r.NIP, prev, prev, line))
+		} else {
+			p.seen[r.NIP] = line
+		}
+	}
+	if ok {
+		p.rows = append(p.rows, r)
+	}
+}
+
+// checkNIP validates a NIP cell. It forgives two things spreadsheets do to a
+// correct NIP (a leading apostrophe that forces text, and the printed
+// grouping "19870312 201012 1 002") and explains the one it cannot undo:
+// Excel storing the NIP as a number, which loses digits.
+func (p *parser) checkNIP(line int, v string) (string, nip.Info, bool) {
+	v = strings.TrimPrefix(v, "'")
+	if grouped(v) {
+		v = strings.ReplaceAll(v, " ", "")
+	}
+	if scientific(v) {
+		p.problem(line, ColNIP,
+			fmt.Sprintf("NIP %s tertulis sebagai angka ilmiah karena Excel menyimpannya sebagai angka (digit terakhir hilang); format kolom NIP sebagai Teks lalu isi ulang", v),
+			fmt.Sprintf("NIP %s is in scientific notation because Excel stored it as a number (its last digits are lost); format the NIP column as Text and re-enter it", v))
+		return "", nip.Info{}, false
+	}
+	info, err := nip.ValidateAt(v, p.now)
+	if err != nil {
+		var e *nip.Error
+		switch {
+		case !errors.As(err, &e):
+			p.problem(line, ColNIP, err.Error(), err.Error())
+		case e.Part == nip.PartSerial:
+			// Excel keeps 15 significant digits, so a NIP stored as a
+			// number ends in 000: say so rather than only "serial 000".
+			p.problem(line, ColNIP,
+				e.ID+"; jika dari Excel, kolom NIP mungkin tersimpan sebagai angka sehingga 3 digit terakhir hilang: format kolom sebagai Teks lalu isi ulang",
+				e.EN+"; if this came from Excel, the NIP column may be stored as a number, which loses the last 3 digits: format the column as Text and re-enter it")
+		default:
+			p.problem(line, ColNIP, e.ID, e.EN)
+		}
+		return "", nip.Info{}, false
+	}
+	return v, info, true
+}
+
+// grouped reports the printed NIP layout "YYYYMMDD YYYYMM G NNN".
+func grouped(s string) bool {
+	if len(s) != 21 || s[8] != ' ' || s[15] != ' ' || s[17] != ' ' {
+		return false
+	}
+	return allDigits(s[:8]) && allDigits(s[9:15]) && allDigits(s[16:17]) && allDigits(s[18:])
+}
+
+// scientific reports a number such as "1.98703E+17" or "1,98703122E+17".
+func scientific(s string) bool {
+	i := strings.IndexAny(s, "eE")
+	if i < 3 || i == len(s)-1 || (s[1] != '.' && s[1] != ',') {
+		return false
+	}
+	exp := strings.TrimPrefix(s[i+1:], "+")
+	return allDigits(s[:1]) && allDigits(s[2:i]) && allDigits(exp)
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// checkEmail accepts a bare address with a dotted domain; "budi@gmail" is a
+// typo far more often than a real intranet address.
+func checkEmail(v string) (string, bool) {
+	if len(v) > maxEmailLen {
+		return "", false
+	}
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Name != "" || a.Address != v {
+		return "", false
+	}
+	at := strings.LastIndexByte(v, '@')
+	domain := v[at+1:]
+	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
+		return "", false
+	}
+	return v, true
+}
+
+// normalizePhone turns an Indonesian number into digits with the country
+// code: "0812-3456-789", "+62 812 3456 789" and "812 3456 789" (a leading
+// zero Excel dropped) all become "628123456789". It returns the messages of
+// a problem, or empty ones.
+func normalizePhone(v string) (phone, id, en string) {
+	var b strings.Builder
+	for i, r := range v {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ' || r == '-':
+		case r == '+' && i == 0:
+		default:
+			return "", fmt.Sprintf("nomor telepon %q hanya boleh berisi angka, +, spasi dan -", v),
+				fmt.Sprintf("phone number %q may only contain digits, +, spaces and -", v)
+		}
+	}
+	d := b.String()
+	switch {
+	case strings.HasPrefix(v, "+") && !strings.HasPrefix(d, "62"):
+		return "", fmt.Sprintf("nomor telepon %q bukan nomor Indonesia (+62)", v),
+			fmt.Sprintf("phone number %q is not an Indonesian number (+62)", v)
+	case strings.HasPrefix(d, "62"):
+	case strings.HasPrefix(d, "0"):
+		d = "62" + d[1:]
+	case strings.HasPrefix(d, "8"):
+		d = "62" + d
+	default:
+		return "", fmt.Sprintf("nomor telepon %q harus diawali 0, 62 atau +62", v),
+			fmt.Sprintf("phone number %q must start with 0, 62 or +62", v)
+	}
+	// 62 + an area code or mobile prefix + subscriber number: at least
+	// 62 274 12345 (landline) and at most 15 digits (E.164).
+	if len(d) < 10 || len(d) > 15 {
+		return "", fmt.Sprintf("nomor telepon %q panjangnya tidak wajar (%d digit setelah dinormalisasi ke %s)", v, len(d), d),
+			fmt.Sprintf("phone number %q has an implausible length (%d digits once normalised to %s)", v, len(d), d)
+	}
+	return d, "", ""
+}
+
+// cleanCell trims, removes control and invisible format characters (a BOM
+// or zero-width space pasted from a web page) and collapses whitespace runs,
+// including non-breaking spaces, to one space.
+func cleanCell(s string) string {
+	if plain(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			space = true
+			continue
+		case unicode.IsControl(r), unicode.Is(unicode.Cf, r):
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// plain is the fast path of cleanCell: printable ASCII without leading,
+// trailing or doubled spaces needs no work, which is nearly every cell.
+func plain(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7e || (c == ' ' && s[i+1] == ' ') {
+			return false
+		}
+	}
+	return true
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimFunc(c, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}

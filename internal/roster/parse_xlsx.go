@@ -1,0 +1,65 @@
+package roster
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// maxUnzippedXLSX bounds what excelize may inflate, against zip bombs. A
+// 2,000,000-row roster unzips to well under this.
+const maxUnzippedXLSX = 2 << 30
+
+// ParseXLSX reads a roster from the first worksheet of an XLSX workbook.
+// Line numbers in problems are the spreadsheet's row numbers.
+func ParseXLSX(r io.Reader) ([]Row, error) {
+	return parseXLSX(r, defaultConfig())
+}
+
+func parseXLSX(r io.Reader, c config) (rows []Row, err error) {
+	// Upload handlers call this on untrusted bytes; a malformed workbook
+	// that trips a panic inside excelize must be a rejected file, not a
+	// crashed server.
+	defer func() {
+		if v := recover(); v != nil {
+			rows, err = nil, notXLSX(fmt.Errorf("%v", v))
+		}
+	}()
+	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzippedXLSX})
+	if err != nil {
+		return nil, notXLSX(err)
+	}
+	defer f.Close()
+
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, fileError("buku kerja tidak punya lembar kerja", "the workbook has no worksheet")
+	}
+	it, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, notXLSX(err)
+	}
+	defer it.Close()
+
+	p := newParser(c, false)
+	for line := 1; it.Next(); line++ {
+		cells, err := it.Columns()
+		if err != nil {
+			return nil, notXLSX(fmt.Errorf("row %d: %w", line, err))
+		}
+		if !p.record(line, cells) {
+			break
+		}
+	}
+	if err := it.Error(); err != nil {
+		return nil, notXLSX(err)
+	}
+	return p.finish()
+}
+
+func notXLSX(err error) error {
+	return fileError(
+		fmt.Sprintf("berkas bukan XLSX yang valid atau rusak (%v); simpan ulang dari Excel sebagai .xlsx", err),
+		fmt.Sprintf("the file is not a valid XLSX or is damaged (%v); save it again from Excel as .xlsx", err))
+}
