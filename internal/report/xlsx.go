@@ -1,0 +1,321 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Sheet names of the workbook; callers reading it back rely on them.
+const (
+	SheetSummary = "Ringkasan"
+	SheetPeople  = "Pegawai"
+	SheetInfo    = "Keterangan"
+)
+
+// xlsxDateTimeFormat is the day-first format Indonesian users expect.
+const xlsxDateTimeFormat = "dd/mm/yyyy hh:mm"
+
+// xlsxStyles holds the style IDs registered once per workbook.
+type xlsxStyles struct {
+	header, text, int, percent, dateTime       int
+	totalText, totalInt, totalPercent, heading int
+	indent                                     map[int]int
+}
+
+// WriteXLSX writes the report as an Excel workbook: sheet "Ringkasan" with
+// one row per department and a totals row (counts as numbers, completion as a
+// number with a % format), sheet "Pegawai" when the report has people (NIP
+// as text, signing time as a real date-time in WIB), and sheet "Keterangan"
+// with the report's title data. Header rows are bold, frozen and filterable.
+func WriteXLSX(w io.Writer, r Report) error {
+	f := excelize.NewFile()
+	defer f.Close() //nolint:errcheck // in-memory file, nothing to flush
+
+	if err := buildWorkbook(f, r); err != nil {
+		return fmt.Errorf("report: build XLSX: %w", err)
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("report: write XLSX: %w", err)
+	}
+	return nil
+}
+
+func buildWorkbook(f *excelize.File, r Report) error {
+	st, err := newXLSXStyles(f)
+	if err != nil {
+		return err
+	}
+	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
+		return err
+	}
+	if err := writeSummarySheet(f, st, r); err != nil {
+		return fmt.Errorf("sheet %s: %w", SheetSummary, err)
+	}
+	if len(r.People) > 0 {
+		if _, err := f.NewSheet(SheetPeople); err != nil {
+			return err
+		}
+		if err := writePeopleSheet(f, st, r.People); err != nil {
+			return fmt.Errorf("sheet %s: %w", SheetPeople, err)
+		}
+	}
+	if _, err := f.NewSheet(SheetInfo); err != nil {
+		return err
+	}
+	if err := writeInfoSheet(f, st, r); err != nil {
+		return fmt.Errorf("sheet %s: %w", SheetInfo, err)
+	}
+	f.SetActiveSheet(0)
+	props := &excelize.DocProperties{
+		Title:       reportTitle,
+		Subject:     r.CampaignTitle,
+		Creator:     "ikrar",
+		Description: r.Instansi + " — " + r.Scope,
+		Language:    "id-ID",
+	}
+	if !r.GeneratedAt.IsZero() {
+		props.Created = r.GeneratedAt.UTC().Format(time.RFC3339)
+		props.Modified = props.Created
+	}
+	return f.SetDocProps(props)
+}
+
+func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
+	border := []excelize.Border{{Type: "bottom", Color: "1F3A5F", Style: 1}}
+	dateFmt := xlsxDateTimeFormat
+	pctFmt := "0.0%"
+	const textFmt = 49 // built-in "@": keeps NIPs as text if a user edits the cell
+	st := &xlsxStyles{indent: map[int]int{}}
+	mk := func(s *excelize.Style) (int, error) { return f.NewStyle(s) }
+	var err error
+	if st.header, err = mk(&excelize.Style{
+		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F3A5F"}},
+		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
+		Border:    border,
+	}); err != nil {
+		return nil, err
+	}
+	if st.text, err = mk(&excelize.Style{NumFmt: textFmt}); err != nil {
+		return nil, err
+	}
+	if st.int, err = mk(&excelize.Style{NumFmt: 3}); err != nil { // "#,##0"
+		return nil, err
+	}
+	if st.percent, err = mk(&excelize.Style{CustomNumFmt: &pctFmt}); err != nil {
+		return nil, err
+	}
+	if st.dateTime, err = mk(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
+		return nil, err
+	}
+	totalBorder := []excelize.Border{{Type: "top", Color: "1F3A5F", Style: 2}}
+	if st.totalText, err = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Border: totalBorder}); err != nil {
+		return nil, err
+	}
+	if st.totalInt, err = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Border: totalBorder, NumFmt: 3}); err != nil {
+		return nil, err
+	}
+	if st.totalPercent, err = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Border: totalBorder, CustomNumFmt: &pctFmt}); err != nil {
+		return nil, err
+	}
+	if st.heading, err = mk(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 13}}); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// indentStyle returns a text style indented by depth levels, so child
+// departments read as a tree.
+func (st *xlsxStyles) indentStyle(f *excelize.File, depth int) (int, error) {
+	if depth <= 0 {
+		return st.text, nil
+	}
+	depth = min(depth, 15) // Excel caps indentation at 15 levels
+	if id, ok := st.indent[depth]; ok {
+		return id, nil
+	}
+	id, err := f.NewStyle(&excelize.Style{NumFmt: 49 /* "@" */, Alignment: &excelize.Alignment{Horizontal: "left", Indent: depth * 2}})
+	if err != nil {
+		return 0, err
+	}
+	st.indent[depth] = id
+	return id, nil
+}
+
+func cellName(col, row int) string {
+	name, err := excelize.CoordinatesToCellName(col, row)
+	if err != nil {
+		// Only reachable with a column/row outside Excel's grid, which the
+		// fixed layouts here never produce.
+		panic(err)
+	}
+	return name
+}
+
+// setRow writes values from column A and applies the matching style IDs
+// (0 keeps the default style).
+func setRow(f *excelize.File, sheet string, row int, values []any, styles []int) error {
+	for i, v := range values {
+		c := cellName(i+1, row)
+		var err error
+		switch v := v.(type) {
+		case string:
+			if v == "" {
+				break // leave the cell blank rather than an empty string
+			}
+			// SetCellStr never interprets the text, so a NIP stays a string.
+			err = f.SetCellStr(sheet, c, v)
+		default:
+			err = f.SetCellValue(sheet, c, v)
+		}
+		if err != nil {
+			return err
+		}
+		if i < len(styles) && styles[i] != 0 {
+			if err := f.SetCellStyle(sheet, c, c, styles[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// finishTable styles the header row, freezes it and adds an autofilter over
+// the header and data rows (rows 1..lastDataRow); lastRow is the last row
+// written, recorded as the sheet's used range.
+func finishTable(f *excelize.File, sheet string, st *xlsxStyles, cols, lastDataRow, lastRow int) error {
+	if err := f.SetSheetDimension(sheet, "A1:"+cellName(cols, lastRow)); err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(sheet, "A1", cellName(cols, 1), st.header); err != nil {
+		return err
+	}
+	if err := f.SetRowHeight(sheet, 1, 20); err != nil {
+		return err
+	}
+	if err := f.SetPanes(sheet, &excelize.Panes{
+		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
+	}); err != nil {
+		return err
+	}
+	return f.AutoFilter(sheet, "A1:"+cellName(cols, max(lastDataRow, 2)), nil)
+}
+
+func writeSummarySheet(f *excelize.File, st *xlsxStyles, r Report) error {
+	const sheet = SheetSummary
+	header := []any{"Kode", "Unit Kerja", "Jumlah Pegawai", "Sudah", "Belum", "Persen"}
+	if err := setRow(f, sheet, 1, header, nil); err != nil {
+		return err
+	}
+	row := 2
+	for _, d := range r.Departments {
+		nameStyle, err := st.indentStyle(f, d.Depth)
+		if err != nil {
+			return err
+		}
+		if err := setRow(f, sheet, row,
+			[]any{Neutralize(d.Code), Neutralize(d.Name), d.Roster, d.Signed, d.Pending(), float64(d.percentTenths()) / 1000},
+			[]int{st.text, nameStyle, st.int, st.int, st.int, st.percent}); err != nil {
+			return err
+		}
+		row++
+	}
+	// The totals row sits just below the filter range so sorting or
+	// filtering departments never moves it. Percentages are the same
+	// rounded-down tenths the PDF shows, so no incomplete unit reads 100%.
+	if err := setRow(f, sheet, row,
+		[]any{"", "Jumlah", r.Total.Roster, r.Total.Signed, r.Total.Pending(), float64(r.Total.percentTenths()) / 1000},
+		[]int{st.totalText, st.totalText, st.totalInt, st.totalInt, st.totalInt, st.totalPercent}); err != nil {
+		return err
+	}
+	for _, cw := range []struct {
+		col   string
+		width float64
+	}{{"A", 12}, {"B", 52}, {"C", 16}, {"D", 11}, {"E", 11}, {"F", 10}} {
+		if err := f.SetColWidth(sheet, cw.col, cw.col, cw.width); err != nil {
+			return err
+		}
+	}
+	return finishTable(f, sheet, st, len(header), row-1, row)
+}
+
+func writePeopleSheet(f *excelize.File, st *xlsxStyles, people []Person) error {
+	const sheet = SheetPeople
+	header := []any{"NIP", "Nama", "Jabatan", "Jenis", "Unit Kerja", "Status", "Waktu Tanda Tangan (WIB)", "Kode Sertifikat"}
+	if err := setRow(f, sheet, 1, header, nil); err != nil {
+		return err
+	}
+	row := 2
+	for _, p := range people {
+		status := "Belum"
+		var at any = ""
+		if p.Signed() {
+			status = "Sudah"
+			// excelize stores the wall-clock time of the value's location,
+			// so converting to WIB makes the cell show WIB.
+			at = p.SignedAt.In(wib)
+		}
+		if err := setRow(f, sheet, row,
+			[]any{Neutralize(p.NIP), Neutralize(p.Name), Neutralize(p.Position), Neutralize(p.Kind),
+				Neutralize(p.Department), status, at, Neutralize(p.CertificateCode)},
+			[]int{st.text, st.text, st.text, st.text, st.text, st.text, st.dateTime, st.text}); err != nil {
+			return err
+		}
+		row++
+	}
+	last := row - 1
+	if last >= 2 {
+		// NIPs are digits stored as text on purpose (18 digits exceed Excel's
+		// 15-digit precision); silence Excel's green-triangle warning.
+		if err := f.AddIgnoredErrors(sheet, "A2:A"+fmt.Sprint(last), excelize.IgnoredErrorsNumberStoredAsText); err != nil {
+			return err
+		}
+	}
+	for _, cw := range []struct {
+		col   string
+		width float64
+	}{{"A", 21}, {"B", 34}, {"C", 34}, {"D", 8}, {"E", 34}, {"F", 9}, {"G", 18}, {"H", 18}} {
+		if err := f.SetColWidth(sheet, cw.col, cw.col, cw.width); err != nil {
+			return err
+		}
+	}
+	return finishTable(f, sheet, st, len(header), last, last)
+}
+
+func writeInfoSheet(f *excelize.File, st *xlsxStyles, r Report) error {
+	const sheet = SheetInfo
+	if err := setRow(f, sheet, 1, []any{"Laporan Penyelesaian Ikrar Netralitas"}, []int{st.heading}); err != nil {
+		return err
+	}
+	var generated any = ""
+	if !r.GeneratedAt.IsZero() {
+		generated = r.GeneratedAt.In(wib)
+	}
+	rows := [][]any{
+		{"Instansi", Neutralize(r.Instansi)},
+		{"Kampanye", Neutralize(r.CampaignTitle)},
+		{"Cakupan", Neutralize(r.Scope)},
+		{"Waktu laporan (WIB)", generated},
+		{"Dibuat oleh", "ikrar"},
+	}
+	for i, vals := range rows {
+		styles := []int{st.totalText, st.text}
+		if _, ok := vals[1].(time.Time); ok {
+			styles[1] = st.dateTime
+		}
+		if err := setRow(f, sheet, i+3, vals, styles); err != nil {
+			return err
+		}
+	}
+	if err := f.SetSheetDimension(sheet, "A1:B"+fmt.Sprint(len(rows)+2)); err != nil {
+		return err
+	}
+	if err := f.SetColWidth(sheet, "A", "A", 22); err != nil {
+		return err
+	}
+	return f.SetColWidth(sheet, "B", "B", 70)
+}
