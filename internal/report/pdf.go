@@ -64,7 +64,7 @@ func (rp *reportPDF) header() {
 	if f.PageNo() > 1 {
 		rp.font(false, 7.5)
 		rp.textColor(colMuted)
-		left := strings.TrimSpace(rp.r.Instansi + " · " + reportTitle)
+		left := joinNonEmpty(" · ", rp.r.Instansi, reportTitle)
 		rp.font(true, 7.5)
 		scope := rp.fit(rp.r.Scope, 70)
 		scopeW := rp.width(scope)
@@ -120,7 +120,11 @@ func (rp *reportPDF) footer() {
 	f.Line(marginX, footerRuleY, pageW-marginX, footerRuleY)
 	rp.font(false, 7.5)
 	rp.textColor(colMuted)
-	rp.text(marginX, footerRuleY+4.5, 0, rp.fit("Dibuat oleh ikrar pada "+rp.generated+" · "+rp.r.CampaignTitle, contentW-40), 'L')
+	made := "Dibuat oleh ikrar"
+	if rp.generated != "" {
+		made += " pada " + rp.generated
+	}
+	rp.text(marginX, footerRuleY+4.5, 0, rp.fit(joinNonEmpty(" · ", made, rp.r.CampaignTitle), contentW-40), 'L')
 	// The total page count is only known at the end: gofpdf replaces the
 	// {nb} alias when the document closes. Right-align as if the total had
 	// as many digits as the current page so the text sits close to the edge.

@@ -130,6 +130,9 @@ var monthsID = [...]string{
 // formatDateTimeID renders t in WIB the way Indonesian official letters do:
 // "25 November 2026 14.20 WIB".
 func formatDateTimeID(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
 	t = t.In(wib)
 	return fmt.Sprintf("%d %s %d %02d.%02d WIB", t.Day(), monthsID[t.Month()-1], t.Year(), t.Hour(), t.Minute())
 }
@@ -178,6 +181,18 @@ func formatPercentID(d DepartmentStat) string {
 func formatPercentCSV(d DepartmentStat) string {
 	t := d.percentTenths()
 	return fmt.Sprintf("%d.%d", t/10, t%10)
+}
+
+// joinNonEmpty joins the non-blank parts with sep, so optional fields never
+// leave a dangling separator.
+func joinNonEmpty(sep string, parts ...string) string {
+	kept := parts[:0:0]
+	for _, p := range parts {
+		if strings.TrimSpace(p) != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, sep)
 }
 
 // splitPeople separates signed from pending people, keeping the caller's order.

@@ -1,0 +1,212 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	qrcode "github.com/skip2/go-qrcode"
+)
+
+// Geometry of the cut-out cards sheet, in mm: 2 × 4 cards per A4 page.
+const (
+	linksCols      = 2
+	linksRows      = 4
+	LinksPerPage   = linksCols * linksRows
+	linksMarginX   = 10.0
+	linksTop       = 13.0
+	linksBottom    = pageH - 8
+	linksCardW     = (pageW - 2*linksMarginX) / linksCols
+	linksCardH     = (linksBottom - linksTop) / linksRows
+	linksCardPad   = 5.0
+	linksQRSize    = 29.0
+	linksTextRight = linksCardW - linksCardPad
+)
+
+// WriteLinksPDF renders the signing links as printable cut-out cards, eight
+// per A4 page, to hand out on paper at the ceremony. Each card shows the
+// person's name, NIP, position and unit, a QR code of the personal signing
+// URL, the access code in large letters and how to sign without the QR
+// code. Dashed lines mark where to cut. An empty sheet is one page saying so.
+func WriteLinksPDF(w io.Writer, s LinksSheet) error {
+	doc := newPDFDoc("Tautan penandatanganan — "+s.CampaignTitle, s.Instansi, s.GeneratedAt)
+	f := doc.f
+	f.AliasNbPages("{nb}")
+	f.SetHeaderFunc(func() { linksHeader(doc, s) })
+	if len(s.Links) == 0 {
+		f.AddPage()
+		doc.font(false, 11)
+		doc.textColor(colMuted)
+		doc.text(linksMarginX, linksTop+20, pageW-2*linksMarginX, "Tidak ada pegawai dalam daftar ini.", 'C')
+		return doc.output(w, "links PDF")
+	}
+	for i, l := range s.Links {
+		slot := i % LinksPerPage
+		if slot == 0 {
+			f.AddPage()
+			cutLines(doc, min(LinksPerPage, len(s.Links)-i))
+		}
+		x := linksMarginX + float64(slot%linksCols)*linksCardW
+		y := linksTop + float64(slot/linksCols)*linksCardH
+		if err := linkCard(doc, s, l, x, y); err != nil {
+			return fmt.Errorf("report: links PDF card %d (NIP %s): %w", i+1, l.NIP, err)
+		}
+	}
+	return doc.output(w, "links PDF")
+}
+
+func linksHeader(d *pdfDoc, s LinksSheet) {
+	d.font(false, 7)
+	d.textColor(colMuted)
+	page := d.f.PageNo()
+	label := fmt.Sprintf("Halaman %d dari ", page)
+	// {nb} is replaced when the document closes; leave room for as many
+	// digits as the current page number.
+	right := d.width(label + fmt.Sprint(page))
+	d.f.Text(pageW-linksMarginX-right, 8.5, label+"{nb}")
+	printed := ""
+	if !s.GeneratedAt.IsZero() {
+		printed = "dicetak " + formatDateTimeID(s.GeneratedAt)
+	}
+	left := joinNonEmpty(" · ", s.Instansi, "Kartu tautan penandatanganan ikrar netralitas", printed)
+	d.text(linksMarginX, 8.5, 0, d.fit(left, pageW-2*linksMarginX-right-6), 'L')
+}
+
+// cutLines draws the dashed grid around the first n cards of a page, with a
+// scissors mark so people know the lines are meant for cutting.
+func cutLines(d *pdfDoc, n int) {
+	f := d.f
+	rows := (n + linksCols - 1) / linksCols
+	d.draw(rgb{150, 156, 164})
+	f.SetLineWidth(0.2)
+	f.SetDashPattern([]float64{2, 1.5}, 0)
+	bottom := linksTop + float64(rows)*linksCardH
+	for c := 0; c <= linksCols; c++ {
+		x := linksMarginX + float64(c)*linksCardW
+		f.Line(x, linksTop, x, bottom)
+	}
+	for r := 0; r <= rows; r++ {
+		y := linksTop + float64(r)*linksCardH
+		f.Line(linksMarginX, y, pageW-linksMarginX, y)
+	}
+	f.SetDashPattern(nil, 0)
+	d.font(false, 9)
+	d.textColor(rgb{150, 156, 164})
+	f.Text(linksMarginX-7, linksTop+1.2, "✂")
+}
+
+// linkCard draws one card with its top-left corner at (x, y).
+func linkCard(d *pdfDoc, s LinksSheet, l Link, x, y float64) error {
+	f := d.f
+	left := x + linksCardPad
+	textW := linksCardW - 2*linksCardPad
+
+	d.font(true, 6.5)
+	d.textColor(colNavy)
+	d.text(left, y+7, 0, d.fit(strings.ToUpper(s.Instansi), textW), 'L')
+	d.font(false, 6.5)
+	d.textColor(colMuted)
+	d.text(left, y+10.3, 0, d.fit(s.CampaignTitle, textW), 'L')
+	d.fill(colGold)
+	f.Rect(left, y+12, 10, 0.7, "F")
+	d.draw(colRule)
+	f.SetLineWidth(0.2)
+	f.Line(left+10, y+12.35, x+linksTextRight, y+12.35)
+
+	// Name, NIP, position and unit, top-aligned.
+	ty := y + 17.5
+	d.font(true, 10.5)
+	d.textColor(colText)
+	for _, line := range d.wrap(l.Name, textW, 2) {
+		d.text(left, ty, 0, line, 'L')
+		ty += 4.4
+	}
+	d.font(false, 8)
+	d.text(left, ty, 0, "NIP "+l.NIP, 'L')
+	ty += 3.9
+	d.font(false, 7)
+	d.textColor(colMuted)
+	var unit []string
+	for _, part := range []string{l.Position, l.Department} {
+		if strings.TrimSpace(part) != "" {
+			unit = append(unit, part)
+		}
+	}
+	// The details get whatever room is left above the QR code.
+	maxLines := max(1, int((y+linksCardH-linksQRSize-4.5-ty)/3.2)+1)
+	for _, line := range d.wrap(strings.Join(unit, " · "), textW, min(maxLines, 2)) {
+		d.text(left, ty, 0, line, 'L')
+		ty += 3.2
+	}
+
+	// QR code bottom-left, access code and instructions to its right.
+	qrY := y + linksCardH - linksQRSize - 3.5
+	if err := drawQR(d, l.URL, left-1.5, qrY, linksQRSize); err != nil {
+		return err
+	}
+	rx := left + linksQRSize + 2
+	rw := x + linksTextRight - rx
+	d.font(true, 6)
+	d.textColor(colMuted)
+	d.text(rx, qrY+5.5, 0, "KODE AKSES", 'L')
+	d.fill(colZebra)
+	f.Rect(rx, qrY+7, rw, 10.5, "F")
+	d.fill(colNavy)
+	f.Rect(rx, qrY+7, 0.9, 10.5, "F")
+	d.textColor(colNavy)
+	size := 19.0
+	d.font(true, size)
+	for size > 9 && d.width(l.AccessCode) > rw-5 {
+		size--
+		d.font(true, size)
+	}
+	d.text(rx+3, d.baseline(qrY+7, 10.5), 0, l.AccessCode, 'L')
+
+	d.font(false, 6.5)
+	d.textColor(colText)
+	help := "Pindai kode QR dengan kamera ponsel, atau buka " + s.SignURL + " dan masukkan NIP + kode akses."
+	if s.SignURL == "" {
+		help = "Pindai kode QR dengan kamera ponsel, lalu ikuti petunjuk di layar."
+	}
+	hy := qrY + 21.5
+	for _, line := range d.wrap(help, rw, 3) {
+		d.text(rx, hy, 0, line, 'L')
+		hy += 2.9
+	}
+	return nil
+}
+
+// drawQR draws the QR code of content as vector squares (crisp at any print
+// resolution and smaller than an embedded image), quiet zone included, in a
+// size × size square at (x, y).
+func drawQR(d *pdfDoc, content string, x, y, size float64) error {
+	if content == "" {
+		return fmt.Errorf("empty signing URL")
+	}
+	q, err := qrcode.New(content, qrcode.Medium)
+	if err != nil {
+		return fmt.Errorf("QR code: %w", err)
+	}
+	bm := q.Bitmap()
+	if len(bm) == 0 {
+		return fmt.Errorf("QR code: empty bitmap")
+	}
+	m := size / float64(len(bm))
+	d.fill(rgb{0, 0, 0})
+	for row, line := range bm {
+		// One rectangle per horizontal run of dark modules; the tiny overlap
+		// hides hairline gaps some PDF viewers show between adjacent squares.
+		for col := 0; col < len(line); {
+			if !line[col] {
+				col++
+				continue
+			}
+			start := col
+			for col < len(line) && line[col] {
+				col++
+			}
+			d.f.Rect(x+float64(start)*m, y+float64(row)*m, float64(col-start)*m+0.02, m+0.02, "F")
+		}
+	}
+	return nil
+}
