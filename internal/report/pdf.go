@@ -21,6 +21,9 @@ const (
 // reportTitle is the document title printed on every report.
 const reportTitle = "Laporan Penyelesaian Ikrar Netralitas"
 
+// continued marks a section title repeated on the next page.
+const continued = " (lanjutan)"
+
 // reportPDF carries the drawing state of one report: the document and the
 // current vertical position.
 type reportPDF struct {
@@ -152,7 +155,9 @@ func (rp *reportPDF) sectionTitle(title string, keep float64) {
 	rp.font(true, 11.5)
 	rp.textColor(colNavy)
 	rp.text(marginX, rp.y+4, 0, title, 'L')
-	rp.f.Bookmark(title, 0, rp.y)
+	if !strings.HasSuffix(title, continued) {
+		rp.f.Bookmark(title, 0, rp.y) // one outline entry per section
+	}
 	rp.fill(colGold)
 	rp.f.Rect(marginX, rp.y+6, 14, 0.8, "F")
 	rp.draw(colRule)
@@ -285,7 +290,7 @@ func (rp *reportPDF) table(spec tableSpec, rows []tableRow) {
 		if rp.y+rowH > contentBottom {
 			rp.closeTable()
 			rp.newPage()
-			rp.sectionTitle(spec.title+" (lanjutan)", tableHeadH+rowH)
+			rp.sectionTitle(spec.title+continued, tableHeadH+rowH)
 			head()
 			rp.font(row.bold, spec.fontSize)
 		}
