@@ -1,0 +1,154 @@
+// Package cli holds ikrar's command-line modes. main calls Run; every
+// command parses its flags into a config and hands the work to the domain
+// packages, which the web handlers call too.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/ikrar/ikrar/internal/config"
+	"github.com/ikrar/ikrar/internal/store"
+)
+
+// Exit codes.
+const (
+	ExitOK      = 0
+	ExitFailure = 1
+	ExitUsage   = 2
+)
+
+// Env is what a command runs with; tests build one with buffers.
+type Env struct {
+	Getenv config.Getenv
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+type command struct {
+	usage string
+	run   func(ctx context.Context, env Env, args []string) error
+}
+
+// usageError makes Run exit with code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func commands() map[string]command {
+	return map[string]command{
+		"serve":               {"serve [--demo] [flags]", runServe},
+		"roster import":       {"roster import [--dry-run] [--deactivate-missing] FILE", runRosterImport},
+		"user add":            {"user add --role admin|head --username U [--department CODE ...] [--password-stdin]", runUserAdd},
+		"links export":        {"links export [--department CODE] --out FILE.csv|FILE.pdf", runLinksExport},
+		"certificates export": {"certificates export [--department CODE] [--campaign ID] --out FILE.zip", runCertificatesExport},
+		"report":              {"report [--department CODE] [--campaign ID] --format pdf|csv|xlsx --out FILE", runReport},
+		"verify":              {"verify FILE.pdf", runVerify},
+		"audit verify":        {"audit verify", runAuditVerify},
+		"backup":              {"backup --out FILE", runBackup},
+	}
+}
+
+// Run executes one command line and returns the process exit code.
+func Run(ctx context.Context, args []string, env Env) int {
+	if env.Stdin == nil {
+		env.Stdin = os.Stdin
+	}
+	cmds := commands()
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		printUsage(env.Stderr, cmds)
+		if len(args) == 0 {
+			return ExitUsage
+		}
+		return ExitOK
+	}
+	name := args[0]
+	rest := args[1:]
+	if _, ok := cmds[name]; !ok && len(args) > 1 {
+		name, rest = args[0]+" "+args[1], args[2:]
+	}
+	cmd, ok := cmds[name]
+	if !ok {
+		fmt.Fprintf(env.Stderr, "ikrar: unknown command %q\n", strings.Join(args[:min(2, len(args))], " "))
+		printUsage(env.Stderr, cmds)
+		return ExitUsage
+	}
+	err := cmd.run(ctx, env, rest)
+	var ue usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, flag.ErrHelp):
+		return ExitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(env.Stderr, "ikrar %s: %s\nusage: ikrar %s\n", name, ue.msg, cmd.usage)
+		return ExitUsage
+	default:
+		fmt.Fprintf(env.Stderr, "ikrar %s: %s\n", name, oneLine(err.Error()))
+		return ExitFailure
+	}
+}
+
+func oneLine(s string) string {
+	// Import errors list many lines; keep them, but everything else is one line.
+	return strings.TrimRight(s, "\n")
+}
+
+func printUsage(w io.Writer, cmds map[string]command) {
+	fmt.Fprintln(w, "usage: ikrar COMMAND [flags]")
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  ikrar %s\n", cmds[n].usage)
+	}
+	fmt.Fprintln(w, "Every command takes --data, --db, --db-driver, --base-url (and IKRAR_* environment variables).")
+}
+
+// parseFlags parses the shared configuration flags plus the command's own.
+func parseFlags(env Env, name string, args []string, own func(fs *flag.FlagSet)) (config.Config, *flag.FlagSet, error) {
+	cfg := config.Defaults()
+	fs := flag.NewFlagSet("ikrar "+name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	cfg.Register(fs, env.Getenv)
+	if own != nil {
+		own(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, fs, err
+		}
+		return cfg, fs, usageError{err.Error()}
+	}
+	if err := cfg.Finish(); err != nil {
+		return cfg, fs, usageError{err.Error()}
+	}
+	return cfg, fs, nil
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	if cfg.LogJSON {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, error) {
+	return store.Open(ctx, store.Options{Driver: cfg.DBDriver, DSN: cfg.DB, Logger: log})
+}
+
+// multiFlag collects a repeated flag (--department A --department B).
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }

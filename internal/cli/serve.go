@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	ikrar "github.com/ikrar/ikrar"
+	"github.com/ikrar/ikrar/internal/demo"
+	"github.com/ikrar/ikrar/internal/pledge"
+	"github.com/ikrar/ikrar/internal/web"
+)
+
+func runServe(ctx context.Context, env Env, args []string) error {
+	var withDemo, dev bool
+	cfg, fs, err := parseFlags(env, "serve", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&withDemo, "demo", false, "on an empty database, create a demo campaign, departments, roster and users")
+		fs.BoolVar(&dev, "dev", false, "read templates and static files from the working directory (for editing)")
+	})
+	if err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{"unexpected arguments"}
+	}
+	log := newLogger(cfg, env.Stderr)
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	app, err := openCertificates(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	if withDemo {
+		res, created, err := demo.Seed(ctx, st, cfg.Instansi, cfg.BaseURL, uint64(time.Now().UnixNano()))
+		if err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+		if created {
+			fmt.Fprintf(env.Stdout, "Demo data created: %d ASN.\n", res.ASN)
+			fmt.Fprintf(env.Stdout, "  admin:  %s / %s\n", res.AdminUser, res.AdminPassword)
+			fmt.Fprintf(env.Stdout, "  head:   %s / %s  (department %s)\n", res.HeadUser, res.HeadPassword, res.HeadDepartment)
+			fmt.Fprintln(env.Stdout, "  signing links:")
+			for _, l := range res.Links {
+				fmt.Fprintf(env.Stdout, "    %s\n", l)
+			}
+		} else {
+			fmt.Fprintln(env.Stdout, "Database already has data; demo data not added.")
+		}
+	}
+	assets := ikrar.Assets
+	var files = fsOf(assets)
+	if dev {
+		files = os.DirFS(".")
+	}
+	srv, err := web.New(web.Deps{Config: cfg, Store: st, Pledge: &pledge.Service{Store: st, Now: time.Now}, Certs: app,
+		Assets: files, Log: log})
+	if err != nil {
+		return err
+	}
+	workCtx, stopWork := context.WithCancel(context.Background())
+	workDone := app.StartWorkers(workCtx, cfg.CertWorkers)
+	err = srv.Run(ctx, cfg.Addr, func(addr string) {
+		log.Info("ikrar listening", "addr", addr, "base_url", cfg.BaseURL, "db", cfg.DB)
+		fmt.Fprintf(env.Stdout, "ikrar listening on %s — open %s\n", addr, cfg.BaseURL)
+	})
+	stopWork()
+	<-workDone
+	return err
+}

@@ -1,0 +1,106 @@
+// Package config turns defaults, IKRAR_* environment variables and flags
+// into one validated Config that is passed explicitly to everything else.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is everything a command needs to know about its deployment.
+type Config struct {
+	Addr     string
+	DataDir  string
+	DBDriver string
+	DB       string // SQLite path or PostgreSQL DSN
+	BaseURL  string
+	Instansi string
+	LogJSON  bool
+
+	// Signing key material; empty means "generate into DataDir on first run".
+	CertFile       string
+	KeyFile        string
+	PKCS12File     string
+	PKCS12Password string
+
+	SecureCookies   bool
+	ShutdownTimeout time.Duration
+	CertWorkers     int
+}
+
+// Defaults returns the configuration a fresh checkout runs with.
+func Defaults() Config {
+	return Config{
+		Addr:            ":8080",
+		DataDir:         "./data",
+		DBDriver:        "sqlite",
+		Instansi:        "Pemerintah Kota Yogyakarta",
+		ShutdownTimeout: 15 * time.Second,
+		CertWorkers:     2,
+	}
+}
+
+// Getenv matches os.Getenv so tests can pass a map lookup instead.
+type Getenv func(string) string
+
+// Register binds the shared flags to c, after applying environment
+// variables so that flags win over the environment and the environment wins
+// over defaults.
+func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) {
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.Addr, "addr", env("IKRAR_ADDR", c.Addr), "listen address (IKRAR_ADDR)")
+	fs.StringVar(&c.DataDir, "data", env("IKRAR_DATA", c.DataDir), "data folder (IKRAR_DATA)")
+	fs.StringVar(&c.DBDriver, "db-driver", env("IKRAR_DB_DRIVER", c.DBDriver), "database driver: sqlite or postgres (IKRAR_DB_DRIVER)")
+	fs.StringVar(&c.DB, "db", env("IKRAR_DB", c.DB), "SQLite file or PostgreSQL DSN (IKRAR_DB), default $IKRAR_DATA/ikrar.db")
+	fs.StringVar(&c.BaseURL, "base-url", env("IKRAR_BASE_URL", c.BaseURL), "public base URL used in links and QR codes (IKRAR_BASE_URL)")
+	fs.StringVar(&c.Instansi, "instansi", env("IKRAR_INSTANSI", c.Instansi), "name of the government body (IKRAR_INSTANSI)")
+	fs.StringVar(&c.CertFile, "signing-cert", env("IKRAR_SIGNING_CERT", c.CertFile), "PEM certificate for signing PDFs (IKRAR_SIGNING_CERT)")
+	fs.StringVar(&c.KeyFile, "signing-key", env("IKRAR_SIGNING_KEY", c.KeyFile), "PEM private key for signing PDFs (IKRAR_SIGNING_KEY)")
+	fs.StringVar(&c.PKCS12File, "signing-p12", env("IKRAR_SIGNING_P12", c.PKCS12File), "PKCS#12 bundle for signing PDFs (IKRAR_SIGNING_P12)")
+	c.PKCS12Password = env("IKRAR_SIGNING_P12_PASSWORD", c.PKCS12Password)
+	c.LogJSON = env("IKRAR_LOG_FORMAT", "text") == "json"
+	c.SecureCookies = env("IKRAR_SECURE_COOKIES", "") == "1"
+}
+
+// Finish fills derived values and validates. Call it after flag parsing.
+func (c *Config) Finish() error {
+	if c.DataDir == "" {
+		return errors.New("data folder must not be empty")
+	}
+	switch c.DBDriver {
+	case "sqlite":
+		if c.DB == "" {
+			c.DB = filepath.Join(c.DataDir, "ikrar.db")
+		}
+	case "postgres":
+		if c.DB == "" {
+			return errors.New("IKRAR_DB must hold the PostgreSQL DSN when IKRAR_DB_DRIVER=postgres")
+		}
+	default:
+		return fmt.Errorf("unknown database driver %q (want sqlite or postgres)", c.DBDriver)
+	}
+	if c.BaseURL == "" {
+		host := c.Addr
+		if strings.HasPrefix(host, ":") {
+			host = "localhost" + host
+		}
+		c.BaseURL = "http://" + host
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if strings.HasPrefix(c.BaseURL, "https://") {
+		c.SecureCookies = true
+	}
+	if (c.CertFile == "") != (c.KeyFile == "") {
+		return errors.New("--signing-cert and --signing-key go together")
+	}
+	return nil
+}

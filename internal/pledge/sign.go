@@ -1,0 +1,154 @@
+package pledge
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"image/png"
+	"strings"
+	"time"
+
+	"github.com/ikrar/ikrar/internal/secret"
+	"github.com/ikrar/ikrar/internal/store"
+)
+
+// MaxDrawingBytes caps the optional drawn signature.
+const MaxDrawingBytes = 64 << 10
+
+// Problem is a user-facing validation error in both languages.
+type Problem struct {
+	Field string
+	ID    string
+	EN    string
+}
+
+// Problems is returned when a signing form is not acceptable; nothing was
+// written.
+type Problems []Problem
+
+func (p Problems) Error() string {
+	parts := make([]string, len(p))
+	for i, x := range p {
+		parts[i] = x.Field + ": " + x.EN
+	}
+	return "invalid signature: " + strings.Join(parts, "; ")
+}
+
+// ErrClosed means the campaign is not open for signing.
+var ErrClosed = errors.New("campaign is not open for signing")
+
+// Input is a submitted signing form.
+type Input struct {
+	Ticked    []bool // one per point
+	TypedName string
+	Drawing   string // optional data URL or base64 PNG from the canvas
+	IP        string
+	UserAgent string
+}
+
+// Service signs pledges.
+type Service struct {
+	Store *store.Store
+	Now   func() time.Time
+}
+
+// DecodeDrawing accepts an optional drawn signature: a PNG (as a data URL
+// or bare base64) under MaxDrawingBytes that really decodes as a PNG.
+func DecodeDrawing(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	const prefix = "data:image/png;base64,"
+	if strings.HasPrefix(s, "data:") {
+		if !strings.HasPrefix(s, prefix) {
+			return nil, errors.New("drawing is not a PNG")
+		}
+		s = s[len(prefix):]
+	}
+	if base64.StdEncoding.DecodedLen(len(s)) > MaxDrawingBytes+3 {
+		return nil, fmt.Errorf("drawing is larger than %d KB", MaxDrawingBytes>>10)
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, errors.New("drawing is not valid base64")
+	}
+	if len(b) > MaxDrawingBytes {
+		return nil, fmt.Errorf("drawing is larger than %d KB", MaxDrawingBytes>>10)
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		return nil, errors.New("drawing is not a PNG image")
+	}
+	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > 2000 || cfg.Height > 1000 {
+		return nil, errors.New("drawing has an unexpected size")
+	}
+	// Decode fully: a valid header over a corrupt body must not reach the PDF.
+	if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+		return nil, errors.New("drawing is a damaged PNG")
+	}
+	return b, nil
+}
+
+// Validate checks a form against the person and the campaign's text.
+func Validate(in Input, a store.ASN, points int) (drawing []byte, probs Problems) {
+	if len(in.Ticked) != points {
+		probs = append(probs, Problem{"points", "Semua butir ikrar harus dicentang.", "Every point of the pledge must be ticked."})
+	} else {
+		for i, t := range in.Ticked {
+			if !t {
+				probs = append(probs, Problem{fmt.Sprintf("point%d", i+1),
+					fmt.Sprintf("Butir %d belum dicentang.", i+1), fmt.Sprintf("Point %d is not ticked.", i+1)})
+			}
+		}
+	}
+	switch {
+	case strings.TrimSpace(in.TypedName) == "":
+		probs = append(probs, Problem{"name", "Ketik nama lengkap Anda.", "Type your full name."})
+	case len(in.TypedName) > 200:
+		probs = append(probs, Problem{"name", "Nama terlalu panjang.", "The name is too long."})
+	case !NamesMatch(in.TypedName, a.Name):
+		probs = append(probs, Problem{"name", "Nama yang diketik tidak sama dengan nama di daftar pegawai.", "The typed name does not match the name on the roster."})
+	}
+	d, err := DecodeDrawing(in.Drawing)
+	if err != nil {
+		probs = append(probs, Problem{"drawing", "Tanda tangan gambar tidak dapat diterima (harus PNG di bawah 64 KB).", "The drawn signature was rejected: " + err.Error() + "."})
+	}
+	return d, probs
+}
+
+// Sign validates the form and makes the signature durable. Signing twice
+// returns the first signature unchanged (Created false).
+func (s *Service) Sign(ctx context.Context, a store.ASN, c store.Campaign, in Input) (store.SignResult, error) {
+	if existing, err := s.Store.SignatureOf(ctx, a.ID, c.ID); err == nil {
+		return store.SignResult{Signature: existing}, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return store.SignResult{}, err
+	}
+	if c.Status != "open" {
+		return store.SignResult{}, ErrClosed
+	}
+	id, _, err := TextsOf(c)
+	if err != nil {
+		return store.SignResult{}, err
+	}
+	drawing, probs := Validate(in, a, len(id.Points))
+	if len(probs) > 0 {
+		return store.SignResult{}, probs
+	}
+	return s.Store.Sign(ctx, store.NewSignature{
+		ASN: a, CampaignID: c.ID, SignedAt: s.Now().UTC(),
+		TypedName: strings.Join(strings.Fields(in.TypedName), " "), DrawnPNG: drawing,
+		IP: in.IP, UserAgent: truncate(in.UserAgent, 512), PledgeHash: c.TextHash,
+		CertCode: secret.CertificateCode(),
+	})
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

@@ -1,0 +1,265 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ikrar/ikrar/internal/audit"
+	"gorm.io/gorm"
+)
+
+// ASNByToken finds an active roster entry by its signing token.
+func (s *Store) ASNByToken(ctx context.Context, token string) (ASN, error) {
+	var a ASN
+	if err := s.r.WithContext(ctx).Where("token = ? AND active = ?", token, true).Take(&a).Error; err != nil {
+		return ASN{}, notFound(err, "signing token")
+	}
+	return a, nil
+}
+
+// ASNByNIP finds a roster entry by NIP, active or not.
+func (s *Store) ASNByNIP(ctx context.Context, nip string) (ASN, error) {
+	var a ASN
+	if err := s.r.WithContext(ctx).Where("nip = ?", nip).Take(&a).Error; err != nil {
+		return ASN{}, notFound(err, "NIP "+nip)
+	}
+	return a, nil
+}
+
+// ASNByID finds a roster entry by id.
+func (s *Store) ASNByID(ctx context.Context, id uint) (ASN, error) {
+	var a ASN
+	if err := s.r.WithContext(ctx).Take(&a, id).Error; err != nil {
+		return ASN{}, notFound(err, "ASN")
+	}
+	return a, nil
+}
+
+// RosterEntry is one line of a department page: the person and, when they
+// signed the campaign, their signature.
+type RosterEntry struct {
+	ASN
+	DepartmentName string
+	DepartmentCode string
+	SignatureID    *uint
+	SignedAt       *time.Time
+	CertCode       *string
+}
+
+// RosterFilter narrows RosterPage.
+type RosterFilter struct {
+	CampaignID    uint
+	DepartmentIDs []uint
+	Search        string // name or NIP, case-insensitive substring
+	Status        string // "", "signed" or "pending"
+	Offset, Limit int
+}
+
+// RosterPage lists active ASN in the given departments with their status
+// for one campaign, and the total number matching the filter.
+func (s *Store) RosterPage(ctx context.Context, f RosterFilter) ([]RosterEntry, int64, error) {
+	q := s.r.WithContext(ctx).Table("asns").
+		Joins("JOIN departments ON departments.id = asns.department_id").
+		Joins("LEFT JOIN signatures ON signatures.asn_id = asns.id AND signatures.campaign_id = ?", f.CampaignID).
+		Where("asns.active = ? AND asns.department_id IN ?", true, f.DepartmentIDs)
+	if term := strings.TrimSpace(f.Search); term != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(term)) + "%"
+		q = q.Where(`(LOWER(asns.name) LIKE ? ESCAPE '\' OR asns.nip LIKE ? ESCAPE '\')`, like, like)
+	}
+	switch f.Status {
+	case "signed":
+		q = q.Where("signatures.id IS NOT NULL")
+	case "pending":
+		q = q.Where("signatures.id IS NULL")
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("count roster: %w", err)
+	}
+	var rows []RosterEntry
+	q = q.Select("asns.*, departments.name AS department_name, departments.code AS department_code, signatures.id AS signature_id, signatures.signed_at AS signed_at, signatures.cert_code AS cert_code").
+		Order("asns.name, asns.nip")
+	if f.Limit > 0 {
+		q = q.Offset(f.Offset).Limit(f.Limit)
+	}
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, 0, fmt.Errorf("list roster: %w", err)
+	}
+	return rows, total, nil
+}
+
+// ImportRow is one validated roster line.
+type ImportRow struct {
+	Line                                                int
+	NIP, Name, Position, Department, Email, Phone, Kind string
+}
+
+// ImportOptions control ImportRoster.
+type ImportOptions struct {
+	DryRun            bool // compute the outcome, write nothing (the preview)
+	DeactivateMissing bool // active ASN absent from the file are deactivated, never deleted
+	NewToken          func() string
+	NewAccessCode     func() string
+}
+
+// ImportResult summarises an import or its preview.
+type ImportResult struct {
+	Added, Updated, Unchanged, Deactivated, Reactivated int
+	NewDepartments                                      []string
+}
+
+// ImportRoster upserts a whole roster in one transaction: it all lands or
+// none of it does. Existing tokens, access codes and signatures are kept.
+func (s *Store) ImportRoster(ctx context.Context, actor, source string, rows []ImportRow, o ImportOptions) (ImportResult, error) {
+	var res ImportResult
+	errDryRun := fmt.Errorf("dry run")
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var depts []Department
+		if err := tx.Find(&depts).Error; err != nil {
+			return fmt.Errorf("read departments: %w", err)
+		}
+		byName := map[string]uint{}
+		codes := map[string]bool{}
+		for _, d := range depts {
+			byName[strings.ToLower(d.Name)] = d.ID
+			codes[d.Code] = true
+		}
+		for _, r := range rows {
+			key := strings.ToLower(r.Department)
+			if _, ok := byName[key]; ok {
+				continue
+			}
+			d := Department{Code: uniqueCode(DepartmentCode(r.Department), codes), Name: r.Department}
+			if err := tx.Create(&d).Error; err != nil {
+				return fmt.Errorf("import roster line %d: create department %q: %w", r.Line, r.Department, err)
+			}
+			codes[d.Code] = true
+			byName[key] = d.ID
+			res.NewDepartments = append(res.NewDepartments, d.Name)
+		}
+
+		existing := map[string]ASN{}
+		var batch []ASN
+		if err := tx.FindInBatches(&batch, 5000, func(*gorm.DB, int) error {
+			for _, a := range batch {
+				existing[a.NIP] = a
+			}
+			return nil
+		}).Error; err != nil {
+			return fmt.Errorf("read roster: %w", err)
+		}
+
+		inFile := make(map[string]bool, len(rows))
+		var creates []ASN
+		for _, r := range rows {
+			inFile[r.NIP] = true
+			deptID := byName[strings.ToLower(r.Department)]
+			old, ok := existing[r.NIP]
+			if !ok {
+				creates = append(creates, ASN{NIP: r.NIP, Name: r.Name, Position: r.Position, DepartmentID: deptID, Kind: r.Kind,
+					Email: r.Email, Phone: r.Phone, Active: true, Token: o.NewToken(), AccessCode: o.NewAccessCode()})
+				continue
+			}
+			if old.Name == r.Name && old.Position == r.Position && old.DepartmentID == deptID && old.Kind == r.Kind &&
+				old.Email == r.Email && old.Phone == r.Phone && old.Active {
+				res.Unchanged++
+				continue
+			}
+			if !old.Active {
+				res.Reactivated++
+			}
+			res.Updated++
+			if err := tx.Model(&ASN{}).Where("id = ?", old.ID).Updates(map[string]any{
+				"name": r.Name, "position": r.Position, "department_id": deptID, "kind": r.Kind,
+				"email": r.Email, "phone": r.Phone, "active": true,
+			}).Error; err != nil {
+				return fmt.Errorf("import roster line %d: update %s: %w", r.Line, r.NIP, err)
+			}
+		}
+		res.Added = len(creates)
+		if len(creates) > 0 {
+			if err := tx.CreateInBatches(creates, 500).Error; err != nil {
+				return fmt.Errorf("import roster: insert new ASN: %w", err)
+			}
+		}
+		if o.DeactivateMissing {
+			var gone []uint
+			for nip, a := range existing {
+				if a.Active && !inFile[nip] {
+					gone = append(gone, a.ID)
+				}
+			}
+			for start := 0; start < len(gone); start += 500 {
+				end := min(start+500, len(gone))
+				if err := tx.Model(&ASN{}).Where("id IN ?", gone[start:end]).Update("active", false).Error; err != nil {
+					return fmt.Errorf("import roster: deactivate: %w", err)
+				}
+			}
+			res.Deactivated = len(gone)
+		}
+		if o.DryRun {
+			return errDryRun
+		}
+		_, err := appendEvent(tx, s.now(), actor, "roster.imported", "roster:"+source, audit.Detail(map[string]string{
+			"rows": strconv.Itoa(len(rows)), "added": strconv.Itoa(res.Added), "updated": strconv.Itoa(res.Updated),
+			"deactivated": strconv.Itoa(res.Deactivated), "new_departments": strconv.Itoa(len(res.NewDepartments)),
+		}))
+		return err
+	})
+	if err == errDryRun {
+		err = nil
+	}
+	return res, err
+}
+
+// DepartmentCode derives a short code from a department name.
+func DepartmentCode(name string) string {
+	var sb strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			sb.WriteRune(r)
+			dash = false
+		default:
+			if !dash && sb.Len() > 0 {
+				sb.WriteByte('-')
+				dash = true
+			}
+		}
+		if sb.Len() >= 48 {
+			break
+		}
+	}
+	code := strings.Trim(sb.String(), "-")
+	if code == "" {
+		code = "unit"
+	}
+	return code
+}
+
+func uniqueCode(base string, taken map[string]bool) string {
+	code := base
+	for i := 2; taken[code]; i++ {
+		code = base + "-" + strconv.Itoa(i)
+	}
+	return code
+}
+
+// ActiveASN streams active roster entries in the given departments (nil =
+// all) in NIP order, batch by batch, for exports.
+func (s *Store) ActiveASN(ctx context.Context, deptIDs []uint, fn func([]ASN) error) error {
+	var batch []ASN
+	q := s.r.WithContext(ctx).Where("active = ?", true)
+	if deptIDs != nil {
+		q = q.Where("department_id IN ?", deptIDs)
+	}
+	err := q.Order("id").FindInBatches(&batch, 2000, func(*gorm.DB, int) error { return fn(batch) }).Error
+	if err != nil {
+		return fmt.Errorf("read roster: %w", err)
+	}
+	return nil
+}

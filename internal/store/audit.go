@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ikrar/ikrar/internal/audit"
+	"gorm.io/gorm"
+)
+
+// appendEvent adds one event to the chain inside tx. Every writer goes
+// through the single write connection, and SQLite's BEGIN IMMEDIATE makes
+// the read of the head and the insert one atomic step.
+func appendEvent(tx *gorm.DB, at time.Time, actor, action, subject, detail string) (AuditEvent, error) {
+	var head AuditEvent
+	err := tx.Order("id DESC").Limit(1).Take(&head).Error
+	prev, seq := audit.Genesis, uint64(1)
+	switch {
+	case err == nil:
+		prev, seq = head.Hash, uint64(head.ID)+1
+	case errors.Is(err, gorm.ErrRecordNotFound):
+	default:
+		return AuditEvent{}, fmt.Errorf("read audit head: %w", err)
+	}
+	at = at.UTC()
+	ev := audit.Event{Seq: seq, At: at, Actor: actor, Action: action, Subject: subject, Detail: detail, PrevHash: prev}
+	row := AuditEvent{ID: uint(seq), At: at, Actor: actor, Action: action, Subject: subject, Detail: detail, PrevHash: prev, Hash: audit.Hash(ev)}
+	if err := tx.Create(&row).Error; err != nil {
+		return AuditEvent{}, fmt.Errorf("append audit event %s: %w", action, err)
+	}
+	return row, nil
+}
+
+// Record appends a standalone event (login, export, user change...).
+func (s *Store) Record(ctx context.Context, actor, action, subject string, detail map[string]string) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		_, err := appendEvent(tx, s.now(), actor, action, subject, audit.Detail(detail))
+		return err
+	})
+}
+
+// AuditReport is the outcome of VerifyAudit.
+type AuditReport struct {
+	Events int
+	Head   string
+}
+
+// VerifyAudit walks the chain in order and cross-checks every signature
+// against the digest its event recorded, so a row edited directly in the
+// database is named as well as a broken link.
+func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
+	v := audit.NewVerifier()
+	var rows []AuditEvent
+	var lastID uint
+	sigEvents := map[uint]string{} // signature id -> digest recorded
+	for {
+		rows = rows[:0]
+		if err := s.r.WithContext(ctx).Where("id > ?", lastID).Order("id").Limit(5000).Find(&rows).Error; err != nil {
+			return AuditReport{}, fmt.Errorf("read audit events: %w", err)
+		}
+		if len(rows) == 0 {
+			break
+		}
+		for _, r := range rows {
+			st := audit.Stored{Event: audit.Event{Seq: uint64(r.ID), At: r.At, Actor: r.Actor, Action: r.Action, Subject: r.Subject, Detail: r.Detail, PrevHash: r.PrevHash}, Hash: r.Hash}
+			if err := v.Check(st); err != nil {
+				return AuditReport{}, err
+			}
+			if r.Action == ActionSigned {
+				id, digest, err := parseSignedDetail(r.Detail)
+				if err != nil {
+					return AuditReport{}, &audit.BrokenError{Seq: uint64(r.ID), Reason: err.Error()}
+				}
+				sigEvents[id] = digest
+			}
+			lastID = r.ID
+		}
+	}
+	if err := s.checkSignatures(ctx, sigEvents); err != nil {
+		return AuditReport{}, err
+	}
+	n, head := v.Head()
+	return AuditReport{Events: n, Head: head}, nil
+}
+
+func (s *Store) checkSignatures(ctx context.Context, recorded map[uint]string) error {
+	var lastID uint
+	seen := 0
+	for {
+		var sigs []signatureWithNIP
+		err := s.r.WithContext(ctx).Table("signatures").
+			Select("signatures.*, asns.nip AS nip").
+			Joins("JOIN asns ON asns.id = signatures.asn_id").
+			Where("signatures.id > ?", lastID).Order("signatures.id").Limit(5000).Scan(&sigs).Error
+		if err != nil {
+			return fmt.Errorf("read signatures: %w", err)
+		}
+		if len(sigs) == 0 {
+			break
+		}
+		for _, sg := range sigs {
+			want, ok := recorded[sg.ID]
+			if !ok {
+				return &audit.BrokenError{Seq: 0, Reason: fmt.Sprintf("signature %d (certificate %s) has no audit event", sg.ID, sg.CertCode)}
+			}
+			if got := sg.digest(); got != want {
+				return &audit.BrokenError{Seq: 0, Reason: fmt.Sprintf("signature %d (certificate %s) was changed after signing", sg.ID, sg.CertCode)}
+			}
+			lastID = sg.ID
+			seen++
+		}
+	}
+	if seen != len(recorded) {
+		return &audit.BrokenError{Seq: 0, Reason: fmt.Sprintf("%d signature(s) recorded in the audit chain are missing from the database", len(recorded)-seen)}
+	}
+	return nil
+}

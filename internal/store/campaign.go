@@ -1,0 +1,99 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/ikrar/ikrar/internal/audit"
+	"gorm.io/gorm"
+)
+
+// CreateCampaign stores a new campaign and records it in the audit chain.
+func (s *Store) CreateCampaign(ctx context.Context, actor string, c *Campaign) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(c).Error; err != nil {
+			return fmt.Errorf("create campaign %q: %w", c.Title, err)
+		}
+		_, err := appendEvent(tx, s.now(), actor, "campaign.created", "campaign:"+strconv.Itoa(int(c.ID)),
+			audit.Detail(map[string]string{"title": c.Title, "version": strconv.Itoa(c.Version), "text_hash": c.TextHash, "status": c.Status}))
+		return err
+	})
+}
+
+// UpdateCampaignText replaces a campaign's text, refusing once anyone has
+// signed it: signatures must keep pointing at the text they acknowledged.
+func (s *Store) UpdateCampaignText(ctx context.Context, actor string, c *Campaign) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&Signature{}).Where("campaign_id = ?", c.ID).Count(&n).Error; err != nil {
+			return fmt.Errorf("count signatures of campaign %d: %w", c.ID, err)
+		}
+		if n > 0 {
+			return fmt.Errorf("update campaign %d: %w", c.ID, ErrFrozen)
+		}
+		if err := tx.Model(&Campaign{}).Where("id = ?", c.ID).Updates(map[string]any{
+			"title": c.Title, "preamble": c.Preamble, "points": c.Points, "closing": c.Closing,
+			"title_en": c.TitleEN, "preamble_en": c.PreambleEN, "points_en": c.PointsEN, "closing_en": c.ClosingEN,
+			"instansi": c.Instansi, "text_hash": c.TextHash,
+		}).Error; err != nil {
+			return fmt.Errorf("update campaign %d: %w", c.ID, err)
+		}
+		_, err := appendEvent(tx, s.now(), actor, "campaign.text_changed", "campaign:"+strconv.Itoa(int(c.ID)),
+			audit.Detail(map[string]string{"text_hash": c.TextHash}))
+		return err
+	})
+}
+
+// SetCampaignStatus opens or closes a campaign.
+func (s *Store) SetCampaignStatus(ctx context.Context, actor string, id uint, status string) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&Campaign{}).Where("id = ?", id).Update("status", status)
+		if res.Error != nil {
+			return fmt.Errorf("set campaign %d status: %w", id, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("campaign %d: %w", id, ErrNotFound)
+		}
+		_, err := appendEvent(tx, s.now(), actor, "campaign.status", "campaign:"+strconv.Itoa(int(id)),
+			audit.Detail(map[string]string{"status": status}))
+		return err
+	})
+}
+
+// Campaigns lists every campaign, newest first.
+func (s *Store) Campaigns(ctx context.Context) ([]Campaign, error) {
+	var cs []Campaign
+	if err := s.r.WithContext(ctx).Order("id DESC").Find(&cs).Error; err != nil {
+		return nil, fmt.Errorf("list campaigns: %w", err)
+	}
+	return cs, nil
+}
+
+// CampaignByID finds one campaign.
+func (s *Store) CampaignByID(ctx context.Context, id uint) (Campaign, error) {
+	var c Campaign
+	if err := s.r.WithContext(ctx).Take(&c, id).Error; err != nil {
+		return Campaign{}, notFound(err, fmt.Sprintf("campaign %d", id))
+	}
+	return c, nil
+}
+
+// OpenCampaigns lists the campaigns that can be signed now, newest first.
+func (s *Store) OpenCampaigns(ctx context.Context) ([]Campaign, error) {
+	var cs []Campaign
+	if err := s.r.WithContext(ctx).Where("status = ?", "open").Order("id DESC").Find(&cs).Error; err != nil {
+		return nil, fmt.Errorf("list open campaigns: %w", err)
+	}
+	return cs, nil
+}
+
+// HasSignatures tells whether a campaign's text is frozen.
+func (s *Store) HasSignatures(ctx context.Context, campaignID uint) (bool, error) {
+	var one int
+	err := s.r.WithContext(ctx).Raw("SELECT 1 FROM signatures WHERE campaign_id = ? LIMIT 1", campaignID).Scan(&one).Error
+	if err != nil {
+		return false, fmt.Errorf("check signatures of campaign %d: %w", campaignID, err)
+	}
+	return one == 1, nil
+}

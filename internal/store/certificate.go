@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// CertificateOf returns the stored certificate of a signature.
+func (s *Store) CertificateOf(ctx context.Context, signatureID uint) (Certificate, error) {
+	var c Certificate
+	if err := s.r.WithContext(ctx).Take(&c, "signature_id = ?", signatureID).Error; err != nil {
+		return Certificate{}, notFound(err, "certificate")
+	}
+	return c, nil
+}
+
+// PutCertificate stores a certificate unless one already exists, and
+// returns whichever is stored: two concurrent first downloads end with one
+// certificate, and both callers serve the same bytes.
+func (s *Store) PutCertificate(ctx context.Context, c Certificate) (Certificate, error) {
+	var stored Certificate
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&c)
+		if res.Error != nil {
+			return fmt.Errorf("store certificate: %w", res.Error)
+		}
+		if res.RowsAffected == 1 {
+			if err := tx.Model(&Signature{}).Where("id = ?", c.SignatureID).Update("cert_sha256", c.SHA256).Error; err != nil {
+				return fmt.Errorf("record certificate hash: %w", err)
+			}
+			stored = c
+			return nil
+		}
+		return tx.Take(&stored, "signature_id = ?", c.SignatureID).Error
+	})
+	if err != nil {
+		return Certificate{}, err
+	}
+	return stored, nil
+}
+
+// SignaturesWithoutCertificate lists up to limit signatures still waiting
+// for their PDF, oldest first, for the background workers.
+func (s *Store) SignaturesWithoutCertificate(ctx context.Context, limit int) ([]uint, error) {
+	var ids []uint
+	err := s.r.WithContext(ctx).Raw(`SELECT s.id FROM signatures s LEFT JOIN certificates c ON c.signature_id = s.id
+		WHERE c.signature_id IS NULL ORDER BY s.id LIMIT ?`, limit).Scan(&ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("list pending certificates: %w", err)
+	}
+	return ids, nil
+}
+
+// SignedEntry is a signature with who signed, for exports.
+type SignedEntry struct {
+	SignatureID    uint
+	NIP, Name      string
+	DepartmentCode string
+	DepartmentName string
+}
+
+// SignedEntries streams the signatures of a campaign in the given
+// departments (nil = all), in batches, for certificate exports.
+func (s *Store) SignedEntries(ctx context.Context, campaignID uint, deptIDs []uint, fn func([]SignedEntry) error) error {
+	var last uint
+	for {
+		var rows []SignedEntry
+		q := s.r.WithContext(ctx).Table("signatures").
+			Select("signatures.id AS signature_id, asns.nip, asns.name, departments.code AS department_code, departments.name AS department_name").
+			Joins("JOIN asns ON asns.id = signatures.asn_id").
+			Joins("JOIN departments ON departments.id = signatures.department_id").
+			Where("signatures.campaign_id = ? AND signatures.id > ?", campaignID, last)
+		if deptIDs != nil {
+			q = q.Where("signatures.department_id IN ?", deptIDs)
+		}
+		if err := q.Order("signatures.id").Limit(500).Scan(&rows).Error; err != nil {
+			return fmt.Errorf("list signatures: %w", err)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		if err := fn(rows); err != nil {
+			return err
+		}
+		last = rows[len(rows)-1].SignatureID
+	}
+}

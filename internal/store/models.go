@@ -1,0 +1,129 @@
+package store
+
+import "time"
+
+// Campaign is one pledge text with its signing window. Its text is frozen
+// once anyone has signed: a change makes a new campaign version instead.
+type Campaign struct {
+	ID         uint   `gorm:"primaryKey"`
+	Slug       string `gorm:"size:64;not null;index"`
+	Version    int    `gorm:"not null;default:1"`
+	Title      string `gorm:"not null"`
+	Preamble   string `gorm:"not null"`
+	Points     string `gorm:"not null"` // JSON array of strings
+	Closing    string `gorm:"not null"`
+	TitleEN    string
+	PreambleEN string
+	PointsEN   string // JSON array of strings
+	ClosingEN  string
+	Instansi   string `gorm:"not null"`
+	TextHash   string `gorm:"size:64;not null"`
+	Status     string `gorm:"size:16;not null;default:open"` // draft, open, closed
+	OpensAt    *time.Time
+	ClosesAt   *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Department is a unit kerja; ParentID makes the tree (Dinas → Bidang,
+// Kemantren → Kelurahan) that completion rolls up through.
+type Department struct {
+	ID        uint   `gorm:"primaryKey"`
+	Code      string `gorm:"size:64;not null;uniqueIndex"`
+	Name      string `gorm:"size:200;not null;uniqueIndex"`
+	ParentID  *uint  `gorm:"index"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// ASN is one roster entry. Token and AccessCode are credentials handed to
+// the person; NIP is public (printed on payslips) and never a secret.
+type ASN struct {
+	ID           uint   `gorm:"primaryKey"`
+	NIP          string `gorm:"column:nip;size:18;not null;uniqueIndex"`
+	Name         string `gorm:"size:200;not null"`
+	Position     string `gorm:"size:200;not null"`
+	DepartmentID uint   `gorm:"not null;index"`
+	Kind         string `gorm:"size:8;not null"`
+	Email        string `gorm:"size:200"`
+	Phone        string `gorm:"size:32"`
+	Active       bool   `gorm:"not null;default:true"`
+	Token        string `gorm:"size:64;not null;uniqueIndex"`
+	AccessCode   string `gorm:"size:8;not null"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// TableName keeps the table name readable ("asns" rather than "as_ns").
+func (ASN) TableName() string { return "asns" }
+
+// Signature is one ASN's acknowledgement of one campaign. The unique index
+// on (asn_id, campaign_id) is what makes a second signature impossible,
+// whatever the application does.
+type Signature struct {
+	ID           uint      `gorm:"primaryKey"`
+	ASNID        uint      `gorm:"column:asn_id;not null;uniqueIndex:idx_sig_asn_campaign,priority:1"`
+	CampaignID   uint      `gorm:"not null;uniqueIndex:idx_sig_asn_campaign,priority:2;index:idx_sig_campaign_dept,priority:1;index:idx_sig_campaign_time,priority:1"`
+	DepartmentID uint      `gorm:"not null;index:idx_sig_campaign_dept,priority:2"` // copied at signing so dashboards need no join
+	SignedAt     time.Time `gorm:"not null;index:idx_sig_campaign_time,priority:2"`
+	TypedName    string    `gorm:"size:200;not null"`
+	DrawnPNG     []byte
+	IP           string `gorm:"size:64"`
+	UserAgent    string `gorm:"size:512"`
+	PledgeHash   string `gorm:"size:64;not null"`
+	CertCode     string `gorm:"size:32;not null;uniqueIndex"`
+	CertSHA256   string `gorm:"size:64"`
+	Revoked      bool   `gorm:"not null;default:false"`
+}
+
+// Certificate keeps the signed PDF bytes: re-signing would change them
+// (the CMS signing time), so the first signed bytes are the certificate.
+type Certificate struct {
+	SignatureID uint   `gorm:"primaryKey;autoIncrement:false"`
+	PDF         []byte `gorm:"not null"`
+	SHA256      string `gorm:"size:64;not null"`
+	CreatedAt   time.Time
+}
+
+// User is a staff account: an admin, or a head bound to departments.
+type User struct {
+	ID           uint   `gorm:"primaryKey"`
+	Username     string `gorm:"size:64;not null;uniqueIndex"`
+	PasswordHash string `gorm:"not null"`
+	Role         string `gorm:"size:16;not null"`
+	Disabled     bool   `gorm:"not null;default:false"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// UserDepartment binds a head to a department (and its children).
+type UserDepartment struct {
+	UserID       uint `gorm:"primaryKey;autoIncrement:false"`
+	DepartmentID uint `gorm:"primaryKey;autoIncrement:false"`
+}
+
+// Session is a staff login. Only the SHA-256 of the cookie token is stored,
+// so a copy of the database does not hand out live sessions.
+type Session struct {
+	TokenHash string    `gorm:"primaryKey;size:64"`
+	UserID    uint      `gorm:"not null;index"`
+	ExpiresAt time.Time `gorm:"not null;index"`
+	CreatedAt time.Time
+}
+
+// AuditEvent is one link of the append-only hash chain. ID is the sequence
+// number and part of the hash, so a deleted or reordered row breaks it.
+type AuditEvent struct {
+	ID       uint      `gorm:"primaryKey;autoIncrement:false"`
+	At       time.Time `gorm:"not null"`
+	Actor    string    `gorm:"size:128;not null"`
+	Action   string    `gorm:"size:64;not null;index"`
+	Subject  string    `gorm:"size:128;not null"`
+	Detail   string    `gorm:"not null"`
+	PrevHash string    `gorm:"size:64;not null"`
+	Hash     string    `gorm:"size:64;not null"`
+}
+
+func allModels() []any {
+	return []any{&Campaign{}, &Department{}, &ASN{}, &Signature{}, &Certificate{}, &User{}, &UserDepartment{}, &Session{}, &AuditEvent{}}
+}

@@ -1,0 +1,211 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+)
+
+// messages holds every UI string, Bahasa Indonesia first. A test checks
+// both languages have the same keys.
+var messages = map[string]map[string]string{
+	"id": {
+		"app":             "Ikrar Netralitas ASN",
+		"lang_switch":     "English",
+		"home_title":      "Ikrar Netralitas Aparatur Sipil Negara",
+		"home_lead":       "Setiap Pegawai ASN berikrar menjaga netralitas dalam Pemilu dan Pemilihan. Di sini Anda membaca ikrar, mencentang setiap butir, menandatanganinya, dan menerima sertifikat bertanda tangan elektronik yang dapat diperiksa siapa saja.",
+		"home_how":        "Cara menandatangani",
+		"home_step1":      "Buka tautan pribadi yang Anda terima dari BKPSDM atau atasan, atau masuk dengan NIP dan kode akses 8 karakter.",
+		"home_step2":      "Baca keempat butir ikrar dan centang setiap butir.",
+		"home_step3":      "Ketik nama lengkap Anda (boleh juga menggambar tanda tangan), lalu tekan Tandatangani.",
+		"home_step4":      "Unduh sertifikat PDF Anda. Kode QR di sertifikat membuka halaman verifikasi.",
+		"home_sign":       "Tanda tangani dengan NIP dan kode akses",
+		"home_verify":     "Periksa keaslian sertifikat",
+		"home_staff":      "Masuk untuk kepala unit dan admin",
+		"home_law":        "Pegawai ASN yang tidak netral dapat dikenai sanksi disiplin (PP 94/2021; UU 20/2023 tentang ASN).",
+		"sign_title":      "Tanda tangani ikrar",
+		"sign_lead":       "Masukkan NIP dan kode akses 8 karakter yang tercetak pada lembar undangan Anda.",
+		"nip":             "NIP",
+		"access_code":     "Kode akses",
+		"continue":        "Lanjutkan",
+		"bad_code":        "NIP atau kode akses salah.",
+		"too_many":        "Terlalu banyak percobaan. Coba lagi dalam beberapa menit.",
+		"name":            "Nama",
+		"position":        "Jabatan",
+		"department":      "Unit kerja",
+		"signer":          "Penanda tangan",
+		"tick_each":       "Centang setiap butir sebagai tanda Anda memahami dan menyetujuinya.",
+		"i_pledge":        "Saya berikrar",
+		"typed_name":      "Ketik nama lengkap Anda (tanpa gelar juga boleh)",
+		"draw":            "Gambar tanda tangan (opsional)",
+		"draw_clear":      "Hapus gambar",
+		"sign_button":     "Tandatangani ikrar",
+		"fix_errors":      "Periksa kembali isian berikut:",
+		"receipt_title":   "Ikrar telah ditandatangani",
+		"receipt_lead":    "Terima kasih. Tanda tangan Anda telah tersimpan.",
+		"signed_at":       "Waktu tanda tangan",
+		"cert_code":       "Kode sertifikat",
+		"pledge_hash":     "Sidik teks ikrar (SHA-256)",
+		"download_cert":   "Unduh sertifikat (PDF)",
+		"verify_link":     "Halaman verifikasi",
+		"campaign":        "Kampanye",
+		"other_campaigns": "Ikrar lain yang perlu ditandatangani",
+		"no_campaign":     "Belum ada ikrar yang dibuka untuk ditandatangani.",
+		"closed":          "Ikrar ini sudah ditutup.",
+		"not_found":       "Halaman tidak ditemukan",
+		"not_found_lead":  "Tautan ini tidak dikenal atau sudah tidak berlaku. Periksa kembali tautan Anda atau hubungi BKPSDM.",
+		"error":           "Terjadi kesalahan",
+		"error_lead":      "Permintaan Anda tidak dapat diproses.",
+		"back_home":       "Kembali ke beranda",
+		"verify_title":    "Verifikasi sertifikat",
+		"verify_lead":     "Masukkan kode sertifikat atau unggah berkas PDF sertifikat untuk memeriksa keasliannya.",
+		"verify_code":     "Kode sertifikat",
+		"verify_check":    "Periksa",
+		"verify_upload":   "Unggah PDF sertifikat (maks. 2 MB)",
+		"valid":           "SAH",
+		"valid_lead":      "Sertifikat ini asli dan tercatat di sistem.",
+		"invalid":         "TIDAK SAH",
+		"revoked":         "DICABUT",
+		"unknown_code":    "Kode sertifikat tidak ditemukan.",
+		"login":           "Masuk",
+		"logout":          "Keluar",
+		"username":        "Nama pengguna",
+		"password":        "Kata sandi",
+		"bad_login":       "Nama pengguna atau kata sandi salah.",
+		"dashboard":       "Dasbor",
+		"admin":           "Admin",
+		"skip":            "Lompat ke isi",
+		"show":            "Tampilkan",
+		"roster":          "Pegawai",
+		"signed":          "Sudah",
+		"pending":         "Belum",
+		"percent":         "Selesai",
+		"trend":           "Tanda tangan per hari",
+		"per_department":  "Penyelesaian per unit kerja",
+		"reports":         "Laporan",
+		"sub_units":       "Sub-unit",
+		"roster_list":     "Daftar pegawai",
+		"search":          "Cari",
+		"search_hint":     "nama atau NIP",
+		"status":          "Status",
+		"filter_all":      "Semua",
+		"people":          "orang",
+		"certificate":     "Sertifikat",
+		"signing_link":    "Tautan tanda tangan",
+		"prev":            "Sebelumnya",
+		"next":            "Berikutnya",
+	},
+	"en": {
+		"app":             "ASN Neutrality Pledge",
+		"lang_switch":     "Bahasa Indonesia",
+		"home_title":      "Neutrality Pledge of the State Civil Apparatus",
+		"home_lead":       "Every civil servant (ASN) pledges to stay neutral in general and regional elections. Here you read the pledge, tick each point, sign it, and receive an electronically signed certificate that anyone can check.",
+		"home_how":        "How to sign",
+		"home_step1":      "Open the personal link you received from BKPSDM or your head of unit, or enter your NIP and 8-character access code.",
+		"home_step2":      "Read the four points of the pledge and tick each one.",
+		"home_step3":      "Type your full name (you may also draw your signature), then press Sign.",
+		"home_step4":      "Download your PDF certificate. Its QR code opens the verification page.",
+		"home_sign":       "Sign with NIP and access code",
+		"home_verify":     "Check a certificate",
+		"home_staff":      "Sign in for heads of unit and admins",
+		"home_law":        "Civil servants who are not neutral face disciplinary sanctions (PP 94/2021; Law 20/2023 on ASN).",
+		"sign_title":      "Sign the pledge",
+		"sign_lead":       "Enter your NIP and the 8-character access code printed on your invitation sheet.",
+		"nip":             "NIP",
+		"access_code":     "Access code",
+		"continue":        "Continue",
+		"bad_code":        "Wrong NIP or access code.",
+		"too_many":        "Too many attempts. Try again in a few minutes.",
+		"name":            "Name",
+		"position":        "Position",
+		"department":      "Department",
+		"signer":          "Signer",
+		"tick_each":       "Tick each point to confirm you understand and agree with it. (The Indonesian text is the one you sign.)",
+		"i_pledge":        "I pledge",
+		"typed_name":      "Type your full name (titles may be left out)",
+		"draw":            "Draw your signature (optional)",
+		"draw_clear":      "Clear drawing",
+		"sign_button":     "Sign the pledge",
+		"fix_errors":      "Please check the following:",
+		"receipt_title":   "Pledge signed",
+		"receipt_lead":    "Thank you. Your signature has been saved.",
+		"signed_at":       "Signed at",
+		"cert_code":       "Certificate code",
+		"pledge_hash":     "Pledge text fingerprint (SHA-256)",
+		"download_cert":   "Download certificate (PDF)",
+		"verify_link":     "Verification page",
+		"campaign":        "Campaign",
+		"other_campaigns": "Other pledges to sign",
+		"no_campaign":     "No pledge is open for signing yet.",
+		"closed":          "This pledge is closed.",
+		"not_found":       "Page not found",
+		"not_found_lead":  "This link is unknown or no longer valid. Check your link or contact BKPSDM.",
+		"error":           "Something went wrong",
+		"error_lead":      "Your request could not be processed.",
+		"back_home":       "Back to home",
+		"verify_title":    "Verify a certificate",
+		"verify_lead":     "Enter a certificate code or upload the certificate PDF to check that it is authentic.",
+		"verify_code":     "Certificate code",
+		"verify_check":    "Check",
+		"verify_upload":   "Upload certificate PDF (max 2 MB)",
+		"valid":           "VALID",
+		"valid_lead":      "This certificate is authentic and on record.",
+		"invalid":         "NOT VALID",
+		"revoked":         "REVOKED",
+		"unknown_code":    "Certificate code not found.",
+		"login":           "Sign in",
+		"logout":          "Sign out",
+		"username":        "Username",
+		"password":        "Password",
+		"bad_login":       "Wrong username or password.",
+		"dashboard":       "Dashboard",
+		"admin":           "Admin",
+		"skip":            "Skip to content",
+		"show":            "Show",
+		"roster":          "Roster",
+		"signed":          "Signed",
+		"pending":         "Pending",
+		"percent":         "Complete",
+		"trend":           "Signatures per day",
+		"per_department":  "Completion per department",
+		"reports":         "Reports",
+		"sub_units":       "Sub-units",
+		"roster_list":     "Roster",
+		"search":          "Search",
+		"search_hint":     "name or NIP",
+		"status":          "Status",
+		"filter_all":      "All",
+		"people":          "people",
+		"certificate":     "Certificate",
+		"signing_link":    "Signing link",
+		"prev":            "Previous",
+		"next":            "Next",
+	},
+}
+
+// langOf picks the language: ?lang= (remembered in a cookie), then the
+// cookie, then Indonesian.
+func langOf(c echo.Context) string {
+	if l := c.QueryParam("lang"); l == "en" || l == "id" {
+		c.SetCookie(&http.Cookie{Name: "lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		return l
+	}
+	if ck, err := c.Cookie("lang"); err == nil && (ck.Value == "en" || ck.Value == "id") {
+		return ck.Value
+	}
+	return "id"
+}
+
+// switchURL is the current URL with the other language selected.
+func switchURL(c echo.Context, lang string) string {
+	u := *c.Request().URL
+	q := u.Query()
+	if lang == "en" {
+		q.Set("lang", "id")
+	} else {
+		q.Set("lang", "en")
+	}
+	u.RawQuery = q.Encode()
+	return (&url.URL{Path: u.Path, RawQuery: u.RawQuery}).String()
+}

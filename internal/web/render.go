@@ -1,0 +1,129 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// renderer holds one parsed template set per page, each cloned from the
+// layout, parsed once at start-up.
+type renderer struct {
+	pages  map[string]*template.Template
+	static map[string]string // file name → content hash for cache busting
+}
+
+var wib = time.FixedZone("WIB", 7*3600)
+
+var monthsID = []string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
+
+// FormatWIB renders a time as people in Indonesia write it:
+// "28 Agustus 2023 12.20 WIB" (or "28 August 2023 12:20 WIB" in English).
+func FormatWIB(t time.Time, lang string) string {
+	if t.IsZero() {
+		return ""
+	}
+	w := t.In(wib)
+	if lang == "en" {
+		return w.Format("2 January 2006 15:04") + " WIB"
+	}
+	return fmt.Sprintf("%d %s %d %02d.%02d WIB", w.Day(), monthsID[w.Month()-1], w.Year(), w.Hour(), w.Minute())
+}
+
+func newRenderer(assets fs.FS) (*renderer, error) {
+	r := &renderer{pages: map[string]*template.Template{}, static: map[string]string{}}
+	err := fs.WalkDir(assets, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(assets, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		r.static[strings.TrimPrefix(p, "static/")] = hex.EncodeToString(sum[:6])
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hash static files: %w", err)
+	}
+	funcs := template.FuncMap{
+		"static": func(name string) (string, error) {
+			h, ok := r.static[name]
+			if !ok {
+				return "", fmt.Errorf("unknown static file %q", name)
+			}
+			return "/static/" + name + "?v=" + h, nil
+		},
+		"wib": FormatWIB,
+		"add": func(a, b int) int { return a + b },
+		"pct": func(p float64) string { return fmt.Sprintf("%.1f", p) },
+		"seq": func(n int) []int {
+			s := make([]int, n)
+			for i := range s {
+				s[i] = i
+			}
+			return s
+		},
+		"lower": strings.ToLower,
+		"wa":    waLink,
+		"deref": func(v any) any {
+			switch x := v.(type) {
+			case *time.Time:
+				if x == nil {
+					return time.Time{}
+				}
+				return *x
+			case *string:
+				if x == nil {
+					return ""
+				}
+				return *x
+			}
+			return v
+		},
+	}
+	base, err := template.New("layout").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	pages, err := fs.Glob(assets, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pages {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.ParseFS(assets, p); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", p, err)
+		}
+		r.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
+	}
+	return r, nil
+}
+
+// Render implements echo.Renderer. Rendering into a buffer first means a
+// template error becomes a clean error page, not half a page.
+func (r *renderer) Render(w io.Writer, name string, data any, c echo.Context) error {
+	t, ok := r.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	_, err := buf.WriteTo(w)
+	return err
+}

@@ -1,0 +1,237 @@
+// Package web serves ikrar over HTTP with Echo: server-rendered pages for
+// signers, staff and the public. Handlers are methods on Server and never
+// talk to the database except through internal/store.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ikrar/ikrar/internal/config"
+	"github.com/ikrar/ikrar/internal/pledge"
+	"github.com/ikrar/ikrar/internal/store"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// Certificates is what the web layer needs from the certificate service.
+type Certificates interface {
+	// PDF returns the stored certificate of a signature, making it first if
+	// needed.
+	PDF(ctx context.Context, sig store.Signature) ([]byte, error)
+	// VerifyUpload checks an uploaded PDF: returns the matching signature.
+	VerifyUpload(ctx context.Context, pdf []byte) (store.Signature, error)
+	// Reason turns a verification error into a user-facing reason.
+	Reason(err error) (id, en string)
+}
+
+// Deps is everything the web layer is built from.
+type Deps struct {
+	Config config.Config
+	Store  *store.Store
+	Pledge *pledge.Service
+	Certs  Certificates
+	Assets fs.FS
+	Log    *slog.Logger
+	Now    func() time.Time
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	Deps
+	echo *echo.Echo
+
+	signLimitIP   *limiter // failed NIP+code attempts per IP
+	signLimitNIP  *limiter // failed attempts per NIP
+	tokenLimitIP  *limiter // unknown signing tokens per IP
+	loginLimitIP  *limiter
+	loginLimitAcc *limiter
+}
+
+// New builds the Echo application with every route.
+func New(d Deps) (*Server, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	r, err := newRenderer(d.Assets)
+	if err != nil {
+		return nil, err
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.Renderer = r
+	s := &Server{
+		Deps: d, echo: e,
+		signLimitIP:   newLimiter(20, 15*time.Minute, d.Now),
+		signLimitNIP:  newLimiter(5, 15*time.Minute, d.Now),
+		tokenLimitIP:  newLimiter(50, 15*time.Minute, d.Now),
+		loginLimitIP:  newLimiter(20, 15*time.Minute, d.Now),
+		loginLimitAcc: newLimiter(5, 15*time.Minute, d.Now),
+	}
+	e.HTTPErrorHandler = s.handleError
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP makes Server an http.Handler (tests use it with httptest).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// Run serves until ctx ends, then finishes in-flight requests.
+func (s *Server) Run(ctx context.Context, addr string, ready func(addr string)) error {
+	srv := &http.Server{
+		Addr:              addr,
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      5 * time.Minute, // certificate ZIPs stream for a while
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	ln, err := listen(addr)
+	if err != nil {
+		return err
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve %s: %w", addr, err)
+	case <-ctx.Done():
+	}
+	s.Log.Info("shutting down, finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), s.Config.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// securityHeaders are sent on every response. The CSP allows no inline
+// script or style: the only script is static/sign.js.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if c.Request().TLS != nil || s.Config.SecureCookies {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		return next(c)
+	}
+}
+
+func (s *Server) requestLogger() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogError: true,
+		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/static") || c.Path() == "/healthz" },
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			// Never log signing tokens: they are credentials.
+			p := v.URIPath
+			if strings.HasPrefix(p, "/sign/") {
+				p = "/sign/…"
+			}
+			s.Log.LogAttrs(c.Request().Context(), level, "request", slog.String("id", v.RequestID),
+				slog.String("method", v.Method), slog.String("path", p), slog.Int("status", v.Status),
+				slog.Duration("latency", v.Latency))
+			return nil
+		},
+	})
+}
+
+// handleError renders one friendly page for every error. Unexpected errors
+// are logged with the request id; users never see internals.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	code := http.StatusInternalServerError
+	var he *echo.HTTPError
+	msg := ""
+	if errors.As(err, &he) {
+		code = he.Code
+		if m, ok := he.Message.(string); ok && code < 500 {
+			msg = m
+		}
+	} else if errors.Is(err, store.ErrNotFound) {
+		code = http.StatusNotFound
+	}
+	if code >= 500 {
+		s.Log.Error("request failed", "id", c.Response().Header().Get(echo.HeaderXRequestID), "path", c.Request().URL.Path, "err", err)
+	}
+	if code == http.StatusRequestEntityTooLarge {
+		msg = "Berkas atau isian terlalu besar. / The upload or form is too large."
+	}
+	if strings.HasPrefix(c.Request().URL.Path, "/healthz") || c.Request().Method == http.MethodHead {
+		_ = c.String(code, http.StatusText(code))
+		return
+	}
+	p := s.page(c, "")
+	p.Data = errorData{Code: code, Message: msg}
+	if code == http.StatusNotFound {
+		p.Title = p.T["not_found"]
+	} else {
+		p.Title = p.T["error"]
+	}
+	if rerr := c.Render(code, "error", p); rerr != nil {
+		s.Log.Error("render error page", "err", rerr)
+		_ = c.String(code, http.StatusText(code))
+	}
+}
+
+type errorData struct {
+	Code    int
+	Message string
+}
+
+// page is what every template receives.
+type page struct {
+	Lang    string
+	T       map[string]string
+	CSRF    string
+	Title   string
+	LangURL string
+	User    *store.User
+	Data    any
+}
+
+func (s *Server) page(c echo.Context, titleKey string) page {
+	lang := langOf(c)
+	p := page{Lang: lang, T: messages[lang], LangURL: switchURL(c, lang)}
+	if tok, ok := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string); ok {
+		p.CSRF = tok
+	}
+	if u, ok := c.Get(ctxUser).(*store.User); ok {
+		p.User = u
+	}
+	if titleKey != "" {
+		p.Title = p.T[titleKey]
+	}
+	return p
+}
+
+const ctxUser = "user"

@@ -1,0 +1,213 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/ikrar/ikrar/internal/pledge"
+	"github.com/ikrar/ikrar/internal/secret"
+	"github.com/ikrar/ikrar/internal/store"
+	"github.com/labstack/echo/v4"
+)
+
+type signEntryData struct {
+	NIP   string
+	Error string
+}
+
+func (s *Server) signEntry(c echo.Context) error {
+	return c.Render(http.StatusOK, "sign_entry", s.page(c, "sign_title"))
+}
+
+// signEntrySubmit trades NIP + access code for the personal signing page.
+// Failures are rate-limited per IP and per NIP, since a NIP is public and
+// only the 8-character code protects the page.
+func (s *Server) signEntrySubmit(c echo.Context) error {
+	p := s.page(c, "sign_title")
+	nip := strings.TrimSpace(c.FormValue("nip"))
+	code := secret.NormalizeCode(c.FormValue("code"))
+	ip := c.RealIP()
+	render := func(status int, msgKey string) error {
+		p.Data = signEntryData{NIP: nip, Error: p.T[msgKey]}
+		return c.Render(status, "sign_entry", p)
+	}
+	if s.signLimitIP.Blocked(ip) || s.signLimitNIP.Blocked(nip) {
+		return render(http.StatusTooManyRequests, "too_many")
+	}
+	a, err := s.Store.ASNByNIP(c.Request().Context(), nip)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if err != nil || !a.Active || !secret.Equal(a.AccessCode, code) {
+		s.signLimitIP.Fail(ip)
+		s.signLimitNIP.Fail(nip)
+		return render(http.StatusUnauthorized, "bad_code")
+	}
+	return c.Redirect(http.StatusSeeOther, "/sign/"+a.Token)
+}
+
+type signData struct {
+	ASN        store.ASN
+	Department store.Department
+	Campaign   store.Campaign
+	Text       pledge.Text // in the page language, for reading
+	Signed     pledge.Text // Indonesian: what is signed
+	Others     []store.Campaign
+	Token      string
+	Problems   pledge.Problems
+	Ticked     []bool
+	TypedName  string
+	Signature  *store.Signature
+	Closed     bool
+}
+
+// signTarget loads the person behind a token and the campaign they are
+// signing (the newest open one unless ?campaign= names another).
+func (s *Server) signTarget(c echo.Context) (*signData, error) {
+	ctx := c.Request().Context()
+	token := c.Param("token")
+	ip := c.RealIP()
+	if s.tokenLimitIP.Blocked(ip) {
+		return nil, echo.NewHTTPError(http.StatusTooManyRequests, "Terlalu banyak percobaan. / Too many attempts.")
+	}
+	if len(token) < 16 || len(token) > 64 {
+		s.tokenLimitIP.Fail(ip)
+		return nil, echo.ErrNotFound
+	}
+	a, err := s.Store.ASNByToken(ctx, token)
+	if errors.Is(err, store.ErrNotFound) {
+		s.tokenLimitIP.Fail(ip)
+		return nil, echo.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	d := &signData{ASN: a, Token: token}
+	if d.Department, err = s.Store.DepartmentByID(ctx, a.DepartmentID); err != nil {
+		return nil, err
+	}
+	open, err := s.Store.OpenCampaigns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	want := c.QueryParam("campaign")
+	if want == "" {
+		want = c.FormValue("campaign")
+	}
+	if want != "" {
+		id, err := strconv.ParseUint(want, 10, 32)
+		if err != nil {
+			return nil, echo.ErrNotFound
+		}
+		camp, err := s.Store.CampaignByID(ctx, uint(id))
+		if err != nil {
+			return nil, err
+		}
+		d.Campaign = camp
+	} else if len(open) > 0 {
+		d.Campaign = open[0]
+	}
+	for _, o := range open {
+		if o.ID != d.Campaign.ID {
+			d.Others = append(d.Others, o)
+		}
+	}
+	if d.Campaign.ID == 0 {
+		return d, nil
+	}
+	if sig, err := s.Store.SignatureOf(ctx, a.ID, d.Campaign.ID); err == nil {
+		d.Signature = &sig
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	d.Closed = d.Campaign.Status != "open"
+	id, en, err := pledge.TextsOf(d.Campaign)
+	if err != nil {
+		return nil, err
+	}
+	d.Signed, d.Text = id, id
+	if langOf(c) == "en" {
+		d.Text = en
+	}
+	d.Ticked = make([]bool, len(id.Points))
+	return d, nil
+}
+
+func (s *Server) signPage(c echo.Context) error {
+	d, err := s.signTarget(c)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	p := s.page(c, "sign_title")
+	p.Data = d
+	if d.Signature != nil {
+		p.Title = p.T["receipt_title"]
+		return c.Render(http.StatusOK, "receipt", p)
+	}
+	return c.Render(http.StatusOK, "sign", p)
+}
+
+func (s *Server) signSubmit(c echo.Context) error {
+	d, err := s.signTarget(c)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	p := s.page(c, "sign_title")
+	p.Data = d
+	if d.Campaign.ID == 0 {
+		return c.Render(http.StatusConflict, "sign", p)
+	}
+	if d.Signature == nil {
+		in := pledge.Input{
+			TypedName: c.FormValue("name"),
+			Drawing:   c.FormValue("drawing"),
+			IP:        c.RealIP(),
+			UserAgent: c.Request().UserAgent(),
+		}
+		for i := range d.Ticked {
+			d.Ticked[i] = c.FormValue(fmt.Sprintf("point%d", i+1)) == "on"
+		}
+		in.Ticked = d.Ticked
+		res, err := s.Pledge.Sign(c.Request().Context(), d.ASN, d.Campaign, in)
+		var probs pledge.Problems
+		switch {
+		case errors.As(err, &probs):
+			d.Problems, d.TypedName = probs, in.TypedName
+			return c.Render(http.StatusUnprocessableEntity, "sign", p)
+		case errors.Is(err, pledge.ErrClosed):
+			return c.Render(http.StatusConflict, "sign", p)
+		case err != nil:
+			return err
+		}
+		d.Signature = &res.Signature
+	}
+	p.Title = p.T["receipt_title"]
+	return c.Render(http.StatusOK, "receipt", p)
+}
+
+func (s *Server) signCertificate(c echo.Context) error {
+	d, err := s.signTarget(c)
+	if err != nil {
+		return err
+	}
+	if d.Signature == nil || s.Certs == nil {
+		return echo.ErrNotFound
+	}
+	return s.sendCertificate(c, *d.Signature, d.ASN)
+}
+
+func (s *Server) sendCertificate(c echo.Context, sig store.Signature, a store.ASN) error {
+	pdf, err := s.Certs.PDF(c.Request().Context(), sig)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="sertifikat-ikrar-%s.pdf"`, a.NIP))
+	h.Set("Cache-Control", "private, no-store")
+	return c.Blob(http.StatusOK, "application/pdf", pdf)
+}

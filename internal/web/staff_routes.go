@@ -1,0 +1,23 @@
+package web
+
+import (
+	"net/url"
+
+	"github.com/ikrar/ikrar/internal/store"
+)
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+func urlPathEscape(s string) string { return url.PathEscape(s) }
+
+func (s *Server) staffRoutes() {
+	e := s.echo
+	e.GET("/login", s.loginForm)
+	e.POST("/login", s.loginSubmit)
+	e.POST("/logout", s.logout)
+
+	dash := e.Group("/dashboard", requireStaff(store.RoleAdmin, store.RoleHead))
+	dash.GET("", s.dashboard)
+	dash.GET("/departments/:code", s.departmentPage)
+	dash.GET("/certificates/:code", s.staffCertificate)
+}

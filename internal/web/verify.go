@@ -1,0 +1,135 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/ikrar/ikrar/internal/nip"
+	"github.com/ikrar/ikrar/internal/secret"
+	"github.com/ikrar/ikrar/internal/store"
+	"github.com/labstack/echo/v4"
+)
+
+// verifyData shows only what a certificate itself shows publicly: no
+// contact data, the NIP masked.
+type verifyData struct {
+	Checked    bool
+	Valid      bool
+	Revoked    bool
+	Code       string
+	Name       string
+	MaskedNIP  string
+	Department string
+	Campaign   string
+	SignedAt   string
+	Reason     string
+	Upload     bool
+}
+
+// canonicalCode turns any typed form of a code into the stored form.
+func canonicalCode(s string) string {
+	n := secret.NormalizeCode(s)
+	if len(n) != 19 || n[:3] != "IKR" {
+		return ""
+	}
+	return "IKR-" + n[3:7] + "-" + n[7:11] + "-" + n[11:15] + "-" + n[15:19]
+}
+
+func (s *Server) verifyForm(c echo.Context) error {
+	if code := c.QueryParam("code"); code != "" {
+		return c.Redirect(http.StatusSeeOther, "/verify/"+urlPathEscape(code))
+	}
+	return c.Render(http.StatusOK, "verify", s.page(c, "verify_title"))
+}
+
+func (s *Server) verifyCode(c echo.Context) error {
+	p := s.page(c, "verify_title")
+	d := verifyData{Checked: true, Code: c.Param("code")}
+	ip := c.RealIP()
+	if s.tokenLimitIP.Blocked(ip) {
+		return echo.NewHTTPError(http.StatusTooManyRequests, "Terlalu banyak percobaan. / Too many attempts.")
+	}
+	code := canonicalCode(d.Code)
+	sig, err := s.Store.SignatureByCode(c.Request().Context(), code)
+	if errors.Is(err, store.ErrNotFound) || code == "" {
+		s.tokenLimitIP.Fail(ip)
+		d.Reason = p.T["unknown_code"]
+		p.Data = d
+		return c.Render(http.StatusNotFound, "verify", p)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.fillVerify(c, &d, sig, p.Lang); err != nil {
+		return err
+	}
+	p.Data = d
+	return c.Render(http.StatusOK, "verify", p)
+}
+
+func (s *Server) fillVerify(c echo.Context, d *verifyData, sig store.Signature, lang string) error {
+	ctx := c.Request().Context()
+	a, err := s.Store.ASNByID(ctx, sig.ASNID)
+	if err != nil {
+		return err
+	}
+	dept, err := s.Store.DepartmentByID(ctx, sig.DepartmentID)
+	if err != nil {
+		return err
+	}
+	camp, err := s.Store.CampaignByID(ctx, sig.CampaignID)
+	if err != nil {
+		return err
+	}
+	d.Code, d.Name, d.MaskedNIP, d.Department = sig.CertCode, a.Name, nip.Mask(a.NIP), dept.Name
+	d.Campaign = camp.Title
+	d.SignedAt = FormatWIB(sig.SignedAt, lang)
+	d.Revoked = sig.Revoked
+	d.Valid = !sig.Revoked
+	return nil
+}
+
+func (s *Server) verifySubmit(c echo.Context) error {
+	p := s.page(c, "verify_title")
+	if code := c.FormValue("code"); code != "" {
+		return c.Redirect(http.StatusSeeOther, "/verify/"+urlPathEscape(code))
+	}
+	d := verifyData{Checked: true, Upload: true}
+	fh, err := c.FormFile("pdf")
+	if err != nil {
+		d.Reason = "Pilih berkas PDF sertifikat. / Choose a certificate PDF file."
+		p.Data = d
+		return c.Render(http.StatusBadRequest, "verify", p)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 2<<20+1))
+	if err != nil {
+		return err
+	}
+	if len(b) > 2<<20 {
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+	}
+	if s.Certs == nil {
+		return echo.ErrNotFound
+	}
+	sig, err := s.Certs.VerifyUpload(c.Request().Context(), b)
+	if err != nil {
+		id, en := s.Certs.Reason(err)
+		d.Reason = id
+		if p.Lang == "en" {
+			d.Reason = en
+		}
+		p.Data = d
+		return c.Render(http.StatusUnprocessableEntity, "verify", p)
+	}
+	if err := s.fillVerify(c, &d, sig, p.Lang); err != nil {
+		return err
+	}
+	p.Data = d
+	return c.Render(http.StatusOK, "verify", p)
+}
