@@ -6,153 +6,26 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
 )
 
-// scope is what a staff user may see: every department for an admin, the
-// bound departments and their descendants for a head.
-type scope struct {
-	all     []store.Department
-	allowed map[uint]bool
-	roots   []uint // top-level departments of the scope
+func (s *Server) scopeOf(ctx context.Context, u *store.User) (report.Scope, error) {
+	return report.ScopeFor(ctx, s.Store, u)
 }
 
-func (s *Server) scopeOf(ctx context.Context, u *store.User) (scope, error) {
-	all, err := s.Store.Departments(ctx)
-	if err != nil {
-		return scope{}, err
-	}
-	sc := scope{all: all, allowed: map[uint]bool{}}
-	if u.Role == store.RoleAdmin {
-		for _, d := range all {
-			sc.allowed[d.ID] = true
-			if d.ParentID == nil {
-				sc.roots = append(sc.roots, d.ID)
-			}
-		}
-		return sc, nil
-	}
-	bound, err := s.Store.UserDepartmentIDs(ctx, u.ID)
-	if err != nil {
-		return scope{}, err
-	}
-	for _, id := range store.Subtree(all, bound...) {
-		sc.allowed[id] = true
-	}
-	for _, d := range all {
-		if sc.allowed[d.ID] && (d.ParentID == nil || !sc.allowed[*d.ParentID]) {
-			sc.roots = append(sc.roots, d.ID)
-		}
-	}
-	return sc, nil
-}
-
-// department returns a department in scope, or 404 for anything else: a
+// departmentIn returns a department in scope, or 404 for anything else: a
 // head must not learn that another department's page exists.
-func (sc scope) department(code string) (store.Department, error) {
-	for _, d := range sc.all {
-		if d.Code == code && sc.allowed[d.ID] {
-			return d, nil
-		}
+func departmentIn(sc report.Scope, code string) (store.Department, error) {
+	d, ok := sc.Department(code)
+	if !ok {
+		return store.Department{}, echo.ErrNotFound
 	}
-	return store.Department{}, echo.ErrNotFound
-}
-
-func (sc scope) ids() []uint {
-	out := make([]uint, 0, len(sc.allowed))
-	for id := range sc.allowed {
-		out = append(out, id)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
-}
-
-// Completion is one row of the dashboard: a department with its children
-// rolled up.
-type Completion struct {
-	Department store.Department
-	Depth      int
-	Roster     int
-	Signed     int
-}
-
-// Pending is roster minus signed.
-func (c Completion) Pending() int { return c.Roster - c.Signed }
-
-// Percent is the completion percentage (0 for an empty roster).
-func (c Completion) Percent() float64 {
-	if c.Roster == 0 {
-		return 0
-	}
-	return 100 * float64(c.Signed) / float64(c.Roster)
-}
-
-// PercentInt rounds down for progress bars.
-func (c Completion) PercentInt() int { return int(c.Percent()) }
-
-// completion rolls counts up the tree within the scope, returning rows in
-// tree order (parents before children) and the scope's total.
-func completion(sc scope, counts map[uint]store.DepartmentCount) ([]Completion, Completion) {
-	children := map[uint][]store.Department{}
-	byID := map[uint]store.Department{}
-	for _, d := range sc.all {
-		byID[d.ID] = d
-		if d.ParentID != nil {
-			children[*d.ParentID] = append(children[*d.ParentID], d)
-		}
-	}
-	var rows []Completion
-	var walk func(d store.Department, depth int) Completion
-	walk = func(d store.Department, depth int) Completion {
-		idx := len(rows)
-		rows = append(rows, Completion{Department: d, Depth: depth})
-		c := Completion{Department: d, Depth: depth, Roster: counts[d.ID].Roster, Signed: counts[d.ID].Signed}
-		kids := children[d.ID]
-		sort.Slice(kids, func(i, j int) bool { return kids[i].Name < kids[j].Name })
-		for _, k := range kids {
-			sub := walk(k, depth+1)
-			c.Roster += sub.Roster
-			c.Signed += sub.Signed
-		}
-		rows[idx] = c
-		return c
-	}
-	var total Completion
-	roots := make([]store.Department, 0, len(sc.roots))
-	for _, id := range sc.roots {
-		roots = append(roots, byID[id])
-	}
-	sort.Slice(roots, func(i, j int) bool { return roots[i].Name < roots[j].Name })
-	for _, r := range roots {
-		c := walk(r, 0)
-		total.Roster += c.Roster
-		total.Signed += c.Signed
-	}
-	return rows, total
-}
-
-// sortByCompletion orders top-level groups by completion (lowest first, so
-// the departments needing attention lead), keeping children under parents.
-func sortByCompletion(rows []Completion) []Completion {
-	type group struct{ rows []Completion }
-	var groups []group
-	for _, r := range rows {
-		if r.Depth == 0 || len(groups) == 0 {
-			groups = append(groups, group{})
-		}
-		groups[len(groups)-1].rows = append(groups[len(groups)-1].rows, r)
-	}
-	sort.SliceStable(groups, func(i, j int) bool { return groups[i].rows[0].Percent() < groups[j].rows[0].Percent() })
-	out := make([]Completion, 0, len(rows))
-	for _, g := range groups {
-		out = append(out, g.rows...)
-	}
-	return out
+	return d, nil
 }
 
 // pickCampaign reads ?campaign= or defaults to the newest open campaign
@@ -185,8 +58,8 @@ func (s *Server) pickCampaign(c echo.Context) (store.Campaign, []store.Campaign,
 type dashboardData struct {
 	Campaign  store.Campaign
 	Campaigns []store.Campaign
-	Rows      []Completion
-	Total     Completion
+	Rows      []report.Completion
+	Total     report.Completion
 	Chart     chart
 	Query     string
 }
@@ -202,21 +75,16 @@ func (s *Server) dashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	counts, err := s.Store.CompletionByDepartment(ctx, camp.ID)
+	rows, total, err := report.CompletionOf(ctx, s.Store, sc, camp.ID)
 	if err != nil {
 		return err
 	}
-	rows, total := completion(sc, counts)
-	var ids []uint
-	if u.Role != store.RoleAdmin {
-		ids = sc.ids()
-	}
-	days, err := s.Store.SignaturesPerDay(ctx, camp.ID, ids)
+	days, err := s.Store.SignaturesPerDay(ctx, camp.ID, sc.IDs())
 	if err != nil {
 		return err
 	}
 	p := s.page(c, "dashboard")
-	p.Data = dashboardData{Campaign: camp, Campaigns: all, Rows: sortByCompletion(rows), Total: total,
+	p.Data = dashboardData{Campaign: camp, Campaigns: all, Rows: report.SortByCompletion(rows), Total: total,
 		Chart: dailyChart(days, p.Lang), Query: "campaign=" + strconv.FormatUint(uint64(camp.ID), 10)}
 	return c.Render(http.StatusOK, "dashboard", p)
 }
@@ -224,8 +92,8 @@ func (s *Server) dashboard(c echo.Context) error {
 type departmentData struct {
 	Campaign   store.Campaign
 	Department store.Department
-	Stats      Completion
-	Children   []Completion
+	Stats      report.Completion
+	Children   []report.Completion
 	Entries    []store.RosterEntry
 	Total      int64
 	Search     string
@@ -248,7 +116,7 @@ func (s *Server) departmentPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	dept, err := sc.department(c.Param("code"))
+	dept, err := departmentIn(sc, c.Param("code"))
 	if err != nil {
 		return err
 	}
@@ -256,16 +124,12 @@ func (s *Server) departmentPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sub := scope{all: sc.all, allowed: map[uint]bool{}, roots: []uint{dept.ID}}
-	subIDs := store.Subtree(sc.all, dept.ID)
-	for _, id := range subIDs {
-		sub.allowed[id] = true
-	}
-	counts, err := s.Store.CompletionByDepartment(ctx, camp.ID)
+	sub := sc.Narrow(dept.ID)
+	subIDs := sub.IDs()
+	rows, total, err := report.CompletionOf(ctx, s.Store, sub, camp.ID)
 	if err != nil {
 		return err
 	}
-	rows, total := completion(sub, counts)
 	status := c.QueryParam("status")
 	if status != "signed" && status != "pending" {
 		status = ""
@@ -329,7 +193,7 @@ func (s *Server) staffCertificate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !sc.allowed[sig.DepartmentID] || s.Certs == nil {
+	if !sc.Allowed[sig.DepartmentID] || s.Certs == nil {
 		return echo.ErrNotFound
 	}
 	a, err := s.Store.ASNByID(ctx, sig.ASNID)

@@ -20,4 +20,8 @@ func (s *Server) staffRoutes() {
 	dash.GET("", s.dashboard)
 	dash.GET("/departments/:code", s.departmentPage)
 	dash.GET("/certificates/:code", s.staffCertificate)
+
+	reports := e.Group("/reports", requireStaff(store.RoleAdmin, store.RoleHead))
+	reports.GET("/summary.:ext", s.reportSummary)
+	reports.GET("/departments/:file", s.reportDepartment)
 }

@@ -1,0 +1,224 @@
+package certificate
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ikrar/ikrar/internal/pledge"
+	"github.com/ikrar/ikrar/internal/store"
+)
+
+// Service issues, stores and verifies the certificates of signatures.
+// Signing never waits for a PDF: background workers make them soon after,
+// and a download that comes first makes its own. Either way the first
+// signed bytes stored are the certificate forever after.
+type Service struct {
+	Store   *store.Store
+	Signer  *Signer
+	BaseURL string
+	Log     *slog.Logger
+
+	wake chan struct{}
+	// inflight collapses concurrent first downloads of one certificate in
+	// this process into a single PDF; across processes the store's
+	// insert-if-absent decides.
+	mu       sync.Mutex
+	inflight map[uint]*call
+}
+
+type call struct {
+	done chan struct{}
+	pdf  []byte
+	err  error
+}
+
+// NewService wires a certificate service.
+func NewService(st *store.Store, signer *Signer, baseURL string, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{Store: st, Signer: signer, BaseURL: baseURL, Log: log, wake: make(chan struct{}, 1), inflight: map[uint]*call{}}
+}
+
+// PDF returns the stored certificate of sig, making and storing it first
+// when it does not exist yet.
+func (s *Service) PDF(ctx context.Context, sig store.Signature) ([]byte, error) {
+	if c, err := s.Store.CertificateOf(ctx, sig.ID); err == nil {
+		return c.PDF, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	s.mu.Lock()
+	if c, ok := s.inflight[sig.ID]; ok {
+		s.mu.Unlock()
+		<-c.done
+		return c.pdf, c.err
+	}
+	c := &call{done: make(chan struct{})}
+	s.inflight[sig.ID] = c
+	s.mu.Unlock()
+
+	c.pdf, c.err = s.issue(ctx, sig)
+	s.mu.Lock()
+	delete(s.inflight, sig.ID)
+	s.mu.Unlock()
+	close(c.done)
+	return c.pdf, c.err
+}
+
+// Data gathers what a certificate shows about a signature.
+func (s *Service) Data(ctx context.Context, sig store.Signature) (Data, error) {
+	a, err := s.Store.ASNByID(ctx, sig.ASNID)
+	if err != nil {
+		return Data{}, err
+	}
+	dept, err := s.Store.DepartmentByID(ctx, sig.DepartmentID)
+	if err != nil {
+		return Data{}, err
+	}
+	camp, err := s.Store.CampaignByID(ctx, sig.CampaignID)
+	if err != nil {
+		return Data{}, err
+	}
+	text, _, err := pledge.TextsOf(camp)
+	if err != nil {
+		return Data{}, err
+	}
+	return Data{
+		Code: sig.CertCode, Instansi: camp.Instansi, CampaignTitle: text.Title, Preamble: text.Preamble,
+		Points: text.Points, Closing: text.Closing, Name: a.Name, NIP: a.NIP, Position: a.Position,
+		Department: dept.Name, TypedName: sig.TypedName, SignedAt: sig.SignedAt, SignaturePNG: sig.DrawnPNG,
+		PledgeHash: sig.PledgeHash, VerifyURL: s.BaseURL + "/verify/" + sig.CertCode,
+	}, nil
+}
+
+func (s *Service) issue(ctx context.Context, sig store.Signature) ([]byte, error) {
+	d, err := s.Data(ctx, sig)
+	if err != nil {
+		return nil, fmt.Errorf("certificate %s: %w", sig.CertCode, err)
+	}
+	pdf, err := s.Signer.Make(d)
+	if err != nil {
+		return nil, fmt.Errorf("make certificate %s: %w", sig.CertCode, err)
+	}
+	sum := sha256.Sum256(pdf)
+	stored, err := s.Store.PutCertificate(ctx, store.Certificate{SignatureID: sig.ID, PDF: pdf, SHA256: hex.EncodeToString(sum[:])})
+	if err != nil {
+		return nil, fmt.Errorf("store certificate %s: %w", sig.CertCode, err)
+	}
+	return stored.PDF, nil
+}
+
+// Wake tells the workers new signatures are waiting.
+func (s *Service) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// StartWorkers runs n background workers that make missing certificates
+// until ctx ends; the returned channel closes when they have stopped.
+func (s *Service) StartWorkers(ctx context.Context, n int) <-chan struct{} {
+	done := make(chan struct{})
+	jobs := make(chan uint)
+	var wg sync.WaitGroup
+	for range max(n, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range jobs {
+				sig, err := s.Store.SignatureByID(ctx, id)
+				if err == nil {
+					_, err = s.PDF(ctx, sig)
+				}
+				if err != nil && ctx.Err() == nil {
+					s.Log.Error("background certificate failed", "signature", id, "err", err)
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(done)
+		defer wg.Wait()
+		defer close(jobs)
+		tick := time.NewTicker(2 * time.Second)
+		defer tick.Stop()
+		for {
+			ids, err := s.Store.SignaturesWithoutCertificate(ctx, 256)
+			if err != nil && ctx.Err() == nil {
+				s.Log.Error("list pending certificates", "err", err)
+			}
+			for _, id := range ids {
+				select {
+				case jobs <- id:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if len(ids) == 256 {
+				continue
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			case <-s.wake:
+			}
+		}
+	}()
+	return done
+}
+
+// VerifyUpload checks an uploaded or offline PDF: the embedded signature
+// must be valid and ours, the code must name a signature on record, and the
+// file must be byte for byte the certificate stored for it.
+func (s *Service) VerifyUpload(ctx context.Context, pdf []byte) (store.Signature, error) {
+	v, err := s.Signer.Verify(pdf)
+	if err != nil {
+		return store.Signature{}, err
+	}
+	sig, err := s.Store.SignatureByCode(ctx, v.Code)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Signature{}, ErrNotOnRecord
+	}
+	if err != nil {
+		return store.Signature{}, err
+	}
+	stored, err := s.Store.CertificateOf(ctx, sig.ID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && stored.SHA256 != v.SHA256) {
+		return store.Signature{}, ErrNotOnRecord
+	}
+	if err != nil {
+		return store.Signature{}, err
+	}
+	if sig.Revoked {
+		return sig, ErrRevoked
+	}
+	return sig, nil
+}
+
+// Errors of VerifyUpload beyond the PDF-level ones.
+var (
+	ErrNotOnRecord = errors.New("certificate is not the one on record")
+	ErrRevoked     = errors.New("certificate has been revoked")
+)
+
+// Reason turns any verification error into a user-facing reason in
+// Indonesian and English.
+func (s *Service) Reason(err error) (id, en string) {
+	switch {
+	case errors.Is(err, ErrNotOnRecord):
+		return "Sertifikat ini tidak sama dengan yang tercatat di sistem (kode tidak dikenal atau berkas berbeda).",
+			"This certificate is not the one on record (unknown code or a different file)."
+	case errors.Is(err, ErrRevoked):
+		return "Sertifikat ini telah dicabut.", "This certificate has been revoked."
+	}
+	return Reason(err)
+}

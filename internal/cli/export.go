@@ -1,0 +1,309 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ikrar/ikrar/internal/certificate"
+	"github.com/ikrar/ikrar/internal/report"
+	"github.com/ikrar/ikrar/internal/store"
+)
+
+// scopeAndCampaign resolves --department and --campaign for exports.
+func scopeAndCampaign(ctx context.Context, st *store.Store, dept string, campaignID uint) (report.Scope, store.Campaign, error) {
+	sc, err := report.ScopeAll(ctx, st)
+	if err != nil {
+		return report.Scope{}, store.Campaign{}, err
+	}
+	if dept != "" {
+		d, ok := sc.Department(dept)
+		if !ok {
+			return report.Scope{}, store.Campaign{}, fmt.Errorf("unknown department %q / unit kerja %q tidak dikenal", dept, dept)
+		}
+		sc = sc.Narrow(d.ID)
+	}
+	var camp store.Campaign
+	if campaignID != 0 {
+		camp, err = st.CampaignByID(ctx, campaignID)
+		if err != nil {
+			return report.Scope{}, store.Campaign{}, err
+		}
+		return sc, camp, nil
+	}
+	all, err := st.Campaigns(ctx)
+	if err != nil {
+		return report.Scope{}, store.Campaign{}, err
+	}
+	if len(all) == 0 {
+		return report.Scope{}, store.Campaign{}, errors.New("no campaign yet / belum ada kampanye")
+	}
+	camp = all[0]
+	for _, c := range all {
+		if c.Status == "open" {
+			camp = c
+			break
+		}
+	}
+	return sc, camp, nil
+}
+
+// writeFileAtomic writes through a temporary file and renames it, so a
+// failed export never leaves a half-written file under the final name.
+func writeFileAtomic(path string, write func(w io.Writer) error) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".ikrar-export-*")
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("rename to %s: %w", path, err)
+	}
+	return nil
+}
+
+func runLinksExport(ctx context.Context, env Env, args []string) error {
+	var dept, out string
+	cfg, fs, err := parseFlags(env, "links export", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&dept, "department", "", "only this department (and its sub-units)")
+		fs.StringVar(&out, "out", "", "output file: .csv or .pdf")
+	})
+	if err != nil {
+		return err
+	}
+	ext := strings.ToLower(filepath.Ext(out))
+	if fs.NArg() > 0 || (ext != ".csv" && ext != ".pdf") {
+		return usageError{"--out must name a .csv or .pdf file"}
+	}
+	st, err := openStore(ctx, cfg, newLogger(cfg, env.Stderr))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sc, camp, err := scopeAndCampaign(ctx, st, dept, 0)
+	if err != nil {
+		return err
+	}
+	sheet, err := report.BuildLinks(ctx, st, sc, cfg.BaseURL, camp, time.Now())
+	if err != nil {
+		return err
+	}
+	err = writeFileAtomic(out, func(w io.Writer) error {
+		if ext == ".pdf" {
+			return report.WriteLinksPDF(w, sheet)
+		}
+		return report.WriteLinksCSV(w, sheet)
+	})
+	if err != nil {
+		return err
+	}
+	if err := st.Record(ctx, "cli", "links.exported", "links:"+filepath.Base(out), map[string]string{"count": strconv.Itoa(len(sheet.Links))}); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%d signing links written to %s\n", len(sheet.Links), out)
+	return nil
+}
+
+func runReport(ctx context.Context, env Env, args []string) error {
+	var dept, format, out string
+	var campaignID uint
+	cfg, fs, err := parseFlags(env, "report", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&dept, "department", "", "department report (default: summary of all departments)")
+		fs.UintVar(&campaignID, "campaign", 0, "campaign id (default: the newest open campaign)")
+		fs.StringVar(&format, "format", "", "pdf, csv or xlsx")
+		fs.StringVar(&out, "out", "", "output file")
+	})
+	if err != nil {
+		return err
+	}
+	writers := map[string]func(io.Writer, report.Report) error{"pdf": report.WritePDF, "csv": report.WriteCSV, "xlsx": report.WriteXLSX}
+	write, ok := writers[format]
+	if fs.NArg() > 0 || !ok || out == "" {
+		return usageError{"--format pdf|csv|xlsx and --out are required"}
+	}
+	st, err := openStore(ctx, cfg, newLogger(cfg, env.Stderr))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sc, camp, err := scopeAndCampaign(ctx, st, "", campaignID)
+	if err != nil {
+		return err
+	}
+	var r report.Report
+	if dept != "" {
+		d, ok := sc.Department(dept)
+		if !ok {
+			return fmt.Errorf("unknown department %q / unit kerja %q tidak dikenal", dept, dept)
+		}
+		r, err = report.BuildDepartment(ctx, st, sc, d, camp, time.Now())
+	} else {
+		r, err = report.BuildSummary(ctx, st, sc, camp, time.Now())
+	}
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(out, func(w io.Writer) error { return write(w, r) }); err != nil {
+		return err
+	}
+	if err := st.Record(ctx, "cli", "report.exported", "report:"+filepath.Base(out), nil); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "report written to %s (%d of %d signed)\n", out, r.Total.Signed, r.Total.Roster)
+	return nil
+}
+
+func runCertificatesExport(ctx context.Context, env Env, args []string) error {
+	var dept, out string
+	var campaignID uint
+	cfg, fs, err := parseFlags(env, "certificates export", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&dept, "department", "", "only this department (and its sub-units)")
+		fs.UintVar(&campaignID, "campaign", 0, "campaign id (default: the newest open campaign)")
+		fs.StringVar(&out, "out", "", "output .zip file")
+	})
+	if err != nil {
+		return err
+	}
+	if fs.NArg() > 0 || !strings.EqualFold(filepath.Ext(out), ".zip") {
+		return usageError{"--out must name a .zip file"}
+	}
+	log := newLogger(cfg, env.Stderr)
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc, err := openCertificates(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	sc, camp, err := scopeAndCampaign(ctx, st, dept, campaignID)
+	if err != nil {
+		return err
+	}
+	_, total, err := report.CompletionOf(ctx, st, sc, camp.ID)
+	if err != nil {
+		return err
+	}
+	bar := newProgressBar(env.Stderr, "sertifikat")
+	var n int
+	err = writeFileAtomic(out, func(w io.Writer) error {
+		var err error
+		n, err = svc.ExportZip(ctx, w, camp.ID, sc.IDs(), total.Signed, bar.update)
+		return err
+	})
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	if err := st.Record(ctx, "cli", "certificates.exported", "certificates:"+filepath.Base(out), map[string]string{"count": strconv.Itoa(n)}); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%d certificates written to %s\n", n, out)
+	return nil
+}
+
+func runVerify(ctx context.Context, env Env, args []string) error {
+	cfg, fs, err := parseFlags(env, "verify", args, nil)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{"give one certificate PDF"}
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return fmt.Errorf("open certificate: %w", err)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, 16<<20))
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("read certificate: %w", err)
+	}
+	log := newLogger(cfg, env.Stderr)
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	signer, err := certificate.LoadVerifier(keyOptions(cfg))
+	if err != nil {
+		return err
+	}
+	svc := certificate.NewService(st, signer, cfg.BaseURL, log)
+	sig, err := svc.VerifyUpload(ctx, b)
+	if err != nil {
+		id, en := svc.Reason(err)
+		fmt.Fprintf(env.Stdout, "TIDAK SAH / NOT VALID: %s / %s\n", id, en)
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+	}
+	a, err := st.ASNByID(ctx, sig.ASNID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "SAH / VALID: %s, NIP %s, certificate %s, signed %s\n", a.Name, a.NIP, sig.CertCode, sig.SignedAt.UTC().Format(time.RFC3339))
+	return nil
+}
+
+// progressBar draws on a terminal and stays quiet when output is a file or
+// pipe (logs, CI), where it prints one line at the end instead.
+type progressBar struct {
+	w     io.Writer
+	label string
+	tty   bool
+	last  time.Time
+	done  int
+}
+
+func newProgressBar(w io.Writer, label string) *progressBar {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	return &progressBar{w: w, label: label, tty: tty}
+}
+
+func (p *progressBar) update(done, total int) {
+	p.done = done
+	if !p.tty || (time.Since(p.last) < 100*time.Millisecond && done != total) {
+		return
+	}
+	p.last = time.Now()
+	const width = 30
+	fill := width
+	pct := 100
+	if total > 0 {
+		fill = min(width*done/total, width)
+		pct = min(100*done/total, 100)
+	}
+	fmt.Fprintf(p.w, "\r[%s%s] %3d%% %d/%d %s", strings.Repeat("█", fill), strings.Repeat("·", width-fill), pct, done, total, p.label)
+}
+
+func (p *progressBar) finish() {
+	if p.tty {
+		fmt.Fprintln(p.w)
+	}
+}

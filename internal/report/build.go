@@ -1,0 +1,268 @@
+package report
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/ikrar/ikrar/internal/store"
+)
+
+// Scope is the set of departments a staff user (or a CLI run) may see: all
+// of them for an admin, the bound departments and their descendants for a
+// head. Every page, report and export is built through a Scope, so the
+// rule lives in one place.
+type Scope struct {
+	All        []store.Department
+	Allowed    map[uint]bool
+	Roots      []uint // top-level departments of the scope
+	Everything bool
+}
+
+// ScopeAll sees every department.
+func ScopeAll(ctx context.Context, st *store.Store) (Scope, error) {
+	all, err := st.Departments(ctx)
+	if err != nil {
+		return Scope{}, err
+	}
+	sc := Scope{All: all, Allowed: map[uint]bool{}, Everything: true}
+	for _, d := range all {
+		sc.Allowed[d.ID] = true
+		if d.ParentID == nil {
+			sc.Roots = append(sc.Roots, d.ID)
+		}
+	}
+	return sc, nil
+}
+
+// ScopeFor is the scope of a staff user.
+func ScopeFor(ctx context.Context, st *store.Store, u *store.User) (Scope, error) {
+	if u.Role == store.RoleAdmin {
+		return ScopeAll(ctx, st)
+	}
+	all, err := st.Departments(ctx)
+	if err != nil {
+		return Scope{}, err
+	}
+	bound, err := st.UserDepartmentIDs(ctx, u.ID)
+	if err != nil {
+		return Scope{}, err
+	}
+	return narrow(all, bound...), nil
+}
+
+func narrow(all []store.Department, ids ...uint) Scope {
+	sc := Scope{All: all, Allowed: map[uint]bool{}}
+	for _, id := range store.Subtree(all, ids...) {
+		sc.Allowed[id] = true
+	}
+	for _, d := range all {
+		if sc.Allowed[d.ID] && (d.ParentID == nil || !sc.Allowed[*d.ParentID]) {
+			sc.Roots = append(sc.Roots, d.ID)
+		}
+	}
+	return sc
+}
+
+// Department finds a department by code inside the scope.
+func (sc Scope) Department(code string) (store.Department, bool) {
+	for _, d := range sc.All {
+		if d.Code == code && sc.Allowed[d.ID] {
+			return d, true
+		}
+	}
+	return store.Department{}, false
+}
+
+// Narrow is the sub-scope of one department and its descendants.
+func (sc Scope) Narrow(deptID uint) Scope { return narrow(sc.All, deptID) }
+
+// IDs lists the department ids in scope; nil means "all" so queries can
+// skip the filter.
+func (sc Scope) IDs() []uint {
+	if sc.Everything {
+		return nil
+	}
+	out := make([]uint, 0, len(sc.Allowed))
+	for id := range sc.Allowed {
+		out = append(out, id)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// Completion is one department with its children rolled up.
+type Completion struct {
+	Department store.Department
+	Depth      int
+	Roster     int
+	Signed     int
+}
+
+// Stat converts to the report row type.
+func (c Completion) Stat() DepartmentStat {
+	return DepartmentStat{Code: c.Department.Code, Name: c.Department.Name, Depth: c.Depth, Roster: c.Roster, Signed: c.Signed}
+}
+
+// Pending is roster minus signed.
+func (c Completion) Pending() int { return c.Stat().Pending() }
+
+// Percent is the completion percentage, rounded down to one decimal like
+// the reports, so the dashboard and the reports always agree.
+func (c Completion) Percent() float64 { return float64(c.Stat().percentTenths()) / 10 }
+
+// PercentInt rounds down for progress bars.
+func (c Completion) PercentInt() int { return c.Stat().percentTenths() / 10 }
+
+// Rows rolls per-department counts up the tree within the scope: rows in
+// tree order (parents before children, names sorted) and the scope total.
+func Rows(sc Scope, counts map[uint]store.DepartmentCount) ([]Completion, Completion) {
+	children := map[uint][]store.Department{}
+	byID := map[uint]store.Department{}
+	for _, d := range sc.All {
+		byID[d.ID] = d
+		if d.ParentID != nil && sc.Allowed[d.ID] {
+			children[*d.ParentID] = append(children[*d.ParentID], d)
+		}
+	}
+	var rows []Completion
+	var walk func(d store.Department, depth int) Completion
+	walk = func(d store.Department, depth int) Completion {
+		idx := len(rows)
+		rows = append(rows, Completion{})
+		c := Completion{Department: d, Depth: depth, Roster: counts[d.ID].Roster, Signed: counts[d.ID].Signed}
+		kids := children[d.ID]
+		sort.Slice(kids, func(i, j int) bool { return kids[i].Name < kids[j].Name })
+		for _, k := range kids {
+			sub := walk(k, depth+1)
+			c.Roster += sub.Roster
+			c.Signed += sub.Signed
+		}
+		rows[idx] = c
+		return c
+	}
+	roots := make([]store.Department, 0, len(sc.Roots))
+	for _, id := range sc.Roots {
+		roots = append(roots, byID[id])
+	}
+	sort.Slice(roots, func(i, j int) bool { return roots[i].Name < roots[j].Name })
+	var total Completion
+	for _, r := range roots {
+		c := walk(r, 0)
+		total.Roster += c.Roster
+		total.Signed += c.Signed
+	}
+	return rows, total
+}
+
+// SortByCompletion orders top-level groups by completion, lowest first so
+// the departments that need a reminder lead; children stay under parents.
+func SortByCompletion(rows []Completion) []Completion {
+	var groups [][]Completion
+	for _, r := range rows {
+		if r.Depth == 0 || len(groups) == 0 {
+			groups = append(groups, nil)
+		}
+		groups[len(groups)-1] = append(groups[len(groups)-1], r)
+	}
+	sort.SliceStable(groups, func(i, j int) bool { return groups[i][0].Percent() < groups[j][0].Percent() })
+	out := make([]Completion, 0, len(rows))
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}
+
+// Completion computes the rolled-up rows and total of a scope.
+func CompletionOf(ctx context.Context, st *store.Store, sc Scope, campaignID uint) ([]Completion, Completion, error) {
+	counts, err := st.CompletionByDepartment(ctx, campaignID)
+	if err != nil {
+		return nil, Completion{}, err
+	}
+	rows, total := Rows(sc, counts)
+	return rows, total, nil
+}
+
+func daily(ctx context.Context, st *store.Store, campaignID uint, ids []uint) ([]DayCount, error) {
+	days, err := st.SignaturesPerDay(ctx, campaignID, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]DayCount, len(days))
+	for i, d := range days {
+		out[i] = DayCount{Day: d.Day, Count: d.Count}
+	}
+	return out, nil
+}
+
+// BuildSummary assembles the completion summary of a scope.
+func BuildSummary(ctx context.Context, st *store.Store, sc Scope, camp store.Campaign, now time.Time) (Report, error) {
+	rows, total, err := CompletionOf(ctx, st, sc, camp.ID)
+	if err != nil {
+		return Report{}, err
+	}
+	r := Report{Instansi: camp.Instansi, CampaignTitle: camp.Title, GeneratedAt: now, Scope: "Semua unit kerja", Total: total.Stat()}
+	if !sc.Everything && len(sc.Roots) == 1 {
+		r.Scope = rows[0].Department.Name
+	}
+	for _, c := range rows {
+		r.Departments = append(r.Departments, c.Stat())
+	}
+	if r.Daily, err = daily(ctx, st, camp.ID, sc.IDs()); err != nil {
+		return Report{}, err
+	}
+	return r, nil
+}
+
+// BuildDepartment assembles a department report: its sub-units and every
+// person in it with their status.
+func BuildDepartment(ctx context.Context, st *store.Store, sc Scope, dept store.Department, camp store.Campaign, now time.Time) (Report, error) {
+	sub := sc.Narrow(dept.ID)
+	r, err := BuildSummary(ctx, st, sub, camp, now)
+	if err != nil {
+		return Report{}, err
+	}
+	r.Scope = dept.Name
+	entries, _, err := st.RosterPage(ctx, store.RosterFilter{CampaignID: camp.ID, DepartmentIDs: sub.IDs()})
+	if err != nil {
+		return Report{}, err
+	}
+	r.People = make([]Person, 0, len(entries))
+	for _, e := range entries {
+		p := Person{NIP: e.NIP, Name: e.Name, Position: e.Position, Department: e.DepartmentName, Kind: e.Kind}
+		if e.SignedAt != nil {
+			p.SignedAt = *e.SignedAt
+		}
+		if e.CertCode != nil {
+			p.CertificateCode = *e.CertCode
+		}
+		r.People = append(r.People, p)
+	}
+	return r, nil
+}
+
+// BuildLinks assembles the signing links of the active roster in scope.
+func BuildLinks(ctx context.Context, st *store.Store, sc Scope, baseURL string, camp store.Campaign, now time.Time) (LinksSheet, error) {
+	names := map[uint]string{}
+	for _, d := range sc.All {
+		names[d.ID] = d.Name
+	}
+	s := LinksSheet{Instansi: camp.Instansi, CampaignTitle: camp.Title, SignURL: baseURL + "/sign", GeneratedAt: now}
+	err := st.ActiveASN(ctx, sc.IDs(), func(batch []store.ASN) error {
+		for _, a := range batch {
+			s.Links = append(s.Links, Link{NIP: a.NIP, Name: a.Name, Position: a.Position, Department: names[a.DepartmentID],
+				URL: baseURL + "/sign/" + a.Token, AccessCode: a.AccessCode})
+		}
+		return nil
+	})
+	if err != nil {
+		return LinksSheet{}, err
+	}
+	sort.SliceStable(s.Links, func(i, j int) bool {
+		if s.Links[i].Department != s.Links[j].Department {
+			return s.Links[i].Department < s.Links[j].Department
+		}
+		return s.Links[i].Name < s.Links[j].Name
+	})
+	return s, nil
+}

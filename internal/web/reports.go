@@ -1,0 +1,85 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/ikrar/ikrar/internal/report"
+	"github.com/ikrar/ikrar/internal/store"
+	"github.com/labstack/echo/v4"
+)
+
+// reportFormats maps an extension to its writer and content type.
+var reportFormats = map[string]struct {
+	write       func(io.Writer, report.Report) error
+	contentType string
+}{
+	"pdf":  {report.WritePDF, "application/pdf"},
+	"csv":  {report.WriteCSV, "text/csv; charset=utf-8"},
+	"xlsx": {report.WriteXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+}
+
+func (s *Server) reportSummary(c echo.Context) error {
+	ctx := c.Request().Context()
+	u := c.Get(ctxUser).(*store.User)
+	camp, _, err := s.pickCampaign(c)
+	if err != nil {
+		return err
+	}
+	sc, err := s.scopeOf(ctx, u)
+	if err != nil {
+		return err
+	}
+	r, err := report.BuildSummary(ctx, s.Store, sc, camp, s.Now())
+	if err != nil {
+		return err
+	}
+	return s.sendReport(c, u, r, "ringkasan", c.Param("ext"))
+}
+
+func (s *Server) reportDepartment(c echo.Context) error {
+	ctx := c.Request().Context()
+	u := c.Get(ctxUser).(*store.User)
+	file := c.Param("file")
+	dot := strings.LastIndexByte(file, '.')
+	if dot < 1 {
+		return echo.ErrNotFound
+	}
+	code, ext := file[:dot], file[dot+1:]
+	sc, err := s.scopeOf(ctx, u)
+	if err != nil {
+		return err
+	}
+	dept, err := departmentIn(sc, code)
+	if err != nil {
+		return err
+	}
+	camp, _, err := s.pickCampaign(c)
+	if err != nil {
+		return err
+	}
+	r, err := report.BuildDepartment(ctx, s.Store, sc, dept, camp, s.Now())
+	if err != nil {
+		return err
+	}
+	return s.sendReport(c, u, r, dept.Code, ext)
+}
+
+func (s *Server) sendReport(c echo.Context, u *store.User, r report.Report, name, ext string) error {
+	f, ok := reportFormats[ext]
+	if !ok {
+		return echo.ErrNotFound
+	}
+	var buf bytes.Buffer
+	if err := f.write(&buf, r); err != nil {
+		return err
+	}
+	if err := s.Store.Record(c.Request().Context(), "user:"+u.Username, "report.exported", "report:"+name+"."+ext, nil); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="laporan-ikrar-%s.%s"`, name, ext))
+	return c.Blob(http.StatusOK, f.contentType, buf.Bytes())
+}
