@@ -344,3 +344,7 @@ func TestEnglishAndHeaders(t *testing.T) {
 func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
+
+func importRoster(e *env, data string) (store.ImportResult, error) {
+	return roster.Import(context.Background(), e.st, "test", "extra.csv", strings.NewReader(data), roster.ImportOptions{})
+}

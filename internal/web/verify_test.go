@@ -1,0 +1,165 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ikrar/ikrar/internal/certificate"
+	"github.com/ikrar/ikrar/internal/nip"
+)
+
+func (e *env) download(c *http.Client, path string) []byte {
+	e.t.Helper()
+	resp, err := c.Get(e.srv.URL + path)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		e.t.Fatalf("GET %s: %d", path, resp.StatusCode)
+	}
+	return b
+}
+
+func TestCertificateDownloadAndVerify(t *testing.T) {
+	e := newEnv(t)
+	a := e.asn("199001012015032001")
+	code := e.signAs(a.NIP, "Zoë Ngatiyem")
+
+	// Concurrent first downloads: one stored certificate, identical bytes.
+	const n = 8
+	got := make([][]byte, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			got[i] = e.download(e.client(), "/sign/"+a.Token+"/certificate.pdf")
+		}(i)
+	}
+	wg.Wait()
+	for i := 1; i < n; i++ {
+		if !bytes.Equal(got[0], got[i]) {
+			t.Fatalf("download %d differs from download 0", i)
+		}
+	}
+	again := e.download(e.client(), "/sign/"+a.Token+"/certificate.pdf")
+	if !bytes.Equal(again, got[0]) {
+		t.Fatal("re-download is not byte-identical")
+	}
+	sig, err := e.st.SignatureByCode(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(again)
+	if sig.CertSHA256 != hex.EncodeToString(sum[:]) {
+		t.Fatalf("stored SHA-256 %s does not match the served PDF", sig.CertSHA256)
+	}
+
+	// pdfsig, qpdf and pdftotext agree.
+	text := pdfText(t, again)
+	for _, want := range []string{"Zoë Ngatiyem", a.NIP, code} {
+		if !strings.Contains(text, want) {
+			t.Errorf("certificate text lacks %q", want)
+		}
+	}
+	pdfsig := needTool(t, "pdfsig")
+	path := filepath.Join(t.TempDir(), "c.pdf")
+	os.WriteFile(path, again, 0o600)
+	out, _ := exec.Command(pdfsig, path).CombinedOutput()
+	if !strings.Contains(string(out), "Signature is Valid") {
+		t.Fatalf("pdfsig:\n%s", out)
+	}
+
+	// Verify by code shows the public facts only.
+	status, body := e.get(e.client(), "/verify/"+strings.ToLower(code))
+	if status != 200 || !strings.Contains(body, "SAH") || !strings.Contains(body, nip.Mask(a.NIP)) || strings.Contains(body, a.NIP) {
+		t.Fatalf("verify by code: %d, masked NIP shown %v, full NIP leaked %v", status, strings.Contains(body, nip.Mask(a.NIP)), strings.Contains(body, a.NIP))
+	}
+	if status, _ := e.get(e.client(), "/verify/IKR-AAAA-BBBB-CCCC-DDDD"); status != 404 {
+		t.Fatalf("unknown code: %d", status)
+	}
+
+	// Upload checks.
+	tampered := append([]byte(nil), again...)
+	tampered[len(tampered)/3] ^= 0x01
+	otherKey, err := certificate.LoadOrCreateSigner(certificate.KeyOptions{Dir: t.TempDir(), CommonName: "impostor"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := certificate.NewService(e.st, otherKey, e.cfg.BaseURL, nil)
+	forged, err := otherKey.Make(mustData(t, svc, code, e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		file   []byte
+		status int
+		want   string
+	}{
+		{"authentic", again, 200, "SAH"},
+		{"one byte changed", tampered, 422, "TIDAK SAH"},
+		{"signed by another key", forged, 422, "tidak ditandatangani oleh sistem ikrar"},
+		{"not a pdf", []byte("hello, this is not a PDF"), 422, "bukan dokumen PDF"},
+		{"empty", []byte{}, 422, "TIDAK SAH"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body := e.upload(tt.file)
+			if status != tt.status || !strings.Contains(body, tt.want) {
+				t.Fatalf("status %d (want %d), body lacks %q", status, tt.status, tt.want)
+			}
+		})
+	}
+	big := bytes.Repeat([]byte("%PDF"), 1<<20)
+	if status, body := e.upload(big); status != 413 || !strings.Contains(body, "terlalu besar") {
+		t.Fatalf("oversized upload: %d", status)
+	}
+}
+
+func mustData(t *testing.T, svc *certificate.Service, code string, e *env) certificate.Data {
+	t.Helper()
+	sig, err := e.st.SignatureByCode(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := svc.Data(context.Background(), sig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func (e *env) upload(file []byte) (int, string) {
+	e.t.Helper()
+	c := e.client()
+	_, page := e.get(c, "/verify")
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("_csrf", csrfOf(e.t, page))
+	fw, _ := mw.CreateFormFile("pdf", "sertifikat.pdf")
+	fw.Write(file)
+	mw.Close()
+	req, _ := http.NewRequest("POST", e.srv.URL+"/verify", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := c.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
