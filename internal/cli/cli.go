@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/ikrar/ikrar/internal/config"
+	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/store"
 )
 
@@ -144,7 +145,15 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 }
 
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, error) {
-	return store.Open(ctx, store.Options{Driver: cfg.DBDriver, DSN: cfg.DB, Logger: log})
+	st, err := store.Open(ctx, store.Options{Driver: cfg.DBDriver, DSN: cfg.DB, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	if err := pledge.EnsureDefaultCampaign(ctx, st, cfg.Instansi); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 // multiFlag collects a repeated flag (--department A --department B).

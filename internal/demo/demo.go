@@ -64,17 +64,14 @@ var (
 // Seed fills an empty database. It does nothing (and says so) when a
 // campaign already exists, so restarting with --demo never duplicates data.
 func Seed(ctx context.Context, st *store.Store, instansi, baseURL string, seed uint64) (Result, bool, error) {
-	existing, err := st.Campaigns(ctx)
+	depts, err := st.Departments(ctx)
 	if err != nil {
 		return Result{}, false, err
 	}
-	if len(existing) > 0 {
+	if len(depts) > 0 {
 		return Result{}, false, nil
 	}
-	camp := pledge.NewCampaign("pemilu-2024", 1, instansi, pledge.DefaultID, pledge.DefaultEN)
-	opens := time.Date(2023, 8, 28, 0, 0, 0, 0, time.UTC)
-	camp.OpensAt = &opens
-	if err := st.CreateCampaign(ctx, "system:demo", &camp); err != nil {
+	if err := pledge.EnsureDefaultCampaign(ctx, st, instansi); err != nil {
 		return Result{}, false, err
 	}
 	ids := map[string]uint{}
@@ -130,7 +127,13 @@ func Seed(ctx context.Context, st *store.Store, instansi, baseURL string, seed u
 	if _, err := staff.Add(ctx, st, "system:demo", res.HeadUser, store.RoleHead, res.HeadPassword, []string{"disdikpora"}); err != nil {
 		return Result{}, false, err
 	}
-	for _, r := range rows[:3] {
+	var shown []store.ImportRow
+	for _, r := range rows {
+		if r.Department == "Dinas Pendidikan, Pemuda, dan Olahraga" && len(shown) < 3 {
+			shown = append(shown, r)
+		}
+	}
+	for _, r := range shown {
 		a, err := st.ASNByNIP(ctx, r.NIP)
 		if err != nil {
 			return Result{}, false, err

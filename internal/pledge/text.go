@@ -3,6 +3,7 @@
 package pledge
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -103,4 +104,18 @@ func TextsOf(c store.Campaign) (id, en Text, err error) {
 		en = id // no translation: show the signed text
 	}
 	return id.Fill(c.Instansi), en.Fill(c.Instansi), nil
+}
+
+// EnsureDefaultCampaign creates the national 2024 template campaign when the
+// database has no campaign at all, so a fresh deployment can sign at once.
+func EnsureDefaultCampaign(ctx context.Context, st *store.Store, instansi string) error {
+	cs, err := st.Campaigns(ctx)
+	if err != nil {
+		return err
+	}
+	if len(cs) > 0 {
+		return nil
+	}
+	c := NewCampaign("pemilu-2024", 1, instansi, DefaultID, DefaultEN)
+	return st.CreateCampaign(ctx, "system", &c)
 }
