@@ -62,7 +62,8 @@ func Parse(r io.Reader, filename string) ([]Row, error) {
 // record and collect the result with finish.
 type parser struct {
 	config
-	records  int // non-blank records seen, header included
+	records  int // non-blank records seen before and including the header
+	dataRows int // non-blank records after the header
 	header   bool
 	first    []string // first non-blank record, for the "no header" message
 	firstAt  int
@@ -109,12 +110,13 @@ func (p *parser) record(line int, cells []string) bool {
 	if blank(cells) {
 		return true
 	}
-	p.records++
 	if !p.header {
+		p.records++
 		p.findHeader(line, cells)
 		return !p.stopped
 	}
-	if p.records-1 > p.maxRows {
+	p.dataRows++
+	if p.dataRows > p.maxRows {
 		p.stop(line,
 			fmt.Sprintf("berkas berisi lebih dari %d baris data; bagi menjadi beberapa berkas", p.maxRows),
 			fmt.Sprintf("the file has more than %d data rows; split it into several files", p.maxRows))

@@ -239,12 +239,12 @@ func TestParseCSVRowLimit(t *testing.T) {
 	c := testConfig()
 	c.maxRows = 3
 	var b strings.Builder
-	b.WriteString(hdr)
+	b.WriteString("DAFTAR PEGAWAI\n\n" + hdr) // title rows do not count
 	for i := 1; i <= 4; i++ {
 		fmt.Fprintf(&b, "198703122010121%03d,N%d,Staf,Inspektorat\n", i, i)
 	}
 	rows, err := parseCSV(strings.NewReader(b.String()), c)
-	checkResult(t, rows, err, nil, []Problem{{Line: 5, EN: "the file has more than 3 data rows"}})
+	checkResult(t, rows, err, nil, []Problem{{Line: 7, EN: "the file has more than 3 data rows"}})
 
 	c.maxRows = 4
 	rows, err = parseCSV(strings.NewReader(b.String()), c)
