@@ -1,0 +1,224 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/ikrar/ikrar/internal/audit"
+	"github.com/ikrar/ikrar/internal/store"
+)
+
+func openTest(t *testing.T, path string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Options{DSN: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+var tokenN int
+
+func seed(t *testing.T, st *store.Store, n int) (store.Campaign, []store.ASN) {
+	t.Helper()
+	ctx := context.Background()
+	c := store.Campaign{Slug: "t", Version: 1, Title: "T", Preamble: "P", Points: `["a","b"]`, Closing: "C", Instansi: "I", TextHash: strings.Repeat("a", 64), Status: "open"}
+	if err := st.CreateCampaign(ctx, "test", &c); err != nil {
+		t.Fatal(err)
+	}
+	rows := make([]store.ImportRow, n)
+	for i := range rows {
+		rows[i] = store.ImportRow{Line: i + 2, NIP: fmt.Sprintf("1980010120050110%02d", i), Name: fmt.Sprintf("Orang %d", i), Position: "Staf", Department: "Dinas Uji", Kind: "PNS"}
+	}
+	next := func() string { tokenN++; return fmt.Sprintf("token-%030d", tokenN) }
+	if _, err := st.ImportRoster(ctx, "test", "seed", rows, store.ImportOptions{NewToken: next, NewAccessCode: func() string { return "ABCDEFGH" }}); err != nil {
+		t.Fatal(err)
+	}
+	var out []store.ASN
+	for _, r := range rows {
+		a, err := st.ASNByNIP(ctx, r.NIP)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, a)
+	}
+	return c, out
+}
+
+func newSig(a store.ASN, c store.Campaign, i int) store.NewSignature {
+	return store.NewSignature{ASN: a, CampaignID: c.ID, SignedAt: time.Now(), TypedName: a.Name, PledgeHash: c.TextHash, CertCode: fmt.Sprintf("IKR-TEST-%04d-%d", i, time.Now().UnixNano())}
+}
+
+func TestGroupCommitConcurrentSigners(t *testing.T) {
+	st := openTest(t, filepath.Join(t.TempDir(), "db.sqlite"))
+	c, people := seed(t, st, 60)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	created := make([]store.SignResult, 0, 60*3)
+	var mu sync.Mutex
+	// Three requests per person at once: exactly one signature each.
+	for i, a := range people {
+		for k := 0; k < 3; k++ {
+			wg.Add(1)
+			go func(a store.ASN, i int) {
+				defer wg.Done()
+				res, err := st.Sign(ctx, newSig(a, c, i))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				created = append(created, res)
+				mu.Unlock()
+			}(a, i*10+k)
+		}
+	}
+	wg.Wait()
+	byASN := map[uint]string{}
+	nCreated := 0
+	for _, r := range created {
+		if r.Created {
+			nCreated++
+		}
+		if prev, ok := byASN[r.Signature.ASNID]; ok && prev != r.Signature.CertCode {
+			t.Fatalf("ASN %d got two different signatures %s and %s", r.Signature.ASNID, prev, r.Signature.CertCode)
+		}
+		byASN[r.Signature.ASNID] = r.Signature.CertCode
+	}
+	if n, _ := st.CountSignatures(ctx, c.ID); n != 60 || nCreated != 60 {
+		t.Fatalf("%d signatures stored, %d reported created, want 60", n, nCreated)
+	}
+	rep, err := st.VerifyAudit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Events != 1+1+60 { // campaign, import, signatures
+		t.Fatalf("%d audit events", rep.Events)
+	}
+}
+
+func TestAuditNamesTampering(t *testing.T) {
+	tests := []struct {
+		name string
+		sql  string
+		want string
+	}{
+		{"signature row edited", "UPDATE signatures SET typed_name = 'Orang Lain' WHERE id = 2", "signature 2"},
+		{"signature time edited", "UPDATE signatures SET signed_at = '2020-01-01 00:00:00+00:00' WHERE id = 1", "signature 1"},
+		{"event detail edited", "UPDATE audit_events SET detail = '{}' WHERE id = 2", "event 2"},
+		{"event deleted", "DELETE FROM audit_events WHERE id = 3", "event 3"},
+		{"signature deleted", "DELETE FROM signatures WHERE id = 1", "missing from the database"},
+		{"signature inserted without event", "INSERT INTO signatures (asn_id, campaign_id, department_id, signed_at, typed_name, pledge_hash, cert_code) SELECT id, 1, department_id, '2024-01-01 00:00:00+00:00', 'x', 'h', 'IKR-FAKE' FROM asns WHERE id = 5", "has no audit event"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "db.sqlite")
+			st := openTest(t, path)
+			c, people := seed(t, st, 5)
+			for i, a := range people[:3] {
+				if _, err := st.Sign(context.Background(), newSig(a, c, i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := st.VerifyAudit(context.Background()); err != nil {
+				t.Fatalf("clean chain: %v", err)
+			}
+			db, err := sql.Open("sqlite3", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Exec(tt.sql); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			_, err = st.VerifyAudit(context.Background())
+			var broken *audit.BrokenError
+			if !errors.As(err, &broken) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("VerifyAudit = %v, want a broken chain naming %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestReimportKeepsSignaturesAndDeactivates(t *testing.T) {
+	st := openTest(t, filepath.Join(t.TempDir(), "db.sqlite"))
+	ctx := context.Background()
+	c, people := seed(t, st, 4)
+	res, err := st.Sign(ctx, newSig(people[0], c, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The new roster drops person 0 (who signed) and renames person 1.
+	rows := []store.ImportRow{
+		{Line: 2, NIP: people[1].NIP, Name: "Nama Baru", Position: "Staf", Department: "Dinas Uji", Kind: "PNS"},
+		{Line: 3, NIP: people[2].NIP, Name: people[2].Name, Position: "Staf", Department: "Dinas Uji", Kind: "PNS"},
+		{Line: 4, NIP: people[3].NIP, Name: people[3].Name, Position: "Staf", Department: "Dinas Uji", Kind: "PNS"},
+	}
+	out, err := st.ImportRoster(ctx, "test", "v2", rows, store.ImportOptions{DeactivateMissing: true, NewToken: func() string { return "unused-token-000000000000" }, NewAccessCode: func() string { return "ABCDEFGH" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Updated != 1 || out.Unchanged != 2 || out.Deactivated != 1 || out.Added != 0 {
+		t.Fatalf("import result %+v", out)
+	}
+	gone, err := st.ASNByNIP(ctx, people[0].NIP)
+	if err != nil || gone.Active {
+		t.Fatalf("person who left: %+v, %v (want kept, inactive)", gone, err)
+	}
+	if _, err := st.ASNByToken(ctx, people[0].Token); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("inactive ASN can still open the signing page: %v", err)
+	}
+	sig, err := st.SignatureByCode(ctx, res.Signature.CertCode)
+	if err != nil || sig.ASNID != people[0].ID {
+		t.Fatalf("signature of the person who left: %v", err)
+	}
+	kept, _ := st.ASNByNIP(ctx, people[1].NIP)
+	if kept.Token != people[1].Token || kept.AccessCode != people[1].AccessCode {
+		t.Fatal("re-import changed credentials of an existing ASN")
+	}
+	if _, err := st.VerifyAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMigratesPreviousSchema opens a database created by the first released
+// schema (testdata/schema-v1.sql, with data) and checks that migration keeps
+// every row and the audit chain. Future schema changes must keep it passing.
+func TestMigratesPreviousSchema(t *testing.T) {
+	ddl, err := os.ReadFile("testdata/schema-v1.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "old.sqlite")
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(string(ddl)); err != nil {
+		t.Fatalf("load v1 schema: %v", err)
+	}
+	db.Close()
+	st := openTest(t, path)
+	ctx := context.Background()
+	n, err := st.CountSignatures(ctx, 0)
+	if err != nil || n != 1 {
+		t.Fatalf("signatures after migration: %d, %v", n, err)
+	}
+	if _, err := st.ASNByNIP(ctx, "198001012005011000"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.VerifyAudit(ctx); err != nil {
+		t.Fatalf("audit after migration: %v", err)
+	}
+}
