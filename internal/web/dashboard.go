@@ -241,7 +241,7 @@ func dailyChart(days []store.DayCount, lang string) chart {
 		ch.Empty = true
 		return ch
 	}
-	slot := width / max(len(days), 1)
+	slot := min(width/max(len(days), 1), 48)
 	for i, d := range days {
 		h := (height - top) * d.Count / ch.Max
 		label := d.Day.Format("2/1")

@@ -25,10 +25,10 @@ func TestRosterPayloadsAreInert(t *testing.T) {
 	admin := e.staffLogin("admin", store.RoleAdmin)
 	dept := deptCode(t, e, "javascript:alert(3)")
 	pages := map[string]*http.Client{
-		"/sign/" + a.Token:                              e.client(),
-		"/verify/" + code:                               e.client(),
-		"/dashboard":                                    admin,
-		"/dashboard/departments/" + dept:                admin,
+		"/sign/" + a.Token:               e.client(),
+		"/verify/" + code:                e.client(),
+		"/dashboard":                     admin,
+		"/dashboard/departments/" + dept: admin,
 		"/dashboard/departments/" + dept + "?q=<script>": admin,
 	}
 	for path, c := range pages {

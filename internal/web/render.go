@@ -66,7 +66,13 @@ func newRenderer(assets fs.FS) (*renderer, error) {
 		},
 		"wib": FormatWIB,
 		"add": func(a, b int) int { return a + b },
-		"pct": func(p float64) string { return fmt.Sprintf("%.1f", p) },
+		"pct": func(lang string, p float64) string {
+			s := fmt.Sprintf("%.1f", p)
+			if lang != "en" {
+				s = strings.Replace(s, ".", ",", 1) // Indonesian decimal comma
+			}
+			return s
+		},
 		"seq": func(n int) []int {
 			s := make([]int, n)
 			for i := range s {

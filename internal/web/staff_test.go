@@ -166,7 +166,7 @@ func TestHeadSeesOnlyOwnDepartment(t *testing.T) {
 	}
 }
 
-var numRe = func(id string) *regexp.Regexp { return regexp.MustCompile(`id="` + id + `">([0-9.]+)%?<`) }
+var numRe = func(id string) *regexp.Regexp { return regexp.MustCompile(`id="` + id + `">([0-9.,]+)%?<`) }
 
 func TestCompletionAgreesEverywhere(t *testing.T) {
 	e := newEnv(t)
@@ -191,16 +191,16 @@ func TestCompletionAgreesEverywhere(t *testing.T) {
 	get := func(id string) string {
 		m := numRe(id).FindStringSubmatch(page)
 		if m == nil {
-			t.Fatalf("no %s on department page", id)
+			t.Fatalf("no %s on department page:\n%.3000s", id, page)
 		}
 		return m[1]
 	}
-	if get("dept-roster") != "40" || get("dept-signed") != "25" || get("dept-pending") != "15" || get("dept-percent") != "62.5" {
+	if get("dept-roster") != "40" || get("dept-signed") != "25" || get("dept-pending") != "15" || get("dept-percent") != "62,5" {
 		t.Fatalf("department page numbers: %s %s %s %s", get("dept-roster"), get("dept-signed"), get("dept-pending"), get("dept-percent"))
 	}
 	_, dash := e.get(admin, "/dashboard")
-	if !strings.Contains(dash, `<td class="n">40</td><td class="n">25</td><td class="n">15</td><td class="n">62.5</td>`) {
-		t.Error("dashboard row for Kemantren Gondokusuman does not show 40/25/15/62.5")
+	if !strings.Contains(dash, `<td class="n">40</td><td class="n">25</td><td class="n hide-sm">15</td><td class="n">62,5</td>`) {
+		t.Error("dashboard row for Kemantren Gondokusuman does not show 40/25/15/62,5")
 	}
 
 	// CSV: parses, agrees, no formula-leading cells.
