@@ -185,6 +185,9 @@ func (s *Server) signSubmit(c echo.Context) error {
 			return err
 		}
 		d.Signature = &res.Signature
+		if w, ok := s.Certs.(interface{ Wake() }); ok && res.Created {
+			w.Wake() // let the background workers make the PDF now, not at their next tick
+		}
 	}
 	p.Title = p.T["receipt_title"]
 	return c.Render(http.StatusOK, "receipt", p)
