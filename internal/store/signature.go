@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,8 +11,6 @@ import (
 	"time"
 
 	"github.com/ikrar/ikrar/internal/audit"
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // ActionSigned is the audit action of a new signature.
@@ -56,6 +55,8 @@ type signReply struct {
 // rate without acknowledging anything early.
 type groupCommitter struct {
 	s       *Store
+	db      *sql.DB
+	stmts   *signStmts
 	q       chan signReq
 	done    chan struct{}
 	stopped sync.Once
@@ -63,16 +64,21 @@ type groupCommitter struct {
 
 const maxBatch = 256
 
-func newGroupCommitter(s *Store) *groupCommitter {
-	g := &groupCommitter{s: s, q: make(chan signReq, 1024), done: make(chan struct{})}
+func newGroupCommitter(s *Store, db *sql.DB) (*groupCommitter, error) {
+	stmts, err := prepareSignStmts(db)
+	if err != nil {
+		return nil, err
+	}
+	g := &groupCommitter{s: s, db: db, stmts: stmts, q: make(chan signReq, 1024), done: make(chan struct{})}
 	go g.loop()
-	return g
+	return g, nil
 }
 
 func (g *groupCommitter) stop() {
 	g.stopped.Do(func() {
 		close(g.q)
 		<-g.done
+		g.stmts.close()
 	})
 }
 
@@ -110,16 +116,7 @@ func (g *groupCommitter) commit(batch []signReq) {
 		return
 	}
 	replies := make([]signReply, len(live))
-	err := g.s.w.Transaction(func(tx *gorm.DB) error {
-		for i, r := range live {
-			res, err := insertSignature(tx, r.sig)
-			if err != nil {
-				return err
-			}
-			replies[i] = signReply{res: res}
-		}
-		return nil
-	})
+	err := g.writeBatch(live, replies)
 	if err == nil {
 		for i, r := range live {
 			r.reply <- replies[i]
@@ -137,26 +134,125 @@ func (g *groupCommitter) commit(batch []signReq) {
 	}
 }
 
+// signStmts are the committer's statements, prepared once on the writer
+// connection. The committer uses database/sql rather than GORM because the
+// profile of a 64-signer load showed it spending a third of its time in
+// sqlite3_prepare: GORM's statement cache keeps the transaction-bound
+// statement when a query is first prepared inside a transaction, so every
+// later transaction prepares it again. It also reads the audit head once
+// per batch instead of once per signature. The rows written are the same as
+// GORM's (same columns, same driver conversion of times).
+type signStmts struct {
+	insert, existing, head, event *sql.Stmt
+}
+
+const (
+	sqlInsertSignature = `INSERT INTO signatures (asn_id, campaign_id, department_id, signed_at, typed_name, drawn_png,
+		ip, user_agent, pledge_hash, cert_code, cert_sha256, revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', false)
+		ON CONFLICT (asn_id, campaign_id) DO NOTHING`
+	sqlExistingSignature = `SELECT id, asn_id, campaign_id, department_id, signed_at, typed_name, drawn_png, ip, user_agent,
+		pledge_hash, cert_code, cert_sha256, revoked FROM signatures WHERE asn_id = ? AND campaign_id = ?`
+	sqlAuditHead   = `SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1`
+	sqlInsertEvent = `INSERT INTO audit_events (id, at, actor, action, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
+func prepareSignStmts(db *sql.DB) (*signStmts, error) {
+	var st signStmts
+	for _, p := range []struct {
+		dst   **sql.Stmt
+		query string
+	}{{&st.insert, sqlInsertSignature}, {&st.existing, sqlExistingSignature}, {&st.head, sqlAuditHead}, {&st.event, sqlInsertEvent}} {
+		stmt, err := db.Prepare(p.query)
+		if err != nil {
+			st.close()
+			return nil, fmt.Errorf("prepare signature statements: %w", err)
+		}
+		*p.dst = stmt
+	}
+	return &st, nil
+}
+
+func (st *signStmts) close() {
+	for _, s := range []*sql.Stmt{st.insert, st.existing, st.head, st.event} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// writeBatch writes a batch of signatures and their audit events in one
+// transaction; replies are filled only if it commits.
+func (g *groupCommitter) writeBatch(live []signReq, replies []signReply) (err error) {
+	ctx := context.Background() // a started batch is never abandoned half-way
+	tx, err := g.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin signature batch: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	w := batchWriter{tx: tx, insert: tx.StmtContext(ctx, g.stmts.insert), existing: tx.StmtContext(ctx, g.stmts.existing),
+		event: tx.StmtContext(ctx, g.stmts.event)}
+	var headID uint64
+	switch err := tx.StmtContext(ctx, g.stmts.head).QueryRowContext(ctx).Scan(&headID, &w.prev); {
+	case errors.Is(err, sql.ErrNoRows):
+		w.prev, w.seq = audit.Genesis, 1
+	case err != nil:
+		return fmt.Errorf("read audit head: %w", err)
+	default:
+		w.seq = headID + 1
+	}
+	for i, r := range live {
+		res, err := w.insertSignature(ctx, r.sig)
+		if err != nil {
+			return err
+		}
+		replies[i] = signReply{res: res}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit signature batch: %w", err)
+	}
+	return nil
+}
+
+// batchWriter carries the audit chain head through one batch.
+type batchWriter struct {
+	tx                      *sql.Tx
+	insert, existing, event *sql.Stmt
+	prev                    string
+	seq                     uint64
+}
+
 // insertSignature writes one signature and its audit event. A concurrent or
 // repeated signature of the same ASN and campaign hits the unique index and
 // returns the stored one instead.
-func insertSignature(tx *gorm.DB, n NewSignature) (SignResult, error) {
+func (w *batchWriter) insertSignature(ctx context.Context, n NewSignature) (SignResult, error) {
 	sig := Signature{
 		ASNID: n.ASN.ID, CampaignID: n.CampaignID, DepartmentID: n.ASN.DepartmentID,
 		SignedAt: n.SignedAt.UTC(), TypedName: n.TypedName, DrawnPNG: n.DrawnPNG,
 		IP: n.IP, UserAgent: n.UserAgent, PledgeHash: n.PledgeHash, CertCode: n.CertCode,
 	}
-	res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "asn_id"}, {Name: "campaign_id"}}, DoNothing: true}).Create(&sig)
-	if res.Error != nil {
-		return SignResult{}, fmt.Errorf("insert signature of %s: %w", n.ASN.NIP, res.Error)
+	res, err := w.insert.ExecContext(ctx, sig.ASNID, sig.CampaignID, sig.DepartmentID, sig.SignedAt, sig.TypedName, sig.DrawnPNG,
+		sig.IP, sig.UserAgent, sig.PledgeHash, sig.CertCode)
+	if err != nil {
+		return SignResult{}, fmt.Errorf("insert signature of %s: %w", n.ASN.NIP, err)
 	}
-	if res.RowsAffected == 0 {
-		var existing Signature
-		if err := tx.Where("asn_id = ? AND campaign_id = ?", n.ASN.ID, n.CampaignID).Take(&existing).Error; err != nil {
+	if affected, err := res.RowsAffected(); err != nil {
+		return SignResult{}, fmt.Errorf("insert signature of %s: %w", n.ASN.NIP, err)
+	} else if affected == 0 {
+		existing, err := scanSignature(w.existing.QueryRowContext(ctx, n.ASN.ID, n.CampaignID))
+		if err != nil {
 			return SignResult{}, fmt.Errorf("read existing signature of %s: %w", n.ASN.NIP, err)
 		}
 		return SignResult{Signature: existing}, nil
 	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return SignResult{}, fmt.Errorf("insert signature of %s: %w", n.ASN.NIP, err)
+	}
+	sig.ID = uint(id)
 	detail := audit.Detail(map[string]string{
 		"signature_id": strconv.FormatUint(uint64(sig.ID), 10),
 		"nip":          n.ASN.NIP,
@@ -164,10 +260,25 @@ func insertSignature(tx *gorm.DB, n NewSignature) (SignResult, error) {
 		"cert_code":    sig.CertCode,
 		"digest":       audit.SignatureDigest(n.ASN.NIP, sig.CampaignID, sig.SignedAt, sig.TypedName, sig.PledgeHash, sig.CertCode, sig.DrawnPNG),
 	})
-	if _, err := appendEvent(tx, sig.SignedAt, "asn:"+n.ASN.NIP, ActionSigned, "signature:"+sig.CertCode, detail); err != nil {
-		return SignResult{}, err
+	ev := audit.Event{Seq: w.seq, At: sig.SignedAt, Actor: "asn:" + n.ASN.NIP, Action: ActionSigned, Subject: "signature:" + sig.CertCode,
+		Detail: detail, PrevHash: w.prev}
+	hash := audit.Hash(ev)
+	if _, err := w.event.ExecContext(ctx, ev.Seq, ev.At, ev.Actor, ev.Action, ev.Subject, ev.Detail, ev.PrevHash, hash); err != nil {
+		return SignResult{}, fmt.Errorf("append audit event %s: %w", ActionSigned, err)
 	}
+	w.prev, w.seq = hash, w.seq+1
 	return SignResult{Signature: sig, Created: true}, nil
+}
+
+func scanSignature(row *sql.Row) (Signature, error) {
+	var s Signature
+	var ip, ua, sha sql.NullString
+	if err := row.Scan(&s.ID, &s.ASNID, &s.CampaignID, &s.DepartmentID, &s.SignedAt, &s.TypedName, &s.DrawnPNG, &ip, &ua,
+		&s.PledgeHash, &s.CertCode, &sha, &s.Revoked); err != nil {
+		return Signature{}, err
+	}
+	s.IP, s.UserAgent, s.CertSHA256 = ip.String, ua.String, sha.String
+	return s, nil
 }
 
 func parseSignedDetail(detail string) (uint, string, error) {

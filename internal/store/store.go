@@ -106,7 +106,11 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	rdb.SetMaxIdleConns(4)
 
 	s := &Store{w: w, r: r, log: o.Logger, now: o.Now, dsn: o.DSN}
-	s.signer = newGroupCommitter(s)
+	if s.signer, err = newGroupCommitter(s, wdb); err != nil {
+		rdb.Close()
+		wdb.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
