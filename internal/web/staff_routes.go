@@ -24,4 +24,6 @@ func (s *Server) staffRoutes() {
 	reports := e.Group("/reports", requireStaff(store.RoleAdmin, store.RoleHead))
 	reports.GET("/summary.:ext", s.reportSummary)
 	reports.GET("/departments/:file", s.reportDepartment)
+
+	s.adminRoutes()
 }

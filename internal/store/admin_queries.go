@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/ikrar/ikrar/internal/audit"
+	"gorm.io/gorm"
+)
+
+// Totals are the headline counts of the admin overview.
+type Totals struct {
+	Departments int64
+	ActiveASN   int64
+	Signatures  int64
+	Users       int64
+}
+
+// AdminTotals counts departments, active roster entries, signatures (all
+// campaigns) and staff users.
+func (s *Store) AdminTotals(ctx context.Context) (Totals, error) {
+	var t Totals
+	err := s.r.WithContext(ctx).Raw(`SELECT
+		(SELECT COUNT(*) FROM departments) AS departments,
+		(SELECT COUNT(*) FROM asns WHERE active = 1) AS active_asn,
+		(SELECT COUNT(*) FROM signatures) AS signatures,
+		(SELECT COUNT(*) FROM users) AS users`).Scan(&t).Error
+	if err != nil {
+		return Totals{}, fmt.Errorf("count totals: %w", err)
+	}
+	return t, nil
+}
+
+// RosterByDepartment counts active roster entries of each department itself
+// (children not included), in the shape CompletionByDepartment uses so the
+// tree roll-up can be shared.
+func (s *Store) RosterByDepartment(ctx context.Context) (map[uint]DepartmentCount, error) {
+	var rows []struct {
+		DepartmentID uint
+		N            int
+	}
+	if err := s.r.WithContext(ctx).Raw(`SELECT department_id, COUNT(*) AS n FROM asns WHERE active = 1 GROUP BY department_id`).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("count roster by department: %w", err)
+	}
+	out := make(map[uint]DepartmentCount, len(rows))
+	for _, r := range rows {
+		out[r.DepartmentID] = DepartmentCount{DepartmentID: r.DepartmentID, Roster: r.N}
+	}
+	return out, nil
+}
+
+// SignaturesByCampaign counts the signatures of every campaign.
+func (s *Store) SignaturesByCampaign(ctx context.Context) (map[uint]int64, error) {
+	var rows []struct {
+		CampaignID uint
+		N          int64
+	}
+	if err := s.r.WithContext(ctx).Raw(`SELECT campaign_id, COUNT(*) AS n FROM signatures GROUP BY campaign_id`).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("count signatures by campaign: %w", err)
+	}
+	out := make(map[uint]int64, len(rows))
+	for _, r := range rows {
+		out[r.CampaignID] = r.N
+	}
+	return out, nil
+}
+
+// CampaignSlugExists tells whether any version of a campaign uses slug.
+func (s *Store) CampaignSlugExists(ctx context.Context, slug string) (bool, error) {
+	var n int64
+	if err := s.r.WithContext(ctx).Model(&Campaign{}).Where("slug = ?", slug).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("check campaign slug %q: %w", slug, err)
+	}
+	return n > 0, nil
+}
+
+// NewCampaignVersion stores c as the next version of campaign oldID (same
+// slug, highest version + 1) and closes oldID, in one transaction: the
+// frozen text stays with its signatures and the new text takes over.
+func (s *Store) NewCampaignVersion(ctx context.Context, actor string, oldID uint, c *Campaign) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var old Campaign
+		if err := tx.Take(&old, oldID).Error; err != nil {
+			return notFound(err, fmt.Sprintf("campaign %d", oldID))
+		}
+		var top int
+		if err := tx.Raw("SELECT COALESCE(MAX(version), 0) FROM campaigns WHERE slug = ?", old.Slug).Scan(&top).Error; err != nil {
+			return fmt.Errorf("read versions of campaign %q: %w", old.Slug, err)
+		}
+		c.ID = 0
+		c.Slug = old.Slug
+		c.Version = top + 1
+		if err := tx.Create(c).Error; err != nil {
+			return fmt.Errorf("create version %d of campaign %q: %w", c.Version, c.Slug, err)
+		}
+		now := s.now()
+		if _, err := appendEvent(tx, now, actor, "campaign.created", "campaign:"+strconv.Itoa(int(c.ID)),
+			audit.Detail(map[string]string{"title": c.Title, "version": strconv.Itoa(c.Version), "text_hash": c.TextHash,
+				"status": c.Status, "replaces": strconv.Itoa(int(old.ID))})); err != nil {
+			return err
+		}
+		if old.Status == "closed" {
+			return nil
+		}
+		if err := tx.Model(&Campaign{}).Where("id = ?", old.ID).Update("status", "closed").Error; err != nil {
+			return fmt.Errorf("close campaign %d: %w", old.ID, err)
+		}
+		_, err := appendEvent(tx, now, actor, "campaign.status", "campaign:"+strconv.Itoa(int(old.ID)),
+			audit.Detail(map[string]string{"status": "closed", "replaced_by": strconv.Itoa(int(c.ID))}))
+		return err
+	})
+}
+
+// UserByID finds a staff user by id.
+func (s *Store) UserByID(ctx context.Context, id uint) (User, error) {
+	var u User
+	if err := s.r.WithContext(ctx).Take(&u, id).Error; err != nil {
+		return User{}, notFound(err, fmt.Sprintf("user %d", id))
+	}
+	return u, nil
+}
+
+// UserDepartmentBindings maps every bound user to their department ids.
+func (s *Store) UserDepartmentBindings(ctx context.Context) (map[uint][]uint, error) {
+	var rows []UserDepartment
+	if err := s.r.WithContext(ctx).Order("user_id, department_id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list user departments: %w", err)
+	}
+	out := map[uint][]uint{}
+	for _, r := range rows {
+		out[r.UserID] = append(out[r.UserID], r.DepartmentID)
+	}
+	return out, nil
+}

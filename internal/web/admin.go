@@ -1,0 +1,153 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/ikrar/ikrar/internal/audit"
+	"github.com/ikrar/ikrar/internal/store"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// adminRoutes registers /admin. The role check sits on the group, so no
+// handler below repeats it: heads get 404, anonymous users the login page.
+func (s *Server) adminRoutes() {
+	g := s.echo.Group("/admin", requireStaff(store.RoleAdmin))
+	g.GET("", s.adminHome)
+
+	upload := middleware.BodyLimit(importLimit)
+	g.GET("/roster", s.adminRoster)
+	g.POST("/roster/preview", s.adminRosterPreview, upload)
+	g.POST("/roster/commit", s.adminRosterCommit, upload)
+
+	g.GET("/campaigns", s.adminCampaigns)
+	g.POST("/campaigns", s.adminCampaignCreate)
+	g.GET("/campaigns/:id/edit", s.adminCampaignEdit)
+	g.POST("/campaigns/:id", s.adminCampaignSave)
+	g.POST("/campaigns/:id/status", s.adminCampaignStatus)
+
+	g.GET("/departments", s.adminDepartments)
+	g.POST("/departments", s.adminDepartmentCreate)
+	g.GET("/departments/:code", s.adminDepartmentEdit)
+	g.POST("/departments/:code", s.adminDepartmentSave)
+
+	g.GET("/users", s.adminUsers)
+	g.POST("/users", s.adminUserCreate)
+	g.POST("/users/:id/disable", s.adminUserDisable)
+	g.POST("/users/:id/enable", s.adminUserEnable)
+	g.POST("/users/:id/password", s.adminUserPassword)
+
+	g.GET("/exports", s.adminExports)
+	g.GET("/exports/certificates.zip", s.adminExportCertificates)
+	g.GET("/exports/links.csv", s.adminExportLinks)
+	g.GET("/exports/links.pdf", s.adminExportLinks)
+}
+
+// navLink is one entry of the admin section menu.
+type navLink struct {
+	URL     string
+	Label   string
+	Current bool
+}
+
+// adminHead is what every admin page shows above its content: the section
+// menu, the outcome of the last action and the error of a refused form.
+type adminHead struct {
+	Nav   []navLink
+	Flash string
+	Error string
+}
+
+// adminPage starts an admin page of the given section ("home", "roster"…),
+// titled by the i18n key admin_<section>.
+func (s *Server) adminPage(c echo.Context, section string) (page, adminHead) {
+	p := s.page(c, "admin_"+section)
+	sections := []struct{ key, url string }{
+		{"home", "/admin"}, {"roster", "/admin/roster"}, {"campaigns", "/admin/campaigns"},
+		{"departments", "/admin/departments"}, {"users", "/admin/users"}, {"exports", "/admin/exports"},
+	}
+	h := adminHead{Flash: flashOf(c, p.T)}
+	for _, sc := range sections {
+		h.Nav = append(h.Nav, navLink{URL: sc.url, Label: p.T["admin_"+sc.key], Current: sc.key == section})
+	}
+	return p, h
+}
+
+// flashOf maps ?ok=<word> to its i18n message. Unknown words show nothing:
+// query text is never echoed into the page.
+func flashOf(c echo.Context, t map[string]string) string {
+	k := c.QueryParam("ok")
+	if k == "" {
+		return ""
+	}
+	return t["flash_"+k]
+}
+
+// bilingual renders an i18n message in the page language first and the
+// other language after it, so a refused form is understood either way.
+func bilingual(lang, key string) string {
+	other := "en"
+	if lang == "en" {
+		other = "id"
+	}
+	return messages[lang][key] + " / " + messages[other][key]
+}
+
+// actorOf names the logged-in admin in the audit chain.
+func actorOf(c echo.Context) string {
+	return "user:" + c.Get(ctxUser).(*store.User).Username
+}
+
+// idParam reads a numeric route parameter; anything else is a 404.
+func idParam(c echo.Context, name string) (uint, error) {
+	n, err := strconv.ParseUint(c.Param(name), 10, 32)
+	if err != nil || n == 0 {
+		return 0, echo.ErrNotFound
+	}
+	return uint(n), nil
+}
+
+// seeOther answers a successful POST: redirect, with the outcome as a word
+// that the next page turns into a message.
+func seeOther(c echo.Context, path, ok string) error {
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return c.Redirect(http.StatusSeeOther, path+sep+"ok="+ok)
+}
+
+type adminHomeData struct {
+	adminHead
+	Totals      store.Totals
+	AuditOK     bool
+	AuditEvents int
+	AuditHead   string
+	BrokenAt    uint64
+	BrokenWhy   string
+}
+
+func (s *Server) adminHome(c echo.Context) error {
+	ctx := c.Request().Context()
+	p, h := s.adminPage(c, "home")
+	d := adminHomeData{adminHead: h}
+	var err error
+	if d.Totals, err = s.Store.AdminTotals(ctx); err != nil {
+		return err
+	}
+	rep, err := s.Store.VerifyAudit(ctx)
+	var broken *audit.BrokenError
+	switch {
+	case err == nil:
+		d.AuditOK, d.AuditEvents, d.AuditHead = true, rep.Events, rep.Head
+	case errors.As(err, &broken):
+		d.BrokenAt, d.BrokenWhy = broken.Seq, broken.Reason
+	default:
+		return err
+	}
+	p.Data = d
+	return c.Render(http.StatusOK, "admin", p)
+}

@@ -1,0 +1,304 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ikrar/ikrar/internal/pledge"
+	"github.com/ikrar/ikrar/internal/store"
+	"github.com/labstack/echo/v4"
+)
+
+// Limits of a campaign text typed in the admin form. At least four points:
+// the national template has four, and the signing page asks for each.
+const (
+	minPoints     = 4
+	maxPoints     = 20
+	maxTitleLen   = 300
+	maxParaLen    = 3000
+	maxPointLen   = 1000
+	maxSlugSuffix = 100
+)
+
+var slugRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,63}$`)
+
+// campaignForm is the campaign text as typed: points one per line.
+type campaignForm struct {
+	Slug                                     string
+	Title, Preamble, Points, Closing         string
+	TitleEN, PreambleEN, PointsEN, ClosingEN string
+	Status                                   string
+}
+
+type campaignRow struct {
+	store.Campaign
+	Signatures int64
+}
+
+// HashShort is enough of the text hash to tell versions apart on screen.
+func (r campaignRow) HashShort() string {
+	if len(r.TextHash) > 12 {
+		return r.TextHash[:12]
+	}
+	return r.TextHash
+}
+
+type campaignsData struct {
+	adminHead
+	Rows     []campaignRow
+	Form     campaignForm
+	Instansi string
+}
+
+type campaignEditData struct {
+	adminHead
+	Campaign   store.Campaign
+	Signatures int64
+	Frozen     bool
+	Form       campaignForm
+}
+
+func defaultCampaignForm() campaignForm {
+	return campaignForm{
+		Title: pledge.DefaultID.Title, Preamble: pledge.DefaultID.Preamble,
+		Points: strings.Join(pledge.DefaultID.Points, "\n"), Closing: pledge.DefaultID.Closing,
+		TitleEN: pledge.DefaultEN.Title, PreambleEN: pledge.DefaultEN.Preamble,
+		PointsEN: strings.Join(pledge.DefaultEN.Points, "\n"), ClosingEN: pledge.DefaultEN.Closing,
+		Status: "draft",
+	}
+}
+
+// formOf shows a stored campaign as typed, with {instansi} still a
+// placeholder, so saving it unchanged gives the same text hash.
+func formOf(c store.Campaign) campaignForm {
+	var id, en []string
+	_ = json.Unmarshal([]byte(c.Points), &id)
+	if c.PointsEN != "" {
+		_ = json.Unmarshal([]byte(c.PointsEN), &en)
+	}
+	return campaignForm{Slug: c.Slug, Title: c.Title, Preamble: c.Preamble, Points: strings.Join(id, "\n"), Closing: c.Closing,
+		TitleEN: c.TitleEN, PreambleEN: c.PreambleEN, PointsEN: strings.Join(en, "\n"), ClosingEN: c.ClosingEN, Status: c.Status}
+}
+
+func readCampaignForm(c echo.Context) campaignForm {
+	f := func(k string) string { return strings.TrimSpace(c.FormValue(k)) }
+	return campaignForm{Slug: strings.ToLower(f("slug")), Title: f("title"), Preamble: f("preamble"), Points: f("points"), Closing: f("closing"),
+		TitleEN: f("title_en"), PreambleEN: f("preamble_en"), PointsEN: f("points_en"), ClosingEN: f("closing_en"), Status: f("status")}
+}
+
+func splitPoints(s string) []string {
+	var out []string
+	for _, l := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+		if l = strings.Join(strings.Fields(l), " "); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// texts validates the form and returns the two texts, or the i18n key of
+// what is wrong.
+func (f campaignForm) texts() (id, en pledge.Text, errKey string) {
+	id = pledge.Text{Title: f.Title, Preamble: f.Preamble, Points: splitPoints(f.Points), Closing: f.Closing}
+	if id.Title == "" || id.Preamble == "" || id.Closing == "" {
+		return id, en, "err_campaign_required"
+	}
+	if len(id.Points) < minPoints || len(id.Points) > maxPoints {
+		return id, en, "err_campaign_points"
+	}
+	en = pledge.Text{Title: f.TitleEN, Preamble: f.PreambleEN, Points: splitPoints(f.PointsEN), Closing: f.ClosingEN}
+	if en.Title != "" || en.Preamble != "" || len(en.Points) > 0 || en.Closing != "" {
+		if en.Title == "" || en.Preamble == "" || en.Closing == "" || len(en.Points) != len(id.Points) {
+			return id, en, "err_campaign_en"
+		}
+	}
+	for _, t := range []pledge.Text{id, en} {
+		if utf8.RuneCountInString(t.Title) > maxTitleLen || utf8.RuneCountInString(t.Preamble) > maxParaLen ||
+			utf8.RuneCountInString(t.Closing) > maxParaLen {
+			return id, en, "err_campaign_long"
+		}
+		for _, p := range t.Points {
+			if utf8.RuneCountInString(p) > maxPointLen {
+				return id, en, "err_campaign_long"
+			}
+		}
+	}
+	return id, en, ""
+}
+
+// campaignOf builds a campaign row; without an English text the English
+// fields stay empty and signers reading English see the Indonesian text.
+func campaignOf(slug string, version int, instansi string, id, en pledge.Text) store.Campaign {
+	c := pledge.NewCampaign(slug, version, instansi, id, en)
+	if en.Title == "" {
+		c.TitleEN, c.PreambleEN, c.PointsEN, c.ClosingEN = "", "", "", ""
+	}
+	return c
+}
+
+func (s *Server) adminCampaigns(c echo.Context) error {
+	return s.renderCampaigns(c, http.StatusOK, defaultCampaignForm(), "")
+}
+
+func (s *Server) renderCampaigns(c echo.Context, status int, form campaignForm, errKey string) error {
+	ctx := c.Request().Context()
+	p, h := s.adminPage(c, "campaigns")
+	if errKey != "" {
+		h.Error = bilingual(p.Lang, errKey)
+	}
+	all, err := s.Store.Campaigns(ctx)
+	if err != nil {
+		return err
+	}
+	counts, err := s.Store.SignaturesByCampaign(ctx)
+	if err != nil {
+		return err
+	}
+	d := campaignsData{adminHead: h, Form: form, Instansi: s.Config.Instansi}
+	for _, cp := range all {
+		d.Rows = append(d.Rows, campaignRow{Campaign: cp, Signatures: counts[cp.ID]})
+	}
+	p.Data = d
+	return c.Render(status, "admin_campaigns", p)
+}
+
+func (s *Server) adminCampaignCreate(c echo.Context) error {
+	ctx := c.Request().Context()
+	form := readCampaignForm(c)
+	if form.Status != "open" {
+		form.Status = "draft"
+	}
+	id, en, errKey := form.texts()
+	if errKey != "" {
+		return s.renderCampaigns(c, http.StatusUnprocessableEntity, form, errKey)
+	}
+	slug := form.Slug
+	if slug != "" && !slugRe.MatchString(slug) {
+		return s.renderCampaigns(c, http.StatusUnprocessableEntity, form, "err_slug")
+	}
+	if slug != "" {
+		taken, err := s.Store.CampaignSlugExists(ctx, slug)
+		if err != nil {
+			return err
+		}
+		if taken {
+			return s.renderCampaigns(c, http.StatusConflict, form, "err_slug_taken")
+		}
+	} else {
+		var err error
+		if slug, err = s.freeSlug(c, store.DepartmentCode(id.Title)); err != nil {
+			return err
+		}
+	}
+	cp := campaignOf(slug, 1, s.Config.Instansi, id, en)
+	cp.Status = form.Status
+	if err := s.Store.CreateCampaign(ctx, actorOf(c), &cp); err != nil {
+		return err
+	}
+	return seeOther(c, "/admin/campaigns", "campaign_created")
+}
+
+// freeSlug derives a slug no campaign uses yet ("pemilu-2024-2"...).
+func (s *Server) freeSlug(c echo.Context, base string) (string, error) {
+	if len(base) > 56 {
+		base = strings.TrimRight(base[:56], "-")
+	}
+	slug := base
+	for i := 2; i < maxSlugSuffix; i++ {
+		taken, err := s.Store.CampaignSlugExists(c.Request().Context(), slug)
+		if err != nil || !taken {
+			return slug, err
+		}
+		slug = base + "-" + strconv.Itoa(i)
+	}
+	return "", errors.New("no free campaign slug")
+}
+
+func (s *Server) campaignParam(c echo.Context) (store.Campaign, error) {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return store.Campaign{}, err
+	}
+	cp, err := s.Store.CampaignByID(c.Request().Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Campaign{}, echo.ErrNotFound
+	}
+	return cp, err
+}
+
+func (s *Server) adminCampaignEdit(c echo.Context) error {
+	cp, err := s.campaignParam(c)
+	if err != nil {
+		return err
+	}
+	return s.renderCampaignEdit(c, http.StatusOK, cp, formOf(cp), "")
+}
+
+func (s *Server) renderCampaignEdit(c echo.Context, status int, cp store.Campaign, form campaignForm, errKey string) error {
+	counts, err := s.Store.SignaturesByCampaign(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	p, h := s.adminPage(c, "campaigns")
+	p.Title = cp.Title
+	if errKey != "" {
+		h.Error = bilingual(p.Lang, errKey)
+	}
+	p.Data = campaignEditData{adminHead: h, Campaign: cp, Signatures: counts[cp.ID], Frozen: counts[cp.ID] > 0, Form: form}
+	return c.Render(status, "admin_campaign_edit", p)
+}
+
+// adminCampaignSave changes an unsigned campaign's text in place, or saves
+// it as the next version (action=new_version), which closes the old one.
+func (s *Server) adminCampaignSave(c echo.Context) error {
+	ctx := c.Request().Context()
+	old, err := s.campaignParam(c)
+	if err != nil {
+		return err
+	}
+	form := readCampaignForm(c)
+	id, en, errKey := form.texts()
+	if errKey != "" {
+		return s.renderCampaignEdit(c, http.StatusUnprocessableEntity, old, form, errKey)
+	}
+	next := campaignOf(old.Slug, old.Version, old.Instansi, id, en)
+	if c.FormValue("action") == "new_version" {
+		next.Status = "draft"
+		if old.Status == "open" {
+			next.Status = "open"
+		}
+		if err := s.Store.NewCampaignVersion(ctx, actorOf(c), old.ID, &next); err != nil {
+			return err
+		}
+		return seeOther(c, "/admin/campaigns", "campaign_versioned")
+	}
+	next.ID = old.ID
+	err = s.Store.UpdateCampaignText(ctx, actorOf(c), &next)
+	if errors.Is(err, store.ErrFrozen) {
+		return s.renderCampaignEdit(c, http.StatusConflict, old, form, "err_campaign_frozen")
+	}
+	if err != nil {
+		return err
+	}
+	return seeOther(c, "/admin/campaigns", "campaign_saved")
+}
+
+func (s *Server) adminCampaignStatus(c echo.Context) error {
+	cp, err := s.campaignParam(c)
+	if err != nil {
+		return err
+	}
+	status := c.FormValue("status")
+	if status != "open" && status != "closed" {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, bilingual(langOf(c), "err_status"))
+	}
+	if err := s.Store.SetCampaignStatus(c.Request().Context(), actorOf(c), cp.ID, status); err != nil {
+		return err
+	}
+	return seeOther(c, "/admin/campaigns", "campaign_"+status)
+}

@@ -1,0 +1,141 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"path"
+	"strconv"
+
+	"github.com/ikrar/ikrar/internal/certificate"
+	"github.com/ikrar/ikrar/internal/report"
+	"github.com/ikrar/ikrar/internal/store"
+	"github.com/labstack/echo/v4"
+)
+
+// certExporter is the part of the certificate service the ZIP export
+// needs; *certificate.Service implements it.
+type certExporter interface {
+	ExportZip(ctx context.Context, w io.Writer, campaignID uint, deptIDs []uint, total int, progress certificate.Progress) (int, error)
+}
+
+type exportsData struct {
+	adminHead
+	Options   []deptOption
+	Campaigns []store.Campaign
+	Campaign  store.Campaign
+	CanZip    bool
+}
+
+func (s *Server) adminExports(c echo.Context) error {
+	_, opts, _, err := s.deptTree(c)
+	if err != nil {
+		return err
+	}
+	p, h := s.adminPage(c, "exports")
+	d := exportsData{adminHead: h, Options: opts}
+	_, d.CanZip = s.Certs.(certExporter)
+	all, err := s.Store.Campaigns(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if len(all) > 0 {
+		if d.Campaign, d.Campaigns, err = s.pickCampaign(c); err != nil {
+			return err
+		}
+	}
+	p.Data = d
+	return c.Render(http.StatusOK, "admin_exports", p)
+}
+
+// exportScope reads ?department= (empty = everything): the scope to export
+// and a name for the file. An unknown code is a 404.
+func (s *Server) exportScope(c echo.Context) (report.Scope, string, error) {
+	sc, err := report.ScopeAll(c.Request().Context(), s.Store)
+	if err != nil {
+		return report.Scope{}, "", err
+	}
+	code := c.QueryParam("department")
+	if code == "" {
+		return sc, "semua", nil
+	}
+	d, ok := sc.Department(code)
+	if !ok {
+		return report.Scope{}, "", echo.ErrNotFound
+	}
+	return sc.Narrow(d.ID), d.Code, nil
+}
+
+// adminExportCertificates streams the ZIP straight to the client, one PDF
+// in memory at a time. The export is recorded before the first byte, so a
+// download cut short is still in the audit chain.
+func (s *Server) adminExportCertificates(c echo.Context) error {
+	ctx := c.Request().Context()
+	ex, ok := s.Certs.(certExporter)
+	if !ok {
+		return echo.ErrNotFound
+	}
+	camp, _, err := s.pickCampaign(c)
+	if err != nil {
+		return err
+	}
+	sc, name, err := s.exportScope(c)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.Record(ctx, actorOf(c), "certificates.exported", "certificates:"+name,
+		map[string]string{"campaign": strconv.FormatUint(uint64(camp.ID), 10), "department": c.QueryParam("department")}); err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "application/zip")
+	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="sertifikat-ikrar-%s.zip"`, certificate.SafeFileName(name)))
+	c.Response().WriteHeader(http.StatusOK)
+	n, err := ex.ExportZip(ctx, c.Response(), camp.ID, sc.IDs(), 0, nil)
+	if err != nil {
+		// Headers are gone: the only honest signal left is to abort the
+		// connection, so the browser reports a failed download instead of
+		// saving a truncated archive as if it were whole.
+		s.Log.Error("certificate export failed", "id", h.Get(echo.HeaderXRequestID), "written", n, "err", err)
+		panic(http.ErrAbortHandler)
+	}
+	return nil
+}
+
+// adminExportLinks writes the signing links as CSV or as the printable PDF
+// sheet, depending on the route's extension.
+func (s *Server) adminExportLinks(c echo.Context) error {
+	ctx := c.Request().Context()
+	ext := path.Ext(c.Path())
+	camp, _, err := s.pickCampaign(c)
+	if err != nil {
+		return err
+	}
+	sc, name, err := s.exportScope(c)
+	if err != nil {
+		return err
+	}
+	sheet, err := report.BuildLinks(ctx, s.Store, sc, s.Config.BaseURL, camp, s.Now())
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	contentType := "text/csv; charset=utf-8"
+	if ext == ".pdf" {
+		contentType = "application/pdf"
+		err = report.WriteLinksPDF(&buf, sheet)
+	} else {
+		err = report.WriteLinksCSV(&buf, sheet)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.Store.Record(ctx, actorOf(c), "links.exported", "links:"+name+ext,
+		map[string]string{"count": strconv.Itoa(len(sheet.Links)), "department": c.QueryParam("department")}); err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="tautan-ikrar-%s%s"`, certificate.SafeFileName(name), ext))
+	return c.Blob(http.StatusOK, contentType, buf.Bytes())
+}

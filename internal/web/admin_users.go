@@ -1,0 +1,169 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/ikrar/ikrar/internal/staff"
+	"github.com/ikrar/ikrar/internal/store"
+	"github.com/labstack/echo/v4"
+)
+
+type userRow struct {
+	store.User
+	Departments []string
+}
+
+type userForm struct {
+	Username    string
+	Role        string
+	Departments map[string]bool // selected codes
+}
+
+type usersData struct {
+	adminHead
+	Rows    []userRow
+	Options []deptOption
+	Form    userForm
+	Self    uint
+}
+
+func (s *Server) adminUsers(c echo.Context) error {
+	return s.renderUsers(c, http.StatusOK, userForm{Role: store.RoleHead}, "")
+}
+
+// renderUsers shows the user list and the add form; msg is an error
+// already in both languages (from the staff rules) or empty.
+func (s *Server) renderUsers(c echo.Context, status int, form userForm, msg string) error {
+	ctx := c.Request().Context()
+	users, err := s.Store.Users(ctx)
+	if err != nil {
+		return err
+	}
+	bindings, err := s.Store.UserDepartmentBindings(ctx)
+	if err != nil {
+		return err
+	}
+	rows, opts, _, err := s.deptTree(c)
+	if err != nil {
+		return err
+	}
+	names := map[uint]string{}
+	for _, r := range rows {
+		names[r.Department.ID] = r.Department.Name
+	}
+	p, h := s.adminPage(c, "users")
+	h.Error = msg
+	d := usersData{adminHead: h, Options: opts, Form: form, Self: c.Get(ctxUser).(*store.User).ID}
+	for _, u := range users {
+		r := userRow{User: u}
+		for _, id := range bindings[u.ID] {
+			r.Departments = append(r.Departments, names[id])
+		}
+		d.Rows = append(d.Rows, r)
+	}
+	p.Data = d
+	return c.Render(status, "admin_users", p)
+}
+
+// staffMessage turns an error of the staff rules into what the form shows.
+// Those rules already speak both languages ("… / …"); anything else is an
+// unexpected failure and is returned as such, never shown.
+func staffMessage(lang string, err error) (string, bool) {
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return bilingual(lang, "err_user_exists"), true
+	case errors.Is(err, store.ErrNotFound):
+		return bilingual(lang, "err_dept_unknown"), true
+	case strings.Contains(err.Error(), " / "):
+		return err.Error(), true
+	}
+	return "", false
+}
+
+func (s *Server) adminUserCreate(c echo.Context) error {
+	ctx := c.Request().Context()
+	params, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	form := userForm{Username: strings.ToLower(strings.TrimSpace(params.Get("username"))), Role: params.Get("role"), Departments: map[string]bool{}}
+	var codes []string
+	if form.Role == store.RoleHead {
+		for _, code := range params["department"] {
+			if code != "" && !form.Departments[code] {
+				form.Departments[code] = true
+				codes = append(codes, code)
+			}
+		}
+	}
+	_, err = staff.Add(ctx, s.Store, actorOf(c), form.Username, form.Role, params.Get("password"), codes)
+	if err != nil {
+		msg, ok := staffMessage(langOf(c), err)
+		if !ok {
+			return err
+		}
+		status := http.StatusUnprocessableEntity
+		if errors.Is(err, store.ErrConflict) {
+			status = http.StatusConflict
+		}
+		return s.renderUsers(c, status, form, msg)
+	}
+	return seeOther(c, "/admin/users", "user_created")
+}
+
+func (s *Server) userParam(c echo.Context) (store.User, error) {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return store.User{}, err
+	}
+	u, err := s.Store.UserByID(c.Request().Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.User{}, echo.ErrNotFound
+	}
+	return u, err
+}
+
+func (s *Server) adminUserDisable(c echo.Context) error { return s.setUserDisabled(c, true) }
+
+func (s *Server) adminUserEnable(c echo.Context) error { return s.setUserDisabled(c, false) }
+
+func (s *Server) setUserDisabled(c echo.Context, disabled bool) error {
+	u, err := s.userParam(c)
+	if err != nil {
+		return err
+	}
+	// An admin locking themselves out would need the CLI to get back in.
+	if disabled && u.ID == c.Get(ctxUser).(*store.User).ID {
+		return s.renderUsers(c, http.StatusUnprocessableEntity, userForm{Role: store.RoleHead}, bilingual(langOf(c), "err_self_disable"))
+	}
+	if err := s.Store.SetUserDisabled(c.Request().Context(), actorOf(c), u.ID, disabled); err != nil {
+		return err
+	}
+	if disabled {
+		return seeOther(c, "/admin/users", "user_disabled")
+	}
+	return seeOther(c, "/admin/users", "user_enabled")
+}
+
+// adminUserPassword resets a password; the user's sessions end with it
+// (also the admin's own, who then signs in again).
+func (s *Server) adminUserPassword(c echo.Context) error {
+	u, err := s.userParam(c)
+	if err != nil {
+		return err
+	}
+	hash, err := staff.HashPassword(c.FormValue("password"))
+	if err != nil {
+		msg, ok := staffMessage(langOf(c), err)
+		if !ok {
+			return err
+		}
+		return s.renderUsers(c, http.StatusUnprocessableEntity, userForm{Role: store.RoleHead}, msg)
+	}
+	if err := s.Store.SetUserPassword(c.Request().Context(), actorOf(c), u.ID, hash); err != nil {
+		return err
+	}
+	return seeOther(c, "/admin/users", "password_reset")
+}
