@@ -1,0 +1,637 @@
+package certificate
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jung-kurt/gofpdf"
+)
+
+// Data is everything printed on one certificate. The caller has already
+// substituted {instansi} in Preamble and validated SignaturePNG.
+type Data struct {
+	Code          string   // certificate code, e.g. "IKR-7Q4M-9XKD-2HPA"
+	Instansi      string   // "Pemerintah Kota Yogyakarta"
+	CampaignTitle string   // pledge title
+	Preamble      string   // with {instansi} already substituted
+	Points        []string // the pledge points as signed
+	Closing       string
+	Name          string // with academic titles
+	NIP           string
+	Position      string
+	Department    string
+	TypedName     string
+	SignedAt      time.Time // shown in WIB
+	SignaturePNG  []byte    // optional drawn signature
+	PledgeHash    string    // hex SHA-256 of the canonical pledge text
+	VerifyURL     string    // "{base_url}/verify/{code}", encoded in the QR code
+}
+
+// ErrInvalidData reports certificate data that cannot be rendered.
+var ErrInvalidData = errors.New("certificate: invalid data")
+
+// codeKeyword prefixes the certificate code in the PDF Info dictionary's
+// Keywords, where Verify reads it back.
+const codeKeyword = "ikrar-code:"
+
+// Longest accepted field, in runes. Longer text is cut with an ellipsis; the
+// limits are generous for real names and positions yet keep the worst case on
+// one page at the smallest type scale.
+const (
+	maxInstansi   = 120
+	maxTitle      = 200
+	maxPreamble   = 700
+	maxPoint      = 500
+	maxPoints     = 10
+	maxClosing    = 700
+	maxName       = 150
+	maxNIP        = 40
+	maxPosition   = 220
+	maxDepartment = 220
+	maxURL        = 300
+	maxCode       = 64
+)
+
+// Page geometry in millimetres (A4 portrait).
+const (
+	pageW      = 210.0
+	pageH      = 297.0
+	marginX    = 20.0
+	contentW   = pageW - 2*marginX
+	bodyTop    = 51.0
+	sigBlockH  = 53.0  // signature + QR block
+	footerTop  = 257.0 // rule above the code, hash and footer text
+	bodyBottom = footerTop - sigBlockH
+)
+
+// Colours: a dark navy for structure, a muted gold accent, near-black text.
+var (
+	navy  = rgb{22, 48, 92}
+	gold  = rgb{184, 146, 60}
+	ink   = rgb{33, 37, 41}
+	grey  = rgb{95, 103, 115}
+	tint  = rgb{239, 243, 249}
+	blue  = rgb{24, 45, 120} // "pen" colour of the typed signature
+	white = rgb{255, 255, 255}
+)
+
+type rgb struct{ r, g, b int }
+
+// scales are the type scales tried in turn until the body fits the page.
+var scales = [...]float64{1, 0.93, 0.86, 0.79, 0.72, 0.66, 0.6, 0.55}
+
+// prepared holds cleaned text and everything computed once per certificate.
+type prepared struct {
+	Data
+	points []string
+	utf8   bool // text needs the UTF-8 fonts
+	qr     *qrMatrix
+	fonts  fontSet
+
+	curFamily, curStyle string // font last selected, see font
+	curSize             float64
+	sigImg              []byte // normalised signature PNG, nil if none
+	imgW                float64
+	imgH                float64
+}
+
+// Render lays out the certificate and returns the unsigned PDF. The same Data
+// always gives the same bytes.
+func Render(d Data) ([]byte, error) {
+	p, err := prepare(d)
+	if err != nil {
+		return nil, err
+	}
+	pdf := p.newDocument()
+	scale, extra, err := p.layout(pdf)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidData, err)
+	}
+	pdf.AddPage()
+	p.drawFrame(pdf)
+	body := flow{p: p, pdf: pdf, s: scale, extra: extra}
+	body.body()
+	p.drawSignatureBlock(pdf)
+	p.drawFooter(pdf)
+	if err := pdf.Error(); err != nil {
+		return nil, fmt.Errorf("certificate: render: %w", err)
+	}
+	var buf bytes.Buffer
+	buf.Grow(64 << 10)
+	if err := pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("certificate: write PDF: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func prepare(d Data) (*prepared, error) {
+	p := &prepared{Data: d}
+	p.Code = strings.TrimSpace(d.Code)
+	if p.Code == "" || len(p.Code) > maxCode || !isCodeSafe(p.Code) {
+		return nil, fmt.Errorf("%w: code %q must be 1-%d characters of A-Z, a-z, 0-9 and -", ErrInvalidData, d.Code, maxCode)
+	}
+	if d.SignedAt.IsZero() {
+		return nil, fmt.Errorf("%w: signing time is missing", ErrInvalidData)
+	}
+	if len(d.Points) == 0 || len(d.Points) > maxPoints {
+		return nil, fmt.Errorf("%w: %d pledge points, want 1-%d", ErrInvalidData, len(d.Points), maxPoints)
+	}
+	p.Instansi = clean(d.Instansi, maxInstansi)
+	p.CampaignTitle = clean(d.CampaignTitle, maxTitle)
+	p.Preamble = clean(d.Preamble, maxPreamble)
+	p.Closing = clean(d.Closing, maxClosing)
+	p.Name = clean(d.Name, maxName)
+	p.NIP = clean(d.NIP, maxNIP)
+	p.Position = clean(d.Position, maxPosition)
+	p.Department = clean(d.Department, maxDepartment)
+	p.TypedName = clean(d.TypedName, maxName)
+	if p.TypedName == "" {
+		p.TypedName = p.Name
+	}
+	p.PledgeHash = clean(d.PledgeHash, 128)
+	p.VerifyURL = clean(d.VerifyURL, maxURL)
+	if p.Name == "" {
+		return nil, fmt.Errorf("%w: name is empty", ErrInvalidData)
+	}
+	p.points = make([]string, len(d.Points))
+	for i, pt := range d.Points {
+		p.points[i] = clean(pt, maxPoint)
+	}
+
+	all := []string{p.Instansi, p.CampaignTitle, p.Preamble, p.Closing, p.Name, p.NIP,
+		p.Position, p.Department, p.TypedName, p.VerifyURL}
+	all = append(all, p.points...)
+	for _, s := range all {
+		if !fitsCP1252(s) {
+			p.utf8 = true
+			break
+		}
+	}
+	if p.VerifyURL != "" {
+		m, err := encodeQR(p.VerifyURL)
+		if err != nil {
+			return nil, fmt.Errorf("%w: QR code for %q: %v", ErrInvalidData, p.VerifyURL, err)
+		}
+		p.qr = m
+	}
+	if len(d.SignaturePNG) > 0 {
+		img, w, h, err := normalisePNG(d.SignaturePNG)
+		if err != nil {
+			return nil, fmt.Errorf("%w: signature image: %v", ErrInvalidData, err)
+		}
+		p.sigImg, p.imgW, p.imgH = img, float64(w), float64(h)
+	}
+	return p, nil
+}
+
+func isCodeSafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// t converts prepared UTF-8 text into what the current fonts expect.
+func (p *prepared) t(s string) string {
+	if p.utf8 {
+		return s
+	}
+	out, _ := toCP1252(s) // prepare checked that every string fits
+	return out
+}
+
+// newDocument creates the PDF with its metadata and fonts, before any page.
+// Fixed dates and sorted catalog make the output depend on the data only.
+func (p *prepared) newDocument() *gofpdf.Fpdf {
+	pdf := gofpdf.New("P", "mm", "A4", "")
+	pdf.SetCatalogSort(true)
+	pdf.SetCreationDate(p.SignedAt)
+	pdf.SetModificationDate(p.SignedAt)
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetMargins(marginX, 15, marginX)
+	pdf.SetCellMargin(0)
+	pdf.SetTitle("Sertifikat Ikrar Netralitas ASN - "+p.Name, true)
+	pdf.SetAuthor(p.Instansi, true)
+	pdf.SetSubject(p.CampaignTitle, true)
+	pdf.SetKeywords(codeKeyword+p.Code, false)
+	pdf.SetCreator("ikrar", false)
+	p.fonts = addFonts(pdf, p.utf8, p.sigImg == nil)
+	return pdf
+}
+
+func setText(pdf *gofpdf.Fpdf, c rgb) { pdf.SetTextColor(c.r, c.g, c.b) }
+func setFill(pdf *gofpdf.Fpdf, c rgb) { pdf.SetFillColor(c.r, c.g, c.b) }
+func setDraw(pdf *gofpdf.Fpdf, c rgb) { pdf.SetDrawColor(c.r, c.g, c.b) }
+
+// lineH is the line height in mm for a font size in points.
+func lineH(pt float64) float64 { return pt * 0.3528 * 1.32 }
+
+func (p *prepared) drawFrame(pdf *gofpdf.Fpdf) {
+	// Double frame: heavy navy outside, thin gold inside.
+	setDraw(pdf, navy)
+	pdf.SetLineWidth(1.1)
+	pdf.Rect(7, 7, pageW-14, pageH-14, "D")
+	setDraw(pdf, gold)
+	pdf.SetLineWidth(0.35)
+	pdf.Rect(9.5, 9.5, pageW-19, pageH-19, "D")
+
+	// Header band with the instansi and the title.
+	setFill(pdf, navy)
+	pdf.Rect(9.5, 9.5, pageW-19, 31, "F")
+	setFill(pdf, gold)
+	pdf.Rect(9.5, 40.5, pageW-19, 1.1, "F")
+
+	setText(pdf, rgb{232, 205, 140})
+	txt, size := p.fitLine(pdf, p.fonts.sans, "B", strings.ToUpper(p.Instansi), contentW+10, 10, 6.5)
+	p.font(pdf, p.fonts.sans, "B", size)
+	pdf.SetXY(marginX-5, 14)
+	pdf.CellFormat(contentW+10, 5, p.t(txt), "", 0, "C", false, 0, "")
+
+	setText(pdf, white)
+	p.font(pdf, p.fonts.sans, "B", 17)
+	pdf.SetXY(marginX, 21.5)
+	pdf.CellFormat(contentW, 7.5, p.t("SERTIFIKAT IKRAR NETRALITAS"), "", 2, "C", false, 0, "")
+	pdf.CellFormat(contentW, 7.5, p.t("APARATUR SIPIL NEGARA"), "", 2, "C", false, 0, "")
+}
+
+// flow lays out the body top to bottom. With dry set it only measures, so
+// the same code decides the type scale and then draws: the two cannot drift.
+type flow struct {
+	p     *prepared
+	pdf   *gofpdf.Fpdf
+	y     float64
+	dry   bool
+	s     float64 // type scale
+	extra float64 // spare space added to each gap, in mm
+}
+
+func (f *flow) gap(base, weight float64) { f.y += base*f.s + f.extra*weight }
+
+// para writes a paragraph of wrapped text at (x, f.y) and moves f.y below it.
+func (f *flow) para(x, w, size float64, style string, c rgb, text, align string) {
+	pdf := f.pdf
+	f.p.font(pdf, f.p.fonts.sans, style, size)
+	lh := lineH(size)
+	lines := f.p.split(pdf, text, w)
+	if !f.dry {
+		setText(pdf, c)
+		f.p.writeLines(pdf, x, f.y, w, lh, lines, align)
+	}
+	f.y += float64(len(lines)) * lh
+}
+
+// body lays out everything between the header band and the signature block.
+func (f *flow) body() {
+	p, pdf, s := f.p, f.pdf, f.s
+	f.y = bodyTop
+	f.para(marginX+5, contentW-10, 12.5*s, "B", navy, p.CampaignTitle, "C")
+	f.gap(2.5, 0.5)
+	if !f.dry {
+		setDraw(pdf, gold)
+		pdf.SetLineWidth(0.5)
+		pdf.Line(pageW/2-22, f.y, pageW/2+22, f.y)
+	}
+	f.gap(4.5, 1)
+
+	size := 10.5 * s
+	lh := lineH(size)
+	f.para(marginX, contentW, size, "", ink, "Yang bertanda tangan di bawah ini:", "L")
+	f.gap(1.5, 0.5)
+
+	// Identity table on a tinted panel with a navy accent bar.
+	const labelX, labelW, colonW = marginX + 5, 30.0, 4.0
+	valueX := labelX + labelW + colonW
+	valueW := marginX + contentW - 3 - valueX
+	rows := [...]struct {
+		label, value, style string
+	}{
+		{"Nama", p.Name, "B"},
+		{"NIP", p.NIP, ""},
+		{"Jabatan", p.Position, ""},
+		{"Unit Kerja", p.Department, ""},
+	}
+	pad := 2.2*s + f.extra*0.3
+	rowGap := 1.1*s + f.extra*0.2
+	var values [len(rows)][]string
+	panelH := 2*pad + rowGap*float64(len(rows)-1)
+	for i, r := range rows {
+		p.font(pdf, p.fonts.sans, r.style, size)
+		values[i] = p.split(pdf, r.value, valueW)
+		panelH += float64(len(values[i])) * lh
+	}
+	if !f.dry {
+		setFill(pdf, tint)
+		pdf.Rect(marginX, f.y, contentW, panelH, "F")
+		setFill(pdf, navy)
+		pdf.Rect(marginX, f.y, 1.3, panelH, "F")
+		ry := f.y + pad
+		for i, r := range rows {
+			p.font(pdf, p.fonts.sans, "", size)
+			setText(pdf, grey)
+			pdf.SetXY(labelX, ry)
+			pdf.CellFormat(labelW, lh, r.label, "", 0, "L", false, 0, "")
+			pdf.CellFormat(colonW, lh, ":", "", 0, "L", false, 0, "")
+			setText(pdf, ink)
+			p.font(pdf, p.fonts.sans, r.style, size)
+			p.writeLines(pdf, valueX, ry, valueW, lh, values[i], "L")
+			ry += float64(len(values[i]))*lh + rowGap
+		}
+	}
+	f.y += panelH
+	f.gap(3.5, 1)
+
+	// The pledge as signed.
+	f.para(marginX, contentW, size, "", ink, p.Preamble, "J")
+	f.gap(1.5, 0.6)
+	const numW = 7.0
+	for i, pt := range p.points {
+		if i > 0 {
+			f.gap(1.2, 0.4)
+		}
+		if !f.dry {
+			p.font(pdf, p.fonts.sans, "B", size)
+			setText(pdf, navy)
+			pdf.SetXY(marginX+2, f.y)
+			pdf.CellFormat(numW, lh, strconv.Itoa(i+1)+".", "", 0, "L", false, 0, "")
+		}
+		f.para(marginX+2+numW, contentW-2-numW, size, "", ink, pt, "J")
+	}
+	f.gap(2, 0.8)
+	f.para(marginX, contentW, size, "", ink, p.Closing, "J")
+}
+
+// gapWeights is the sum of the weights passed to flow.gap in body (with four
+// points), used to share out spare space; more points only add a little.
+const gapWeights = 0.5 + 1 + 0.5 + 0.6 + 1 + 0.6 + 3*0.4 + 0.8 + 0.3*2 + 0.2*3
+
+// maxExtra caps the spare space per unit of gap weight, so a short pledge
+// does not look stretched.
+const maxExtra = 3.5
+
+// layout picks the largest type scale at which the body fits above the
+// signature block, and how much spare space to share among the gaps.
+func (p *prepared) layout(pdf *gofpdf.Fpdf) (scale, extra float64, err error) {
+	for _, s := range scales {
+		f := flow{p: p, pdf: pdf, dry: true, s: s}
+		f.body()
+		if f.y <= bodyBottom {
+			extra = (bodyBottom - f.y) / gapWeights
+			if extra > maxExtra {
+				extra = maxExtra
+			}
+			return s, extra, nil
+		}
+	}
+	return 0, 0, errors.New("the text does not fit on one page even at the smallest type size")
+}
+
+// split wraps text into lines of width w at the current font, encoded for it.
+func (p *prepared) split(pdf *gofpdf.Fpdf, text string, w float64) []string {
+	if text == "" {
+		return []string{""}
+	}
+	if p.utf8 {
+		return pdf.SplitText(text, w)
+	}
+	bl := pdf.SplitLines([]byte(p.t(text)), w)
+	out := make([]string, len(bl))
+	for i, l := range bl {
+		out[i] = string(l)
+	}
+	return out
+}
+
+// writeLines draws pre-wrapped lines. gofpdf's own justification rounds the
+// word spacing down to whole em units (an integer division in MultiCell), so
+// justified lines set the PDF word spacing (Tw) themselves. Tw only applies
+// to single-byte fonts; UTF-8 documents fall back to ragged-right.
+func (p *prepared) writeLines(pdf *gofpdf.Fpdf, x, y, w, lh float64, lines []string, align string) {
+	justify := align == "J" && !p.utf8
+	if align == "J" {
+		align = "L"
+	}
+	k := pdf.GetConversionRatio()
+	for i, line := range lines {
+		pdf.SetXY(x, y+float64(i)*lh)
+		if justify && i < len(lines)-1 {
+			if n := strings.Count(line, " "); n > 0 {
+				tw := (w - pdf.GetStringWidth(line)) / float64(n) * k
+				pdf.RawWriteStr(strconv.FormatFloat(tw, 'f', 3, 64) + " Tw")
+				pdf.CellFormat(w, lh, line, "", 0, align, false, 0, "")
+				pdf.RawWriteStr("0 Tw")
+				continue
+			}
+		}
+		pdf.CellFormat(w, lh, line, "", 0, align, false, 0, "")
+	}
+}
+
+// font selects a font unless it is already current: gofpdf writes a font
+// operator for every SetFont call, even a repeated one.
+func (p *prepared) font(pdf *gofpdf.Fpdf, family, style string, size float64) {
+	if family == p.curFamily && style == p.curStyle && size == p.curSize {
+		return
+	}
+	p.curFamily, p.curStyle, p.curSize = family, style, size
+	pdf.SetFont(family, style, size)
+}
+
+// fitLine returns the largest size up to size, in quarter points, at which
+// text fits in w on one line. Below minSize it cuts the text with an
+// ellipsis instead.
+func (p *prepared) fitLine(pdf *gofpdf.Fpdf, family, style, text string, w, size, minSize float64) (string, float64) {
+	p.font(pdf, family, style, size)
+	tw := pdf.GetStringWidth(p.t(text))
+	if tw <= w {
+		return text, size
+	}
+	// Width is proportional to size.
+	if s := math.Floor(size*w/tw*4) / 4; s >= minSize {
+		return text, s
+	}
+	p.font(pdf, family, style, minSize)
+	rs := []rune(text)
+	for len(rs) > 1 {
+		rs = rs[:len(rs)-1]
+		cut := strings.TrimRight(string(rs), " ") + "…"
+		if pdf.GetStringWidth(p.t(cut)) <= w {
+			return cut, minSize
+		}
+	}
+	return text, minSize
+}
+
+func (p *prepared) drawSignatureBlock(pdf *gofpdf.Fpdf) {
+	y0 := bodyBottom + 5
+	const colX, colW = marginX + 2, 112.0
+
+	setText(pdf, grey)
+	p.font(pdf, p.fonts.sans, "", 9)
+	pdf.SetXY(colX, y0)
+	pdf.CellFormat(colW, 4.5, p.t("Ditandatangani secara elektronik pada"), "", 2, "L", false, 0, "")
+	setText(pdf, ink)
+	p.font(pdf, p.fonts.sans, "B", 10)
+	pdf.CellFormat(colW, 5, p.t(FormatWIB(p.SignedAt)), "", 2, "L", false, 0, "")
+
+	// Signature: the drawn image if any, else the typed name in a pen-like face.
+	const sigTop, sigBoxW, sigBoxH = 11.5, 70.0, 19.0
+	if p.sigImg != nil {
+		w, h := sigBoxW, sigBoxW*p.imgH/p.imgW
+		if h > sigBoxH {
+			h, w = sigBoxH, sigBoxH*p.imgW/p.imgH
+		}
+		opt := gofpdf.ImageOptions{ImageType: "PNG", ReadDpi: false}
+		pdf.RegisterImageOptionsReader("signature", opt, bytes.NewReader(p.sigImg))
+		pdf.ImageOptions("signature", colX, y0+sigTop+(sigBoxH-h)/2, w, h, false, opt, 0, "")
+	} else {
+		setText(pdf, blue)
+		txt, size := p.fitLine(pdf, p.fonts.serif, "I", p.TypedName, sigBoxW+25, 22, 10)
+		p.font(pdf, p.fonts.serif, "I", size)
+		pdf.SetXY(colX, y0+sigTop+sigBoxH-lineH(size)-1)
+		pdf.CellFormat(sigBoxW+25, lineH(size), p.t(txt), "", 0, "L", false, 0, "")
+	}
+	setDraw(pdf, grey)
+	pdf.SetLineWidth(0.3)
+	ly := y0 + sigTop + sigBoxH + 1
+	pdf.Line(colX, ly, colX+sigBoxW+10, ly)
+
+	// The full name under the signature: one line if it fits at a
+	// readable size, else wrapped onto two smaller ones.
+	setText(pdf, ink)
+	y := ly + 1.5
+	txt, size := p.fitLine(pdf, p.fonts.sans, "B", p.Name, colW, 10.5, 8.5)
+	lines := []string{p.t(txt)}
+	if txt != p.Name {
+		size = 8.5
+		p.font(pdf, p.fonts.sans, "B", size)
+		lines = p.split(pdf, p.Name, colW)
+		if len(lines) > 2 {
+			lines = lines[:2]
+			// Mark the cut on the second line.
+			last := lines[1]
+			for len(last) > 0 && pdf.GetStringWidth(last+"...") > colW {
+				last = last[:len(last)-1]
+			}
+			lines[1] = last + "..."
+		}
+	}
+	p.font(pdf, p.fonts.sans, "B", size)
+	for _, l := range lines {
+		pdf.SetXY(colX, y)
+		pdf.CellFormat(colW, lineH(size), l, "", 0, "L", false, 0, "")
+		y += lineH(size)
+	}
+	p.font(pdf, p.fonts.sans, "", 9.5)
+	pdf.SetXY(colX, y+0.3)
+	pdf.CellFormat(colW, 4.5, p.t("NIP. "+p.NIP), "", 2, "L", false, 0, "")
+
+	// QR code to the verification page, bottom right.
+	const qrSize = 31.0
+	qrX, qrY := marginX+contentW-qrSize-4, y0-1
+	if p.qr != nil {
+		setFill(pdf, navy)
+		p.qr.draw(pdf, qrX, qrY, qrSize)
+	}
+	capX, capW := qrX-8, qrSize+16
+	setText(pdf, ink)
+	p.font(pdf, p.fonts.sans, "B", 7.5)
+	pdf.SetXY(capX, qrY+qrSize+1.5)
+	pdf.CellFormat(capW, 3.4, p.t("Pindai untuk verifikasi"), "", 2, "C", false, 0, "")
+	setText(pdf, grey)
+	p.font(pdf, p.fonts.sans, "", 7)
+	pdf.SetX(capX)
+	pdf.CellFormat(capW, 3.2, "Scan to verify", "", 2, "C", false, 0, "")
+	if p.VerifyURL != "" {
+		p.font(pdf, p.fonts.sans, "", 6)
+		for _, line := range p.wrapURL(pdf, p.VerifyURL, capW, 3) {
+			pdf.SetX(capX)
+			pdf.CellFormat(capW, 2.8, line, "", 2, "C", false, 0, "")
+		}
+	}
+}
+
+// wrapURL breaks a URL into at most maxLines lines of width w at the current
+// font, preferring breaks after "/", and ends a cut last line with "...".
+// The lines come back encoded for the font.
+func (p *prepared) wrapURL(pdf *gofpdf.Fpdf, url string, w float64, maxLines int) []string {
+	width := func(rs []rune) float64 { return pdf.GetStringWidth(p.t(string(rs))) }
+	rest := []rune(url)
+	var lines [][]rune
+	for len(rest) > 0 && len(lines) < maxLines {
+		if width(rest) <= w {
+			lines = append(lines, rest)
+			rest = nil
+			break
+		}
+		fit, slash := 1, 0
+		for i := 1; i <= len(rest) && width(rest[:i]) <= w; i++ {
+			fit = i
+			if rest[i-1] == '/' {
+				slash = i
+			}
+		}
+		if slash > 0 {
+			fit = slash
+		}
+		lines = append(lines, rest[:fit])
+		rest = rest[fit:]
+	}
+	if len(rest) > 0 && len(lines) > 0 {
+		last := lines[len(lines)-1]
+		for len(last) > 0 && width(append(last[:len(last):len(last)], '.', '.', '.')) > w {
+			last = last[:len(last)-1]
+		}
+		lines[len(lines)-1] = append(last[:len(last):len(last)], '.', '.', '.')
+	}
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = p.t(string(l))
+	}
+	return out
+}
+
+func (p *prepared) drawFooter(pdf *gofpdf.Fpdf) {
+	setDraw(pdf, gold)
+	pdf.SetLineWidth(0.35)
+	pdf.Line(marginX, footerTop, marginX+contentW, footerTop)
+
+	y := footerTop + 2.5
+	setText(pdf, grey)
+	p.font(pdf, p.fonts.sans, "", 7.5)
+	pdf.SetXY(marginX, y)
+	label := "Kode sertifikat: "
+	pdf.CellFormat(pdf.GetStringWidth(label), 4.2, label, "", 0, "L", false, 0, "")
+	setText(pdf, navy)
+	p.font(pdf, p.fonts.mono, "", 9)
+	pdf.CellFormat(60, 4.2, p.Code, "", 0, "L", false, 0, "")
+
+	y += 4.8
+	setText(pdf, grey)
+	p.font(pdf, p.fonts.sans, "", 6.5)
+	pdf.SetXY(marginX, y)
+	label = "SHA-256 teks ikrar: "
+	pdf.CellFormat(pdf.GetStringWidth(label), 3.4, p.t(label), "", 0, "L", false, 0, "")
+	p.font(pdf, p.fonts.mono, "", 6.5)
+	hash := p.PledgeHash
+	if !isASCII(hash) {
+		hash = "-"
+	}
+	pdf.CellFormat(120, 3.4, hash, "", 0, "L", false, 0, "")
+
+	y += 5
+	p.font(pdf, p.fonts.sans, "", 6.8)
+	pdf.SetXY(marginX, y)
+	pdf.MultiCell(contentW, 3.1, p.t("Dokumen ini ditandatangani secara elektronik oleh sistem ikrar "+p.Instansi+
+		". Keaslian dan keutuhannya dapat diperiksa dengan memindai kode QR atau membuka tautan verifikasi; "+
+		"perubahan sekecil apa pun membatalkan tanda tangan elektronik."), "", "C", false)
+	pdf.SetX(marginX)
+	pdf.MultiCell(contentW, 3.1, "This document is electronically signed. Scan the QR code to verify that it is authentic and unaltered.", "", "C", false)
+}
