@@ -296,6 +296,19 @@ func (s *server) kill() {
 	}
 	_ = s.cmd.Process.Signal(syscall.SIGKILL)
 	<-s.exited
+	s.checkLog()
+}
+
+// checkLog fails the test when the server's log shows a panic or, for a
+// binary built with IKRAR_E2E_RACE=1, a data race: both can hide behind a
+// journey that otherwise completes.
+func (s *server) checkLog() {
+	log := s.stderr.String()
+	for _, sign := range []string{"WARNING: DATA RACE", "panic:", "PANIC RECOVER"} {
+		if i := strings.Index(log, sign); i >= 0 {
+			s.t.Errorf("ikrar serve logged %q:\n%s", sign, log[i:min(len(log), i+4000)])
+		}
+	}
 }
 
 // stop asks for a graceful shutdown and requires a clean exit.
@@ -310,6 +323,7 @@ func (s *server) stop() {
 		s.kill()
 		s.t.Fatalf("ikrar serve did not stop within 30s of SIGTERM: %s", tail(s.stderr.String(), 2000))
 	}
+	s.checkLog()
 	if s.waitErr != nil {
 		s.t.Fatalf("ikrar serve exited with %v after SIGTERM: %s", s.waitErr, tail(s.stderr.String(), 2000))
 	}

@@ -115,8 +115,7 @@ type signingFixture struct {
 }
 
 // newSigningFixture goes the way an operator would: import the roster from
-// CSV, start the server (--demo adds the campaign, which the CLI cannot
-// create), then export the signing links and hand them out.
+// CSV, export the signing links to hand out, then start the server.
 func newSigningFixture(t *testing.T, n int, seed uint64) *signingFixture {
 	t.Helper()
 	dir := t.TempDir()
@@ -127,10 +126,13 @@ func newSigningFixture(t *testing.T, n int, seed uint64) *signingFixture {
 	if !strings.Contains(res.Stdout, fmt.Sprintf("%d added", n)) {
 		t.Fatalf("roster import did not add %d ASN: %s", n, res)
 	}
-	srv := startServer(t, data, "--demo")
 	linksPath := filepath.Join(dir, "links.csv")
 	mustCLI(t, "links", "export", "--data", data, "--out", linksPath)
 	links := readLinks(t, linksPath)
+	if len(links) != n {
+		t.Fatalf("links export wrote %d links for a roster of %d", len(links), n)
+	}
+	srv := startServer(t, data)
 	f := &signingFixture{Data: data, DB: filepath.Join(data, "ikrar.db"), Srv: srv}
 	for id, p := range roster {
 		l, ok := links[id]
