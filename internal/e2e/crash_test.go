@@ -16,7 +16,7 @@ import (
 // acknowledged (so some re-sign after a crash that may have kept theirs).
 func TestKillDuringSigningLosesNothing(t *testing.T) {
 	const (
-		rosterSize = 6000
+		rosterSize = 15000
 		signers    = 48
 	)
 	f := newSigningFixture(t, rosterSize, 20240214)
