@@ -13,9 +13,9 @@ import (
 
 // ASNByToken finds an active roster entry by its signing token.
 func (s *Store) ASNByToken(ctx context.Context, token string) (ASN, error) {
-	var a ASN
-	if err := s.r.WithContext(ctx).Where("token = ? AND active = ?", token, true).Take(&a).Error; err != nil {
-		return ASN{}, notFound(err, "signing token")
+	a, err := scanASN(s.hot.asnByToken.QueryRowContext(ctx, token))
+	if err != nil {
+		return ASN{}, hotNotFound(err, "signing token")
 	}
 	return a, nil
 }

@@ -72,17 +72,29 @@ func (s *Store) Campaigns(ctx context.Context) ([]Campaign, error) {
 
 // CampaignByID finds one campaign.
 func (s *Store) CampaignByID(ctx context.Context, id uint) (Campaign, error) {
-	var c Campaign
-	if err := s.r.WithContext(ctx).Take(&c, id).Error; err != nil {
-		return Campaign{}, notFound(err, fmt.Sprintf("campaign %d", id))
+	c, err := scanCampaign(s.hot.campaignByID.QueryRowContext(ctx, id))
+	if err != nil {
+		return Campaign{}, hotNotFound(err, fmt.Sprintf("campaign %d", id))
 	}
 	return c, nil
 }
 
 // OpenCampaigns lists the campaigns that can be signed now, newest first.
 func (s *Store) OpenCampaigns(ctx context.Context) ([]Campaign, error) {
+	rows, err := s.hot.openCampaigns.QueryContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list open campaigns: %w", err)
+	}
+	defer rows.Close()
 	var cs []Campaign
-	if err := s.r.WithContext(ctx).Where("status = ?", "open").Order("id DESC").Find(&cs).Error; err != nil {
+	for rows.Next() {
+		c, err := scanCampaign(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list open campaigns: %w", err)
+		}
+		cs = append(cs, c)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list open campaigns: %w", err)
 	}
 	return cs, nil

@@ -29,9 +29,9 @@ func (s *Store) DepartmentByCode(ctx context.Context, code string) (Department, 
 
 // DepartmentByID finds a department by id.
 func (s *Store) DepartmentByID(ctx context.Context, id uint) (Department, error) {
-	var d Department
-	if err := s.r.WithContext(ctx).Take(&d, id).Error; err != nil {
-		return Department{}, notFound(err, "department")
+	d, err := scanDepartment(s.hot.departmentByID.QueryRowContext(ctx, id))
+	if err != nil {
+		return Department{}, hotNotFound(err, "department")
 	}
 	return d, nil
 }

@@ -270,17 +270,6 @@ func (w *batchWriter) insertSignature(ctx context.Context, n NewSignature) (Sign
 	return SignResult{Signature: sig, Created: true}, nil
 }
 
-func scanSignature(row *sql.Row) (Signature, error) {
-	var s Signature
-	var ip, ua, sha sql.NullString
-	if err := row.Scan(&s.ID, &s.ASNID, &s.CampaignID, &s.DepartmentID, &s.SignedAt, &s.TypedName, &s.DrawnPNG, &ip, &ua,
-		&s.PledgeHash, &s.CertCode, &sha, &s.Revoked); err != nil {
-		return Signature{}, err
-	}
-	s.IP, s.UserAgent, s.CertSHA256 = ip.String, ua.String, sha.String
-	return s, nil
-}
-
 func parseSignedDetail(detail string) (uint, string, error) {
 	var d map[string]string
 	if err := json.Unmarshal([]byte(detail), &d); err != nil {
@@ -319,10 +308,9 @@ func (s *Store) Sign(ctx context.Context, n NewSignature) (SignResult, error) {
 
 // SignatureOf returns an ASN's signature of a campaign.
 func (s *Store) SignatureOf(ctx context.Context, asnID, campaignID uint) (Signature, error) {
-	var sig Signature
-	err := s.r.WithContext(ctx).Where("asn_id = ? AND campaign_id = ?", asnID, campaignID).Take(&sig).Error
+	sig, err := scanSignature(s.hot.signatureOf.QueryRowContext(ctx, asnID, campaignID))
 	if err != nil {
-		return Signature{}, notFound(err, "signature")
+		return Signature{}, hotNotFound(err, "signature")
 	}
 	return sig, nil
 }

@@ -39,6 +39,7 @@ type Store struct {
 	dsn string
 
 	signer *groupCommitter
+	hot    *hotStmts
 }
 
 // Options configure Open.
@@ -106,7 +107,13 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	rdb.SetMaxIdleConns(4)
 
 	s := &Store{w: w, r: r, log: o.Logger, now: o.Now, dsn: o.DSN}
+	if s.hot, err = prepareHotStmts(rdb); err != nil {
+		rdb.Close()
+		wdb.Close()
+		return nil, err
+	}
 	if s.signer, err = newGroupCommitter(s, wdb); err != nil {
+		s.hot.close()
 		rdb.Close()
 		wdb.Close()
 		return nil, err
@@ -126,6 +133,7 @@ func migrate(db *gorm.DB) error {
 // Close stops the committer (after it drains) and closes the connections.
 func (s *Store) Close() error {
 	s.signer.stop()
+	s.hot.close()
 	var errs []error
 	for _, db := range []*gorm.DB{s.r, s.w} {
 		if sqlDB, err := db.DB(); err == nil {
