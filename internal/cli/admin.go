@@ -61,7 +61,7 @@ func runAuditVerify(ctx context.Context, env Env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError{"unexpected arguments"}
 	}
-	st, err := openStore(ctx, cfg, newLogger(cfg, env.Stderr))
+	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func runBackup(ctx context.Context, env Env, args []string) error {
 	if fs.NArg() > 0 || out == "" {
 		return usageError{"--out is required"}
 	}
-	st, err := openStore(ctx, cfg, newLogger(cfg, env.Stderr))
+	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
 	if err != nil {
 		return err
 	}

@@ -156,6 +156,18 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store
 	return st, nil
 }
 
+// openExisting opens a database that must already exist: commands that
+// read or check data must never create an empty database (a mistyped
+// --db would otherwise verify "ok").
+func openExisting(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, error) {
+	if cfg.DBDriver == "sqlite" {
+		if _, err := os.Stat(cfg.DB); err != nil {
+			return nil, fmt.Errorf("database %s does not exist / basis data %s tidak ada", cfg.DB, cfg.DB)
+		}
+	}
+	return openStore(ctx, cfg, log)
+}
+
 // multiFlag collects a repeated flag (--department A --department B).
 type multiFlag []string
 

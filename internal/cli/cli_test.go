@@ -54,7 +54,7 @@ func TestRunCommands(t *testing.T) {
 		{name: "bad flag", args: []string{"serve", "--no-such-flag"}, code: ExitUsage, stderr: "no-such-flag"},
 		{name: "import needs a file", args: []string{"roster", "import"}, code: ExitUsage, stderr: "exactly one roster file"},
 		{name: "bad driver", args: []string{"audit", "verify", "--db-driver", "oracle"}, code: ExitUsage, stderr: "unknown database driver"},
-		{name: "fresh database has the default campaign", args: []string{"audit", "verify"}, code: ExitOK, stdout: "ok 1 events"},
+		{name: "audit of a missing database fails", args: []string{"audit", "verify"}, code: ExitFailure, stderr: "does not exist"},
 		{name: "bad roster lists every problem", args: []string{"roster", "import", bad}, code: ExitFailure,
 			stderr: "baris 3, kolom nip"},
 		{name: "nothing written after a bad roster", args: []string{"audit", "verify"}, code: ExitOK, stdout: "ok 1 events"},

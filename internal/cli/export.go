@@ -96,7 +96,7 @@ func runLinksExport(ctx context.Context, env Env, args []string) error {
 	if fs.NArg() > 0 || (ext != ".csv" && ext != ".pdf") {
 		return usageError{"--out must name a .csv or .pdf file"}
 	}
-	st, err := openStore(ctx, cfg, newLogger(cfg, env.Stderr))
+	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func runReport(ctx context.Context, env Env, args []string) error {
 	if fs.NArg() > 0 || !ok || out == "" {
 		return usageError{"--format pdf|csv|xlsx and --out are required"}
 	}
-	st, err := openStore(ctx, cfg, newLogger(cfg, env.Stderr))
+	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
 	if err != nil {
 		return err
 	}
@@ -189,7 +189,7 @@ func runCertificatesExport(ctx context.Context, env Env, args []string) error {
 		return usageError{"--out must name a .zip file"}
 	}
 	log := newLogger(cfg, env.Stderr)
-	st, err := openStore(ctx, cfg, log)
+	st, err := openExisting(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -242,7 +242,7 @@ func runVerify(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("read certificate: %w", err)
 	}
 	log := newLogger(cfg, env.Stderr)
-	st, err := openStore(ctx, cfg, log)
+	st, err := openExisting(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
