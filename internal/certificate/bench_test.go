@@ -128,11 +128,4 @@ func BenchmarkVerify(b *testing.B) {
 	}
 }
 
-func benchSigner(b *testing.B) *Signer {
-	b.Helper()
-	s, err := LoadOrCreateSigner(KeyOptions{Dir: b.TempDir(), Organization: "Pemerintah Kota Yogyakarta"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return s
-}
+func benchSigner(b *testing.B) *Signer { return testSigner(b) }

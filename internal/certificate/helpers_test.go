@@ -5,6 +5,11 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -33,16 +38,20 @@ func sampleData() Data {
 	}
 }
 
-// testSignaturePNG draws a transparent PNG with a blue scribble, like the
-// signature pad's export.
+// testSignaturePNG draws a transparent PNG with an anti-aliased blue
+// stroke, like a signature pad's export.
 func testSignaturePNG(tb testing.TB) []byte {
 	tb.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, 400, 150))
-	ink := color.NRGBA{R: 20, G: 40, B: 140, A: 255}
 	for x := 20; x < 380; x++ {
-		y := 75 + int(40*sinApprox(float64(x)/30))
-		for dy := -2; dy <= 2; dy++ {
-			img.SetNRGBA(x, y+dy, ink)
+		yc := 75 + 40*math.Sin(float64(x)/30)
+		for y := int(yc) - 4; y <= int(yc)+4; y++ {
+			d := math.Abs(float64(y) - yc)
+			a := 1.0
+			if d > 2 {
+				a = math.Max(0, 3-d)
+			}
+			img.SetNRGBA(x, y, color.NRGBA{R: 20, G: 40, B: 140, A: uint8(255 * a)})
 		}
 	}
 	var buf bytes.Buffer
@@ -52,10 +61,64 @@ func testSignaturePNG(tb testing.TB) []byte {
 	return buf.Bytes()
 }
 
-// sinApprox avoids importing math for a wobbly line.
-func sinApprox(x float64) float64 {
-	for x > 3.14159 {
-		x -= 2 * 3.14159
+// testSigner returns a freshly generated signer; each call is a new key.
+func testSigner(tb testing.TB) *Signer {
+	tb.Helper()
+	s, err := LoadOrCreateSigner(KeyOptions{Dir: tb.TempDir(), Organization: "Pemerintah Kota Yogyakarta"})
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return x - x*x*x/6 + x*x*x*x*x/120
+	return s
 }
+
+// tool finds an external program. Without it the test is skipped, except
+// under CI (CI non-empty), where a missing tool is a failure.
+func tool(t *testing.T, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is required in CI (apt-get install poppler-utils qpdf): %v", name, err)
+		}
+		t.Skipf("%s not installed (apt-get install poppler-utils qpdf); skipping", name)
+	}
+	return path
+}
+
+// writeTemp writes b to a file in a fresh temporary folder.
+func writeTemp(t *testing.T, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// run executes a tool and returns its combined output and exit code.
+func run(t *testing.T, name string, args ...string) (string, int) {
+	t.Helper()
+	out, err := exec.Command(tool(t, name), args...).CombinedOutput()
+	code := 0
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			t.Fatalf("%s: %v", name, err)
+		}
+		code = ee.ExitCode()
+	}
+	return string(out), code
+}
+
+// pdfText extracts the text of a PDF with pdftotext, whitespace collapsed.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	path := writeTemp(t, "doc.pdf", pdf)
+	out, code := run(t, "pdftotext", "-enc", "UTF-8", path, "-")
+	if code != 0 {
+		t.Fatalf("pdftotext exit %d: %s", code, out)
+	}
+	return normSpace(out)
+}
+
+func normSpace(s string) string { return strings.Join(strings.Fields(s), " ") }

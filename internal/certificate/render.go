@@ -83,7 +83,7 @@ var (
 type rgb struct{ r, g, b int }
 
 // scales are the type scales tried in turn until the body fits the page.
-var scales = [...]float64{1, 0.93, 0.86, 0.79, 0.72, 0.66, 0.6, 0.55}
+var scales = [...]float64{1, 0.93, 0.86, 0.79, 0.72, 0.66, 0.6, 0.55, 0.5, 0.45}
 
 // prepared holds cleaned text and everything computed once per certificate.
 type prepared struct {

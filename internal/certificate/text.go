@@ -60,6 +60,13 @@ func clean(s string, max int) string {
 		s = norm.NFC.String(s)
 	}
 	s = strings.Join(strings.FieldsFunc(s, isBreak), " ")
+	// gofpdf's width tables stop at U+FFFF (and index past them).
+	s = strings.Map(func(r rune) rune {
+		if r > 0xFFFF {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 	if utf8.RuneCountInString(s) > max {
 		rs := []rune(s)[:max-1]
 		s = strings.TrimRight(string(rs), " ") + "…"

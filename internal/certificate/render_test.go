@@ -1,0 +1,319 @@
+package certificate
+
+import (
+	"bytes"
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+func TestMakeIsValidForPoppler(t *testing.T) {
+	s := testSigner(t)
+	signed, err := s.Make(sampleData())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := writeTemp(t, "cert.pdf", signed)
+
+	out, _ := run(t, "pdfsig", path)
+	if !strings.Contains(out, "Signature is Valid") {
+		t.Errorf("pdfsig does not report a valid signature:\n%s", out)
+	}
+	if !strings.Contains(out, "Total document signed") {
+		t.Errorf("pdfsig says the signature does not cover the whole document:\n%s", out)
+	}
+	out, code := run(t, "qpdf", "--check", path)
+	if code != 0 || !strings.Contains(out, "No syntax or stream encoding errors") {
+		t.Errorf("qpdf --check exit %d:\n%s", code, out)
+	}
+	if n := countPages(signed); n != 1 {
+		t.Errorf("%d pages, want 1", n)
+	}
+}
+
+func TestRenderedText(t *testing.T) {
+	d := sampleData()
+	pdf, err := Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, pdf)
+	want := []string{
+		"SERTIFIKAT IKRAR NETRALITAS APARATUR SIPIL NEGARA",
+		strings.ToUpper(d.Instansi),
+		d.CampaignTitle,
+		"Yang bertanda tangan di bawah ini:",
+		d.Name, d.NIP, d.Position, d.Department,
+		d.Preamble, d.Closing,
+		"Senin, 28 Agustus 2023 pukul 12.20 WIB",
+		d.Code, d.PledgeHash,
+		"Pindai untuk verifikasi", "Scan to verify",
+		"Dokumen ini ditandatangani secara elektronik",
+	}
+	for i, p := range d.Points {
+		want = append(want, string(rune('1'+i))+". "+p)
+	}
+	for _, w := range want {
+		if !strings.Contains(text, normSpace(w)) {
+			t.Errorf("text lacks %q\n--- text ---\n%s", w, text)
+		}
+	}
+}
+
+// TestNamesRoundTrip checks that names come out of the PDF exactly as they
+// went in, through both the single-byte fonts and the UTF-8 fallback.
+func TestNamesRoundTrip(t *testing.T) {
+	s := testSigner(t)
+	tests := []struct {
+		name string
+		utf8 bool // needs the UTF-8 fallback fonts
+	}{
+		{"Zoë Ngatiyem", false},
+		{"Ni Luh Putu Ayu", false},
+		{"R.A. Kartini, S.Pd., M.Si.", false},
+		{"O'Neil", false},
+		{"<script>alert(1)</script>", false},
+		{`Back\slash (Paren) "Quote"`, false},
+		{"Şükrü Łukasz Nguyễn Văn Đức", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := sampleData()
+			d.Name, d.TypedName = tt.name, tt.name
+			p, err := prepare(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.utf8 != tt.utf8 {
+				t.Errorf("UTF-8 fallback = %v, want %v", p.utf8, tt.utf8)
+			}
+			signed, err := s.Make(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := pdfText(t, signed)
+			// Table, typed signature and the name under it.
+			if n := strings.Count(text, tt.name); n < 3 {
+				t.Errorf("name found %d times, want at least 3\n%s", n, text)
+			}
+			v, err := s.Verify(signed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.SignedBy != tt.name && v.SignedBy != asciiName(tt.name) {
+				t.Errorf("SignedBy = %q, want %q", v.SignedBy, tt.name)
+			}
+			out, _ := run(t, "pdfsig", writeTemp(t, "c.pdf", signed))
+			if !strings.Contains(out, "Signature is Valid") {
+				t.Errorf("pdfsig:\n%s", out)
+			}
+		})
+	}
+}
+
+func TestRenderIsDeterministic(t *testing.T) {
+	d := sampleData()
+	d.SignaturePNG = testSignaturePNG(t)
+	a, err := Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Fatal("two renders of the same data differ")
+	}
+	d.SignedAt = d.SignedAt.Add(time.Minute)
+	c, err := Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(a, c) {
+		t.Fatal("a different signing time gave the same PDF")
+	}
+}
+
+func TestRenderWithSignatureImage(t *testing.T) {
+	d := sampleData()
+	d.SignaturePNG = testSignaturePNG(t)
+	pdf, err := Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(pdf, []byte("/Subtype /Image")) {
+		t.Error("no image in the PDF")
+	}
+	// With a drawn signature the typed name is not drawn, so the name shows
+	// twice (table and under the signature), not three times.
+	if n := strings.Count(pdfText(t, pdf), d.TypedName); n != 2 {
+		t.Errorf("typed name %q found %d times, want 2", d.TypedName, n)
+	}
+	out, code := run(t, "qpdf", "--check", writeTemp(t, "c.pdf", pdf))
+	if code != 0 {
+		t.Errorf("qpdf --check exit %d:\n%s", code, out)
+	}
+
+	d.SignaturePNG = []byte("\x89PNG\r\n\x1a\nnot really")
+	if _, err := Render(d); !errors.Is(err, ErrInvalidData) {
+		t.Errorf("broken PNG: err = %v, want ErrInvalidData", err)
+	}
+}
+
+// TestLongFieldsStayOnOnePage feeds every field at and beyond its limit.
+func TestLongFieldsStayOnOnePage(t *testing.T) {
+	long := func(n int) string {
+		words := strings.Repeat("Pengembangan Sumber Daya Manusia ", n/30+1)
+		return words[:n]
+	}
+	tests := []struct {
+		name string
+		edit func(*Data)
+	}{
+		{"long name", func(d *Data) { d.Name = long(400); d.TypedName = long(400) }},
+		{"long position and department", func(d *Data) { d.Position = long(1000); d.Department = long(1000) }},
+		{"unbroken name", func(d *Data) { d.Name = strings.Repeat("W", 300) }},
+		{"long URL", func(d *Data) { d.VerifyURL = "https://" + strings.Repeat("sub.", 60) + "example.go.id/verify/IKR-1" }},
+		{"everything at its limit", func(d *Data) {
+			d.Instansi, d.CampaignTitle = long(maxInstansi), long(maxTitle)
+			d.Preamble, d.Closing = long(maxPreamble), long(maxClosing)
+			d.Name, d.TypedName = long(maxName), long(maxName)
+			d.Position, d.Department = long(maxPosition), long(maxDepartment)
+			d.Points = nil
+			for i := 0; i < maxPoints; i++ {
+				d.Points = append(d.Points, long(maxPoint))
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := sampleData()
+			tt.edit(&d)
+			pdf, err := Render(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := countPages(pdf); n != 1 {
+				t.Fatalf("%d pages, want 1", n)
+			}
+			text := pdfText(t, pdf)
+			if !strings.Contains(text, d.Code) {
+				t.Error("code missing")
+			}
+		})
+	}
+}
+
+func TestRenderRejectsBadData(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Data)
+	}{
+		{"empty code", func(d *Data) { d.Code = "" }},
+		{"code with a parenthesis", func(d *Data) { d.Code = "IKR-1)" }},
+		{"code too long", func(d *Data) { d.Code = strings.Repeat("A", maxCode+1) }},
+		{"no signing time", func(d *Data) { d.SignedAt = time.Time{} }},
+		{"no points", func(d *Data) { d.Points = nil }},
+		{"too many points", func(d *Data) { d.Points = make([]string, maxPoints+1) }},
+		{"empty name", func(d *Data) { d.Name = " \t" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := sampleData()
+			tt.edit(&d)
+			if _, err := Render(d); !errors.Is(err, ErrInvalidData) {
+				t.Fatalf("err = %v, want ErrInvalidData", err)
+			}
+		})
+	}
+}
+
+// TestControlCharactersDoNotReachThePage covers text with line breaks, tabs,
+// invalid UTF-8 and characters outside the Basic Multilingual Plane.
+func TestControlCharactersDoNotReachThePage(t *testing.T) {
+	d := sampleData()
+	d.Name = "Budi\r\n\tSantosa\x00 \xff 😀"
+	pdf, err := Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, pdf)
+	if !strings.Contains(text, "Budi Santosa") {
+		t.Errorf("cleaned name missing:\n%s", text)
+	}
+}
+
+func TestFormatWIB(t *testing.T) {
+	tests := []struct {
+		in   time.Time
+		want string
+	}{
+		{time.Date(2023, 8, 28, 5, 20, 0, 0, time.UTC), "Senin, 28 Agustus 2023 pukul 12.20 WIB"},
+		// 17:05 UTC is already the next day in WIB.
+		{time.Date(2024, 2, 13, 17, 5, 0, 0, time.UTC), "Rabu, 14 Februari 2024 pukul 00.05 WIB"},
+		{time.Date(2024, 11, 27, 1, 9, 59, 0, time.UTC), "Rabu, 27 November 2024 pukul 08.09 WIB"},
+		{time.Date(2024, 12, 31, 16, 59, 0, 0, time.UTC), "Selasa, 31 Desember 2024 pukul 23.59 WIB"},
+		{time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC), "Minggu, 1 Januari 2023 pukul 07.00 WIB"},
+		{time.Date(2023, 3, 3, 5, 0, 0, 0, time.FixedZone("WITA", 8*3600)), "Jumat, 3 Maret 2023 pukul 04.00 WIB"},
+	}
+	for _, tt := range tests {
+		if got := FormatWIB(tt.in); got != tt.want {
+			t.Errorf("FormatWIB(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestClean(t *testing.T) {
+	tests := []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"  Budi   Santosa ", 50, "Budi Santosa"},
+		{"Zoe\u0308", 50, "Zoë"}, // NFC
+		{"a\nb\tc\r\x00d", 50, "a b c d"},
+		{"soft\u00adhyphen", 50, "soft hyphen"},
+		{"abcdefghij", 5, "abcd…"},
+		{"ab cdefghij", 4, "ab…"},
+	}
+	for _, tt := range tests {
+		got := clean(tt.in, tt.max)
+		if got != tt.want {
+			t.Errorf("clean(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+		}
+		if n := utf8.RuneCountInString(got); n > tt.max {
+			t.Errorf("clean(%q, %d) has %d runes", tt.in, tt.max, n)
+		}
+	}
+}
+
+func TestCP1252(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+		ok   bool
+	}{
+		{"abc", "abc", true},
+		{"Zoë", "Zo\xeb", true},
+		{"€ – “x”", "\x80 \x96 \x93x\x94", true},
+		{"Łukasz", "", false},
+		{"Nguyễn", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := toCP1252(tt.in)
+		if ok != tt.ok || got != tt.want {
+			t.Errorf("toCP1252(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+		if fitsCP1252(tt.in) != tt.ok {
+			t.Errorf("fitsCP1252(%q) = %v", tt.in, !tt.ok)
+		}
+	}
+}
+
+var pageObject = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+func countPages(pdf []byte) int { return len(pageObject.FindAll(pdf, -1)) }
