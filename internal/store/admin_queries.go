@@ -23,7 +23,7 @@ func (s *Store) AdminTotals(ctx context.Context) (Totals, error) {
 	var t Totals
 	err := s.r.WithContext(ctx).Raw(`SELECT
 		(SELECT COUNT(*) FROM departments) AS departments,
-		(SELECT COUNT(*) FROM asns WHERE active = 1) AS active_asn,
+		(SELECT COUNT(*) FROM asns WHERE active = true) AS active_asn,
 		(SELECT COUNT(*) FROM signatures) AS signatures,
 		(SELECT COUNT(*) FROM users) AS users`).Scan(&t).Error
 	if err != nil {
@@ -40,7 +40,7 @@ func (s *Store) RosterByDepartment(ctx context.Context) (map[uint]DepartmentCoun
 		DepartmentID uint
 		N            int
 	}
-	if err := s.r.WithContext(ctx).Raw(`SELECT department_id, COUNT(*) AS n FROM asns WHERE active = 1 GROUP BY department_id`).Scan(&rows).Error; err != nil {
+	if err := s.r.WithContext(ctx).Raw(`SELECT department_id, COUNT(*) AS n FROM asns WHERE active = true GROUP BY department_id`).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("count roster by department: %w", err)
 	}
 	out := make(map[uint]DepartmentCount, len(rows))

@@ -25,6 +25,10 @@ const (
 	maxSlugSuffix = 100
 )
 
+// pointSep separates points in the textarea: a blank line keeps long,
+// wrapped points apart on screen; splitPoints ignores blank lines.
+const pointSep = "\n\n"
+
 var slugRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,63}$`)
 
 // campaignForm is the campaign text as typed: points one per line.
@@ -66,9 +70,9 @@ type campaignEditData struct {
 func defaultCampaignForm() campaignForm {
 	return campaignForm{
 		Title: pledge.DefaultID.Title, Preamble: pledge.DefaultID.Preamble,
-		Points: strings.Join(pledge.DefaultID.Points, "\n"), Closing: pledge.DefaultID.Closing,
+		Points: strings.Join(pledge.DefaultID.Points, pointSep), Closing: pledge.DefaultID.Closing,
 		TitleEN: pledge.DefaultEN.Title, PreambleEN: pledge.DefaultEN.Preamble,
-		PointsEN: strings.Join(pledge.DefaultEN.Points, "\n"), ClosingEN: pledge.DefaultEN.Closing,
+		PointsEN: strings.Join(pledge.DefaultEN.Points, pointSep), ClosingEN: pledge.DefaultEN.Closing,
 		Status: "draft",
 	}
 }
@@ -81,8 +85,8 @@ func formOf(c store.Campaign) campaignForm {
 	if c.PointsEN != "" {
 		_ = json.Unmarshal([]byte(c.PointsEN), &en)
 	}
-	return campaignForm{Slug: c.Slug, Title: c.Title, Preamble: c.Preamble, Points: strings.Join(id, "\n"), Closing: c.Closing,
-		TitleEN: c.TitleEN, PreambleEN: c.PreambleEN, PointsEN: strings.Join(en, "\n"), ClosingEN: c.ClosingEN, Status: c.Status}
+	return campaignForm{Slug: c.Slug, Title: c.Title, Preamble: c.Preamble, Points: strings.Join(id, pointSep), Closing: c.Closing,
+		TitleEN: c.TitleEN, PreambleEN: c.PreambleEN, PointsEN: strings.Join(en, pointSep), ClosingEN: c.ClosingEN, Status: c.Status}
 }
 
 func readCampaignForm(c echo.Context) campaignForm {
