@@ -10,10 +10,15 @@ import (
 	"gorm.io/gorm"
 )
 
-// appendEvent adds one event to the chain inside tx. Every writer goes
-// through the single write connection, and SQLite's BEGIN IMMEDIATE makes
-// the read of the head and the insert one atomic step.
+// appendEvent adds one event to the chain inside tx. On SQLite every writer
+// goes through the single write connection, and BEGIN IMMEDIATE makes the
+// read of the head and the insert one atomic step. On PostgreSQL, where
+// several instances write, the chain lock (an advisory lock held until tx
+// ends) does the same across processes.
 func appendEvent(tx *gorm.DB, at time.Time, actor, action, subject, detail string) (AuditEvent, error) {
+	if err := lockChain(tx); err != nil {
+		return AuditEvent{}, err
+	}
 	var head AuditEvent
 	err := tx.Order("id DESC").Limit(1).Take(&head).Error
 	prev, seq := audit.Genesis, uint64(1)
@@ -24,7 +29,7 @@ func appendEvent(tx *gorm.DB, at time.Time, actor, action, subject, detail strin
 	default:
 		return AuditEvent{}, fmt.Errorf("read audit head: %w", err)
 	}
-	at = at.UTC()
+	at = at.UTC().Truncate(time.Microsecond) // what PostgreSQL stores, so the hash verifies there too
 	ev := audit.Event{Seq: seq, At: at, Actor: actor, Action: action, Subject: subject, Detail: detail, PrevHash: prev}
 	row := AuditEvent{ID: uint(seq), At: at, Actor: actor, Action: action, Subject: subject, Detail: detail, PrevHash: prev, Hash: audit.Hash(ev)}
 	if err := tx.Create(&row).Error; err != nil {

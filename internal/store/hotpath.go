@@ -32,7 +32,7 @@ type hotStmts struct {
 	asnByToken, signatureOf, departmentByID, openCampaigns, campaignByID *sql.Stmt
 }
 
-func prepareHotStmts(db *sql.DB) (*hotStmts, error) {
+func prepareHotStmts(db *sql.DB, d dialect) (*hotStmts, error) {
 	var h hotStmts
 	for _, p := range []struct {
 		dst   **sql.Stmt
@@ -44,7 +44,7 @@ func prepareHotStmts(db *sql.DB) (*hotStmts, error) {
 		{&h.openCampaigns, selectFrom("campaigns", campaignColumns, "WHERE status = 'open' ORDER BY id DESC")},
 		{&h.campaignByID, selectFrom("campaigns", campaignColumns, "WHERE id = ?")},
 	} {
-		stmt, err := db.Prepare(p.query)
+		stmt, err := db.Prepare(d.rebind(p.query))
 		if err != nil {
 			h.close()
 			return nil, fmt.Errorf("prepare read statements: %w", err)

@@ -65,7 +65,7 @@ type groupCommitter struct {
 const maxBatch = 256
 
 func newGroupCommitter(s *Store, db *sql.DB) (*groupCommitter, error) {
-	stmts, err := prepareSignStmts(db)
+	stmts, err := prepareSignStmts(db, s.d)
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +144,14 @@ func (g *groupCommitter) commit(batch []signReq) {
 // GORM's (same columns, same driver conversion of times).
 type signStmts struct {
 	insert, existing, head, event *sql.Stmt
+	// returning: the insert reads the new id back with RETURNING
+	// (PostgreSQL) rather than LastInsertId (SQLite).
+	returning bool
+	// chainLock, when set, is run first in every batch: other instances
+	// write to the same chain and the same unique index, and taking the
+	// lock before any insert keeps two batches from each holding what the
+	// other waits for.
+	chainLock string
 }
 
 const (
@@ -156,13 +164,13 @@ const (
 	sqlInsertEvent = `INSERT INTO audit_events (id, at, actor, action, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
-func prepareSignStmts(db *sql.DB) (*signStmts, error) {
-	var st signStmts
+func prepareSignStmts(db *sql.DB, d dialect) (*signStmts, error) {
+	st := signStmts{returning: d.returningID() != "", chainLock: d.chainLock()}
 	for _, p := range []struct {
 		dst   **sql.Stmt
 		query string
-	}{{&st.insert, sqlInsertSignature}, {&st.existing, sqlExistingSignature}, {&st.head, sqlAuditHead}, {&st.event, sqlInsertEvent}} {
-		stmt, err := db.Prepare(p.query)
+	}{{&st.insert, sqlInsertSignature + d.returningID()}, {&st.existing, sqlExistingSignature}, {&st.head, sqlAuditHead}, {&st.event, sqlInsertEvent}} {
+		stmt, err := db.Prepare(d.rebind(p.query))
 		if err != nil {
 			st.close()
 			return nil, fmt.Errorf("prepare signature statements: %w", err)
@@ -193,8 +201,13 @@ func (g *groupCommitter) writeBatch(live []signReq, replies []signReply) (err er
 			tx.Rollback()
 		}
 	}()
+	if g.stmts.chainLock != "" {
+		if _, err := tx.ExecContext(ctx, g.stmts.chainLock); err != nil {
+			return fmt.Errorf("lock audit chain: %w", err)
+		}
+	}
 	w := batchWriter{tx: tx, insert: tx.StmtContext(ctx, g.stmts.insert), existing: tx.StmtContext(ctx, g.stmts.existing),
-		event: tx.StmtContext(ctx, g.stmts.event)}
+		event: tx.StmtContext(ctx, g.stmts.event), returning: g.stmts.returning}
 	var headID uint64
 	switch err := tx.StmtContext(ctx, g.stmts.head).QueryRowContext(ctx).Scan(&headID, &w.prev); {
 	case errors.Is(err, sql.ErrNoRows):
@@ -221,6 +234,7 @@ func (g *groupCommitter) writeBatch(live []signReq, replies []signReply) (err er
 type batchWriter struct {
 	tx                      *sql.Tx
 	insert, existing, event *sql.Stmt
+	returning               bool
 	prev                    string
 	seq                     uint64
 }
@@ -231,26 +245,22 @@ type batchWriter struct {
 func (w *batchWriter) insertSignature(ctx context.Context, n NewSignature) (SignResult, error) {
 	sig := Signature{
 		ASNID: n.ASN.ID, CampaignID: n.CampaignID, DepartmentID: n.ASN.DepartmentID,
-		SignedAt: n.SignedAt.UTC(), TypedName: n.TypedName, DrawnPNG: n.DrawnPNG,
-		IP: n.IP, UserAgent: n.UserAgent, PledgeHash: n.PledgeHash, CertCode: n.CertCode,
+		// PostgreSQL keeps microseconds: cutting the time there on every
+		// database makes the digest and the audit hash cover exactly what
+		// is stored, and lets `ikrar migrate` carry the chain across.
+		SignedAt: n.SignedAt.UTC().Truncate(time.Microsecond), TypedName: cleanText(n.TypedName), DrawnPNG: n.DrawnPNG,
+		IP: cleanText(n.IP), UserAgent: cleanText(n.UserAgent), PledgeHash: n.PledgeHash, CertCode: n.CertCode,
 	}
-	res, err := w.insert.ExecContext(ctx, sig.ASNID, sig.CampaignID, sig.DepartmentID, sig.SignedAt, sig.TypedName, sig.DrawnPNG,
-		sig.IP, sig.UserAgent, sig.PledgeHash, sig.CertCode)
+	id, inserted, err := w.insertRow(ctx, sig)
 	if err != nil {
 		return SignResult{}, fmt.Errorf("insert signature of %s: %w", n.ASN.NIP, err)
 	}
-	if affected, err := res.RowsAffected(); err != nil {
-		return SignResult{}, fmt.Errorf("insert signature of %s: %w", n.ASN.NIP, err)
-	} else if affected == 0 {
+	if !inserted {
 		existing, err := scanSignature(w.existing.QueryRowContext(ctx, n.ASN.ID, n.CampaignID))
 		if err != nil {
 			return SignResult{}, fmt.Errorf("read existing signature of %s: %w", n.ASN.NIP, err)
 		}
 		return SignResult{Signature: existing}, nil
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return SignResult{}, fmt.Errorf("insert signature of %s: %w", n.ASN.NIP, err)
 	}
 	sig.ID = uint(id)
 	detail := audit.Detail(map[string]string{
@@ -268,6 +278,31 @@ func (w *batchWriter) insertSignature(ctx context.Context, n NewSignature) (Sign
 	}
 	w.prev, w.seq = hash, w.seq+1
 	return SignResult{Signature: sig, Created: true}, nil
+}
+
+// insertRow inserts the signature row; inserted is false when the unique
+// index already holds this ASN's signature of the campaign.
+func (w *batchWriter) insertRow(ctx context.Context, sig Signature) (id int64, inserted bool, err error) {
+	args := []any{sig.ASNID, sig.CampaignID, sig.DepartmentID, sig.SignedAt, sig.TypedName, sig.DrawnPNG,
+		sig.IP, sig.UserAgent, sig.PledgeHash, sig.CertCode}
+	if w.returning {
+		switch err := w.insert.QueryRowContext(ctx, args...).Scan(&id); {
+		case errors.Is(err, sql.ErrNoRows): // ON CONFLICT DO NOTHING returned no row
+			return 0, false, nil
+		case err != nil:
+			return 0, false, err
+		}
+		return id, true, nil
+	}
+	res, err := w.insert.ExecContext(ctx, args...)
+	if err != nil {
+		return 0, false, err
+	}
+	if affected, err := res.RowsAffected(); err != nil || affected == 0 {
+		return 0, false, err
+	}
+	id, err = res.LastInsertId()
+	return id, err == nil, err
 }
 
 func parseSignedDetail(detail string) (uint, string, error) {

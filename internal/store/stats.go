@@ -22,7 +22,7 @@ func (s *Store) CompletionByDepartment(ctx context.Context, campaignID uint) (ma
 		DepartmentID uint
 		N            int
 	}
-	if err := s.r.WithContext(ctx).Raw(`SELECT department_id, COUNT(*) AS n FROM asns WHERE active = 1 GROUP BY department_id`).Scan(&roster).Error; err != nil {
+	if err := s.r.WithContext(ctx).Raw(`SELECT department_id, COUNT(*) AS n FROM asns WHERE active = true GROUP BY department_id`).Scan(&roster).Error; err != nil {
 		return nil, fmt.Errorf("count roster by department: %w", err)
 	}
 	for _, r := range roster {
@@ -35,7 +35,7 @@ func (s *Store) CompletionByDepartment(ctx context.Context, campaignID uint) (ma
 	// Signatures of ASN who later left the roster still count as history,
 	// but completion is measured against the active roster.
 	if err := s.r.WithContext(ctx).Raw(`SELECT s.department_id, COUNT(*) AS n FROM signatures s JOIN asns a ON a.id = s.asn_id
-		WHERE s.campaign_id = ? AND a.active = 1 AND a.department_id = s.department_id GROUP BY s.department_id`, campaignID).Scan(&signed).Error; err != nil {
+		WHERE s.campaign_id = ? AND a.active = true AND a.department_id = s.department_id GROUP BY s.department_id`, campaignID).Scan(&signed).Error; err != nil {
 		return nil, fmt.Errorf("count signatures by department: %w", err)
 	}
 	for _, r := range signed {
@@ -61,7 +61,7 @@ func (s *Store) SignaturesPerDay(ctx context.Context, campaignID uint, deptIDs [
 		N   int
 	}
 	q := s.r.WithContext(ctx).Table("signatures").
-		Select("date(signed_at, '+7 hours') AS day, COUNT(*) AS n").
+		Select(s.d.wibDay("signed_at")+" AS day, COUNT(*) AS n").
 		Where("campaign_id = ?", campaignID)
 	if deptIDs != nil {
 		q = q.Where("department_id IN ?", deptIDs)

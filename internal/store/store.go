@@ -40,12 +40,13 @@ type Store struct {
 
 	signer *groupCommitter
 	hot    *hotStmts
+	d      dialect
 }
 
 // Options configure Open.
 type Options struct {
-	Driver string // "sqlite" (default)
-	DSN    string // SQLite file path
+	Driver string // "sqlite" (default) or "postgres"
+	DSN    string // SQLite file path, or PostgreSQL DSN (URL or key=value)
 	Logger *slog.Logger
 	Now    func() time.Time
 }
@@ -58,15 +59,19 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.Driver != "" && o.Driver != "sqlite" {
-		return nil, fmt.Errorf("open database: driver %q is not supported yet", o.Driver)
+	gcfg := &gorm.Config{Logger: logger.Discard, NowFunc: func() time.Time { return o.Now().UTC() }, SkipDefaultTransaction: true, PrepareStmt: true}
+	switch o.Driver {
+	case "", "sqlite":
+	case "postgres":
+		return openPostgres(ctx, o, gcfg)
+	default:
+		return nil, fmt.Errorf("open database: unknown driver %q (want sqlite or postgres)", o.Driver)
 	}
 	if dir := filepath.Dir(o.DSN); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("open database: create folder: %w", err)
 		}
 	}
-	gcfg := &gorm.Config{Logger: logger.Discard, NowFunc: func() time.Time { return o.Now().UTC() }, SkipDefaultTransaction: true, PrepareStmt: true}
 	// synchronous=FULL: every commit is fsynced before it returns, so an
 	// acknowledged signature survives kill -9 and power loss. Group commit
 	// recovers the throughput that costs.
@@ -106,8 +111,8 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	rdb.SetMaxOpenConns(4)
 	rdb.SetMaxIdleConns(4)
 
-	s := &Store{w: w, r: r, log: o.Logger, now: o.Now, dsn: o.DSN}
-	if s.hot, err = prepareHotStmts(rdb); err != nil {
+	s := &Store{w: w, r: r, log: o.Logger, now: o.Now, dsn: o.DSN, d: sqliteDialect{}}
+	if s.hot, err = prepareHotStmts(rdb, s.d); err != nil {
 		rdb.Close()
 		wdb.Close()
 		return nil, err
@@ -135,7 +140,11 @@ func (s *Store) Close() error {
 	s.signer.stop()
 	s.hot.close()
 	var errs []error
-	for _, db := range []*gorm.DB{s.r, s.w} {
+	dbs := []*gorm.DB{s.r, s.w}
+	if s.r == s.w { // PostgreSQL: one pool for both
+		dbs = dbs[:1]
+	}
+	for _, db := range dbs {
 		if sqlDB, err := db.DB(); err == nil {
 			errs = append(errs, sqlDB.Close())
 		}
@@ -153,8 +162,18 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Backup writes a consistent copy of the database to path while it keeps
-// serving (VACUUM INTO reads one snapshot).
+// serving. On PostgreSQL it refuses and names pg_dump, the tool for that.
 func (s *Store) Backup(ctx context.Context, path string) error {
+	return s.d.backup(ctx, s, path)
+}
+
+// MultiInstance reports whether several ikrar processes may share this
+// database at once (PostgreSQL), so that state kept per process, such as
+// rate-limit counters, must live in the database instead.
+func (s *Store) MultiInstance() bool { return s.d.multiWriter() }
+
+// backupSQLite copies the file with VACUUM INTO, which reads one snapshot.
+func (s *Store) backupSQLite(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("backup: %s already exists", path)
 	}
@@ -183,5 +202,5 @@ func notFound(err error, what string) error {
 }
 
 func isUniqueViolation(err error) bool {
-	return err != nil && (errors.Is(err, gorm.ErrDuplicatedKey) || strings.Contains(err.Error(), "UNIQUE constraint failed"))
+	return err != nil && (errors.Is(err, gorm.ErrDuplicatedKey) || strings.Contains(err.Error(), "UNIQUE constraint failed") || isPgUniqueViolation(err))
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ikrar/ikrar/internal/audit"
 	"github.com/ikrar/ikrar/internal/store"
+	"github.com/ikrar/ikrar/internal/store/storetest"
 )
 
 func openTest(t *testing.T, path string) *store.Store {
@@ -57,11 +58,15 @@ func seed(t *testing.T, st *store.Store, n int) (store.Campaign, []store.ASN) {
 }
 
 func newSig(a store.ASN, c store.Campaign, i int) store.NewSignature {
-	return store.NewSignature{ASN: a, CampaignID: c.ID, SignedAt: time.Now(), TypedName: a.Name, PledgeHash: c.TextHash, CertCode: fmt.Sprintf("IKR-TEST-%04d-%d", i, time.Now().UnixNano())}
+	return store.NewSignature{ASN: a, CampaignID: c.ID, SignedAt: time.Now(), TypedName: a.Name, PledgeHash: c.TextHash, CertCode: fmt.Sprintf("IKR-T%04d-%d", i, time.Now().UnixNano())}
 }
 
 func TestGroupCommitConcurrentSigners(t *testing.T) {
-	st := openTest(t, filepath.Join(t.TempDir(), "db.sqlite"))
+	storetest.Each(t, testGroupCommitConcurrentSigners)
+}
+
+func testGroupCommitConcurrentSigners(t *testing.T, b storetest.Backend) {
+	st := storetest.Open(t, b)
 	c, people := seed(t, st, 60)
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -121,38 +126,43 @@ func TestAuditNamesTampering(t *testing.T) {
 		{"signature deleted", "DELETE FROM signatures WHERE id = 1", "missing from the database"},
 		{"signature inserted without event", "INSERT INTO signatures (asn_id, campaign_id, department_id, signed_at, typed_name, pledge_hash, cert_code) SELECT id, 1, department_id, '2024-01-01 00:00:00+00:00', 'x', 'h', 'IKR-FAKE' FROM asns WHERE id = 5", "has no audit event"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "db.sqlite")
-			st := openTest(t, path)
-			c, people := seed(t, st, 5)
-			for i, a := range people[:3] {
-				if _, err := st.Sign(context.Background(), newSig(a, c, i)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if _, err := st.VerifyAudit(context.Background()); err != nil {
-				t.Fatalf("clean chain: %v", err)
-			}
-			db, err := sql.Open("sqlite3", path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := db.Exec(tt.sql); err != nil {
-				t.Fatal(err)
-			}
-			db.Close()
-			_, err = st.VerifyAudit(context.Background())
-			var broken *audit.BrokenError
-			if !errors.As(err, &broken) || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("VerifyAudit = %v, want a broken chain naming %q", err, tt.want)
-			}
-		})
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				testAuditNamesTampering(t, b, tt.sql, tt.want)
+			})
+		}
+	})
+}
+
+func testAuditNamesTampering(t *testing.T, b storetest.Backend, tamper, want string) {
+	opts := storetest.Options(t, b)
+	st := storetest.OpenWith(t, opts)
+	c, people := seed(t, st, 5)
+	for i, a := range people[:3] {
+		if _, err := st.Sign(context.Background(), newSig(a, c, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.VerifyAudit(context.Background()); err != nil {
+		t.Fatalf("clean chain: %v", err)
+	}
+	if _, err := storetest.DB(t, opts).Exec(tamper); err != nil {
+		t.Fatal(err)
+	}
+	_, err := st.VerifyAudit(context.Background())
+	var broken *audit.BrokenError
+	if !errors.As(err, &broken) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("VerifyAudit = %v, want a broken chain naming %q", err, want)
 	}
 }
 
 func TestReimportKeepsSignaturesAndDeactivates(t *testing.T) {
-	st := openTest(t, filepath.Join(t.TempDir(), "db.sqlite"))
+	storetest.Each(t, testReimportKeepsSignaturesAndDeactivates)
+}
+
+func testReimportKeepsSignaturesAndDeactivates(t *testing.T, b storetest.Backend) {
+	st := storetest.Open(t, b)
 	ctx := context.Background()
 	c, people := seed(t, st, 4)
 	res, err := st.Sign(ctx, newSig(people[0], c, 0))

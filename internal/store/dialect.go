@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+)
+
+// dialect is everything that differs between SQLite and PostgreSQL. The
+// rest of the package writes one set of queries and asks the dialect only
+// for these few things, so nothing database-specific leaks out of store.
+type dialect interface {
+	// multiWriter reports whether several processes may write at once.
+	// SQLite has one writer (this process's single connection); PostgreSQL
+	// may be shared by several ikrar instances, so cross-process state
+	// (locks, rate limits) must live in the database.
+	multiWriter() bool
+	// chainLock is the SQL that serialises audit-chain appends across
+	// processes until the transaction ends, or "" when the single writer
+	// already does.
+	chainLock() string
+	// rebind turns the ? placeholders of a database/sql query into the
+	// driver's own (GORM rebinds its own queries).
+	rebind(query string) string
+	// returningID is appended to an INSERT to read the new row's id back,
+	// or "" when the driver reports it through LastInsertId.
+	returningID() string
+	// wibDay is a SQL expression giving the calendar day in WIB (UTC+7) of
+	// a UTC timestamp column, as 'YYYY-MM-DD' text.
+	wibDay(col string) string
+	// backup writes a consistent copy of the database to path.
+	backup(ctx context.Context, s *Store, path string) error
+}
+
+// dialectOf picks the dialect of a connection. appendEvent gets only a
+// transaction, so the choice is made from the connection itself.
+func dialectOf(db *gorm.DB) dialect {
+	if db.Dialector.Name() == "postgres" {
+		return postgresDialect{}
+	}
+	return sqliteDialect{}
+}
+
+type sqliteDialect struct{}
+
+func (sqliteDialect) multiWriter() bool        { return false }
+func (sqliteDialect) chainLock() string        { return "" }
+func (sqliteDialect) rebind(q string) string   { return q }
+func (sqliteDialect) returningID() string      { return "" }
+func (sqliteDialect) wibDay(col string) string { return "date(" + col + ", '+7 hours')" }
+func (sqliteDialect) backup(ctx context.Context, s *Store, path string) error {
+	return s.backupSQLite(ctx, path)
+}
+
+// chainLockKey names the audit chain among advisory locks ("ikra"); the
+// second key is the schema, so two ikrar schemas in one database (tests)
+// keep separate chains without waiting on each other.
+const chainLockKey = 0x696b7261
+
+type postgresDialect struct{}
+
+func (postgresDialect) multiWriter() bool { return true }
+
+func (postgresDialect) chainLock() string {
+	return "SELECT pg_advisory_xact_lock(" + strconv.Itoa(chainLockKey) + ", hashtext(current_schema()))"
+}
+
+func (postgresDialect) rebind(q string) string {
+	var sb strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			sb.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
+
+func (postgresDialect) returningID() string { return " RETURNING id" }
+
+func (postgresDialect) wibDay(col string) string {
+	return "to_char((" + col + " AT TIME ZONE 'UTC') + interval '7 hours', 'YYYY-MM-DD')"
+}
+
+// errUsePgDump is what `ikrar backup` says on PostgreSQL: a consistent
+// online copy of a PostgreSQL database is pg_dump's job, not ikrar's.
+var errUsePgDump = errors.New("backup: pada PostgreSQL gunakan pg_dump, mis. pg_dump -Fc -f ikrar.dump \"$IKRAR_DB\" / " +
+	"on PostgreSQL use pg_dump, e.g. pg_dump -Fc -f ikrar.dump \"$IKRAR_DB\" (see docs/DEPLOY.md)")
+
+func (postgresDialect) backup(context.Context, *Store, string) error { return errUsePgDump }
+
+// lockChain takes the audit-chain lock inside tx where the dialect needs
+// one; taking it again in the same transaction is harmless.
+func lockChain(tx *gorm.DB) error {
+	if q := dialectOf(tx).chainLock(); q != "" {
+		if err := tx.Exec(q).Error; err != nil {
+			return fmt.Errorf("lock audit chain: %w", err)
+		}
+	}
+	return nil
+}
+
+// cleanText makes free text that arrives with a request storable on every
+// database: PostgreSQL refuses invalid UTF-8 and NUL bytes in text columns,
+// where SQLite would keep them, so both store the same cleaned string.
+func cleanText(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsRune(s, 0) {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}
