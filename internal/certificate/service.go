@@ -26,8 +26,8 @@ type Service struct {
 
 	wake chan struct{}
 	// inflight collapses concurrent first downloads of one certificate in
-	// this process into a single PDF; across processes the store's
-	// insert-if-absent decides.
+	// this process into a single PDF; across processes (several instances
+	// on PostgreSQL) store.IssueOnce makes sure it is made once.
 	mu       sync.Mutex
 	inflight map[uint]*call
 }
@@ -49,6 +49,13 @@ func NewService(st *store.Store, signer *Signer, baseURL string, log *slog.Logge
 // PDF returns the stored certificate of sig, making and storing it first
 // when it does not exist yet.
 func (s *Service) PDF(ctx context.Context, sig store.Signature) ([]byte, error) {
+	return s.pdf(ctx, sig, true)
+}
+
+// pdf is PDF for a download (wait: another instance issuing the same
+// certificate is waited for) or a background worker (!wait: it is skipped
+// with store.ErrBusy).
+func (s *Service) pdf(ctx context.Context, sig store.Signature, wait bool) ([]byte, error) {
 	if c, err := s.Store.CertificateOf(ctx, sig.ID); err == nil {
 		return c.PDF, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -58,13 +65,18 @@ func (s *Service) PDF(ctx context.Context, sig store.Signature) ([]byte, error) 
 	if c, ok := s.inflight[sig.ID]; ok {
 		s.mu.Unlock()
 		<-c.done
+		if wait && errors.Is(c.err, store.ErrBusy) {
+			// The worker this joined stepped aside for another instance;
+			// a download waits for that instance instead.
+			return s.issue(ctx, sig, true)
+		}
 		return c.pdf, c.err
 	}
 	c := &call{done: make(chan struct{})}
 	s.inflight[sig.ID] = c
 	s.mu.Unlock()
 
-	c.pdf, c.err = s.issue(ctx, sig)
+	c.pdf, c.err = s.issue(ctx, sig, wait)
 	s.mu.Lock()
 	delete(s.inflight, sig.ID)
 	s.mu.Unlock()
@@ -98,17 +110,30 @@ func (s *Service) Data(ctx context.Context, sig store.Signature) (Data, error) {
 	}, nil
 }
 
-func (s *Service) issue(ctx context.Context, sig store.Signature) ([]byte, error) {
+func (s *Service) issue(ctx context.Context, sig store.Signature, wait bool) ([]byte, error) {
+	// Read everything first: render runs inside the store's issuing
+	// transaction and must not use the store.
 	d, err := s.Data(ctx, sig)
 	if err != nil {
 		return nil, fmt.Errorf("certificate %s: %w", sig.CertCode, err)
 	}
-	pdf, err := s.Signer.Make(d)
-	if err != nil {
-		return nil, fmt.Errorf("make certificate %s: %w", sig.CertCode, err)
+	render := func() (store.Certificate, error) {
+		pdf, err := s.Signer.Make(d)
+		if err != nil {
+			return store.Certificate{}, fmt.Errorf("make certificate %s: %w", sig.CertCode, err)
+		}
+		sum := sha256.Sum256(pdf)
+		c := store.Certificate{PDF: pdf, SHA256: hex.EncodeToString(sum[:])}
+		// One line per certificate made lets an operator (and the
+		// multi-instance test) see that none is ever made twice.
+		s.Log.Info("certificate made", "signature", sig.ID, "code", sig.CertCode, "sha256", c.SHA256)
+		return c, nil
 	}
-	sum := sha256.Sum256(pdf)
-	stored, err := s.Store.PutCertificate(ctx, store.Certificate{SignatureID: sig.ID, PDF: pdf, SHA256: hex.EncodeToString(sum[:])})
+	issueOnce := s.Store.IssueOnce
+	if !wait {
+		issueOnce = s.Store.TryIssueOnce
+	}
+	stored, err := issueOnce(ctx, sig.ID, render)
 	if err != nil {
 		return nil, fmt.Errorf("store certificate %s: %w", sig.CertCode, err)
 	}
@@ -136,7 +161,10 @@ func (s *Service) StartWorkers(ctx context.Context, n int) <-chan struct{} {
 			for id := range jobs {
 				sig, err := s.Store.SignatureByID(ctx, id)
 				if err == nil {
-					_, err = s.PDF(ctx, sig)
+					_, err = s.pdf(ctx, sig, false)
+				}
+				if errors.Is(err, store.ErrBusy) {
+					continue // another instance is making it; if it dies, a later pass picks it up
 				}
 				if err != nil && ctx.Err() == nil {
 					s.Log.Error("background certificate failed", "signature", id, "err", err)
