@@ -78,6 +78,14 @@ func New(d Deps) (*Server, error) {
 		loginLimitIP:  newLimiter(20, 15*time.Minute, d.Now),
 		loginLimitAcc: newLimiter(5, 15*time.Minute, d.Now),
 	}
+	if d.Store != nil && d.Store.MultiInstance() {
+		// Several instances answer the same people: count in the database.
+		s.signLimitIP.sharedVia("sign-ip", d.Store, d.Log)
+		s.signLimitNIP.sharedVia("sign-nip", d.Store, d.Log)
+		s.tokenLimitIP.sharedVia("token-ip", d.Store, d.Log)
+		s.loginLimitIP.sharedVia("login-ip", d.Store, d.Log)
+		s.loginLimitAcc.sharedVia("login-user", d.Store, d.Log)
+	}
 	e.HTTPErrorHandler = s.handleError
 	s.routes()
 	return s, nil

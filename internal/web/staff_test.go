@@ -17,6 +17,7 @@ import (
 
 	"github.com/ikrar/ikrar/internal/staff"
 	"github.com/ikrar/ikrar/internal/store"
+	"github.com/ikrar/ikrar/internal/store/storetest"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -54,8 +55,10 @@ func deptCode(t *testing.T, e *env, name string) string {
 	return ""
 }
 
-func TestLoginLogoutAndLimits(t *testing.T) {
-	e := newEnv(t)
+func TestLoginLogoutAndLimits(t *testing.T) { storetest.Each(t, testLoginLogoutAndLimits) }
+
+func testLoginLogoutAndLimits(t *testing.T, backend storetest.Backend) {
+	e := newEnvOn(t, backend)
 	c := e.staffLogin("admin", store.RoleAdmin)
 	status, body := e.get(c, "/dashboard")
 	if status != 200 || !strings.Contains(body, "Dinas Kesehatan") {
@@ -121,8 +124,10 @@ func (e *env) signAs(nipStr, name string) string {
 	return m[1]
 }
 
-func TestHeadSeesOnlyOwnDepartment(t *testing.T) {
-	e := newEnv(t)
+func TestHeadSeesOnlyOwnDepartment(t *testing.T) { storetest.Each(t, testHeadSeesOnlyOwnDepartment) }
+
+func testHeadSeesOnlyOwnDepartment(t *testing.T, backend storetest.Backend) {
+	e := newEnvOn(t, backend)
 	own := deptCode(t, e, "Dinas Pendidikan, Pemuda, dan Olahraga")
 	other := deptCode(t, e, "Dinas Kesehatan")
 	ownCode := e.signAs("198703122010121002", "Budi Santosa")
@@ -168,8 +173,10 @@ func TestHeadSeesOnlyOwnDepartment(t *testing.T) {
 
 var numRe = func(id string) *regexp.Regexp { return regexp.MustCompile(`id="` + id + `">([0-9.,]+)%?<`) }
 
-func TestCompletionAgreesEverywhere(t *testing.T) {
-	e := newEnv(t)
+func TestCompletionAgreesEverywhere(t *testing.T) { storetest.Each(t, testCompletionAgreesEverywhere) }
+
+func testCompletionAgreesEverywhere(t *testing.T, backend storetest.Backend) {
+	e := newEnvOn(t, backend)
 	// A bigger roster in one department with a known number of signatures.
 	var sb strings.Builder
 	sb.WriteString("nip,nama,jabatan,unit_kerja\n")

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ikrar/ikrar/internal/certificate"
 	"github.com/ikrar/ikrar/internal/nip"
+	"github.com/ikrar/ikrar/internal/store/storetest"
 )
 
 func (e *env) download(c *http.Client, path string) []byte {
@@ -34,7 +35,11 @@ func (e *env) download(c *http.Client, path string) []byte {
 }
 
 func TestCertificateDownloadAndVerify(t *testing.T) {
-	e := newEnv(t)
+	storetest.Each(t, testCertificateDownloadAndVerify)
+}
+
+func testCertificateDownloadAndVerify(t *testing.T, backend storetest.Backend) {
+	e := newEnvOn(t, backend)
 	a := e.asn("199001012015032001")
 	code := e.signAs(a.NIP, "Zoë Ngatiyem")
 

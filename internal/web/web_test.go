@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -22,6 +21,7 @@ import (
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/roster"
 	"github.com/ikrar/ikrar/internal/store"
+	"github.com/ikrar/ikrar/internal/store/storetest"
 	"github.com/ikrar/ikrar/internal/web"
 )
 
@@ -38,28 +38,37 @@ type env struct {
 	dir string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvOn(t, storetest.SQLite) }
+
+// newEnvOn serves the app over a fresh database on backend b, with one
+// campaign and the three-person roster.
+func newEnvOn(t *testing.T, b storetest.Backend) *env {
 	t.Helper()
-	dir := t.TempDir()
+	e := openEnv(t, storetest.Options(t, b), t.TempDir())
+	ctx := context.Background()
+	camp := pledge.NewCampaign("pemilu-2024", 1, e.cfg.Instansi, pledge.DefaultID, pledge.DefaultEN)
+	if err := e.st.CreateCampaign(ctx, "test", &camp); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := roster.Import(ctx, e.st, "test", "roster.csv", strings.NewReader(rosterCSV), roster.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// openEnv serves the app over an existing database, like one more ikrar
+// instance: instances sharing dir share its signing key.
+func openEnv(t *testing.T, o store.Options, dir string) *env {
+	t.Helper()
 	cfg := config.Defaults()
 	cfg.DataDir = dir
+	cfg.DBDriver = o.Driver
+	cfg.DB = o.DSN
 	cfg.BaseURL = "http://ikrar.test"
 	if err := cfg.Finish(); err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	st, err := store.Open(ctx, store.Options{DSN: filepath.Join(dir, "ikrar.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	camp := pledge.NewCampaign("pemilu-2024", 1, cfg.Instansi, pledge.DefaultID, pledge.DefaultEN)
-	if err := st.CreateCampaign(ctx, "test", &camp); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := roster.Import(ctx, st, "test", "roster.csv", strings.NewReader(rosterCSV), roster.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenWith(t, o)
 	certs := newCerts(t, st, cfg)
 	s, err := web.New(web.Deps{Config: cfg, Store: st, Pledge: &pledge.Service{Store: st, Now: time.Now}, Certs: certs, Assets: ikrar.Assets, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -125,8 +134,10 @@ func signForm(csrf, name string) url.Values {
 
 var codeRe = regexp.MustCompile(`id="cert-code">(IKR-[A-Z0-9-]+)<`)
 
-func TestSignJourney(t *testing.T) {
-	e := newEnv(t)
+func TestSignJourney(t *testing.T) { storetest.Each(t, testSignJourney) }
+
+func testSignJourney(t *testing.T, backend storetest.Backend) {
+	e := newEnvOn(t, backend)
 	c := e.client()
 	a := e.asn("198703122010121002")
 
@@ -187,8 +198,10 @@ func TestSignJourney(t *testing.T) {
 	}
 }
 
-func TestConcurrentSameSigner(t *testing.T) {
-	e := newEnv(t)
+func TestConcurrentSameSigner(t *testing.T) { storetest.Each(t, testConcurrentSameSigner) }
+
+func testConcurrentSameSigner(t *testing.T, backend storetest.Backend) {
+	e := newEnvOn(t, backend)
 	a := e.asn("199001012015032001")
 	const n = 50
 	type result struct {
@@ -239,8 +252,10 @@ func TestConcurrentSameSigner(t *testing.T) {
 	}
 }
 
-func TestSignRejectsBadInput(t *testing.T) {
-	e := newEnv(t)
+func TestSignRejectsBadInput(t *testing.T) { storetest.Each(t, testSignRejectsBadInput) }
+
+func testSignRejectsBadInput(t *testing.T, backend storetest.Backend) {
+	e := newEnvOn(t, backend)
 	a := e.asn("198512302010012003")
 	c := e.client()
 	_, body := e.get(c, "/sign/"+a.Token)
@@ -284,8 +299,10 @@ func with(v url.Values, k, val string) url.Values {
 	return v
 }
 
-func TestAccessCodeEntry(t *testing.T) {
-	e := newEnv(t)
+func TestAccessCodeEntry(t *testing.T) { storetest.Each(t, testAccessCodeEntry) }
+
+func testAccessCodeEntry(t *testing.T, backend storetest.Backend) {
+	e := newEnvOn(t, backend)
 	a := e.asn("198703122010121002")
 	c := e.client()
 	_, body := e.get(c, "/sign")
@@ -308,8 +325,10 @@ func TestAccessCodeEntry(t *testing.T) {
 	}
 }
 
-func TestEnglishAndHeaders(t *testing.T) {
-	e := newEnv(t)
+func TestEnglishAndHeaders(t *testing.T) { storetest.Each(t, testEnglishAndHeaders) }
+
+func testEnglishAndHeaders(t *testing.T, backend storetest.Backend) {
+	e := newEnvOn(t, backend)
 	c := e.client()
 	a := e.asn("198703122010121002")
 	resp, err := c.Get(e.srv.URL + "/sign/" + a.Token + "?lang=en")
