@@ -43,19 +43,17 @@ var (
 // fontSet names the font families a document uses. Every font added costs
 // gofpdf a JSON decode and encode per document, and every embedded one its
 // glyph widths and file in the output, so the fast path embeds only DejaVu
-// Sans (regular and bold) and takes the two accent faces from the PDF core
-// fonts, which viewers always have: Times italic for a typed signature and
-// Courier for the ASCII code and hash.
+// Sans (regular and bold) and takes the typed signature's italic from the
+// PDF core font Times, which viewers always have.
 type fontSet struct {
 	sans  string // regular "" and bold "B"
 	serif string // italic "I", the typed name drawn as a signature
-	mono  string // regular, ASCII only
 }
 
 // addFonts registers the fonts of a document and says which families to
 // use. withSerif is false when a drawn signature replaces the typed name.
 func addFonts(pdf *gofpdf.Fpdf, utf8, withSerif bool) fontSet {
-	fs := fontSet{sans: "dejavu", serif: "times", mono: "courier"}
+	fs := fontSet{sans: "dejavu", serif: "times"}
 	if utf8 {
 		pdf.AddUTF8FontFromBytes(fs.sans, "", sansLatinTTF)
 		pdf.AddUTF8FontFromBytes(fs.sans, "B", sansBoldLatinTTF)

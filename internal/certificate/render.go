@@ -67,6 +67,11 @@ const (
 	sigBlockH  = 53.0  // signature + QR block
 	footerTop  = 257.0 // rule above the code, hash and footer text
 	bodyBottom = footerTop - sigBlockH
+
+	// QR code position: bottom right, beside the signature.
+	qrSize = 30.0
+	qrLeft = marginX + contentW - qrSize - 4
+	qrTop  = bodyBottom + 4
 )
 
 // Colours: a dark navy for structure, a muted gold accent, near-black text.
@@ -227,7 +232,12 @@ func (p *prepared) newDocument() *gofpdf.Fpdf {
 	return pdf
 }
 
-func setText(pdf *gofpdf.Fpdf, c rgb) { pdf.SetTextColor(c.r, c.g, c.b) }
+// setText sets the text colour and the fill colour with it: gofpdf wraps
+// every text cell in a colour-changing q/Q block when the two differ.
+func setText(pdf *gofpdf.Fpdf, c rgb) {
+	pdf.SetTextColor(c.r, c.g, c.b)
+	pdf.SetFillColor(c.r, c.g, c.b)
+}
 func setFill(pdf *gofpdf.Fpdf, c rgb) { pdf.SetFillColor(c.r, c.g, c.b) }
 func setDraw(pdf *gofpdf.Fpdf, c rgb) { pdf.SetDrawColor(c.r, c.g, c.b) }
 
@@ -332,14 +342,19 @@ func (f *flow) body() {
 		pdf.Rect(marginX, f.y, contentW, panelH, "F")
 		setFill(pdf, navy)
 		pdf.Rect(marginX, f.y, 1.3, panelH, "F")
+		// Labels first, then values, so the font changes only a few times.
+		p.font(pdf, p.fonts.sans, "", size)
+		setText(pdf, grey)
 		ry := f.y + pad
 		for i, r := range rows {
-			p.font(pdf, p.fonts.sans, "", size)
-			setText(pdf, grey)
 			pdf.SetXY(labelX, ry)
 			pdf.CellFormat(labelW, lh, r.label, "", 0, "L", false, 0, "")
 			pdf.CellFormat(colonW, lh, ":", "", 0, "L", false, 0, "")
-			setText(pdf, ink)
+			ry += float64(len(values[i]))*lh + rowGap
+		}
+		setText(pdf, ink)
+		ry = f.y + pad
+		for i, r := range rows {
 			p.font(pdf, p.fonts.sans, r.style, size)
 			p.writeLines(pdf, valueX, ry, valueW, lh, values[i], "L")
 			ry += float64(len(values[i]))*lh + rowGap
@@ -352,17 +367,21 @@ func (f *flow) body() {
 	f.para(marginX, contentW, size, "", ink, p.Preamble, "J")
 	f.gap(1.5, 0.6)
 	const numW = 7.0
+	numY := make([]float64, len(p.points))
 	for i, pt := range p.points {
 		if i > 0 {
 			f.gap(1.2, 0.4)
 		}
-		if !f.dry {
-			p.font(pdf, p.fonts.sans, "B", size)
-			setText(pdf, navy)
-			pdf.SetXY(marginX+2, f.y)
+		numY[i] = f.y
+		f.para(marginX+2+numW, contentW-2-numW, size, "", ink, pt, "J")
+	}
+	if !f.dry {
+		p.font(pdf, p.fonts.sans, "B", size)
+		setText(pdf, navy)
+		for i, y := range numY {
+			pdf.SetXY(marginX+2, y)
 			pdf.CellFormat(numW, lh, strconv.Itoa(i+1)+".", "", 0, "L", false, 0, "")
 		}
-		f.para(marginX+2+numW, contentW-2-numW, size, "", ink, pt, "J")
 	}
 	f.gap(2, 0.8)
 	f.para(marginX, contentW, size, "", ink, p.Closing, "J")
@@ -534,8 +553,7 @@ func (p *prepared) drawSignatureBlock(pdf *gofpdf.Fpdf) {
 	pdf.CellFormat(colW, 4.5, p.t("NIP. "+p.NIP), "", 2, "L", false, 0, "")
 
 	// QR code to the verification page, bottom right.
-	const qrSize = 31.0
-	qrX, qrY := marginX+contentW-qrSize-4, y0-1
+	qrX, qrY := qrLeft, qrTop
 	if p.qr != nil {
 		setFill(pdf, navy)
 		p.qr.draw(pdf, qrX, qrY, qrSize)
@@ -543,17 +561,19 @@ func (p *prepared) drawSignatureBlock(pdf *gofpdf.Fpdf) {
 	capX, capW := qrX-8, qrSize+16
 	setText(pdf, ink)
 	p.font(pdf, p.fonts.sans, "B", 7.5)
-	pdf.SetXY(capX, qrY+qrSize+1.5)
-	pdf.CellFormat(capW, 3.4, p.t("Pindai untuk verifikasi"), "", 2, "C", false, 0, "")
+	// The caption starts three modules below the symbol, leaving most of
+	// the quiet zone that scanners look for.
+	pdf.SetXY(capX, qrY+qrSize+3)
+	pdf.CellFormat(capW, 3.2, p.t("Pindai untuk verifikasi"), "", 2, "C", false, 0, "")
 	setText(pdf, grey)
 	p.font(pdf, p.fonts.sans, "", 7)
 	pdf.SetX(capX)
-	pdf.CellFormat(capW, 3.2, "Scan to verify", "", 2, "C", false, 0, "")
+	pdf.CellFormat(capW, 3.0, "Scan to verify", "", 2, "C", false, 0, "")
 	if p.VerifyURL != "" {
 		p.font(pdf, p.fonts.sans, "", 6)
 		for _, line := range p.wrapURL(pdf, p.VerifyURL, capW, 3) {
 			pdf.SetX(capX)
-			pdf.CellFormat(capW, 2.8, line, "", 2, "C", false, 0, "")
+			pdf.CellFormat(capW, 2.6, line, "", 2, "C", false, 0, "")
 		}
 	}
 }
@@ -609,22 +629,23 @@ func (p *prepared) drawFooter(pdf *gofpdf.Fpdf) {
 	pdf.SetXY(marginX, y)
 	label := "Kode sertifikat: "
 	pdf.CellFormat(pdf.GetStringWidth(label), 4.2, label, "", 0, "L", false, 0, "")
+	// The code in bold with a little letter spacing (Tc), the hash in
+	// small type: both only ever ASCII.
 	setText(pdf, navy)
-	p.font(pdf, p.fonts.mono, "", 9)
-	pdf.CellFormat(60, 4.2, p.Code, "", 0, "L", false, 0, "")
+	p.font(pdf, p.fonts.sans, "B", 8.5)
+	pdf.RawWriteStr("0.6 Tc")
+	pdf.CellFormat(80, 4.2, p.Code, "", 0, "L", false, 0, "")
+	pdf.RawWriteStr("0 Tc")
 
 	y += 4.8
 	setText(pdf, grey)
 	p.font(pdf, p.fonts.sans, "", 6.5)
 	pdf.SetXY(marginX, y)
-	label = "SHA-256 teks ikrar: "
-	pdf.CellFormat(pdf.GetStringWidth(label), 3.4, p.t(label), "", 0, "L", false, 0, "")
-	p.font(pdf, p.fonts.mono, "", 6.5)
 	hash := p.PledgeHash
 	if !isASCII(hash) {
 		hash = "-"
 	}
-	pdf.CellFormat(120, 3.4, hash, "", 0, "L", false, 0, "")
+	pdf.CellFormat(contentW, 3.4, p.t("SHA-256 teks ikrar: ")+hash, "", 0, "L", false, 0, "")
 
 	y += 5
 	p.font(pdf, p.fonts.sans, "", 6.8)

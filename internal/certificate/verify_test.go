@@ -317,3 +317,39 @@ func randomBytes(n int) []byte {
 	rand.New(rand.NewSource(int64(n))).Read(b)
 	return b
 }
+
+// TestMakeConcurrently signs from several goroutines with one Signer, as the
+// background workers do; run with -race.
+func TestMakeConcurrently(t *testing.T) {
+	s := testSigner(t)
+	const workers, each = 4, 5
+	type result struct {
+		code string
+		pdf  []byte
+		err  error
+	}
+	results := make(chan result, workers*each)
+	for w := 0; w < workers; w++ {
+		go func(w int) {
+			for i := 0; i < each; i++ {
+				d := sampleData()
+				d.Code = fmt.Sprintf("IKR-%04d-%04d", w, i)
+				pdf, err := s.Make(d)
+				results <- result{d.Code, pdf, err}
+			}
+		}(w)
+	}
+	for i := 0; i < workers*each; i++ {
+		r := <-results
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		v, err := s.Verify(r.pdf)
+		if err != nil {
+			t.Fatalf("%s: %v", r.code, err)
+		}
+		if v.Code != r.code {
+			t.Errorf("Code = %q, want %q", v.Code, r.code)
+		}
+	}
+}
