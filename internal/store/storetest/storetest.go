@@ -125,17 +125,24 @@ func NewSchema(t testing.TB) string {
 // set to schema.
 func WithSearchPath(t testing.TB, dsn, schema string) string {
 	t.Helper()
+	return WithParam(t, dsn, "search_path", schema)
+}
+
+// WithParam returns dsn (a URL or key=value DSN) with a connection
+// parameter set.
+func WithParam(t testing.TB, dsn, key, value string) string {
+	t.Helper()
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		u, err := url.Parse(dsn)
 		if err != nil {
 			t.Fatalf("%s is not a valid URL: %v", EnvPostgres, err)
 		}
 		q := u.Query()
-		q.Set("search_path", schema)
+		q.Set(key, value)
 		u.RawQuery = q.Encode()
 		return u.String()
 	}
-	return dsn + " search_path=" + schema
+	return dsn + " " + key + "=" + value
 }
 
 // DB opens the database behind o directly, without ikrar's code, the way a
