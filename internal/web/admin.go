@@ -15,6 +15,15 @@ import (
 // adminRoutes registers /admin. The role check sits on the group, so no
 // handler below repeats it: heads get 404, anonymous users the login page.
 func (s *Server) adminRoutes() {
+	// The global CSRF check reads the form, multipart uploads included,
+	// before any route middleware runs, and the global body limit skips
+	// /admin/roster. Capping roster uploads here, before routing, keeps that
+	// read bounded for everyone, logged in or not.
+	s.echo.Pre(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit:   importLimit,
+		Skipper: func(c echo.Context) bool { return !strings.HasPrefix(c.Request().URL.Path, "/admin/roster") },
+	}))
+
 	g := s.echo.Group("/admin", requireStaff(store.RoleAdmin))
 	g.GET("", s.adminHome)
 

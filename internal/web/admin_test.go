@@ -703,3 +703,60 @@ func TestAdminExports(t *testing.T) {
 		}
 	}
 }
+
+// endlessCSV streams a multipart roster upload of n bytes without telling
+// the server its length (chunked), as a hostile client would.
+type endlessCSV struct {
+	head, tail []byte
+	n, sent    int
+}
+
+func (r *endlessCSV) Read(p []byte) (int, error) {
+	if r.sent >= r.n {
+		return 0, io.EOF
+	}
+	var i int
+	for i = 0; i < len(p) && r.sent < r.n; i++ {
+		switch {
+		case r.sent < len(r.head):
+			p[i] = r.head[r.sent]
+		case r.sent >= r.n-len(r.tail):
+			p[i] = r.tail[r.sent-(r.n-len(r.tail))]
+		default:
+			p[i] = 'x'
+		}
+		r.sent++
+	}
+	return i, nil
+}
+
+func TestAdminRosterUploadIsCapped(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 64 MB through the server")
+	}
+	e, admin := adminEnv(t)
+	csrf := e.adminCSRF(admin, "/admin/roster")
+	const boundary = "ikrarboundary"
+	head := "--" + boundary + "\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n" + csrf + "\r\n" +
+		"--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"besar.csv\"\r\nContent-Type: text/csv\r\n\r\nnip,nama,jabatan,unit_kerja\n"
+	tail := "\r\n--" + boundary + "--\r\n"
+	body := &endlessCSV{head: []byte(head), tail: []byte(tail), n: 64<<20 + 64<<10}
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/admin/roster/preview", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = -1
+	req.Header.Set("Content-Type", "multipart/form-data; boundary="+boundary)
+	resp, err := admin.Do(req)
+	if err != nil {
+		// The server may also drop the connection; either way it refused.
+		return
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusUnprocessableEntity {
+		t.Fatalf("a %d-byte upload was parsed and previewed (status %d)", body.n, resp.StatusCode)
+	}
+	if n := len(adminUploads(t, e)); n != 0 {
+		t.Fatalf("%d oversized uploads kept", n)
+	}
+}
