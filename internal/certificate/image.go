@@ -10,6 +10,7 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+	"sync"
 )
 
 // Limits for a drawn signature. The caller validates uploads; these keep a
@@ -49,9 +50,16 @@ func normalisePNG(b []byte) ([]byte, int, int, error) {
 		w, h int
 	)
 	if ink, box, ok := inkOnTransparent(img); ok {
+		// Opacity mapped through a white-to-ink ramp. It is written as RGB,
+		// not as a palette image, because gofpdf deflates palettes again.
 		var idx []byte
 		idx, w, h = alphaScaled(img, box, maxSignatureWidth)
-		out, err = encodePNG(idx, w, h, inkPalette(ink))
+		ramp := inkPalette(ink)
+		rgb := make([]byte, 3*len(idx))
+		for i, a := range idx {
+			copy(rgb[3*i:3*i+3], ramp[3*int(a):3*int(a)+3])
+		}
+		out, err = encodePNG(rgb, w, h, nil)
 	} else {
 		var rgb []byte
 		rgb, w, h = flattenScaled(img, maxSignatureWidth)
@@ -264,6 +272,13 @@ func flattenScaled(nrgba *image.NRGBA, maxW int) (rgb []byte, w, h int) {
 	return rgb, w, h
 }
 
+// zlibWriters recycles compressors: a new one allocates over a megabyte of
+// tables, more than the rest of a signature image costs.
+var zlibWriters = sync.Pool{New: func() any {
+	zw, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed) // the level is valid
+	return zw
+}}
+
 // encodePNG writes an 8-bit PNG: RGB triples when palette is nil, else
 // palette indices. image/png would try all five row filters on every row;
 // signatures are mostly blank rows and thin strokes, for which the Up filter
@@ -275,10 +290,9 @@ func encodePNG(pix []byte, w, h int, palette []byte) ([]byte, error) {
 	}
 	var raw bytes.Buffer
 	raw.Grow(h * (1 + bpp*w) / 4)
-	zw, err := zlib.NewWriterLevel(&raw, zlib.BestSpeed)
-	if err != nil {
-		return nil, err
-	}
+	zw := zlibWriters.Get().(*zlib.Writer)
+	defer zlibWriters.Put(zw)
+	zw.Reset(&raw)
 	stride := bpp * w
 	line := make([]byte, 1+stride)
 	for y := 0; y < h; y++ {

@@ -344,35 +344,118 @@ func qrPlace(version int, codewords []byte) *qrMatrix {
 		up = !up
 	}
 
-	var best []bool
-	bestPenalty := 0
-	cur := make([]bool, n*n)
-	for mask := 0; mask < 8; mask++ {
-		copy(cur, base)
+	dataBit := func(i int) bool {
+		return i < len(codewords)*8 && codewords[i>>3]&(0x80>>uint(i&7)) != 0
+	}
+	// build writes the symbol for one mask into m.
+	build := func(m []bool, mask int) {
+		copy(m, base)
 		for i, p := range pos {
-			bit := false
-			if i < len(codewords)*8 {
-				bit = codewords[i>>3]&(0x80>>uint(i&7)) != 0
-			}
 			x, y := int(p)%n, int(p)/n
-			cur[p] = bit != qrMask(mask, x, y)
+			m[p] = dataBit(i) != qrMask(mask, x, y)
 		}
-		qrFormat(cur, n, mask)
-		var pen int
-		if n <= 64 {
-			pen = qrPenaltyWords(cur, n)
-		} else {
-			pen = qrPenalty(cur, n)
-		}
-		if best == nil || pen < bestPenalty {
-			if best == nil {
-				best = make([]bool, n*n)
+		qrFormat(m, n, mask)
+	}
+
+	bestMask, bestPenalty := 0, -1
+	if n <= 64 {
+		// Score each mask on row and column words built directly, without
+		// materialising the symbol.
+		var baseRows, baseCols [64]uint64
+		for i, v := range base {
+			if v {
+				baseRows[i/n] |= 1 << uint(i%n)
+				baseCols[i%n] |= 1 << uint(i/n)
 			}
-			copy(best, cur)
-			bestPenalty = pen
+		}
+		// Per data module: its coordinates, its bit, and which masks flip it.
+		xs, ys := make([]uint8, len(pos)), make([]uint8, len(pos))
+		bits, flips := make([]bool, len(pos)), make([]uint8, len(pos))
+		for i, p := range pos {
+			x, y := int(p)%n, int(p)/n
+			xs[i], ys[i], bits[i], flips[i] = uint8(x), uint8(y), dataBit(i), qrMasks(x, y)
+		}
+		format := make([]bool, n*n)
+		cells := qrFormatCells(n)
+		for mask := 0; mask < 8; mask++ {
+			rows, cols := baseRows, baseCols
+			for i, f := range flips {
+				if bits[i] != (f>>uint(mask)&1 == 1) {
+					x, y := xs[i], ys[i]
+					rows[y] |= 1 << x
+					cols[x] |= 1 << y
+				}
+			}
+			clear(format)
+			qrFormat(format, n, mask)
+			for _, i := range cells {
+				if format[i] {
+					rows[i/n] |= 1 << uint(i%n)
+					cols[i%n] |= 1 << uint(i/n)
+				}
+			}
+			if pen := qrPenaltyWords(&rows, &cols, n); bestPenalty < 0 || pen < bestPenalty {
+				bestMask, bestPenalty = mask, pen
+			}
+		}
+	} else {
+		cur := make([]bool, n*n)
+		for mask := 0; mask < 8; mask++ {
+			build(cur, mask)
+			if pen := qrPenalty(cur, n); bestPenalty < 0 || pen < bestPenalty {
+				bestMask, bestPenalty = mask, pen
+			}
 		}
 	}
+	best := make([]bool, n*n)
+	build(best, bestMask)
 	return &qrMatrix{n: n, dark: best}
+}
+
+// qrFormatCells lists the module indexes that qrFormat writes.
+func qrFormatCells(n int) []int {
+	cells := make([]int, 0, 31)
+	for i := 0; i <= 8; i++ {
+		cells = append(cells, 8*n+i, i*n+8)
+	}
+	for i := 0; i < 8; i++ {
+		cells = append(cells, 8*n+n-1-i, (n-1-i)*n+8)
+	}
+	return cells
+}
+
+// qrMasks returns bit k set when mask k flips module (x, y); it shares the
+// arithmetic of the eight conditions of qrMask.
+func qrMasks(x, y int) uint8 {
+	s2, s3 := (x+y)%2, (x+y)%3
+	p := x * y
+	p2, p3 := p%2, p%3
+	var m uint8
+	if s2 == 0 {
+		m |= 1 << 0
+	}
+	if y%2 == 0 {
+		m |= 1 << 1
+	}
+	if x%3 == 0 {
+		m |= 1 << 2
+	}
+	if s3 == 0 {
+		m |= 1 << 3
+	}
+	if (y/2+x/3)%2 == 0 {
+		m |= 1 << 4
+	}
+	if p2+p3 == 0 {
+		m |= 1 << 5
+	}
+	if (p2+p3)%2 == 0 {
+		m |= 1 << 6
+	}
+	if (s2+p3)%2 == 0 {
+		m |= 1 << 7
+	}
+	return m
 }
 
 func qrMask(mask, x, y int) bool {
@@ -472,22 +555,14 @@ func qrPenalty(m []bool, n int) int {
 }
 
 // qrPenaltyWords computes qrPenalty for symbols up to 64 modules wide
-// (versions 1-11, which covers any verification URL) with each row and
-// column held in one machine word: rules 1, 2 and 4 become a few bit
+// (versions 1-11, which covers any verification URL) from each row and
+// column held in one machine word (bit x of rows[y] is module (x, y)): rules 1, 2 and 4 become a few bit
 // operations per line, and rule 3's stateful scan runs only on lines that
 // contain the 1011101 core of a finder-like pattern at all.
-func qrPenaltyWords(m []bool, n int) int {
-	var rows, cols [64]uint64
+func qrPenaltyWords(rows, cols *[64]uint64, n int) int {
 	dark := 0
 	for y := 0; y < n; y++ {
-		row := m[y*n : y*n+n]
-		for x, v := range row {
-			if v {
-				rows[y] |= 1 << uint(x)
-				cols[x] |= 1 << uint(y)
-				dark++
-			}
-		}
+		dark += bits.OnesCount64(rows[y])
 	}
 	pairMask := uint64(1)<<uint(n-1) - 1
 	p := 0
