@@ -55,6 +55,7 @@ func commands() map[string]command {
 		"verify":              {"verify FILE.pdf", runVerify},
 		"audit verify":        {"audit verify", runAuditVerify},
 		"backup":              {"backup --out FILE", runBackup},
+		"migrate":             {"migrate --from sqlite:PATH --to postgres:DSN", runMigrate},
 	}
 }
 

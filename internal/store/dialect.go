@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -35,6 +36,12 @@ type dialect interface {
 	wibDay(col string) string
 	// backup writes a consistent copy of the database to path.
 	backup(ctx context.Context, s *Store, path string) error
+	// snapshot is how to begin a transaction whose reads all see one
+	// moment of the database.
+	snapshot() *sql.TxOptions
+	// afterCopy runs in CopyTo's transaction once rows with explicit ids
+	// are in, so new rows get ids after them.
+	afterCopy(tx *gorm.DB) error
 }
 
 // dialectOf picks the dialect of a connection. appendEvent gets only a
@@ -56,6 +63,13 @@ func (sqliteDialect) wibDay(col string) string { return "date(" + col + ", '+7 h
 func (sqliteDialect) backup(ctx context.Context, s *Store, path string) error {
 	return s.backupSQLite(ctx, path)
 }
+
+// A SQLite read transaction already reads one snapshot (WAL), and the
+// reader connections are query-only.
+func (sqliteDialect) snapshot() *sql.TxOptions { return nil }
+
+// SQLite gives a new row the largest id plus one by itself.
+func (sqliteDialect) afterCopy(*gorm.DB) error { return nil }
 
 // chainLockKey names the audit chain among advisory locks ("ikra"); the
 // second key is the schema, so two ikrar schemas in one database (tests)
@@ -96,6 +110,21 @@ var errUsePgDump = errors.New("backup: pada PostgreSQL gunakan pg_dump, mis. pg_
 	"on PostgreSQL use pg_dump, e.g. pg_dump -Fc -f ikrar.dump \"$IKRAR_DB\" (see docs/DEPLOY.md)")
 
 func (postgresDialect) backup(context.Context, *Store, string) error { return errUsePgDump }
+
+func (postgresDialect) snapshot() *sql.TxOptions {
+	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+}
+
+// afterCopy moves each id sequence past the copied rows.
+func (postgresDialect) afterCopy(tx *gorm.DB) error {
+	for _, table := range []string{"campaigns", "departments", "asns", "signatures", "users"} {
+		q := "SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), COALESCE((SELECT MAX(id) FROM " + table + "), 0) + 1, false)"
+		if err := tx.Exec(q).Error; err != nil {
+			return fmt.Errorf("advance id sequence of %s: %w", table, err)
+		}
+	}
+	return nil
+}
 
 // lockChain takes the audit-chain lock inside tx where the dialect needs
 // one; taking it again in the same transaction is harmless.
