@@ -10,7 +10,6 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
-	"sync"
 )
 
 // Limits for a drawn signature. The caller validates uploads; these keep a
@@ -271,13 +270,6 @@ func flattenScaled(nrgba *image.NRGBA, maxW int) (rgb []byte, w, h int) {
 	}
 	return rgb, w, h
 }
-
-// zlibWriters recycles compressors: a new one allocates over a megabyte of
-// tables, more than the rest of a signature image costs.
-var zlibWriters = sync.Pool{New: func() any {
-	zw, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed) // the level is valid
-	return zw
-}}
 
 // encodePNG writes an 8-bit PNG: RGB triples when palette is nil, else
 // palette indices. image/png would try all five row filters on every row;

@@ -131,7 +131,13 @@ func Render(d Data) ([]byte, error) {
 	if err := pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("certificate: write PDF: %w", err)
 	}
-	return buf.Bytes(), nil
+	out, err := deflateContents(buf.Bytes())
+	if err != nil {
+		// Not expected with gofpdf's fixed layout; the uncompressed
+		// document is still complete and valid.
+		return buf.Bytes(), nil
+	}
+	return out, nil
 }
 
 func prepare(d Data) (*prepared, error) {
@@ -218,6 +224,7 @@ func (p *prepared) t(s string) string {
 func (p *prepared) newDocument() *gofpdf.Fpdf {
 	pdf := gofpdf.New("P", "mm", "A4", "")
 	pdf.SetCatalogSort(true)
+	pdf.SetCompression(false) // deflateContents compresses, more cheaply
 	pdf.SetCreationDate(p.SignedAt)
 	pdf.SetModificationDate(p.SignedAt)
 	pdf.SetAutoPageBreak(false, 0)
