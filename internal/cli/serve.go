@@ -26,6 +26,12 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return usageError{"unexpected arguments"}
 	}
 	log := newLogger(cfg, env.Stderr)
+	if cfg.DBDriver == "postgres" && cfg.CertFile == "" && cfg.PKCS12File == "" {
+		// Instances sharing a database must share the signing key too, or a
+		// certificate made by one fails verification on another.
+		log.Warn("PostgreSQL without --signing-cert/--signing-key or --signing-p12: this instance signs with the key in its own data folder; "+
+			"give every instance the same key (see docs/DEPLOY.md)", "data", cfg.DataDir)
+	}
 	st, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
