@@ -43,15 +43,17 @@ type ASN struct {
 	NIP          string `gorm:"column:nip;size:18;not null;uniqueIndex"`
 	Name         string `gorm:"size:200;not null"`
 	Position     string `gorm:"size:200;not null"`
-	DepartmentID uint   `gorm:"not null;index"`
+	DepartmentID uint   `gorm:"not null;index;index:idx_asns_dept_active,priority:1"`
 	Kind         string `gorm:"size:8;not null"`
 	Email        string `gorm:"size:200"`
 	Phone        string `gorm:"size:32"`
-	Active       bool   `gorm:"not null;default:true"`
+	Active       bool   `gorm:"not null;default:true;index:idx_asns_dept_active,priority:2"`
 	Token        string `gorm:"size:64;not null;uniqueIndex"`
 	AccessCode   string `gorm:"size:8;not null"`
 	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// UpdatedAt is indexed so completion can find the few entries changed
+	// since a campaign began (see CompletionByDepartment).
+	UpdatedAt time.Time `gorm:"index"`
 }
 
 // TableName keeps the table name readable ("asns" rather than "as_ns").

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -14,37 +15,86 @@ type DepartmentCount struct {
 	Signed       int
 }
 
-// CompletionByDepartment aggregates in SQL: one grouped count over the
-// roster and one over signatures (which carry their department, so no join).
+// CompletionByDepartment counts, per department, the active roster and
+// the signatures of the campaign by people still active in that department.
+//
+// It avoids joining every signature to its signer, which on a 1,000,000
+// roster took over 2 s (one primary-key lookup per signature). Instead it
+// takes two grouped counts that read covering indexes only (the roster by
+// department and activity, the signatures by campaign and department) and
+// subtracts the stale signatures: those whose signer has since left the
+// roster or moved to another department. A signature can only go stale
+// when its signer's row changes after it was made, so only the roster
+// entries updated since the campaign's first signature are joined; the
+// hour of slack covers clocks of instances sharing one database that
+// disagree a little.
 func (s *Store) CompletionByDepartment(ctx context.Context, campaignID uint) (map[uint]DepartmentCount, error) {
-	out := map[uint]DepartmentCount{}
-	var roster []struct {
+	type count struct {
 		DepartmentID uint
 		N            int
 	}
-	if err := s.r.WithContext(ctx).Raw(`SELECT department_id, COUNT(*) AS n FROM asns WHERE active = true GROUP BY department_id`).Scan(&roster).Error; err != nil {
+	var roster, signed, stale []count
+	if err := s.r.WithContext(ctx).Raw(`SELECT department_id, COUNT(*) AS n FROM asns WHERE active = ? GROUP BY department_id`, true).
+		Scan(&roster).Error; err != nil {
 		return nil, fmt.Errorf("count roster by department: %w", err)
 	}
+	if err := s.r.WithContext(ctx).Raw(`SELECT department_id, COUNT(*) AS n FROM signatures WHERE campaign_id = ? GROUP BY department_id`, campaignID).
+		Scan(&signed).Error; err != nil {
+		return nil, fmt.Errorf("count signatures by department: %w", err)
+	}
+	if len(signed) > 0 {
+		first, err := s.firstSignedAt(ctx, campaignID)
+		if err != nil {
+			return nil, err
+		}
+		// CROSS JOIN makes SQLite start from the recently updated roster
+		// entries (without table statistics it would scan every signature
+		// instead); on PostgreSQL it is an ordinary join.
+		if err := s.r.WithContext(ctx).Raw(`SELECT s.department_id, COUNT(*) AS n
+			FROM asns a CROSS JOIN signatures s
+			WHERE s.asn_id = a.id AND s.campaign_id = ? AND a.updated_at >= ?
+			AND (a.active = ? OR a.department_id <> s.department_id)
+			GROUP BY s.department_id`, campaignID, first.Add(-time.Hour).UTC(), false).Scan(&stale).Error; err != nil {
+			return nil, fmt.Errorf("count signatures of people who left or moved: %w", err)
+		}
+	}
+	out := make(map[uint]DepartmentCount, len(roster))
 	for _, r := range roster {
 		out[r.DepartmentID] = DepartmentCount{DepartmentID: r.DepartmentID, Roster: r.N}
 	}
-	var signed []struct {
-		DepartmentID uint
-		N            int
+	for _, list := range []struct {
+		rows []count
+		sign int
+	}{{signed, 1}, {stale, -1}} {
+		for _, r := range list.rows {
+			c := out[r.DepartmentID]
+			c.DepartmentID = r.DepartmentID
+			c.Signed += list.sign * r.N
+			out[r.DepartmentID] = c
+		}
 	}
-	// Signatures of ASN who later left the roster still count as history,
-	// but completion is measured against the active roster.
-	if err := s.r.WithContext(ctx).Raw(`SELECT s.department_id, COUNT(*) AS n FROM signatures s JOIN asns a ON a.id = s.asn_id
-		WHERE s.campaign_id = ? AND a.active = true AND a.department_id = s.department_id GROUP BY s.department_id`, campaignID).Scan(&signed).Error; err != nil {
-		return nil, fmt.Errorf("count signatures by department: %w", err)
-	}
-	for _, r := range signed {
-		c := out[r.DepartmentID]
-		c.DepartmentID = r.DepartmentID
-		c.Signed = r.N
-		out[r.DepartmentID] = c
+	// A department whose only signers all left is not in the roster count
+	// and has nothing left to show.
+	for id, c := range out {
+		if c.Roster == 0 && c.Signed == 0 {
+			delete(out, id)
+		}
 	}
 	return out, nil
+}
+
+// firstSignedAt is the time of a campaign's earliest signature (read from
+// the (campaign_id, signed_at) index, so it costs one lookup).
+func (s *Store) firstSignedAt(ctx context.Context, campaignID uint) (time.Time, error) {
+	var first []time.Time
+	if err := s.r.WithContext(ctx).Raw(`SELECT signed_at FROM signatures WHERE campaign_id = ? ORDER BY signed_at LIMIT 1`, campaignID).
+		Scan(&first).Error; err != nil {
+		return time.Time{}, fmt.Errorf("first signature of campaign %d: %w", campaignID, err)
+	}
+	if len(first) == 0 {
+		return time.Time{}, fmt.Errorf("first signature of campaign %d: %w", campaignID, ErrNotFound)
+	}
+	return first[0], nil
 }
 
 // DayCount is signatures on one day (WIB).
@@ -56,6 +106,9 @@ type DayCount struct {
 // SignaturesPerDay counts a campaign's signatures per WIB day within the
 // given departments (nil = all).
 func (s *Store) SignaturesPerDay(ctx context.Context, campaignID uint, deptIDs []uint) ([]DayCount, error) {
+	if deptIDs == nil {
+		return s.signaturesPerDayAll(ctx, campaignID)
+	}
 	var rows []struct {
 		Day string
 		N   int
@@ -76,6 +129,45 @@ func (s *Store) SignaturesPerDay(ctx context.Context, campaignID uint, deptIDs [
 			return nil, fmt.Errorf("count signatures per day: bad day %q: %w", r.Day, err)
 		}
 		out = append(out, DayCount{Day: d, Count: r.N})
+	}
+	return out, nil
+}
+
+// wib is Western Indonesia Time, where the signing day turns.
+var wib = time.FixedZone("WIB", 7*3600)
+
+// signaturesPerDayAll counts a whole campaign day by day with one range
+// count per WIB day on the (campaign_id, signed_at) index. Grouping by a
+// computed day instead evaluates a date function on every signature, which
+// on 600,000 signatures took half a second; range counts read the index only.
+func (s *Store) signaturesPerDayAll(ctx context.Context, campaignID uint) ([]DayCount, error) {
+	first, err := s.firstSignedAt(ctx, campaignID)
+	if errors.Is(err, ErrNotFound) {
+		return []DayCount{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("count signatures per day: %w", err)
+	}
+	var last []time.Time
+	if err := s.r.WithContext(ctx).Raw(`SELECT signed_at FROM signatures WHERE campaign_id = ? ORDER BY signed_at DESC LIMIT 1`, campaignID).
+		Scan(&last).Error; err != nil || len(last) == 0 {
+		return nil, fmt.Errorf("count signatures per day: last signature: %w", err)
+	}
+	f := first.In(wib)
+	day := time.Date(f.Year(), f.Month(), f.Day(), 0, 0, 0, 0, wib)
+	var out []DayCount
+	for !day.After(last[0]) {
+		next := day.AddDate(0, 0, 1)
+		var n int
+		// Bounds are passed in UTC, the zone signed_at is stored in.
+		if err := s.r.WithContext(ctx).Raw(`SELECT COUNT(*) FROM signatures WHERE campaign_id = ? AND signed_at >= ? AND signed_at < ?`,
+			campaignID, day.UTC(), next.UTC()).Scan(&n).Error; err != nil {
+			return nil, fmt.Errorf("count signatures on %s: %w", day.Format("2006-01-02"), err)
+		}
+		if n > 0 {
+			out = append(out, DayCount{Day: time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC), Count: n})
+		}
+		day = next
 	}
 	return out, nil
 }
