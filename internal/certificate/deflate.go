@@ -4,17 +4,36 @@ import (
 	"bytes"
 	"compress/zlib"
 	"errors"
+	"io"
 	"strconv"
-	"sync"
 )
 
 // zlibWriters recycles compressors: a new one allocates and clears over a
 // megabyte of tables, which costs more than deflating a certificate's page
-// or signature image.
-var zlibWriters = sync.Pool{New: func() any {
-	zw, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed) // the level is valid
-	return zw
-}}
+// or signature image. A bounded free list rather than a sync.Pool: the
+// heap here is small, so the collector runs every few certificates and
+// would empty a sync.Pool each time.
+var zlibWriters = writerPool{free: make(chan *zlib.Writer, 8)}
+
+type writerPool struct{ free chan *zlib.Writer }
+
+func (p writerPool) get(w io.Writer) *zlib.Writer {
+	select {
+	case zw := <-p.free:
+		zw.Reset(w)
+		return zw
+	default:
+		zw, _ := zlib.NewWriterLevel(w, zlib.BestSpeed) // the level is valid
+		return zw
+	}
+}
+
+func (p writerPool) put(zw *zlib.Writer) {
+	select {
+	case p.free <- zw:
+	default: // enough kept
+	}
+}
 
 // deflateContents compresses the page content stream of a one-page PDF
 // written by gofpdf with compression off, and shifts the cross-reference
@@ -58,13 +77,12 @@ func deflateContents(doc []byte) ([]byte, error) {
 
 	var z bytes.Buffer
 	z.Grow(length/2 + 64)
-	zw := zlibWriters.Get().(*zlib.Writer)
-	zw.Reset(&z)
+	zw := zlibWriters.get(&z)
 	_, err := zw.Write(doc[dataAt:dataEnd])
 	if err == nil {
 		err = zw.Close()
 	}
-	zlibWriters.Put(zw)
+	zlibWriters.put(zw)
 	if err != nil {
 		return nil, err
 	}
@@ -132,6 +150,10 @@ func fixStartXref(doc []byte, delta int) ([]byte, error) {
 	v, end, ok := readInt(doc, numAt)
 	if !ok {
 		return nil, errors.New("bad startxref")
+	}
+	if s := strconv.Itoa(v + delta); len(s) == end-numAt {
+		copy(doc[numAt:end], s) // same width: no need to copy the document
+		return doc, nil
 	}
 	out := make([]byte, 0, len(doc)+4)
 	out = append(out, doc[:numAt]...)

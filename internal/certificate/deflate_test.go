@@ -12,13 +12,22 @@ import (
 )
 
 func TestDeflateContents(t *testing.T) {
+	// 1 line keeps startxref at four digits; 45 long lines take it from
+	// five digits to four.
+	for _, lines := range []int{1, 45} {
+		t.Run(strconv.Itoa(lines), func(t *testing.T) { testDeflateContents(t, lines) })
+	}
+}
+
+func testDeflateContents(t *testing.T, lines int) {
 	pdf := gofpdf.New("P", "mm", "A4", "")
 	pdf.SetCompression(false)
 	pdf.SetTitle("Judul", true)
+	pdf.SetAutoPageBreak(false, 0)
 	pdf.AddPage()
 	pdf.SetFont("Helvetica", "", 12)
-	for i := 0; i < 40; i++ {
-		pdf.Cell(0, 6, "Menolak politik uang dan segala jenis pemberian dalam bentuk apa pun.")
+	for i := 0; i < lines; i++ {
+		pdf.Cell(0, 6, strings.Repeat("Menolak politik uang dan segala jenis pemberian dalam bentuk apa pun. ", 4))
 		pdf.Ln(6)
 	}
 	var buf bytes.Buffer
@@ -51,6 +60,7 @@ func TestDeflateContents(t *testing.T) {
 	if _, err := deflateContents([]byte("%PDF-1.3\nnot gofpdf\n%%EOF\n")); err == nil {
 		t.Error("deflateContents accepted a document without a content stream")
 	}
+	t.Logf("%d -> %d bytes", len(plain), len(out))
 }
 
 // streamAfter returns the stream data of the first object whose dictionary

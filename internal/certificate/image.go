@@ -2,7 +2,6 @@ package certificate
 
 import (
 	"bytes"
-	"compress/zlib"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
@@ -282,9 +281,8 @@ func encodePNG(pix []byte, w, h int, palette []byte) ([]byte, error) {
 	}
 	var raw bytes.Buffer
 	raw.Grow(h * (1 + bpp*w) / 4)
-	zw := zlibWriters.Get().(*zlib.Writer)
-	defer zlibWriters.Put(zw)
-	zw.Reset(&raw)
+	zw := zlibWriters.get(&raw)
+	defer zlibWriters.put(zw)
 	stride := bpp * w
 	line := make([]byte, 1+stride)
 	for y := 0; y < h; y++ {
