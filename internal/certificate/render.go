@@ -561,10 +561,11 @@ func (p *prepared) drawSignatureBlock(pdf *gofpdf.Fpdf) {
 
 	// QR code to the verification page, bottom right.
 	qrX, qrY := qrLeft, qrTop
-	if p.qr != nil {
-		setFill(pdf, navy)
-		p.qr.draw(pdf, qrX, qrY, qrSize)
+	if p.qr == nil {
+		return // no verification URL: no code and no caption
 	}
+	setFill(pdf, navy)
+	p.qr.draw(pdf, qrX, qrY, qrSize)
 	capX, capW := qrX-8, qrSize+16
 	setText(pdf, ink)
 	p.font(pdf, p.fonts.sans, "B", 7.5)
@@ -576,12 +577,10 @@ func (p *prepared) drawSignatureBlock(pdf *gofpdf.Fpdf) {
 	p.font(pdf, p.fonts.sans, "", 7)
 	pdf.SetX(capX)
 	pdf.CellFormat(capW, 3.0, "Scan to verify", "", 2, "C", false, 0, "")
-	if p.VerifyURL != "" {
-		p.font(pdf, p.fonts.sans, "", 6)
-		for _, line := range p.wrapURL(pdf, p.VerifyURL, capW, 3) {
-			pdf.SetX(capX)
-			pdf.CellFormat(capW, 2.6, line, "", 2, "C", false, 0, "")
-		}
+	p.font(pdf, p.fonts.sans, "", 6)
+	for _, line := range p.wrapURL(pdf, p.VerifyURL, capW, 3) {
+		pdf.SetX(capX)
+		pdf.CellFormat(capW, 2.6, line, "", 2, "C", false, 0, "")
 	}
 }
 

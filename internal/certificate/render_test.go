@@ -208,6 +208,22 @@ func TestLongFieldsStayOnOnePage(t *testing.T) {
 	}
 }
 
+func TestRenderWithoutVerifyURL(t *testing.T) {
+	d := sampleData()
+	d.VerifyURL = ""
+	pdf, err := Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, pdf)
+	if strings.Contains(text, "Pindai untuk verifikasi") {
+		t.Error("QR caption without a QR code")
+	}
+	if !strings.Contains(text, d.Code) {
+		t.Error("code missing")
+	}
+}
+
 func TestRenderRejectsBadData(t *testing.T) {
 	tests := []struct {
 		name string
