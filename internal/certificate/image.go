@@ -48,16 +48,13 @@ func normalisePNG(b []byte) ([]byte, int, int, error) {
 		w, h int
 	)
 	if ink, box, ok := inkOnTransparent(img); ok {
-		// Opacity mapped through a white-to-ink ramp. It is written as RGB,
-		// not as a palette image, because gofpdf deflates palettes again.
+		// A palette image whose index is the opacity, through a
+		// white-to-ink ramp: a third of the data of RGB to deflate. (gofpdf
+		// would deflate the palette again with a new compressor, but
+		// Render turns gofpdf's compression off.)
 		var idx []byte
 		idx, w, h = alphaScaled(img, box, maxSignatureWidth)
-		ramp := inkPalette(ink)
-		rgb := make([]byte, 3*len(idx))
-		for i, a := range idx {
-			copy(rgb[3*i:3*i+3], ramp[3*int(a):3*int(a)+3])
-		}
-		out, err = encodePNG(rgb, w, h, nil)
+		out, err = encodePNG(idx, w, h, inkPalette(ink))
 	} else {
 		var rgb []byte
 		rgb, w, h = flattenScaled(img, maxSignatureWidth)
