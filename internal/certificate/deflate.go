@@ -46,8 +46,8 @@ func (p writerPool) put(zw *zlib.Writer) {
 // a pool, so only the actual deflating is paid for; the output is the same
 // kind of FlateDecode stream.
 //
-// Anything unexpected in the layout returns an error; the caller then keeps
-// the uncompressed (equally valid) document.
+// doc is rewritten in place; on an error it is untouched, and the caller
+// keeps the uncompressed (equally valid) document.
 func deflateContents(doc []byte) ([]byte, error) {
 	// The page dictionary names its content object: "/Contents N 0 R".
 	i := bytes.Index(doc, []byte("/Contents "))
@@ -75,10 +75,25 @@ func deflateContents(doc []byte) ([]byte, error) {
 		return nil, errors.New("content stream length does not match")
 	}
 
+	// Everything that could fail is checked before doc is touched.
+	entriesAt, count, err := findXref(doc, dataEnd)
+	if err != nil {
+		return nil, err
+	}
+	sxAt := bytes.LastIndex(doc, []byte("startxref\n"))
+	if sxAt < entriesAt {
+		return nil, errors.New("no startxref after the xref table")
+	}
+	sxAt += len("startxref\n")
+	startXref, sxEnd, ok := readInt(doc, sxAt)
+	if !ok {
+		return nil, errors.New("bad startxref")
+	}
+
 	var z bytes.Buffer
 	z.Grow(length/2 + 64)
 	zw := zlibWriters.get(&z)
-	_, err := zw.Write(doc[dataAt:dataEnd])
+	_, err = zw.Write(doc[dataAt:dataEnd])
 	if err == nil {
 		err = zw.Close()
 	}
@@ -88,77 +103,77 @@ func deflateContents(doc []byte) ([]byte, error) {
 	}
 
 	dict := "<</Filter /FlateDecode /Length " + strconv.Itoa(z.Len()) + streamKw
-	out := make([]byte, 0, len(doc)-length+z.Len()+32)
-	out = append(out, doc[:dictAt]...)
-	out = append(out, dict...)
-	out = append(out, z.Bytes()...)
-	out = append(out, doc[dataEnd:]...)
 	delta := (len(dict) + z.Len()) - (dataEnd - dictAt)
-	if err := shiftXref(out, dictAt, delta); err != nil {
-		return nil, err
+	var out []byte
+	if delta <= 0 {
+		// Shorter, as it always is in practice: rewrite doc in place.
+		n := copy(doc[dictAt:], dict)
+		n += copy(doc[dictAt+n:], z.Bytes())
+		tail := copy(doc[dictAt+n:], doc[dataEnd:])
+		out = doc[:dictAt+n+tail]
+	} else {
+		out = make([]byte, 0, len(doc)+delta)
+		out = append(out, doc[:dictAt]...)
+		out = append(out, dict...)
+		out = append(out, z.Bytes()...)
+		out = append(out, doc[dataEnd:]...)
 	}
-	return fixStartXref(out, delta)
+
+	// The xref table and startxref sit after the content: they moved by
+	// delta, and so did every object offset beyond the content.
+	entries := out[entriesAt+delta : entriesAt+delta+20*count]
+	for e := 0; e < count; e++ {
+		entry := entries[20*e : 20*e+20]
+		if entry[17] != 'n' {
+			continue
+		}
+		if off, _, _ := readInt(entry, 0); off > dictAt {
+			s := strconv.Itoa(off + delta)
+			copy(entry[:10], "0000000000"[:10-len(s)]+s)
+		}
+	}
+	sx := strconv.Itoa(startXref + delta)
+	if len(sx) == sxEnd-sxAt {
+		copy(out[sxAt+delta:], sx)
+		return out, nil
+	}
+	fixed := make([]byte, 0, len(out)+2)
+	fixed = append(fixed, out[:sxAt+delta]...)
+	fixed = append(fixed, sx...)
+	return append(fixed, out[sxEnd+delta:]...), nil
 }
 
-// shiftXref adds delta to every offset beyond pos in the classic xref table
-// (fixed 20-byte entries, rewritten in place).
-func shiftXref(doc []byte, pos, delta int) error {
+// findXref validates the classic xref table after pos (one subsection from
+// object 0, fixed 20-byte entries) and returns where its entries start and
+// how many there are.
+func findXref(doc []byte, pos int) (entriesAt, count int, err error) {
 	x := bytes.LastIndex(doc, []byte("\nxref\n"))
-	if x < 0 {
-		return errors.New("no xref table")
+	if x < pos {
+		return 0, 0, errors.New("no xref table after the content")
 	}
 	p := x + len("\nxref\n")
 	first, p, ok := readInt(doc, p)
 	if !ok || first != 0 || p >= len(doc) || doc[p] != ' ' {
-		return errors.New("unexpected xref subsection")
+		return 0, 0, errors.New("unexpected xref subsection")
 	}
-	count, p, ok := readInt(doc, p+1)
+	count, p, ok = readInt(doc, p+1)
 	if !ok || p >= len(doc) || doc[p] != '\n' {
-		return errors.New("unexpected xref subsection")
+		return 0, 0, errors.New("unexpected xref subsection")
 	}
 	p++
-	if count < 0 || p+20*count > len(doc) {
-		return errors.New("xref table is truncated")
+	if p+20*count > len(doc) {
+		return 0, 0, errors.New("xref table is truncated")
 	}
 	for e := 0; e < count; e++ {
 		entry := doc[p+20*e : p+20*e+20]
-		if entry[17] != 'n' {
-			continue
-		}
-		off, err := strconv.Atoi(string(entry[:10]))
-		if err != nil {
-			return errors.New("bad xref entry")
-		}
-		if off > pos {
-			s := strconv.Itoa(off + delta)
-			if len(s) > 10 {
-				return errors.New("offset too large")
-			}
-			copy(entry[:10], "0000000000"[:10-len(s)]+s)
+		_, end, ok := readInt(entry, 0)
+		_, genEnd, genOK := readInt(entry, 11)
+		if !ok || end != 10 || !genOK || genEnd != 16 || entry[10] != ' ' || entry[16] != ' ' ||
+			(entry[17] != 'n' && entry[17] != 'f') || entry[18] != ' ' || entry[19] != '\n' {
+			return 0, 0, errors.New("bad xref entry")
 		}
 	}
-	return nil
-}
-
-// fixStartXref rewrites the number after the final "startxref".
-func fixStartXref(doc []byte, delta int) ([]byte, error) {
-	k := bytes.LastIndex(doc, []byte("startxref\n"))
-	if k < 0 {
-		return nil, errors.New("no startxref")
-	}
-	numAt := k + len("startxref\n")
-	v, end, ok := readInt(doc, numAt)
-	if !ok {
-		return nil, errors.New("bad startxref")
-	}
-	if s := strconv.Itoa(v + delta); len(s) == end-numAt {
-		copy(doc[numAt:end], s) // same width: no need to copy the document
-		return doc, nil
-	}
-	out := make([]byte, 0, len(doc)+4)
-	out = append(out, doc[:numAt]...)
-	out = strconv.AppendInt(out, int64(v+delta), 10)
-	return append(out, doc[end:]...), nil
+	return p, count, nil
 }
 
 // readInt parses the decimal digits at b[i:], returning the value and the

@@ -35,14 +35,15 @@ func testDeflateContents(t *testing.T, lines int) {
 		t.Fatal(err)
 	}
 	plain := buf.Bytes()
-	content := streamAfter(t, plain, []byte("<</Length "))
+	content := bytes.Clone(streamAfter(t, plain, []byte("<</Length ")))
 
-	out, err := deflateContents(plain)
+	plainLen := len(plain)
+	out, err := deflateContents(plain) // rewrites plain
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out) >= len(plain) {
-		t.Errorf("compressed document is %d bytes, uncompressed %d", len(out), len(plain))
+	if len(out) >= plainLen {
+		t.Errorf("compressed document is %d bytes, uncompressed %d", len(out), plainLen)
 	}
 	zr, err := zlib.NewReader(bytes.NewReader(streamAfter(t, out, []byte("<</Filter /FlateDecode /Length "))))
 	if err != nil {
@@ -60,7 +61,7 @@ func testDeflateContents(t *testing.T, lines int) {
 	if _, err := deflateContents([]byte("%PDF-1.3\nnot gofpdf\n%%EOF\n")); err == nil {
 		t.Error("deflateContents accepted a document without a content stream")
 	}
-	t.Logf("%d -> %d bytes", len(plain), len(out))
+	t.Logf("%d -> %d bytes", plainLen, len(out))
 }
 
 // streamAfter returns the stream data of the first object whose dictionary
@@ -101,6 +102,38 @@ func checkXref(t *testing.T, doc []byte) {
 		case !bytes.HasPrefix(doc[off:], []byte(want)):
 			t.Errorf("xref entry %d points at %q", obj, doc[off:min(len(doc), off+12)])
 		}
+	}
+}
+
+// TestDeflateContentsLeavesBrokenInputAlone: on an error the document must
+// be untouched, since Render then falls back to it.
+func TestDeflateContentsLeavesBrokenInputAlone(t *testing.T) {
+	pdf := gofpdf.New("P", "mm", "A4", "")
+	pdf.SetCompression(false)
+	pdf.AddPage()
+	pdf.SetFont("Helvetica", "", 12)
+	pdf.Cell(0, 6, strings.Repeat("Ikrar netralitas. ", 20))
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		t.Fatal(err)
+	}
+	breakages := map[string]func([]byte) []byte{
+		"no xref":      func(b []byte) []byte { return bytes.Replace(b, []byte("\nxref\n"), []byte("\nxreg\n"), 1) },
+		"no startxref": func(b []byte) []byte { return bytes.Replace(b, []byte("startxref"), []byte("startxreg"), 1) },
+		"bad entry":    func(b []byte) []byte { return bytes.Replace(b, []byte(" 00000 n "), []byte(" 00000 n\t"), 1) },
+		"bad length":   func(b []byte) []byte { return bytes.Replace(b, []byte("<</Length "), []byte("<</Length 9"), 1) },
+	}
+	for name, breakIt := range breakages {
+		t.Run(name, func(t *testing.T) {
+			doc := breakIt(bytes.Clone(buf.Bytes()))
+			before := bytes.Clone(doc)
+			if _, err := deflateContents(doc); err == nil {
+				t.Fatal("no error")
+			}
+			if !bytes.Equal(doc, before) {
+				t.Fatal("document changed although deflateContents failed")
+			}
+		})
 	}
 }
 
