@@ -100,9 +100,11 @@ type prepared struct {
 
 	curFamily, curStyle string // font last selected, see font
 	curSize             float64
-	sigImg              []byte // normalised signature PNG, nil if none
-	imgW                float64
-	imgH                float64
+	// Colours last set, see setText; {-1,-1,-1} is none yet.
+	textColor, fillColor, drawColor rgb
+	sigImg                          []byte // normalised signature PNG, nil if none
+	imgW                            float64
+	imgH                            float64
 }
 
 // Render lays out the certificate and returns the unsigned PDF. The same Data
@@ -141,7 +143,8 @@ func Render(d Data) ([]byte, error) {
 }
 
 func prepare(d Data) (*prepared, error) {
-	p := &prepared{Data: d}
+	none := rgb{-1, -1, -1}
+	p := &prepared{Data: d, textColor: none, fillColor: none, drawColor: none}
 	p.Code = strings.TrimSpace(d.Code)
 	if p.Code == "" || len(p.Code) > maxCode || !isCodeSafe(p.Code) {
 		return nil, fmt.Errorf("%w: code %q must be 1-%d characters of A-Z, a-z, 0-9 and -", ErrInvalidData, d.Code, maxCode)
@@ -241,38 +244,55 @@ func (p *prepared) newDocument() *gofpdf.Fpdf {
 
 // setText sets the text colour and the fill colour with it: gofpdf wraps
 // every text cell in a colour-changing q/Q block when the two differ.
-func setText(pdf *gofpdf.Fpdf, c rgb) {
-	pdf.SetTextColor(c.r, c.g, c.b)
-	pdf.SetFillColor(c.r, c.g, c.b)
+func (p *prepared) setText(pdf *gofpdf.Fpdf, c rgb) {
+	if p.textColor != c {
+		p.textColor = c
+		pdf.SetTextColor(c.r, c.g, c.b)
+	}
+	p.setFill(pdf, c)
 }
-func setFill(pdf *gofpdf.Fpdf, c rgb) { pdf.SetFillColor(c.r, c.g, c.b) }
-func setDraw(pdf *gofpdf.Fpdf, c rgb) { pdf.SetDrawColor(c.r, c.g, c.b) }
+
+// setFill and setDraw skip repeated colours: gofpdf formats and writes the
+// colour operator on every call.
+func (p *prepared) setFill(pdf *gofpdf.Fpdf, c rgb) {
+	if p.fillColor != c {
+		p.fillColor = c
+		pdf.SetFillColor(c.r, c.g, c.b)
+	}
+}
+
+func (p *prepared) setDraw(pdf *gofpdf.Fpdf, c rgb) {
+	if p.drawColor != c {
+		p.drawColor = c
+		pdf.SetDrawColor(c.r, c.g, c.b)
+	}
+}
 
 // lineH is the line height in mm for a font size in points.
 func lineH(pt float64) float64 { return pt * 0.3528 * 1.32 }
 
 func (p *prepared) drawFrame(pdf *gofpdf.Fpdf) {
 	// Double frame: heavy navy outside, thin gold inside.
-	setDraw(pdf, navy)
+	p.setDraw(pdf, navy)
 	pdf.SetLineWidth(1.1)
 	pdf.Rect(7, 7, pageW-14, pageH-14, "D")
-	setDraw(pdf, gold)
+	p.setDraw(pdf, gold)
 	pdf.SetLineWidth(0.35)
 	pdf.Rect(9.5, 9.5, pageW-19, pageH-19, "D")
 
 	// Header band with the instansi and the title.
-	setFill(pdf, navy)
+	p.setFill(pdf, navy)
 	pdf.Rect(9.5, 9.5, pageW-19, 31, "F")
-	setFill(pdf, gold)
+	p.setFill(pdf, gold)
 	pdf.Rect(9.5, 40.5, pageW-19, 1.1, "F")
 
-	setText(pdf, rgb{232, 205, 140})
+	p.setText(pdf, rgb{232, 205, 140})
 	txt, size := p.fitLine(pdf, p.fonts.sans, "B", strings.ToUpper(p.Instansi), contentW+10, 10, 6.5)
 	p.font(pdf, p.fonts.sans, "B", size)
 	pdf.SetXY(marginX-5, 14)
 	pdf.CellFormat(contentW+10, 5, p.t(txt), "", 0, "C", false, 0, "")
 
-	setText(pdf, white)
+	p.setText(pdf, white)
 	p.font(pdf, p.fonts.sans, "B", 17)
 	pdf.SetXY(marginX, 21.5)
 	pdf.CellFormat(contentW, 7.5, p.t("SERTIFIKAT IKRAR NETRALITAS"), "", 2, "C", false, 0, "")
@@ -299,7 +319,7 @@ func (f *flow) para(x, w, size float64, style string, c rgb, text, align string)
 	lh := lineH(size)
 	lines := f.p.split(pdf, text, w)
 	if !f.dry {
-		setText(pdf, c)
+		f.p.setText(pdf, c)
 		f.p.writeLines(pdf, x, f.y, w, lh, lines, align)
 	}
 	f.y += float64(len(lines)) * lh
@@ -312,7 +332,7 @@ func (f *flow) body() {
 	f.para(marginX+5, contentW-10, 12.5*s, "B", navy, p.CampaignTitle, "C")
 	f.gap(2.5, 0.5)
 	if !f.dry {
-		setDraw(pdf, gold)
+		p.setDraw(pdf, gold)
 		pdf.SetLineWidth(0.5)
 		pdf.Line(pageW/2-22, f.y, pageW/2+22, f.y)
 	}
@@ -345,13 +365,13 @@ func (f *flow) body() {
 		panelH += float64(len(values[i])) * lh
 	}
 	if !f.dry {
-		setFill(pdf, tint)
+		p.setFill(pdf, tint)
 		pdf.Rect(marginX, f.y, contentW, panelH, "F")
-		setFill(pdf, navy)
+		p.setFill(pdf, navy)
 		pdf.Rect(marginX, f.y, 1.3, panelH, "F")
 		// Labels first, then values, so the font changes only a few times.
 		p.font(pdf, p.fonts.sans, "", size)
-		setText(pdf, grey)
+		p.setText(pdf, grey)
 		ry := f.y + pad
 		for i, r := range rows {
 			pdf.SetXY(labelX, ry)
@@ -359,7 +379,7 @@ func (f *flow) body() {
 			pdf.CellFormat(colonW, lh, ":", "", 0, "L", false, 0, "")
 			ry += float64(len(values[i]))*lh + rowGap
 		}
-		setText(pdf, ink)
+		p.setText(pdf, ink)
 		ry = f.y + pad
 		for i, r := range rows {
 			p.font(pdf, p.fonts.sans, r.style, size)
@@ -384,7 +404,7 @@ func (f *flow) body() {
 	}
 	if !f.dry {
 		p.font(pdf, p.fonts.sans, "B", size)
-		setText(pdf, navy)
+		p.setText(pdf, navy)
 		for i, y := range numY {
 			pdf.SetXY(marginX+2, y)
 			pdf.CellFormat(numW, lh, strconv.Itoa(i+1)+".", "", 0, "L", false, 0, "")
@@ -499,11 +519,11 @@ func (p *prepared) drawSignatureBlock(pdf *gofpdf.Fpdf) {
 	y0 := bodyBottom + 5
 	const colX, colW = marginX + 2, 112.0
 
-	setText(pdf, grey)
+	p.setText(pdf, grey)
 	p.font(pdf, p.fonts.sans, "", 9)
 	pdf.SetXY(colX, y0)
 	pdf.CellFormat(colW, 4.5, p.t("Ditandatangani secara elektronik pada"), "", 2, "L", false, 0, "")
-	setText(pdf, ink)
+	p.setText(pdf, ink)
 	p.font(pdf, p.fonts.sans, "B", 10)
 	pdf.CellFormat(colW, 5, p.t(FormatWIB(p.SignedAt)), "", 2, "L", false, 0, "")
 
@@ -518,20 +538,20 @@ func (p *prepared) drawSignatureBlock(pdf *gofpdf.Fpdf) {
 		pdf.RegisterImageOptionsReader("signature", opt, bytes.NewReader(p.sigImg))
 		pdf.ImageOptions("signature", colX, y0+sigTop+(sigBoxH-h)/2, w, h, false, opt, 0, "")
 	} else {
-		setText(pdf, blue)
+		p.setText(pdf, blue)
 		txt, size := p.fitLine(pdf, p.fonts.serif, "I", p.TypedName, sigBoxW+25, 22, 10)
 		p.font(pdf, p.fonts.serif, "I", size)
 		pdf.SetXY(colX, y0+sigTop+sigBoxH-lineH(size)-1)
 		pdf.CellFormat(sigBoxW+25, lineH(size), p.t(txt), "", 0, "L", false, 0, "")
 	}
-	setDraw(pdf, grey)
+	p.setDraw(pdf, grey)
 	pdf.SetLineWidth(0.3)
 	ly := y0 + sigTop + sigBoxH + 1
 	pdf.Line(colX, ly, colX+sigBoxW+10, ly)
 
 	// The full name under the signature: one line if it fits at a
 	// readable size, else wrapped onto two smaller ones.
-	setText(pdf, ink)
+	p.setText(pdf, ink)
 	y := ly + 1.5
 	txt, size := p.fitLine(pdf, p.fonts.sans, "B", p.Name, colW, 10.5, 8.5)
 	lines := []string{p.t(txt)}
@@ -564,16 +584,16 @@ func (p *prepared) drawSignatureBlock(pdf *gofpdf.Fpdf) {
 	if p.qr == nil {
 		return // no verification URL: no code and no caption
 	}
-	setFill(pdf, navy)
+	p.setFill(pdf, navy)
 	p.qr.draw(pdf, qrX, qrY, qrSize)
 	capX, capW := qrX-8, qrSize+16
-	setText(pdf, ink)
+	p.setText(pdf, ink)
 	p.font(pdf, p.fonts.sans, "B", 7.5)
 	// The caption starts three modules below the symbol, leaving most of
 	// the quiet zone that scanners look for.
 	pdf.SetXY(capX, qrY+qrSize+3)
 	pdf.CellFormat(capW, 3.2, p.t("Pindai untuk verifikasi"), "", 2, "C", false, 0, "")
-	setText(pdf, grey)
+	p.setText(pdf, grey)
 	p.font(pdf, p.fonts.sans, "", 7)
 	pdf.SetX(capX)
 	pdf.CellFormat(capW, 3.0, "Scan to verify", "", 2, "C", false, 0, "")
@@ -625,26 +645,26 @@ func (p *prepared) wrapURL(pdf *gofpdf.Fpdf, url string, w float64, maxLines int
 }
 
 func (p *prepared) drawFooter(pdf *gofpdf.Fpdf) {
-	setDraw(pdf, gold)
+	p.setDraw(pdf, gold)
 	pdf.SetLineWidth(0.35)
 	pdf.Line(marginX, footerTop, marginX+contentW, footerTop)
 
 	y := footerTop + 2.5
-	setText(pdf, grey)
+	p.setText(pdf, grey)
 	p.font(pdf, p.fonts.sans, "", 7.5)
 	pdf.SetXY(marginX, y)
 	label := "Kode sertifikat: "
 	pdf.CellFormat(pdf.GetStringWidth(label), 4.2, label, "", 0, "L", false, 0, "")
 	// The code in bold with a little letter spacing (Tc), the hash in
 	// small type: both only ever ASCII.
-	setText(pdf, navy)
+	p.setText(pdf, navy)
 	p.font(pdf, p.fonts.sans, "B", 8.5)
 	pdf.RawWriteStr("0.6 Tc")
 	pdf.CellFormat(80, 4.2, p.Code, "", 0, "L", false, 0, "")
 	pdf.RawWriteStr("0 Tc")
 
 	y += 4.8
-	setText(pdf, grey)
+	p.setText(pdf, grey)
 	p.font(pdf, p.fonts.sans, "", 6.5)
 	pdf.SetXY(marginX, y)
 	hash := p.PledgeHash
