@@ -55,9 +55,19 @@ func (m *qrMatrix) draw(pdf *gofpdf.Fpdf, x, y, size float64) {
 	_, pageHeight := pdf.GetPageSize()
 	mod := size / float64(m.n) * k
 
-	type run struct{ x0, x1 int }
-	rows := make([][]run, m.n)
+	// Rectangles in module units. open[x0] is the rectangle whose bottom
+	// run, in the previous row, starts at x0 (-1: none); a run in this row
+	// with the same ends extends it downwards.
+	type rect struct{ x, y, w, h int }
+	rects := make([]rect, 0, m.n*m.n/4)
+	open, next := make([]int, m.n), make([]int, m.n)
+	for i := range open {
+		open[i] = -1
+	}
 	for row := 0; row < m.n; row++ {
+		for i := range next {
+			next[i] = -1
+		}
 		for col := 0; col < m.n; {
 			if !m.at(col, row) {
 				col++
@@ -67,27 +77,18 @@ func (m *qrMatrix) draw(pdf *gofpdf.Fpdf, x, y, size float64) {
 			for col < m.n && m.at(col, row) {
 				col++
 			}
-			rows[row] = append(rows[row], run{start, col})
-		}
-	}
-	// used marks runs already drawn as part of a taller rectangle.
-	used := make([][]bool, m.n)
-	for row := range rows {
-		used[row] = make([]bool, len(rows[row]))
-	}
-	find := func(row int, r run) int {
-		for i, c := range rows[row] {
-			if c == r && !used[row][i] {
-				return i
-			}
-			if c.x0 > r.x0 {
-				break
+			if r := open[start]; r >= 0 && rects[r].w == col-start {
+				rects[r].h++
+				next[start] = r
+			} else {
+				next[start] = len(rects)
+				rects = append(rects, rect{start, row, col - start, 1})
 			}
 		}
-		return -1
+		open, next = next, open
 	}
 
-	b := make([]byte, 0, 64+m.n*m.n*2)
+	b := make([]byte, 0, 64+len(rects)*12)
 	b = append(b, "q "...)
 	b = strconv.AppendFloat(b, mod, 'f', 4, 64)
 	b = append(b, " 0 0 "...)
@@ -97,29 +98,15 @@ func (m *qrMatrix) draw(pdf *gofpdf.Fpdf, x, y, size float64) {
 	b = append(b, ' ')
 	b = strconv.AppendFloat(b, (pageHeight-y)*k, 'f', 3, 64)
 	b = append(b, " cm\n"...)
-	for row, runs := range rows {
-		for i, r := range runs {
-			if used[row][i] {
-				continue
-			}
-			h := 1
-			for next := row + 1; next < m.n; next++ {
-				j := find(next, r)
-				if j < 0 {
-					break
-				}
-				used[next][j] = true
-				h++
-			}
-			b = strconv.AppendInt(b, int64(r.x0), 10)
-			b = append(b, ' ')
-			b = strconv.AppendInt(b, int64(row), 10)
-			b = append(b, ' ')
-			b = strconv.AppendInt(b, int64(r.x1-r.x0), 10)
-			b = append(b, ' ')
-			b = strconv.AppendInt(b, int64(h), 10)
-			b = append(b, " re\n"...)
-		}
+	for _, r := range rects {
+		b = strconv.AppendInt(b, int64(r.x), 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(r.y), 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(r.w), 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(r.h), 10)
+		b = append(b, " re\n"...)
 	}
 	b = append(b, "f Q"...)
 	pdf.RawWriteStr(string(b))

@@ -53,6 +53,9 @@ func twoDigits(n int) string {
 // and the result is cut to at most max runes (ending in an ellipsis) so that
 // no field can push the certificate onto a second page.
 func clean(s string, max int) string {
+	if len(s) <= max && isTidyASCII(s) {
+		return s // the common case, without allocating
+	}
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
@@ -78,6 +81,21 @@ func clean(s string, max int) string {
 func isBreak(r rune) bool {
 	return unicode.IsSpace(r) || unicode.IsControl(r) ||
 		r == '\u00AD' || r == '\u200B' || r == '\uFEFF' || r == '\u2028' || r == '\u2029'
+}
+
+// isTidyASCII reports printable ASCII with single spaces between words and
+// none at either end: text clean leaves as it is.
+func isTidyASCII(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c > '~' || (c == ' ' && s[i-1] == ' ') {
+			return false
+		}
+	}
+	return true
 }
 
 func isASCII(s string) bool {
