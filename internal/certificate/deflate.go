@@ -8,14 +8,24 @@ import (
 	"strconv"
 )
 
-// zlibWriters recycles compressors: a new one allocates and clears over a
-// megabyte of tables, which costs more than deflating a certificate's page
-// or signature image. A bounded free list rather than a sync.Pool: the
-// heap here is small, so the collector runs every few certificates and
-// would empty a sync.Pool each time.
-var zlibWriters = writerPool{free: make(chan *zlib.Writer, 8)}
+// Compressors are recycled: a new one allocates and clears over a megabyte
+// of tables, which costs more than deflating a certificate's page or
+// signature image. Bounded free lists rather than sync.Pools: the heap here
+// is small, so the collector runs every few certificates and would empty a
+// sync.Pool each time.
+//
+// The page content uses Huffman coding only: about half the time of the
+// fastest LZ level for a page of text operators, at some 2 KB more per PDF.
+// Signature images keep LZ, which their long blank runs need.
+var (
+	pageWriters  = writerPool{level: zlib.HuffmanOnly, free: make(chan *zlib.Writer, 8)}
+	imageWriters = writerPool{level: zlib.BestSpeed, free: make(chan *zlib.Writer, 8)}
+)
 
-type writerPool struct{ free chan *zlib.Writer }
+type writerPool struct {
+	level int
+	free  chan *zlib.Writer
+}
 
 func (p writerPool) get(w io.Writer) *zlib.Writer {
 	select {
@@ -23,7 +33,7 @@ func (p writerPool) get(w io.Writer) *zlib.Writer {
 		zw.Reset(w)
 		return zw
 	default:
-		zw, _ := zlib.NewWriterLevel(w, zlib.BestSpeed) // the level is valid
+		zw, _ := zlib.NewWriterLevel(w, p.level) // both levels are valid
 		return zw
 	}
 }
@@ -92,12 +102,12 @@ func deflateContents(doc []byte) ([]byte, error) {
 
 	var z bytes.Buffer
 	z.Grow(length/2 + 64)
-	zw := zlibWriters.get(&z)
+	zw := pageWriters.get(&z)
 	_, err = zw.Write(doc[dataAt:dataEnd])
 	if err == nil {
 		err = zw.Close()
 	}
-	zlibWriters.put(zw)
+	pageWriters.put(zw)
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,7 @@
 //     against go-qrcode), drawn as vector rectangles.
 //   - Compression: gofpdf allocates a new zlib compressor (over 1 MB) per
 //     stream, which was half the cost of a certificate; the page is
-//     deflated with a pooled compressor instead (deflate.go).
+//     deflated with a recycled compressor instead (deflate.go), Huffman
+//     coding only.
 //   - ECDSA P-256 signing, several times cheaper than RSA-2048.
 package certificate

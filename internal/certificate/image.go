@@ -278,8 +278,8 @@ func encodePNG(pix []byte, w, h int, palette []byte) ([]byte, error) {
 	}
 	var raw bytes.Buffer
 	raw.Grow(h * (1 + bpp*w) / 4)
-	zw := zlibWriters.get(&raw)
-	defer zlibWriters.put(zw)
+	zw := imageWriters.get(&raw)
+	defer imageWriters.put(zw)
 	stride := bpp * w
 	line := make([]byte, 1+stride)
 	for y := 0; y < h; y++ {
