@@ -368,30 +368,32 @@ func qrPlace(version int, codewords []byte) *qrMatrix {
 				baseCols[i%n] |= 1 << uint(i/n)
 			}
 		}
-		// Per data module: its coordinates, its bit, and which masks flip it.
-		xs, ys := make([]uint8, len(pos)), make([]uint8, len(pos))
-		bits, flips := make([]bool, len(pos)), make([]uint8, len(pos))
+		// Data modules and their bits as words too. A mask's pattern is
+		// periodic (6 along a row, 12 down a column), so its words come
+		// from the small tables in qrMaskWords.
+		var posRows, posCols, dataRows, dataCols [64]uint64
 		for i, p := range pos {
-			x, y := int(p)%n, int(p)/n
-			xs[i], ys[i], bits[i], flips[i] = uint8(x), uint8(y), dataBit(i), qrMasks(x, y)
+			x, y := uint(int(p)%n), uint(int(p)/n)
+			posRows[y] |= 1 << x
+			posCols[x] |= 1 << y
+			if dataBit(i) {
+				dataRows[y] |= 1 << x
+				dataCols[x] |= 1 << y
+			}
 		}
-		format := make([]bool, n*n)
 		cells := qrFormatCells(n)
 		for mask := 0; mask < 8; mask++ {
-			rows, cols := baseRows, baseCols
-			for i, f := range flips {
-				if bits[i] != (f>>uint(mask)&1 == 1) {
-					x, y := xs[i], ys[i]
-					rows[y] |= 1 << x
-					cols[x] |= 1 << y
-				}
+			var rows, cols [64]uint64
+			rowPat, colPat := &qrMaskWords.rows[mask], &qrMaskWords.cols[mask]
+			for i := 0; i < n; i++ {
+				rows[i] = baseRows[i] | (dataRows[i]^rowPat[i%12])&posRows[i]
+				cols[i] = baseCols[i] | (dataCols[i]^colPat[i%6])&posCols[i]
 			}
-			clear(format)
-			qrFormat(format, n, mask)
-			for _, i := range cells {
-				if format[i] {
-					rows[i/n] |= 1 << uint(i%n)
-					cols[i%n] |= 1 << uint(i/n)
+			f := qrFormatValue(mask)
+			for _, c := range cells {
+				if c.bit < 0 || f>>uint(c.bit)&1 != 0 {
+					rows[c.y] |= 1 << uint(c.x)
+					cols[c.x] |= 1 << uint(c.y)
 				}
 			}
 			if pen := qrPenaltyWords(&rows, &cols, n); bestPenalty < 0 || pen < bestPenalty {
@@ -412,50 +414,71 @@ func qrPlace(version int, codewords []byte) *qrMatrix {
 	return &qrMatrix{n: n, dark: best}
 }
 
-// qrFormatCells lists the module indexes that qrFormat writes.
-func qrFormatCells(n int) []int {
-	cells := make([]int, 0, 31)
-	for i := 0; i <= 8; i++ {
-		cells = append(cells, 8*n+i, i*n+8)
+// qrCell is a module of the format information: bit is the bit of the
+// 15-bit format value it shows, or -1 for the module that is always dark.
+type qrCell struct{ x, y, bit int }
+
+// qrFormatCells lists where the format information goes, both copies.
+func qrFormatCells(n int) []qrCell {
+	cells := make([]qrCell, 0, 31)
+	for i := 0; i <= 7; i++ {
+		cells = append(cells, qrCell{n - 1 - i, 8, i})
 	}
-	for i := 0; i < 8; i++ {
-		cells = append(cells, 8*n+n-1-i, (n-1-i)*n+8)
+	for i := 0; i <= 5; i++ {
+		cells = append(cells, qrCell{8, i, i})
 	}
-	return cells
+	cells = append(cells, qrCell{8, 7, 6}, qrCell{8, 8, 7}, qrCell{7, 8, 8})
+	for i := 9; i <= 14; i++ {
+		cells = append(cells, qrCell{14 - i, 8, i})
+	}
+	for i := 8; i <= 14; i++ {
+		cells = append(cells, qrCell{8, n - 15 + i, i})
+	}
+	return append(cells, qrCell{8, n - 8, -1})
 }
 
-// qrMasks returns bit k set when mask k flips module (x, y); it shares the
-// arithmetic of the eight conditions of qrMask.
-func qrMasks(x, y int) uint8 {
-	s2, s3 := (x+y)%2, (x+y)%3
-	p := x * y
-	p2, p3 := p%2, p%3
-	var m uint8
-	if s2 == 0 {
-		m |= 1 << 0
+// qrMaskWords holds each mask's pattern as machine words: rows[k][y%12]
+// has bit x set where mask k flips module (x, y) (periodic in x with
+// period 6, so the 6-bit seed is repeated across the word), and
+// cols[k][x%6] likewise has bit y set.
+var qrMaskWords = func() (t struct {
+	rows [8][12]uint64
+	cols [8][6]uint64
+}) {
+	for k := 0; k < 8; k++ {
+		for y := 0; y < 12; y++ {
+			var w uint64
+			for x := 0; x < 6; x++ {
+				if qrMask(k, x, y) {
+					w |= 1 << uint(x)
+				}
+			}
+			t.rows[k][y] = repeatBits(w, 6)
+		}
+		for x := 0; x < 6; x++ {
+			var w uint64
+			for y := 0; y < 12; y++ {
+				if qrMask(k, x, y) {
+					w |= 1 << uint(y)
+				}
+			}
+			t.cols[k][x] = repeatBits(w, 12)
+		}
 	}
-	if y%2 == 0 {
-		m |= 1 << 1
+	return t
+}()
+
+type qrMaskTable struct {
+	rows [8][12]uint64
+	cols [8][6]uint64
+}
+
+// repeatBits repeats the low period bits of w across 64 bits.
+func repeatBits(w uint64, period uint) uint64 {
+	for p := period; p < 64; p *= 2 {
+		w |= w << p
 	}
-	if x%3 == 0 {
-		m |= 1 << 2
-	}
-	if s3 == 0 {
-		m |= 1 << 3
-	}
-	if (y/2+x/3)%2 == 0 {
-		m |= 1 << 4
-	}
-	if p2+p3 == 0 {
-		m |= 1 << 5
-	}
-	if (p2+p3)%2 == 0 {
-		m |= 1 << 6
-	}
-	if (s2+p3)%2 == 0 {
-		m |= 1 << 7
-	}
-	return m
+	return w
 }
 
 func qrMask(mask, x, y int) bool {
@@ -479,9 +502,9 @@ func qrMask(mask, x, y int) bool {
 	}
 }
 
-// qrFormat writes the 15-bit format information (level M, mask) in both
-// copies, plus the dark module.
-func qrFormat(m []bool, n, mask int) {
+// qrFormatValue is the 15-bit BCH-coded format information for level M
+// and mask.
+func qrFormatValue(mask int) int {
 	data := mask // level M is 00
 	rem := data << 10
 	for i := 14; i >= 10; i-- {
@@ -489,24 +512,15 @@ func qrFormat(m []bool, n, mask int) {
 			rem ^= 0x537 << uint(i-10)
 		}
 	}
-	f := (data<<10 | rem) ^ 0x5412
-	bit := func(i int) bool { return f>>uint(i)&1 != 0 }
-	for i := 0; i <= 7; i++ {
-		m[8*n+n-1-i] = bit(i)
+	return (data<<10 | rem) ^ 0x5412
+}
+
+// qrFormat writes the format information (both copies) and the dark module.
+func qrFormat(m []bool, n, mask int) {
+	f := qrFormatValue(mask)
+	for _, c := range qrFormatCells(n) {
+		m[c.y*n+c.x] = c.bit < 0 || f>>uint(c.bit)&1 != 0
 	}
-	for i := 0; i <= 5; i++ {
-		m[i*n+8] = bit(i)
-	}
-	m[7*n+8] = bit(6)
-	m[8*n+8] = bit(7)
-	m[8*n+7] = bit(8)
-	for i := 9; i <= 14; i++ {
-		m[8*n+14-i] = bit(i)
-	}
-	for i := 8; i <= 14; i++ {
-		m[(n-15+i)*n+8] = bit(i)
-	}
-	m[(n-8)*n+8] = true
 }
 
 // qrVersionInfo is the 18-bit BCH-coded version information.

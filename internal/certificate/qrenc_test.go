@@ -77,3 +77,19 @@ func BenchmarkQREncode(b *testing.B) {
 		}
 	})
 }
+
+func TestQRMaskWordsMatchQRMask(t *testing.T) {
+	for k := 0; k < 8; k++ {
+		for y := 0; y < 64; y++ {
+			for x := 0; x < 64; x++ {
+				want := qrMask(k, x, y)
+				if got := qrMaskWords.rows[k][y%12]>>uint(x)&1 == 1; got != want {
+					t.Fatalf("mask %d row word at (%d,%d): %v, want %v", k, x, y, got, want)
+				}
+				if got := qrMaskWords.cols[k][x%6]>>uint(y)&1 == 1; got != want {
+					t.Fatalf("mask %d column word at (%d,%d): %v, want %v", k, x, y, got, want)
+				}
+			}
+		}
+	}
+}
