@@ -289,6 +289,9 @@ func TestClean(t *testing.T) {
 		max  int
 		want string
 	}{
+		{"Budi Santosa", 50, "Budi Santosa"}, // already tidy
+		{"", 5, ""},
+		{"abcde", 5, "abcde"},
 		{"  Budi   Santosa ", 50, "Budi Santosa"},
 		{"Zoe\u0308", 50, "Zoë"}, // NFC
 		{"a\nb\tc\r\x00d", 50, "a b c d"},
