@@ -67,6 +67,9 @@ type BrokenError struct {
 }
 
 func (e *BrokenError) Error() string {
+	if e.Seq == 0 { // a signature row, not an event, is at fault
+		return "audit chain broken: " + e.Reason
+	}
 	return fmt.Sprintf("audit chain broken at event %d: %s", e.Seq, e.Reason)
 }
 

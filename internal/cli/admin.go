@@ -54,7 +54,10 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 }
 
 func runAuditVerify(ctx context.Context, env Env, args []string) error {
-	cfg, fs, err := parseFlags(env, "audit verify", args, nil)
+	var expect string
+	cfg, fs, err := parseFlags(env, "audit verify", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&expect, "expect-head", "", "a head hash printed by an earlier audit verify; fail unless it is still in the chain")
+	})
 	if err != nil {
 		return err
 	}
@@ -74,6 +77,18 @@ func runAuditVerify(ctx context.Context, env Env, args []string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if expect != "" {
+		// A head written down elsewhere (a ministry letter, a ticket) proves
+		// the chain was not cut back and rebuilt since.
+		found, err := st.HasEventHash(ctx, expect)
+		if err != nil {
+			return err
+		}
+		if !found {
+			fmt.Fprintf(env.Stdout, "BROKEN the expected head %s is no longer in the chain\n", expect)
+			return fmt.Errorf("expected head %s is not in the audit chain", expect)
+		}
 	}
 	fmt.Fprintf(env.Stdout, "ok %d events, head %s\n", rep.Events, rep.Head)
 	return nil

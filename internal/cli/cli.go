@@ -53,7 +53,7 @@ func commands() map[string]command {
 		"certificates export": {"certificates export [--department CODE] [--campaign ID] --out FILE.zip", runCertificatesExport},
 		"report":              {"report [--department CODE] [--campaign ID] --format pdf|csv|xlsx --out FILE", runReport},
 		"verify":              {"verify FILE.pdf", runVerify},
-		"audit verify":        {"audit verify", runAuditVerify},
+		"audit verify":        {"audit verify [--expect-head HASH]", runAuditVerify},
 		"backup":              {"backup --out FILE", runBackup},
 		"migrate":             {"migrate --from sqlite:PATH --to postgres:DSN", runMigrate},
 	}

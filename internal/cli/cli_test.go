@@ -73,6 +73,7 @@ func TestRunCommands(t *testing.T) {
 		{name: "certificates zip (empty)", args: []string{"certificates", "export", "--out", filepath.Join(dir, "c.zip")}, code: ExitOK, stdout: "0 certificates"},
 		{name: "verify a non-pdf", args: []string{"verify", good}, code: ExitFailure, stdout: "TIDAK SAH / NOT VALID"},
 		{name: "audit after changes", args: []string{"audit", "verify"}, code: ExitOK, stdout: "ok "},
+		{name: "unknown expected head", args: []string{"audit", "verify", "--expect-head", "deadbeef"}, code: ExitFailure, stdout: "no longer in the chain"},
 		{name: "backup", args: []string{"backup", "--out", filepath.Join(dir, "backup.db")}, code: ExitOK, stdout: "backup written"},
 		{name: "backup refuses to overwrite", args: []string{"backup", "--out", filepath.Join(dir, "backup.db")}, code: ExitFailure, stderr: "already exists"},
 	}
@@ -95,6 +96,13 @@ func TestRunCommands(t *testing.T) {
 		t.Errorf("empty export is not a valid zip: %v", err)
 	} else {
 		zr.Close()
+	}
+	// A head written down earlier still verifies once the chain has grown.
+	r = run(t, dir, "", "audit", "verify")
+	head := strings.TrimSpace(r.stdout[strings.LastIndex(r.stdout, " ")+1:])
+	run(t, dir, "", "links", "export", "--out", filepath.Join(dir, "more.csv"))
+	if r := run(t, dir, "", "audit", "verify", "--expect-head", head); r.code != 0 {
+		t.Fatalf("--expect-head %s after growth: %d %s", head, r.code, r.stdout)
 	}
 	// The backup is a working database with the same audit chain.
 	r = run(t, dir, "", "audit", "verify", "--db", filepath.Join(dir, "backup.db"))

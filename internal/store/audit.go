@@ -56,13 +56,26 @@ type AuditReport struct {
 // against the digest its event recorded, so a row edited directly in the
 // database is named as well as a broken link.
 func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
+	// One snapshot for every read: the server may keep signing while the
+	// chain is checked, and rows written after the walk must not look like
+	// signatures without events or a moved head.
+	var rep AuditReport
+	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		rep, err = verifyAudit(tx)
+		return err
+	}, s.d.snapshot())
+	return rep, err
+}
+
+func verifyAudit(tx *gorm.DB) (AuditReport, error) {
 	v := audit.NewVerifier()
 	var rows []AuditEvent
 	var lastID uint
 	sigEvents := map[uint]string{} // signature id -> digest recorded
 	for {
 		rows = rows[:0]
-		if err := s.r.WithContext(ctx).Where("id > ?", lastID).Order("id").Limit(5000).Find(&rows).Error; err != nil {
+		if err := tx.Where("id > ?", lastID).Order("id").Limit(5000).Find(&rows).Error; err != nil {
 			return AuditReport{}, fmt.Errorf("read audit events: %w", err)
 		}
 		if len(rows) == 0 {
@@ -83,19 +96,40 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
 			lastID = r.ID
 		}
 	}
-	if err := s.checkSignatures(ctx, sigEvents); err != nil {
+	if err := checkSignatures(tx, sigEvents); err != nil {
 		return AuditReport{}, err
 	}
 	n, head := v.Head()
+	var anchor []AuditHead
+	if err := tx.Limit(1).Find(&anchor).Error; err != nil {
+		return AuditReport{}, fmt.Errorf("read audit head: %w", err)
+	}
+	switch {
+	case len(anchor) == 0 && n > 0:
+		return AuditReport{}, &audit.BrokenError{Seq: uint64(n), Reason: "the recorded head of the chain is missing"}
+	case len(anchor) == 1 && (int(anchor[0].Seq) != n || anchor[0].Hash != head):
+		return AuditReport{}, &audit.BrokenError{Seq: uint64(anchor[0].Seq), Reason: fmt.Sprintf(
+			"the chain ends at event %d but its recorded head is event %d: events were removed from the end", n, anchor[0].Seq)}
+	}
 	return AuditReport{Events: n, Head: head}, nil
 }
 
-func (s *Store) checkSignatures(ctx context.Context, recorded map[uint]string) error {
+// HasEventHash tells whether an event with this hash is in the chain, so an
+// auditor can check that a head they wrote down earlier is still part of it.
+func (s *Store) HasEventHash(ctx context.Context, hash string) (bool, error) {
+	var n int64
+	if err := s.r.WithContext(ctx).Model(&AuditEvent{}).Where("hash = ?", hash).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("find audit event: %w", err)
+	}
+	return n > 0, nil
+}
+
+func checkSignatures(tx *gorm.DB, recorded map[uint]string) error {
 	var lastID uint
 	seen := 0
 	for {
 		var sigs []signatureWithNIP
-		err := s.r.WithContext(ctx).Table("signatures").
+		err := tx.Table("signatures").
 			Select("signatures.*, asns.nip AS nip").
 			Joins("JOIN asns ON asns.id = signatures.asn_id").
 			Where("signatures.id > ?", lastID).Order("signatures.id").Limit(5000).Scan(&sigs).Error

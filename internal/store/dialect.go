@@ -39,6 +39,9 @@ type dialect interface {
 	// snapshot is how to begin a transaction whose reads all see one
 	// moment of the database.
 	snapshot() *sql.TxOptions
+	// headTrigger is the SQL that installs (idempotently) the trigger keeping
+	// audit_heads at the newest audit event.
+	headTrigger() []string
 	// afterCopy runs in CopyTo's transaction once rows with explicit ids
 	// are in, so new rows get ids after them.
 	afterCopy(tx *gorm.DB) error
@@ -67,6 +70,13 @@ func (sqliteDialect) backup(ctx context.Context, s *Store, path string) error {
 // A SQLite read transaction already reads one snapshot (WAL), and the
 // reader connections are query-only.
 func (sqliteDialect) snapshot() *sql.TxOptions { return nil }
+
+func (sqliteDialect) headTrigger() []string {
+	return []string{`CREATE TRIGGER IF NOT EXISTS audit_head_track AFTER INSERT ON audit_events BEGIN
+		INSERT INTO audit_heads (id, seq, hash) VALUES (1, NEW.id, NEW.hash)
+		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash WHERE excluded.seq > audit_heads.seq;
+	END`}
+}
 
 // SQLite gives a new row the largest id plus one by itself.
 func (sqliteDialect) afterCopy(*gorm.DB) error { return nil }
@@ -113,6 +123,16 @@ func (postgresDialect) backup(context.Context, *Store, string) error { return er
 
 func (postgresDialect) snapshot() *sql.TxOptions {
 	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+}
+
+func (postgresDialect) headTrigger() []string {
+	return []string{`CREATE OR REPLACE FUNCTION ikrar_audit_head() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			INSERT INTO audit_heads (id, seq, hash) VALUES (1, NEW.id, NEW.hash)
+			ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash WHERE EXCLUDED.seq > audit_heads.seq;
+			RETURN NEW;
+		END $$`,
+		`CREATE OR REPLACE TRIGGER audit_head_track AFTER INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION ikrar_audit_head()`}
 }
 
 // afterCopy moves each id sequence past the copied rows.

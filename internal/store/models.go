@@ -126,6 +126,16 @@ type AuditEvent struct {
 	Hash     string    `gorm:"size:64;not null"`
 }
 
+// AuditHead anchors the end of the audit chain outside audit_events: a
+// database trigger keeps it at the newest event, so deleting events from
+// the end of the chain (which leaves every remaining link valid) is still
+// detected.
+type AuditHead struct {
+	ID   uint   `gorm:"primaryKey;autoIncrement:false"`
+	Seq  uint   `gorm:"not null"`
+	Hash string `gorm:"size:64;not null"`
+}
+
 func allModels() []any {
-	return []any{&Campaign{}, &Department{}, &ASN{}, &Signature{}, &Certificate{}, &User{}, &UserDepartment{}, &Session{}, &AuditEvent{}, &RateLimit{}}
+	return []any{&Campaign{}, &Department{}, &ASN{}, &Signature{}, &Certificate{}, &User{}, &UserDepartment{}, &Session{}, &AuditEvent{}, &RateLimit{}, &AuditHead{}}
 }

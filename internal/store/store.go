@@ -141,6 +141,16 @@ func migrate(db *gorm.DB) error {
 	if err := db.AutoMigrate(allModels()...); err != nil {
 		return fmt.Errorf("migrate database: %w", err)
 	}
+	for _, q := range dialectOf(db).headTrigger() {
+		if err := db.Exec(q).Error; err != nil {
+			return fmt.Errorf("migrate database: audit head trigger: %w", err)
+		}
+	}
+	// Databases from before the anchor existed: anchor at their newest event.
+	if err := db.Exec(`INSERT INTO audit_heads (id, seq, hash) SELECT 1, id, hash FROM audit_events
+		WHERE NOT EXISTS (SELECT 1 FROM audit_heads) ORDER BY id DESC LIMIT 1`).Error; err != nil {
+		return fmt.Errorf("migrate database: anchor audit head: %w", err)
+	}
 	return nil
 }
 

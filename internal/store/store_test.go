@@ -124,6 +124,8 @@ func TestAuditNamesTampering(t *testing.T) {
 		{"event detail edited", "UPDATE audit_events SET detail = '{}' WHERE id = 2", "event 2"},
 		{"event deleted", "DELETE FROM audit_events WHERE id = 3", "event 3"},
 		{"signature deleted", "DELETE FROM signatures WHERE id = 1", "missing from the database"},
+		{"newest event deleted", "DELETE FROM audit_events WHERE id = (SELECT MAX(id) FROM audit_events)", "removed from the end"},
+		{"head anchor deleted", "DELETE FROM audit_heads", "head of the chain is missing"},
 		{"signature inserted without event", "INSERT INTO signatures (asn_id, campaign_id, department_id, signed_at, typed_name, pledge_hash, cert_code) SELECT id, 1, department_id, '2024-01-01 00:00:00+00:00', 'x', 'h', 'IKR-FAKE' FROM asns WHERE id = 5", "has no audit event"},
 	}
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
@@ -143,6 +145,11 @@ func testAuditNamesTampering(t *testing.T, b storetest.Backend, tamper, want str
 		if _, err := st.Sign(context.Background(), newSig(a, c, i)); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// The newest event is not a signature, so only the head anchor can
+	// tell that it was removed.
+	if err := st.Record(context.Background(), "test", "links.exported", "links:x", nil); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := st.VerifyAudit(context.Background()); err != nil {
 		t.Fatalf("clean chain: %v", err)
