@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"archive/zip"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ikrar/ikrar/internal/config"
+	"github.com/ikrar/ikrar/internal/nip"
+	"github.com/ikrar/ikrar/internal/pledge"
+	"github.com/ikrar/ikrar/internal/store"
+)
+
+// TestCertificatesExportZip signs a few hundred pledges, exports them and
+// checks every entry of the ZIP with pdfsig.
+func TestCertificatesExportZip(t *testing.T) {
+	pdfsig, err := exec.LookPath("pdfsig")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdfsig not installed (required in CI)")
+		}
+		t.Skip("pdfsig not installed; install poppler-utils to run this test")
+	}
+	const n = 240
+	dir := t.TempDir()
+	var sb strings.Builder
+	sb.WriteString("nip,nama,jabatan,unit_kerja\n")
+	for i := 0; i < n; i++ {
+		unit := []string{"Dinas Kesehatan", "Kemantren Gondokusuman", "../../etc"}[i%3]
+		birth := time.Date(1970+i%30, time.Month(1+i%12), 1+i%28, 0, 0, 0, 0, time.UTC)
+		fmt.Fprintf(&sb, "%s,Pegawai Zoë %d,Staf,%s\n", nip.Generate(nil, nip.KindPNS, birth, birth.AddDate(25, 0, 0), 1, 1+i), i, unit)
+	}
+	csvPath := filepath.Join(dir, "roster.csv")
+	os.WriteFile(csvPath, []byte(sb.String()), 0o600)
+	if r := run(t, dir, "", "roster", "import", csvPath); r.code != 0 {
+		t.Fatalf("import: %s %s", r.stdout, r.stderr)
+	}
+	cfg := config.Defaults()
+	cfg.DataDir = dir
+	if err := cfg.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	st, err := openStore(ctx, cfg, newLogger(cfg, io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	camps, _ := st.Campaigns(ctx)
+	svc := &pledge.Service{Store: st, Now: time.Now}
+	err = st.ActiveASN(ctx, nil, func(batch []store.ASN) error {
+		for _, a := range batch {
+			in := pledge.Input{Ticked: []bool{true, true, true, true}, TypedName: a.Name}
+			if _, err := svc.Sign(ctx, a, camps[0], in); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "all.zip")
+	if r := run(t, dir, "", "certificates", "export", "--out", out); r.code != 0 || !strings.Contains(r.stdout, fmt.Sprintf("%d certificates", n)) {
+		t.Fatalf("export: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	zr, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	if len(zr.File) != n {
+		t.Fatalf("%d entries, want %d", len(zr.File), n)
+	}
+	folders := map[string]int{}
+	check := filepath.Join(dir, "check.pdf")
+	for _, f := range zr.File {
+		if strings.Contains(f.Name, "..") || strings.HasPrefix(f.Name, "/") || strings.Count(f.Name, "/") != 1 || !strings.HasSuffix(f.Name, ".pdf") {
+			t.Fatalf("unsafe or unexpected entry name %q", f.Name)
+		}
+		folders[strings.Split(f.Name, "/")[0]]++
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		os.WriteFile(check, b, 0o600)
+		if outb, _ := exec.Command(pdfsig, check).CombinedOutput(); !strings.Contains(string(outb), "Signature is Valid") {
+			t.Fatalf("%s: pdfsig:\n%s", f.Name, outb)
+		}
+	}
+	if len(folders) != 3 || folders["Dinas_Kesehatan"] != n/3 {
+		t.Fatalf("folders %v", folders)
+	}
+}
