@@ -191,6 +191,9 @@ func (st *signStmts) close() {
 // writeBatch writes a batch of signatures and their audit events in one
 // transaction; replies are filled only if it commits.
 func (g *groupCommitter) writeBatch(live []signReq, replies []signReply) (err error) {
+	if g.stmts.returning {
+		return g.writeBatchRows(live, replies)
+	}
 	ctx := context.Background() // a started batch is never abandoned half-way
 	tx, err := g.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -243,14 +246,7 @@ type batchWriter struct {
 // repeated signature of the same ASN and campaign hits the unique index and
 // returns the stored one instead.
 func (w *batchWriter) insertSignature(ctx context.Context, n NewSignature) (SignResult, error) {
-	sig := Signature{
-		ASNID: n.ASN.ID, CampaignID: n.CampaignID, DepartmentID: n.ASN.DepartmentID,
-		// PostgreSQL keeps microseconds: cutting the time there on every
-		// database makes the digest and the audit hash cover exactly what
-		// is stored, and lets `ikrar migrate` carry the chain across.
-		SignedAt: n.SignedAt.UTC().Truncate(time.Microsecond), TypedName: cleanText(n.TypedName), DrawnPNG: n.DrawnPNG,
-		IP: cleanText(n.IP), UserAgent: cleanText(n.UserAgent), PledgeHash: n.PledgeHash, CertCode: n.CertCode,
-	}
+	sig := signatureRow(n)
 	id, inserted, err := w.insertRow(ctx, sig)
 	if err != nil {
 		return SignResult{}, fmt.Errorf("insert signature of %s: %w", n.ASN.NIP, err)
@@ -263,16 +259,7 @@ func (w *batchWriter) insertSignature(ctx context.Context, n NewSignature) (Sign
 		return SignResult{Signature: existing}, nil
 	}
 	sig.ID = uint(id)
-	detail := audit.Detail(map[string]string{
-		"signature_id": strconv.FormatUint(uint64(sig.ID), 10),
-		"nip":          n.ASN.NIP,
-		"campaign_id":  strconv.FormatUint(uint64(n.CampaignID), 10),
-		"cert_code":    sig.CertCode,
-		"digest":       audit.SignatureDigest(n.ASN.NIP, sig.CampaignID, sig.SignedAt, sig.TypedName, sig.PledgeHash, sig.CertCode, sig.DrawnPNG),
-	})
-	ev := audit.Event{Seq: w.seq, At: sig.SignedAt, Actor: "asn:" + n.ASN.NIP, Action: ActionSigned, Subject: "signature:" + sig.CertCode,
-		Detail: detail, PrevHash: w.prev}
-	hash := audit.Hash(ev)
+	ev, hash := signedEvent(n.ASN.NIP, sig, w.seq, w.prev)
 	if _, err := w.event.ExecContext(ctx, ev.Seq, ev.At, ev.Actor, ev.Action, ev.Subject, ev.Detail, ev.PrevHash, hash); err != nil {
 		return SignResult{}, fmt.Errorf("append audit event %s: %w", ActionSigned, err)
 	}
