@@ -1,13 +1,24 @@
 package web_test
 
 import (
+	"context"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	ikrar "github.com/ikrar/ikrar"
+	"github.com/ikrar/ikrar/internal/config"
+	"github.com/ikrar/ikrar/internal/pledge"
+	"github.com/ikrar/ikrar/internal/staff"
 	"github.com/ikrar/ikrar/internal/store"
+	"github.com/ikrar/ikrar/internal/store/storetest"
+	"github.com/ikrar/ikrar/internal/web"
 )
 
 // Payloads that must stay inert wherever roster data is shown.
@@ -113,4 +124,59 @@ func TestEveryPageRenders(t *testing.T) {
 			t.Errorf("%s: status %d, lacks %q", tc.path, status, tc.want)
 		}
 	}
+}
+
+func TestSecureCookiesAndHSTSOverTLS(t *testing.T) {
+	dir := t.TempDir()
+	cfg := config.Defaults()
+	cfg.DataDir = dir
+	cfg.BaseURL = "https://ikrar.example.go.id"
+	if err := cfg.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	st := storetest.OpenWith(t, storetest.Options(t, storetest.SQLite))
+	if _, err := staff.Add(context.Background(), st, "test", "admin", store.RoleAdmin, staffPassword, nil); err != nil {
+		t.Fatal(err)
+	}
+	s, err := web.New(web.Deps{Config: cfg, Store: st, Pledge: &pledge.Service{Store: st, Now: time.Now}, Assets: ikrar.Assets,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewTLSServer(s)
+	defer srv.Close()
+	c := srv.Client()
+	jar, _ := cookiejar.New(nil)
+	c.Jar = jar
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := c.Get(srv.URL + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(resp.Header.Get("Strict-Transport-Security"), "max-age=") {
+		t.Error("no HSTS over TLS")
+	}
+	checkCookie := func(resp *http.Response, name string) {
+		for _, ck := range resp.Cookies() {
+			if ck.Name == name {
+				if !ck.Secure || !ck.HttpOnly || ck.SameSite == http.SameSiteNoneMode || ck.SameSite == http.SameSiteDefaultMode {
+					t.Errorf("cookie %s: secure=%v httponly=%v samesite=%v", name, ck.Secure, ck.HttpOnly, ck.SameSite)
+				}
+				return
+			}
+		}
+		t.Errorf("no %s cookie set", name)
+	}
+	checkCookie(resp, "_csrf")
+	resp, err = c.PostForm(srv.URL+"/login", url.Values{"_csrf": {csrfOf(t, string(body))}, "username": {"admin"}, "password": {staffPassword}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 303 {
+		t.Fatalf("login over TLS: %d", resp.StatusCode)
+	}
+	checkCookie(resp, "ikrar_session")
 }
