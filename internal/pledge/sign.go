@@ -52,6 +52,14 @@ type Input struct {
 type Service struct {
 	Store *store.Store
 	Now   func() time.Time
+
+	texts TextCache
+}
+
+// TextsOf returns a campaign's Indonesian and English texts, decoded once
+// per version of the campaign. The texts must not be modified.
+func (s *Service) TextsOf(c store.Campaign) (id, en Text, err error) {
+	return s.texts.TextsOf(c)
 }
 
 // DecodeDrawing accepts an optional drawn signature: a PNG (as a data URL
@@ -127,10 +135,19 @@ func (s *Service) Sign(ctx context.Context, a store.ASN, c store.Campaign, in In
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return store.SignResult{}, err
 	}
+	return s.SignNew(ctx, a, c, in)
+}
+
+// SignNew is Sign for a caller that has just looked the signature up and
+// found none (the signing page does, to choose what to show), saving a
+// second read. It is still idempotent: if a signature appeared meanwhile,
+// a valid form gets that one back (Created false) through the store's
+// unique index.
+func (s *Service) SignNew(ctx context.Context, a store.ASN, c store.Campaign, in Input) (store.SignResult, error) {
 	if c.Status != "open" {
 		return store.SignResult{}, ErrClosed
 	}
-	id, _, err := TextsOf(c)
+	id, _, err := s.TextsOf(c)
 	if err != nil {
 		return store.SignResult{}, err
 	}

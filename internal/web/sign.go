@@ -124,7 +124,7 @@ func (s *Server) signTarget(c echo.Context) (*signData, error) {
 		return nil, err
 	}
 	d.Closed = d.Campaign.Status != "open"
-	id, en, err := pledge.TextsOf(d.Campaign)
+	id, en, err := s.Pledge.TextsOf(d.Campaign)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +173,8 @@ func (s *Server) signSubmit(c echo.Context) error {
 			d.Ticked[i] = c.FormValue(fmt.Sprintf("point%d", i+1)) == "on"
 		}
 		in.Ticked = d.Ticked
-		res, err := s.Pledge.Sign(c.Request().Context(), d.ASN, d.Campaign, in)
+		// signTarget has just found no signature: skip Sign's own lookup.
+		res, err := s.Pledge.SignNew(c.Request().Context(), d.ASN, d.Campaign, in)
 		var probs pledge.Problems
 		switch {
 		case errors.As(err, &probs):
