@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -20,6 +21,9 @@ import (
 type renderer struct {
 	pages  map[string]*template.Template
 	static map[string]string // file name → content hash for cache busting
+	// bufs reuses page buffers: growing a fresh one to a page's size was
+	// the largest allocation of a signing request.
+	bufs sync.Pool
 }
 
 var wib = time.FixedZone("WIB", 7*3600)
@@ -126,10 +130,20 @@ func (r *renderer) Render(w io.Writer, name string, data any, c echo.Context) er
 	if !ok {
 		return fmt.Errorf("no template %q", name)
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+	buf, _ := r.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer func() {
+		// Keep ordinary pages' buffers; let a rare huge one go.
+		if buf.Cap() <= 256<<10 {
+			buf.Reset()
+			r.bufs.Put(buf)
+		}
+	}()
+	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(buf.Bytes())
 	return err
 }
