@@ -140,7 +140,10 @@ func (s *Service) issue(ctx context.Context, sig store.Signature, wait bool) ([]
 	if !wait {
 		issueOnce = s.Store.TryIssueOnce
 	}
-	stored, err := issueOnce(ctx, sig.ID, render)
+	// Once started, a certificate is finished and stored even if the
+	// download that asked for it is abandoned: otherwise its PDF would be
+	// thrown away with the rolled-back transaction and made again later.
+	stored, err := issueOnce(context.WithoutCancel(ctx), sig.ID, render)
 	if err != nil {
 		return nil, fmt.Errorf("store certificate %s: %w", sig.CertCode, err)
 	}
