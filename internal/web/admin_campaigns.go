@@ -201,7 +201,9 @@ func (s *Server) adminCampaignCreate(c echo.Context) error {
 	}
 	cp := campaignOf(slug, 1, s.Config.Instansi, id, en)
 	cp.Status = form.Status
-	if err := s.Store.CreateCampaign(ctx, actorOf(c), &cp); err != nil {
+	err := s.Store.CreateCampaign(ctx, actorOf(c), &cp)
+	s.openCampaigns.clear()
+	if err != nil {
 		return err
 	}
 	return seeOther(c, "/admin/campaigns", "campaign_created")
@@ -276,13 +278,16 @@ func (s *Server) adminCampaignSave(c echo.Context) error {
 		if old.Status == "open" {
 			next.Status = "open"
 		}
-		if err := s.Store.NewCampaignVersion(ctx, actorOf(c), old.ID, &next); err != nil {
+		err := s.Store.NewCampaignVersion(ctx, actorOf(c), old.ID, &next)
+		s.openCampaigns.clear()
+		if err != nil {
 			return err
 		}
 		return seeOther(c, "/admin/campaigns", "campaign_versioned")
 	}
 	next.ID = old.ID
 	err = s.Store.UpdateCampaignText(ctx, actorOf(c), &next)
+	s.openCampaigns.clear()
 	if errors.Is(err, store.ErrFrozen) {
 		return s.renderCampaignEdit(c, http.StatusConflict, old, form, "err_campaign_frozen")
 	}
@@ -301,7 +306,9 @@ func (s *Server) adminCampaignStatus(c echo.Context) error {
 	if status != "open" && status != "closed" {
 		return echo.NewHTTPError(http.StatusUnprocessableEntity, bilingual(langOf(c), "err_status"))
 	}
-	if err := s.Store.SetCampaignStatus(c.Request().Context(), actorOf(c), cp.ID, status); err != nil {
+	err = s.Store.SetCampaignStatus(c.Request().Context(), actorOf(c), cp.ID, status)
+	s.openCampaigns.clear()
+	if err != nil {
 		return err
 	}
 	return seeOther(c, "/admin/campaigns", "campaign_"+status)

@@ -196,6 +196,7 @@ func (s *Server) adminDepartmentSave(c echo.Context) error {
 		}
 	}
 	err = s.Store.UpdateDepartment(ctx, actorOf(c), d.Code, form.Name, parent)
+	s.departments.clear()
 	if errors.Is(err, store.ErrConflict) {
 		// The cycle was checked above, so this is a name another unit uses
 		// (or a move raced with another admin's).

@@ -52,6 +52,9 @@ type Server struct {
 	tokenLimitIP  *limiter // unknown signing tokens per IP
 	loginLimitIP  *limiter
 	loginLimitAcc *limiter
+
+	openCampaigns *ttlCache[struct{}, []store.Campaign]
+	departments   *ttlCache[uint, store.Department]
 }
 
 // New builds the Echo application with every route.
@@ -77,6 +80,8 @@ func New(d Deps) (*Server, error) {
 		tokenLimitIP:  newLimiter(50, 15*time.Minute, d.Now),
 		loginLimitIP:  newLimiter(20, 15*time.Minute, d.Now),
 		loginLimitAcc: newLimiter(5, 15*time.Minute, d.Now),
+		openCampaigns: newTTLCache[struct{}, []store.Campaign](hotTTL),
+		departments:   newTTLCache[uint, store.Department](hotTTL),
 	}
 	if d.Store != nil && d.Store.MultiInstance() {
 		// Several instances answer the same people: count in the database.

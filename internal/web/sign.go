@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -86,10 +87,13 @@ func (s *Server) signTarget(c echo.Context) (*signData, error) {
 		return nil, err
 	}
 	d := &signData{ASN: a, Token: token}
-	if d.Department, err = s.Store.DepartmentByID(ctx, a.DepartmentID); err != nil {
+	d.Department, err = s.departments.get(a.DepartmentID, func() (store.Department, error) {
+		return s.Store.DepartmentByID(ctx, a.DepartmentID)
+	})
+	if err != nil {
 		return nil, err
 	}
-	open, err := s.Store.OpenCampaigns(ctx)
+	open, err := s.openCampaigns.get(struct{}{}, func() ([]store.Campaign, error) { return s.Store.OpenCampaigns(ctx) })
 	if err != nil {
 		return nil, err
 	}
@@ -102,11 +106,9 @@ func (s *Server) signTarget(c echo.Context) (*signData, error) {
 		if err != nil {
 			return nil, echo.ErrNotFound
 		}
-		camp, err := s.Store.CampaignByID(ctx, uint(id))
-		if err != nil {
+		if d.Campaign, err = s.campaignByID(ctx, open, uint(id)); err != nil {
 			return nil, err
 		}
-		d.Campaign = camp
 	} else if len(open) > 0 {
 		d.Campaign = open[0]
 	}
@@ -134,6 +136,17 @@ func (s *Server) signTarget(c echo.Context) (*signData, error) {
 	}
 	d.Ticked = make([]bool, len(id.Points))
 	return d, nil
+}
+
+// campaignByID finds a campaign among the (cached) open ones, which is
+// where the signing form's own campaign almost always is, or reads it.
+func (s *Server) campaignByID(ctx context.Context, open []store.Campaign, id uint) (store.Campaign, error) {
+	for _, o := range open {
+		if o.ID == id {
+			return o, nil
+		}
+	}
+	return s.Store.CampaignByID(ctx, id)
 }
 
 func (s *Server) signPage(c echo.Context) error {
