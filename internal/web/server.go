@@ -55,6 +55,7 @@ type Server struct {
 
 	openCampaigns *ttlCache[struct{}, []store.Campaign]
 	departments   *ttlCache[uint, store.Department]
+	points        pointsCache
 }
 
 // New builds the Echo application with every route.

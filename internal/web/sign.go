@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -63,6 +64,7 @@ type signData struct {
 	TypedName  string
 	Signature  *store.Signature
 	Closed     bool
+	PointsHTML template.HTML // see Server.pointsHTML; "" renders the points in the page
 }
 
 // signTarget loads the person behind a token and the campaign they are
@@ -161,7 +163,16 @@ func (s *Server) signPage(c echo.Context) error {
 		p.Title = p.T["receipt_title"]
 		return c.Render(http.StatusOK, "receipt", p)
 	}
-	return c.Render(http.StatusOK, "sign", p)
+	return s.renderSign(c, http.StatusOK, p, d)
+}
+
+// renderSign renders the signing form, its points pre-rendered when it can.
+func (s *Server) renderSign(c echo.Context, status int, p page, d *signData) error {
+	var err error
+	if d.PointsHTML, err = s.pointsHTML(p.Lang, d); err != nil {
+		return err
+	}
+	return c.Render(status, "sign", p)
 }
 
 func (s *Server) signSubmit(c echo.Context) error {
@@ -173,7 +184,7 @@ func (s *Server) signSubmit(c echo.Context) error {
 	p := s.page(c, "sign_title")
 	p.Data = d
 	if d.Campaign.ID == 0 {
-		return c.Render(http.StatusConflict, "sign", p)
+		return s.renderSign(c, http.StatusConflict, p, d)
 	}
 	if d.Signature == nil {
 		in := pledge.Input{
@@ -192,9 +203,9 @@ func (s *Server) signSubmit(c echo.Context) error {
 		switch {
 		case errors.As(err, &probs):
 			d.Problems, d.TypedName = probs, in.TypedName
-			return c.Render(http.StatusUnprocessableEntity, "sign", p)
+			return s.renderSign(c, http.StatusUnprocessableEntity, p, d)
 		case errors.Is(err, pledge.ErrClosed):
-			return c.Render(http.StatusConflict, "sign", p)
+			return s.renderSign(c, http.StatusConflict, p, d)
 		case err != nil:
 			return err
 		}
