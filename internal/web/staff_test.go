@@ -145,7 +145,7 @@ func testHeadSeesOnlyOwnDepartment(t *testing.T, backend storetest.Backend) {
 		"/dashboard/certificates/" + otherCode,
 	}
 	for _, path := range foreign {
-		if status, body := e.get(head, path); status != 404 || strings.Contains(body, "Zo") {
+		if status, body := e.get(head, path); status != 404 || strings.Contains(body, "Ngatiyem") {
 			t.Errorf("head GET %s: status %d, want 404 without data", path, status)
 		}
 		if status, _ := e.get(admin, path); status != 200 {
