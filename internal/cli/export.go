@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -194,7 +195,9 @@ func runCertificatesExport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	svc, err := openCertificates(ctx, cfg, st, log)
+	// One "certificate made" line per PDF would drown the progress bar.
+	quiet := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	svc, err := openCertificates(ctx, cfg, st, quiet)
 	if err != nil {
 		return err
 	}

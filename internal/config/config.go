@@ -28,6 +28,7 @@ type Config struct {
 	PKCS12Password string
 
 	SecureCookies   bool
+	TrustProxy      bool // take the client address from X-Forwarded-For (only behind a proxy that sets it)
 	ShutdownTimeout time.Duration
 	CertWorkers     int
 }
@@ -69,6 +70,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) {
 	c.PKCS12Password = env("IKRAR_SIGNING_P12_PASSWORD", c.PKCS12Password)
 	c.LogJSON = env("IKRAR_LOG_FORMAT", "text") == "json"
 	c.SecureCookies = env("IKRAR_SECURE_COOKIES", "") == "1"
+	c.TrustProxy = env("IKRAR_TRUST_PROXY", "") == "1"
 }
 
 // Finish fills derived values and validates. Call it after flag parsing.

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -179,4 +180,29 @@ func TestSecureCookiesAndHSTSOverTLS(t *testing.T) {
 		t.Fatalf("login over TLS: %d", resp.StatusCode)
 	}
 	checkCookie(resp, "ikrar_session")
+}
+
+// A client cannot dodge the per-IP limit by inventing X-Forwarded-For
+// headers: without IKRAR_TRUST_PROXY the address is the connection's.
+func TestForwardedForIsNotTrustedByDefault(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	_, page := e.get(c, "/sign")
+	csrf := csrfOf(t, page)
+	status := 0
+	for i := 0; i < 21; i++ {
+		form := url.Values{"_csrf": {csrf}, "nip": {fmt.Sprintf("1987031220101210%02d", i)}, "code": {"WRONGCDE"}}
+		req, _ := http.NewRequest("POST", e.srv.URL+"/sign", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1))
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		status = resp.StatusCode
+	}
+	if status != http.StatusTooManyRequests {
+		t.Fatalf("21st failure from one address with spoofed X-Forwarded-For: %d, want 429", status)
+	}
 }

@@ -19,6 +19,12 @@ const (
 
 func (s *Server) routes() {
 	e := s.echo
+	// Rate limits key on the client address, so it must not come from a
+	// header the client controls unless a trusted proxy replaces it.
+	e.IPExtractor = echo.ExtractIPDirect()
+	if s.Config.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader() // trusts loopback and private-range proxies only
+	}
 	e.Use(middleware.RequestID(), s.requestLogger(), middleware.Recover(), s.securityHeaders)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit: formLimit,
