@@ -56,7 +56,9 @@ var (
 	firstM  = []string{"Budi", "Agus", "Slamet", "Joko", "Bambang", "Heru", "Wahyu", "Eko", "Dwi", "Yusuf", "Rizky", "Hendra", "Sigit", "Bayu", "Aditya", "Fajar", "Teguh", "Ahmad", "Muhammad", "Arif"}
 	firstF  = []string{"Siti", "Sri", "Endang", "Wulan", "Dewi", "Rina", "Ratna", "Ani", "Nur", "Lestari", "Retno", "Dyah", "Putri", "Ayu", "Indah", "Kartika", "Ningsih", "Fitri", "Rahayu", "Zoë"}
 	last    = []string{"Santosa", "Wibowo", "Prasetyo", "Susanto", "Hidayat", "Nugroho", "Rahmawati", "Wijayanti", "Setiawan", "Kurniawan", "Purnomo", "Handayani", "Saputra", "Utami", "Suryani", "Ngatiyem", "Haryanto", "Pamungkas", "Sulistyo", "Maharani"}
-	pre     = []string{"", "", "", "", "", "Drs. ", "Ir. ", "dr. ", "H. ", "Hj. "}
+	pre     = []string{"", "", "", "", "", "", "Ir. ", "dr. "}
+	preM    = []string{"Drs. ", "H. "} // titles that name a man
+	preF    = []string{"Dra. ", "Hj. "}
 	post    = []string{"", "", "", ", S.Pd.", ", S.Sos.", ", S.H.", ", S.E.", ", M.Pd.", ", S.Kom.", ", S.T., M.T.", ", A.Md.", ", M.Si.", ", S.Kep., Ns."}
 	jabatan = []string{"Analis Kebijakan Ahli Muda", "Pranata Komputer Ahli Pertama", "Pengadministrasi Perkantoran", "Penata Kelola Sistem dan Teknologi Informasi", "Guru Ahli Pertama", "Perawat Terampil", "Analis Sumber Daya Manusia Aparatur", "Kepala Seksi", "Kepala Subbagian Umum", "Bendahara", "Pengelola Keuangan", "Auditor Ahli Muda", "Penyuluh Pertanian", "Dokter Ahli Pertama", "Arsiparis Terampil"}
 )
@@ -98,7 +100,15 @@ func Seed(ctx context.Context, st *store.Store, instansi, baseURL string, seed u
 			} else {
 				name = firstF[rng.IntN(len(firstF))]
 			}
-			name = pre[rng.IntN(len(pre))] + name + " " + last[rng.IntN(len(last))] + post[rng.IntN(len(post))]
+			title := pre[rng.IntN(len(pre))]
+			if rng.IntN(5) == 0 {
+				if gender == 1 {
+					title = preM[rng.IntN(len(preM))]
+				} else {
+					title = preF[rng.IntN(len(preF))]
+				}
+			}
+			name = title + name + " " + last[rng.IntN(len(last))] + post[rng.IntN(len(post))]
 			var n string
 			for n == "" || seen[n] {
 				n = nip.Generate(rng, "", time.Time{}, time.Time{}, gender, 1+rng.IntN(999))
