@@ -21,8 +21,10 @@ func NameKey(name string) string {
 	if i := strings.IndexByte(name, ','); i >= 0 {
 		name = name[:i]
 	}
-	// Decompose and drop combining marks so "Zoë" and "Zoe" agree.
-	decomposed := norm.NFD.String(name)
+	// Decompose and drop combining marks so "Zoë" and "Zoe" agree. Invalid
+	// UTF-8 is replaced first: normalisation skips letters after a broken
+	// byte, which made the key depend on garbage (found by FuzzNamesMatch).
+	decomposed := norm.NFD.String(strings.ToValidUTF8(name, " "))
 	var sb strings.Builder
 	for _, r := range decomposed {
 		switch {
