@@ -56,20 +56,15 @@ func signedEvent(nip string, sig Signature, seq uint64, prev string) (audit.Even
 //  4. one INSERT of the new signatures' audit events, in request order.
 func (g *groupCommitter) writeBatchRows(live []signReq, replies []signReply) (err error) {
 	ctx := context.Background() // a started batch is never abandoned half-way
-	tx, err := g.db.BeginTx(ctx, nil)
+	tx, err := g.beginBatch(ctx)
 	if err != nil {
-		return fmt.Errorf("begin signature batch: %w", err)
+		return err
 	}
 	defer func() {
 		if err != nil {
 			tx.Rollback()
 		}
 	}()
-	if g.stmts.chainLock != "" {
-		if _, err := tx.ExecContext(ctx, g.stmts.chainLock); err != nil {
-			return fmt.Errorf("lock audit chain: %w", err)
-		}
-	}
 
 	sigs := make([]Signature, len(live))
 	var q strings.Builder

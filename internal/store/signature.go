@@ -188,6 +188,22 @@ func (st *signStmts) close() {
 	}
 }
 
+// beginBatch starts a batch's transaction holding the audit-chain lock
+// (where the dialect needs one), so the batch's events extend one chain.
+func (g *groupCommitter) beginBatch(ctx context.Context) (*sql.Tx, error) {
+	tx, err := g.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin signature batch: %w", err)
+	}
+	if g.stmts.chainLock != "" {
+		if _, err := tx.ExecContext(ctx, g.stmts.chainLock); err != nil {
+			tx.Rollback()
+			return nil, fmt.Errorf("lock audit chain: %w", err)
+		}
+	}
+	return tx, nil
+}
+
 // writeBatch writes a batch of signatures and their audit events in one
 // transaction; replies are filled only if it commits.
 func (g *groupCommitter) writeBatch(live []signReq, replies []signReply) (err error) {
@@ -195,20 +211,15 @@ func (g *groupCommitter) writeBatch(live []signReq, replies []signReply) (err er
 		return g.writeBatchRows(live, replies)
 	}
 	ctx := context.Background() // a started batch is never abandoned half-way
-	tx, err := g.db.BeginTx(ctx, nil)
+	tx, err := g.beginBatch(ctx)
 	if err != nil {
-		return fmt.Errorf("begin signature batch: %w", err)
+		return err
 	}
 	defer func() {
 		if err != nil {
 			tx.Rollback()
 		}
 	}()
-	if g.stmts.chainLock != "" {
-		if _, err := tx.ExecContext(ctx, g.stmts.chainLock); err != nil {
-			return fmt.Errorf("lock audit chain: %w", err)
-		}
-	}
 	w := batchWriter{tx: tx, insert: tx.StmtContext(ctx, g.stmts.insert), existing: tx.StmtContext(ctx, g.stmts.existing),
 		event: tx.StmtContext(ctx, g.stmts.event), returning: g.stmts.returning}
 	var headID uint64
