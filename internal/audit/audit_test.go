@@ -1,0 +1,80 @@
+package audit
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func chain(n int) []Stored {
+	prev := Genesis
+	var out []Stored
+	for i := 1; i <= n; i++ {
+		e := Event{Seq: uint64(i), At: time.Date(2024, 2, 14, 8, 0, i, 0, time.UTC), Actor: "asn:1", Action: "signature.created", Subject: "s", Detail: `{"n":"1"}`, PrevHash: prev}
+		h := Hash(e)
+		out = append(out, Stored{Event: e, Hash: h})
+		prev = h
+	}
+	return out
+}
+
+func TestHashCoversEveryField(t *testing.T) {
+	base := chain(1)[0].Event
+	variants := map[string]func(e *Event){
+		"seq":     func(e *Event) { e.Seq++ },
+		"time":    func(e *Event) { e.At = e.At.Add(time.Nanosecond) },
+		"actor":   func(e *Event) { e.Actor += "x" },
+		"action":  func(e *Event) { e.Action += "x" },
+		"subject": func(e *Event) { e.Subject += "x" },
+		"detail":  func(e *Event) { e.Detail += " " },
+		"prev":    func(e *Event) { e.PrevHash = strings.Repeat("1", 64) },
+		// Moving characters between fields must change the hash too.
+		"shift": func(e *Event) { e.Actor, e.Action = e.Actor+e.Action[:1], e.Action[1:] },
+	}
+	for name, change := range variants {
+		e := base
+		change(&e)
+		if Hash(e) == Hash(base) {
+			t.Errorf("changing %s does not change the hash", name)
+		}
+	}
+}
+
+func TestVerifierFindsFirstBreak(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func([]Stored) []Stored
+		seq    uint64
+	}{
+		{"intact", func(c []Stored) []Stored { return c }, 0},
+		{"edited detail", func(c []Stored) []Stored { c[2].Detail = "{}"; return c }, 3},
+		{"deleted event", func(c []Stored) []Stored { return append(c[:1], c[2:]...) }, 2},
+		{"swapped events", func(c []Stored) []Stored { c[1], c[2] = c[2], c[1]; return c }, 2},
+		{"rehashed edit", func(c []Stored) []Stored { c[3].Actor = "x"; c[3].Hash = Hash(c[3].Event); return c }, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := NewVerifier()
+			var err error
+			for _, s := range tt.mutate(chain(6)) {
+				if err = v.Check(s); err != nil {
+					break
+				}
+			}
+			var b *BrokenError
+			if tt.seq == 0 {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n, head := v.Head(); n != 6 || head != chain(6)[5].Hash {
+					t.Fatalf("head %d %s", n, head)
+				}
+				return
+			}
+			if !errors.As(err, &b) || b.Seq != tt.seq {
+				t.Fatalf("err = %v, want broken at %d", err, tt.seq)
+			}
+		})
+	}
+}
