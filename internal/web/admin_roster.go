@@ -1,13 +1,13 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -48,8 +48,6 @@ type rosterData struct {
 	Committed bool
 }
 
-func (s *Server) uploadDir() string { return filepath.Join(s.Config.DataDir, "uploads") }
-
 func (s *Server) adminRoster(c echo.Context) error {
 	p, h := s.adminPage(c, "roster")
 	d := rosterData{adminHead: h}
@@ -79,7 +77,7 @@ func (s *Server) rosterFormError(c echo.Context, status int, key string) error {
 	return c.Render(status, "admin_roster", p)
 }
 
-// adminRosterPreview keeps the upload server-side under a random token and
+// adminRosterPreview keeps the upload in the database under a random token and
 // shows what an import would do, writing nothing to the database.
 func (s *Server) adminRosterPreview(c echo.Context) error {
 	fh, err := c.FormFile("file")
@@ -92,25 +90,17 @@ func (s *Server) adminRosterPreview(c echo.Context) error {
 	}
 	name := uploadName(fh.Filename, ext)
 	deactivate := c.FormValue("deactivate") == "on"
-	s.sweepUploads()
-	token := secret.Token()
-	path := filepath.Join(s.uploadDir(), token+ext)
-	if err := saveUpload(fh, path); err != nil {
+	data, err := readUpload(fh)
+	if err != nil {
 		return err
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("reopen upload: %w", err)
-	}
-	res, err := roster.Import(c.Request().Context(), s.Store, actorOf(c), name, f, roster.ImportOptions{DryRun: true, DeactivateMissing: deactivate})
-	f.Close()
+	res, err := roster.Import(c.Request().Context(), s.Store, actorOf(c), name, bytes.NewReader(data), roster.ImportOptions{DryRun: true, DeactivateMissing: deactivate})
 
 	p, h := s.adminPage(c, "roster")
 	d := rosterData{adminHead: h, Previewed: true, FileName: name, Deactivate: deactivate}
 	var perr *roster.Errors
 	if errors.As(err, &perr) {
 		// Nothing to commit: the file must be fixed and uploaded again.
-		os.Remove(path)
 		d.Problems = perr.Problems
 		if len(d.Problems) > maxProblemsShown {
 			d.More = len(d.Problems) - maxProblemsShown
@@ -120,7 +110,12 @@ func (s *Server) adminRosterPreview(c echo.Context) error {
 		return c.Render(http.StatusUnprocessableEntity, "admin_roster", p)
 	}
 	if err != nil {
-		os.Remove(path)
+		return err
+	}
+	// Kept in the database until the confirmation, which may reach
+	// another instance behind the load balancer.
+	token := secret.Token()
+	if err := s.Store.PutUpload(c.Request().Context(), token, ext, data, s.Now().Add(-uploadTTL)); err != nil {
 		return err
 	}
 	d.Token, d.Result, d.NewDepts = token, res, len(res.NewDepartments)
@@ -128,36 +123,23 @@ func (s *Server) adminRosterPreview(c echo.Context) error {
 	return c.Render(http.StatusOK, "admin_roster", p)
 }
 
-// adminRosterCommit imports a previewed upload for real. The file is
-// renamed before use, so a token works once even if the button is pressed
-// twice.
+// adminRosterCommit imports a previewed upload for real. Taking the upload
+// deletes it, so a token works once even if the button is pressed twice.
 func (s *Server) adminRosterCommit(c echo.Context) error {
 	token := c.FormValue("token")
 	if !uploadTokenRe.MatchString(token) {
 		return echo.ErrNotFound
 	}
-	s.sweepUploads()
-	var path, ext string
-	for _, e := range []string{".csv", ".xlsx"} {
-		candidate := filepath.Join(s.uploadDir(), token+e)
-		busy := candidate + ".busy"
-		if err := os.Rename(candidate, busy); err == nil {
-			path, ext = busy, e
-			break
-		}
-	}
-	if path == "" {
+	up, err := s.Store.TakeUpload(c.Request().Context(), token, s.Now().Add(-uploadTTL))
+	if errors.Is(err, store.ErrNotFound) {
 		return echo.ErrNotFound
 	}
-	defer os.Remove(path)
-	name := uploadName(c.FormValue("name"), ext)
-	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("open upload: %w", err)
+		return err
 	}
-	res, err := roster.Import(c.Request().Context(), s.Store, actorOf(c), name, f,
+	name := uploadName(c.FormValue("name"), up.Ext)
+	res, err := roster.Import(c.Request().Context(), s.Store, actorOf(c), name, bytes.NewReader(up.Data),
 		roster.ImportOptions{DeactivateMissing: c.FormValue("deactivate") == "on"})
-	f.Close()
 	var perr *roster.Errors
 	if errors.As(err, &perr) {
 		p, h := s.adminPage(c, "roster")
@@ -201,48 +183,16 @@ func uploadName(sent, ext string) string {
 	return base + ext
 }
 
-func saveUpload(fh *multipart.FileHeader, path string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("create upload folder: %w", err)
-	}
+// readUpload reads a roster upload; the route's body limit caps its size.
+func readUpload(fh *multipart.FileHeader) ([]byte, error) {
 	src, err := fh.Open()
 	if err != nil {
-		return fmt.Errorf("read upload: %w", err)
+		return nil, fmt.Errorf("read upload: %w", err)
 	}
 	defer src.Close()
-	dst, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	data, err := io.ReadAll(src)
 	if err != nil {
-		return fmt.Errorf("save upload: %w", err)
+		return nil, fmt.Errorf("read upload: %w", err)
 	}
-	if _, err := io.Copy(dst, src); err != nil {
-		dst.Close()
-		os.Remove(path)
-		return fmt.Errorf("save upload: %w", err)
-	}
-	if err := dst.Close(); err != nil {
-		os.Remove(path)
-		return fmt.Errorf("save upload: %w", err)
-	}
-	return nil
-}
-
-// sweepUploads deletes uploads older than uploadTTL. It runs on every
-// preview and commit, which is often enough without a background timer.
-func (s *Server) sweepUploads() {
-	entries, err := os.ReadDir(s.uploadDir())
-	if err != nil {
-		return
-	}
-	cutoff := s.Now().Add(-uploadTTL)
-	for _, e := range entries {
-		info, err := e.Info()
-		if err != nil || !info.Mode().IsRegular() {
-			continue
-		}
-		if info.ModTime().Before(cutoff) {
-			if err := os.Remove(filepath.Join(s.uploadDir(), e.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
-				s.Log.Warn("remove expired upload", "err", err)
-			}
-		}
-	}
+	return data, nil
 }

@@ -105,3 +105,32 @@ func TestTwoInstancesShareState(t *testing.T) {
 		}
 	})
 }
+
+// TestRosterPreviewAndCommitOnDifferentInstances: the load balancer may
+// send the admin's confirmation to another instance (with its own data
+// folder) than the one that showed the preview.
+func TestRosterPreviewAndCommitOnDifferentInstances(t *testing.T) {
+	storetest.Require(t, storetest.Postgres)
+	a := newEnvOn(t, storetest.Postgres)
+	b := openEnv(t, store.Options{Driver: a.cfg.DBDriver, DSN: a.cfg.DB}, t.TempDir())
+	admin := a.adminLogin("admin", store.RoleAdmin)
+	file := "nip,nama,jabatan,unit_kerja\n198904152015032004,Rina Lestari,Analis Data,Dinas Kesehatan\n"
+	status, body := a.adminUpload(admin, "baru.csv", file, false)
+	m := adminTokenRe.FindStringSubmatch(body)
+	if status != http.StatusOK || m == nil {
+		t.Fatalf("preview on A: status %d", status)
+	}
+	csrf := b.adminCSRF(admin, "/admin/roster")
+	status, _, _ = b.post(admin, "/admin/roster/commit", url.Values{"_csrf": {csrf}, "token": {m[1]}, "name": {"baru.csv"}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("commit on B: status %d", status)
+	}
+	if _, err := b.st.ASNByNIP(context.Background(), "198904152015032004"); err != nil {
+		t.Fatalf("commit on B did not import: %v", err)
+	}
+	// The token is spent on both instances.
+	status, _, _ = a.post(admin, "/admin/roster/commit", url.Values{"_csrf": {csrf}, "token": {m[1]}})
+	if status != http.StatusNotFound {
+		t.Fatalf("second commit on A: status %d, want 404", status)
+	}
+}
