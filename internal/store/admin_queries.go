@@ -80,6 +80,9 @@ func (s *Store) CampaignSlugExists(ctx context.Context, slug string) (bool, erro
 // frozen text stays with its signatures and the new text takes over.
 func (s *Store) NewCampaignVersion(ctx context.Context, actor string, oldID uint, c *Campaign) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockChain(tx); err != nil {
+			return err
+		}
 		var old Campaign
 		if err := tx.Take(&old, oldID).Error; err != nil {
 			return notFound(err, fmt.Sprintf("campaign %d", oldID))

@@ -117,6 +117,9 @@ func (s *Store) ImportRoster(ctx context.Context, actor, source string, rows []I
 	var res ImportResult
 	errDryRun := fmt.Errorf("dry run")
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockChain(tx); err != nil {
+			return err
+		}
 		var depts []Department
 		if err := tx.Find(&depts).Error; err != nil {
 			return fmt.Errorf("read departments: %w", err)

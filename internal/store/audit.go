@@ -41,6 +41,9 @@ func appendEvent(tx *gorm.DB, at time.Time, actor, action, subject, detail strin
 // Record appends a standalone event (login, export, user change...).
 func (s *Store) Record(ctx context.Context, actor, action, subject string, detail map[string]string) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockChain(tx); err != nil {
+			return err
+		}
 		_, err := appendEvent(tx, s.now(), actor, action, subject, audit.Detail(detail))
 		return err
 	})

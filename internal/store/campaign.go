@@ -12,6 +12,9 @@ import (
 // CreateCampaign stores a new campaign and records it in the audit chain.
 func (s *Store) CreateCampaign(ctx context.Context, actor string, c *Campaign) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockChain(tx); err != nil {
+			return err
+		}
 		if err := tx.Create(c).Error; err != nil {
 			return fmt.Errorf("create campaign %q: %w", c.Title, err)
 		}
@@ -25,6 +28,9 @@ func (s *Store) CreateCampaign(ctx context.Context, actor string, c *Campaign) e
 // signed it: signatures must keep pointing at the text they acknowledged.
 func (s *Store) UpdateCampaignText(ctx context.Context, actor string, c *Campaign) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockChain(tx); err != nil {
+			return err
+		}
 		var n int64
 		if err := tx.Model(&Signature{}).Where("campaign_id = ?", c.ID).Count(&n).Error; err != nil {
 			return fmt.Errorf("count signatures of campaign %d: %w", c.ID, err)
@@ -48,6 +54,9 @@ func (s *Store) UpdateCampaignText(ctx context.Context, actor string, c *Campaig
 // SetCampaignStatus opens or closes a campaign.
 func (s *Store) SetCampaignStatus(ctx context.Context, actor string, id uint, status string) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockChain(tx); err != nil {
+			return err
+		}
 		res := tx.Model(&Campaign{}).Where("id = ?", id).Update("status", status)
 		if res.Error != nil {
 			return fmt.Errorf("set campaign %d status: %w", id, res.Error)

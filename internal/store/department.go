@@ -39,6 +39,9 @@ func (s *Store) DepartmentByID(ctx context.Context, id uint) (Department, error)
 // CreateDepartment adds a department.
 func (s *Store) CreateDepartment(ctx context.Context, actor string, d *Department) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockChain(tx); err != nil {
+			return err
+		}
 		if err := tx.Create(d).Error; err != nil {
 			if isUniqueViolation(err) {
 				return fmt.Errorf("create department %s: %w", d.Code, ErrConflict)
@@ -54,6 +57,9 @@ func (s *Store) CreateDepartment(ctx context.Context, actor string, d *Departmen
 // UpdateDepartment renames or moves a department, refusing cycles.
 func (s *Store) UpdateDepartment(ctx context.Context, actor string, code, name string, parentID *uint) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockChain(tx); err != nil {
+			return err
+		}
 		var d Department
 		if err := tx.Where("code = ?", code).Take(&d).Error; err != nil {
 			return notFound(err, "department "+code)

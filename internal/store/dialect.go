@@ -147,7 +147,10 @@ func (postgresDialect) afterCopy(tx *gorm.DB) error {
 }
 
 // lockChain takes the audit-chain lock inside tx where the dialect needs
-// one; taking it again in the same transaction is harmless.
+// one; taking it again in the same transaction is harmless. Every
+// transaction that appends an event takes it first, before touching other
+// rows: on PostgreSQL a signature batch holds it while its foreign keys lock
+// roster rows, so taking it last could deadlock against that batch.
 func lockChain(tx *gorm.DB) error {
 	if q := dialectOf(tx).chainLock(); q != "" {
 		if err := tx.Exec(q).Error; err != nil {

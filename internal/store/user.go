@@ -21,6 +21,9 @@ const (
 // CreateUser adds a staff user bound to departments (heads only).
 func (s *Store) CreateUser(ctx context.Context, actor string, u *User, deptIDs []uint) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockChain(tx); err != nil {
+			return err
+		}
 		if err := tx.Create(u).Error; err != nil {
 			if isUniqueViolation(err) {
 				return fmt.Errorf("create user %s: %w", u.Username, ErrConflict)
@@ -43,6 +46,9 @@ func (s *Store) CreateUser(ctx context.Context, actor string, u *User, deptIDs [
 // SetUserPassword replaces a password hash.
 func (s *Store) SetUserPassword(ctx context.Context, actor string, userID uint, hash string) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockChain(tx); err != nil {
+			return err
+		}
 		res := tx.Model(&User{}).Where("id = ?", userID).Update("password_hash", hash)
 		if res.Error != nil {
 			return fmt.Errorf("set password: %w", res.Error)
@@ -62,6 +68,9 @@ func (s *Store) SetUserPassword(ctx context.Context, actor string, userID uint, 
 // SetUserDisabled disables or enables a user, ending their sessions.
 func (s *Store) SetUserDisabled(ctx context.Context, actor string, userID uint, disabled bool) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockChain(tx); err != nil {
+			return err
+		}
 		if err := tx.Model(&User{}).Where("id = ?", userID).Update("disabled", disabled).Error; err != nil {
 			return fmt.Errorf("disable user: %w", err)
 		}
@@ -110,6 +119,9 @@ func hashToken(token string) string {
 func (s *Store) CreateSession(ctx context.Context, userID uint, token string, ttl time.Duration) error {
 	now := s.now().UTC()
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockChain(tx); err != nil {
+			return err
+		}
 		// Opportunistic clean-up keeps the table small without a cron.
 		if err := tx.Where("expires_at < ?", now).Delete(&Session{}).Error; err != nil {
 			return fmt.Errorf("purge sessions: %w", err)
