@@ -206,3 +206,34 @@ func TestForwardedForIsNotTrustedByDefault(t *testing.T) {
 		t.Fatalf("21st failure from one address with spoofed X-Forwarded-For: %d, want 429", status)
 	}
 }
+
+func TestAdminAuditCheckOnRequestWhenLarge(t *testing.T) {
+	e := newEnv(t)
+	admin := e.staffLogin("admin", store.RoleAdmin)
+	// A negative limit treats every chain as large.
+	s, err := web.New(web.Deps{Config: e.cfg, Store: e.st, Pledge: &pledge.Service{Store: e.st, Now: time.Now}, Assets: ikrar.Assets,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), AutoAuditMax: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	large := httptest.NewServer(s)
+	defer large.Close()
+	get := func(path string) string {
+		resp, err := admin.Get(large.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, resp.StatusCode)
+		}
+		return string(b)
+	}
+	if body := get("/admin"); !strings.Contains(body, `href="/admin?audit=1"`) || strings.Contains(body, "Utuh:") {
+		t.Fatal("large chain: the overview ran the check or lacks the button")
+	}
+	if body := get("/admin?audit=1"); !strings.Contains(body, "Utuh:") {
+		t.Fatal("check on request did not run")
+	}
+}

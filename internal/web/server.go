@@ -40,6 +40,10 @@ type Deps struct {
 	Assets fs.FS
 	Log    *slog.Logger
 	Now    func() time.Time
+	// AutoAuditMax is how many signatures the admin overview checks the
+	// audit chain for on every visit; above it the check runs on request.
+	// 0 means the default (20,000); a negative value always waits for a request.
+	AutoAuditMax int64
 }
 
 // Server holds the handlers' dependencies.
