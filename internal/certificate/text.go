@@ -8,29 +8,21 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
-)
 
-// wib is Western Indonesia Time. A fixed zone avoids depending on tzdata;
-// Indonesia has had no daylight saving since 1964.
-var wib = time.FixedZone("WIB", 7*3600)
-
-var (
-	hariID  = [...]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"}
-	bulanID = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
-		"Agustus", "September", "Oktober", "November", "Desember"}
+	"github.com/ikrar/ikrar/internal/wib"
 )
 
 // FormatWIB renders t in WIB with Indonesian words, the way an official letter
 // would: "Senin, 28 Agustus 2023 pukul 12.20 WIB".
 func FormatWIB(t time.Time) string {
-	t = t.In(wib)
+	t = t.In(wib.Zone)
 	var b strings.Builder
 	b.Grow(48)
-	b.WriteString(hariID[t.Weekday()])
+	b.WriteString(wib.Weekday(t.Weekday()))
 	b.WriteString(", ")
 	b.WriteString(strconv.Itoa(t.Day()))
 	b.WriteByte(' ')
-	b.WriteString(bulanID[t.Month()-1])
+	b.WriteString(wib.Month(t.Month()))
 	b.WriteByte(' ')
 	b.WriteString(strconv.Itoa(t.Year()))
 	b.WriteString(" pukul ")

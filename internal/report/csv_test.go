@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ikrar/ikrar/internal/wib"
 )
 
 // injectionPayloads are cell values a spreadsheet would evaluate.
@@ -90,7 +92,7 @@ func TestWriteCSVDepartmentReport(t *testing.T) {
 		switch rec[4] {
 		case "sudah":
 			signedRows++
-			if want := p.SignedAt.In(wib).Format("2006-01-02 15:04:05"); rec[5] != want {
+			if want := p.SignedAt.In(wib.Zone).Format("2006-01-02 15:04:05"); rec[5] != want {
 				t.Errorf("row %d time = %q, want %q (WIB)", i, rec[5], want)
 			}
 			if rec[6] != p.CertificateCode {

@@ -6,6 +6,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/ikrar/ikrar/internal/wib"
 )
 
 // Page geometry of the report, in mm.
@@ -503,7 +505,7 @@ func (rp *reportPDF) dailyChart() {
 		if i%labelEvery == 0 {
 			rp.font(false, 6.5)
 			rp.textColor(colMuted)
-			day := d.Day.In(wib)
+			day := d.Day.In(wib.Zone)
 			rp.text(bx-6, top+plotH+4, barW+12, fmt.Sprintf("%02d/%02d", day.Day(), int(day.Month())), 'C')
 		}
 	}

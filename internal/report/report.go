@@ -12,12 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-)
 
-// wib is the fixed UTC+7 zone used for every time shown in a report. A fixed
-// zone (rather than time.LoadLocation("Asia/Jakarta")) keeps rendering
-// independent of the host's tzdata; Jakarta has had no DST since 1964.
-var wib = time.FixedZone("WIB", 7*3600)
+	"github.com/ikrar/ikrar/internal/wib"
+)
 
 // DepartmentStat is one row of the completion table.
 type DepartmentStat struct {
@@ -122,31 +119,22 @@ func Neutralize(s string) string {
 	return s
 }
 
-var monthsID = [...]string{
-	"Januari", "Februari", "Maret", "April", "Mei", "Juni",
-	"Juli", "Agustus", "September", "Oktober", "November", "Desember",
-}
-
 // formatDateTimeID renders t in WIB the way Indonesian official letters do:
 // "25 November 2026 14.20 WIB".
 func formatDateTimeID(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	t = t.In(wib)
-	return fmt.Sprintf("%d %s %d %02d.%02d WIB", t.Day(), monthsID[t.Month()-1], t.Year(), t.Hour(), t.Minute())
+	return wib.DateTime(t)
 }
 
 // formatShortDateTimeID is the compact form used in table cells:
 // "25 Nov 2026 14.20".
 func formatShortDateTimeID(t time.Time) string {
-	t = t.In(wib)
-	return fmt.Sprintf("%d %s %d %02d.%02d", t.Day(), monthsID[t.Month()-1][:3], t.Year(), t.Hour(), t.Minute())
+	t = t.In(wib.Zone)
+	return fmt.Sprintf("%d %s %d %02d.%02d", t.Day(), wib.Month(t.Month())[:3], t.Year(), t.Hour(), t.Minute())
 }
 
 // formatMachineWIB is the sortable, parseable form used in CSV exports.
 func formatMachineWIB(t time.Time) string {
-	return t.In(wib).Format("2006-01-02 15:04:05")
+	return t.In(wib.Zone).Format("2006-01-02 15:04:05")
 }
 
 // formatIntID writes n with Indonesian thousands separators: 5600 → "5.600".

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ikrar/ikrar/internal/wib"
 )
 
 // Sheet names of the workbook; callers reading it back rely on them.
@@ -257,7 +259,7 @@ func writePeopleSheet(f *excelize.File, st *xlsxStyles, people []Person) error {
 			status = "Sudah"
 			// excelize stores the wall-clock time of the value's location,
 			// so converting to WIB makes the cell show WIB.
-			at = p.SignedAt.In(wib)
+			at = p.SignedAt.In(wib.Zone)
 		}
 		if err := setRow(f, sheet, row,
 			[]any{Neutralize(p.NIP), Neutralize(p.Name), Neutralize(p.Position), Neutralize(p.Kind),
@@ -293,7 +295,7 @@ func writeInfoSheet(f *excelize.File, st *xlsxStyles, r Report) error {
 	}
 	var generated any = ""
 	if !r.GeneratedAt.IsZero() {
-		generated = r.GeneratedAt.In(wib)
+		generated = r.GeneratedAt.In(wib.Zone)
 	}
 	rows := [][]any{
 		{"Instansi", Neutralize(r.Instansi)},

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ikrar/ikrar/internal/wib"
 )
 
 func openXLSX(t *testing.T, r Report) *excelize.File {
@@ -140,7 +142,7 @@ func TestWriteXLSXDepartmentReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := first.SignedAt.In(wib).Format("02/01/2006 15:04"); shown != want {
+	if want := first.SignedAt.In(wib.Zone).Format("02/01/2006 15:04"); shown != want {
 		t.Errorf("date shows %q, want %q (WIB)", shown, want)
 	}
 	for i, payload := range injectionPayloads {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/ikrar/ikrar/internal/wib"
 )
 
 // DepartmentCount is roster size and signatures of one department itself
@@ -133,9 +135,6 @@ func (s *Store) SignaturesPerDay(ctx context.Context, campaignID uint, deptIDs [
 	return out, nil
 }
 
-// wib is Western Indonesia Time, where the signing day turns.
-var wib = time.FixedZone("WIB", 7*3600)
-
 // signaturesPerDayAll counts a whole campaign day by day with one range
 // count per WIB day on the (campaign_id, signed_at) index. Grouping by a
 // computed day instead evaluates a date function on every signature, which
@@ -153,8 +152,8 @@ func (s *Store) signaturesPerDayAll(ctx context.Context, campaignID uint) ([]Day
 		Scan(&last).Error; err != nil || len(last) == 0 {
 		return nil, fmt.Errorf("count signatures per day: last signature: %w", err)
 	}
-	f := first.In(wib)
-	day := time.Date(f.Year(), f.Month(), f.Day(), 0, 0, 0, 0, wib)
+	f := first.In(wib.Zone)
+	day := time.Date(f.Year(), f.Month(), f.Day(), 0, 0, 0, 0, wib.Zone)
 	var out []DayCount
 	for !day.After(last[0]) {
 		next := day.AddDate(0, 0, 1)

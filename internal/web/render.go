@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/ikrar/ikrar/internal/wib"
 )
 
 // renderer holds one parsed template set per page, each cloned from the
@@ -28,21 +30,16 @@ type renderer struct {
 	bufs sync.Pool
 }
 
-var wib = time.FixedZone("WIB", 7*3600)
-
-var monthsID = []string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
-
 // FormatWIB renders a time as people in Indonesia write it:
 // "28 Agustus 2023 12.20 WIB" (or "28 August 2023 12:20 WIB" in English).
 func FormatWIB(t time.Time, lang string) string {
 	if t.IsZero() {
 		return ""
 	}
-	w := t.In(wib)
 	if lang == "en" {
-		return w.Format("2 January 2006 15:04") + " WIB"
+		return t.In(wib.Zone).Format("2 January 2006 15:04") + " WIB"
 	}
-	return fmt.Sprintf("%d %s %d %02d.%02d WIB", w.Day(), monthsID[w.Month()-1], w.Year(), w.Hour(), w.Minute())
+	return wib.DateTime(t)
 }
 
 func newRenderer(assets fs.FS) (*renderer, error) {
