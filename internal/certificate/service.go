@@ -93,10 +93,8 @@ func (s *Service) pdf(ctx context.Context, sig store.Signature, wait bool) ([]by
 
 // Data gathers what a certificate shows about a signature.
 func (s *Service) Data(ctx context.Context, sig store.Signature) (Data, error) {
-	a, err := s.Store.ASNByID(ctx, sig.ASNID)
-	if err != nil {
-		return Data{}, err
-	}
+	// The certificate speaks of the person as they signed (SignerName …),
+	// not of today's roster row, which may since have been renamed.
 	dept, err := s.Store.DepartmentByID(ctx, sig.DepartmentID)
 	if err != nil {
 		return Data{}, err
@@ -111,7 +109,7 @@ func (s *Service) Data(ctx context.Context, sig store.Signature) (Data, error) {
 	}
 	return Data{
 		Code: sig.CertCode, Instansi: camp.Instansi, CampaignTitle: text.Title, Preamble: text.Preamble,
-		Points: text.Points, Closing: text.Closing, Name: a.Name, NIP: a.NIP, Position: a.Position,
+		Points: text.Points, Closing: text.Closing, Name: sig.SignerName, NIP: sig.SignerNIP, Position: sig.SignerPosition,
 		Department: dept.Name, TypedName: sig.TypedName, SignedAt: sig.SignedAt, SignaturePNG: sig.DrawnPNG,
 		PledgeHash: sig.PledgeHash, VerifyURL: s.BaseURL + "/verify/" + sig.CertCode,
 	}, nil

@@ -261,11 +261,7 @@ func runVerify(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "TIDAK SAH / NOT VALID: %s / %s\n", id, en)
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
-	a, err := st.ASNByID(ctx, sig.ASNID)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "SAH / VALID: %s, NIP %s, certificate %s, signed %s\n", a.Name, a.NIP, sig.CertCode, sig.SignedAt.UTC().Format(time.RFC3339))
+	fmt.Fprintf(env.Stdout, "SAH / VALID: %s, NIP %s, certificate %s, signed %s\n", sig.SignerName, sig.SignerNIP, sig.CertCode, sig.SignedAt.UTC().Format(time.RFC3339))
 	return nil
 }
 

@@ -21,6 +21,7 @@ func signatureRow(n NewSignature) Signature {
 		// is stored, and lets `ikrar migrate` carry the chain across.
 		SignedAt: n.SignedAt.UTC().Truncate(time.Microsecond), TypedName: cleanText(n.TypedName), DrawnPNG: n.DrawnPNG,
 		IP: cleanText(n.IP), UserAgent: cleanText(n.UserAgent), PledgeHash: n.PledgeHash, CertCode: n.CertCode,
+		SignerNIP: n.ASN.NIP, SignerName: n.ASN.Name, SignerPosition: n.ASN.Position,
 	}
 }
 
@@ -68,17 +69,18 @@ func (g *groupCommitter) writeBatchRows(live []signReq, replies []signReply) (er
 
 	sigs := make([]Signature, len(live))
 	var q strings.Builder
-	args := make([]any, 0, len(live)*10)
+	args := make([]any, 0, len(live)*13)
 	q.WriteString(`INSERT INTO signatures (asn_id, campaign_id, department_id, signed_at, typed_name, drawn_png,
-		ip, user_agent, pledge_hash, cert_code, cert_sha256, revoked) VALUES `)
+		ip, user_agent, pledge_hash, cert_code, signer_nip, signer_name, signer_position, cert_sha256, revoked) VALUES `)
 	for i, r := range live {
 		sigs[i] = signatureRow(r.sig)
 		s := sigs[i]
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		q.WriteString(placeholders(len(args), 10, "'', false"))
-		args = append(args, s.ASNID, s.CampaignID, s.DepartmentID, s.SignedAt, s.TypedName, s.DrawnPNG, s.IP, s.UserAgent, s.PledgeHash, s.CertCode)
+		q.WriteString(placeholders(len(args), 13, "'', false"))
+		args = append(args, s.ASNID, s.CampaignID, s.DepartmentID, s.SignedAt, s.TypedName, s.DrawnPNG, s.IP, s.UserAgent, s.PledgeHash, s.CertCode,
+			s.SignerNIP, s.SignerName, s.SignerPosition)
 	}
 	q.WriteString(" ON CONFLICT (asn_id, campaign_id) DO NOTHING RETURNING id, cert_code")
 	stored := make(map[string]uint, len(live)) // cert_code -> id of the rows this batch stored

@@ -21,7 +21,7 @@ var (
 	asnColumns        = []string{"id", "nip", "name", "position", "department_id", "kind", "email", "phone", "active", "token", "access_code", "created_at", "updated_at"}
 	departmentColumns = []string{"id", "code", "name", "parent_id", "created_at", "updated_at"}
 	campaignColumns   = []string{"id", "slug", "version", "title", "preamble", "points", "closing", "title_en", "preamble_en", "points_en", "closing_en", "instansi", "text_hash", "status", "opens_at", "closes_at", "created_at", "updated_at"}
-	signatureColumns  = []string{"id", "asn_id", "campaign_id", "department_id", "signed_at", "typed_name", "drawn_png", "ip", "user_agent", "pledge_hash", "cert_code", "cert_sha256", "revoked"}
+	signatureColumns  = []string{"id", "asn_id", "campaign_id", "department_id", "signed_at", "typed_name", "drawn_png", "ip", "user_agent", "pledge_hash", "cert_code", "cert_sha256", "revoked", "signer_nip", "signer_name", "signer_position"}
 )
 
 func selectFrom(table string, cols []string, where string) string {
@@ -125,7 +125,8 @@ func scanCampaign(r scanner) (Campaign, error) {
 func scanSignature(r scanner) (Signature, error) {
 	var s Signature
 	err := r.Scan(&s.ID, &s.ASNID, &s.CampaignID, &s.DepartmentID, &s.SignedAt, &s.TypedName, &s.DrawnPNG,
-		nullString{&s.IP}, nullString{&s.UserAgent}, &s.PledgeHash, &s.CertCode, nullString{&s.CertSHA256}, &s.Revoked)
+		nullString{&s.IP}, nullString{&s.UserAgent}, &s.PledgeHash, &s.CertCode, nullString{&s.CertSHA256}, &s.Revoked,
+		&s.SignerNIP, &s.SignerName, &s.SignerPosition)
 	return s, err
 }
 

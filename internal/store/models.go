@@ -76,6 +76,12 @@ type Signature struct {
 	CertCode     string `gorm:"size:32;not null;uniqueIndex"`
 	CertSHA256   string `gorm:"size:64"`
 	Revoked      bool   `gorm:"not null;default:false"`
+	// The person as they were when they signed: the roster row may later
+	// be renamed, moved or deactivated, but the certificate, the verify
+	// page and the audit digest speak of the signature, not of today's row.
+	SignerNIP      string `gorm:"column:signer_nip;size:18;not null;default:''"`
+	SignerName     string `gorm:"size:200;not null;default:''"`
+	SignerPosition string `gorm:"size:200;not null;default:''"`
 }
 
 // Certificate keeps the signed PDF bytes: re-signing would change them

@@ -146,6 +146,15 @@ func migrate(db *gorm.DB) error {
 			return fmt.Errorf("migrate database: audit head trigger: %w", err)
 		}
 	}
+	// Signatures from before the signer's details were kept: the roster row
+	// is the best record left of who signed (it can only have drifted if it
+	// was changed since), and the certificate already printed it.
+	if err := db.Exec(`UPDATE signatures SET signer_nip = (SELECT nip FROM asns WHERE asns.id = signatures.asn_id),
+		signer_name = (SELECT name FROM asns WHERE asns.id = signatures.asn_id),
+		signer_position = (SELECT position FROM asns WHERE asns.id = signatures.asn_id)
+		WHERE signer_nip = '' AND EXISTS (SELECT 1 FROM asns WHERE asns.id = signatures.asn_id)`).Error; err != nil {
+		return fmt.Errorf("migrate database: signer details of older signatures: %w", err)
+	}
 	// Databases from before the anchor existed: anchor at their newest event.
 	if err := db.Exec(`INSERT INTO audit_heads (id, seq, hash) SELECT 1, id, hash FROM audit_events
 		WHERE NOT EXISTS (SELECT 1 FROM audit_heads) ORDER BY id DESC LIMIT 1`).Error; err != nil {

@@ -239,3 +239,47 @@ func TestMigratesPreviousSchema(t *testing.T) {
 		t.Fatalf("audit after migration: %v", err)
 	}
 }
+
+// A signature keeps the signer's NIP, name and position as signed, and a
+// database from before those columns existed gets them from the roster
+// when it is opened.
+func TestSignatureKeepsSignerAsSigned(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ikrar.db")
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Options{DSN: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, people := seed(t, st, 2)
+	for i, a := range people {
+		res, err := st.Sign(ctx, newSig(a, c, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := res.Signature
+		if s.SignerNIP != a.NIP || s.SignerName != a.Name || s.SignerPosition != a.Position {
+			t.Fatalf("signature %d holds %q %q %q, want %q %q %q", i, s.SignerNIP, s.SignerName, s.SignerPosition, a.NIP, a.Name, a.Position)
+		}
+	}
+	st.Close()
+
+	// An older database: the columns are empty.
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE signatures SET signer_nip = '', signer_name = '', signer_position = ''`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	st = openTest(t, path)
+	for _, a := range people {
+		s, err := st.SignatureOf(ctx, a.ID, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.SignerNIP != a.NIP || s.SignerName != a.Name || s.SignerPosition != a.Position {
+			t.Errorf("after upgrade the signature of %s holds %q %q %q", a.NIP, s.SignerNIP, s.SignerName, s.SignerPosition)
+		}
+	}
+}

@@ -70,10 +70,6 @@ func (s *Server) verifyCode(c echo.Context) error {
 
 func (s *Server) fillVerify(c echo.Context, d *verifyData, sig store.Signature, lang string) error {
 	ctx := c.Request().Context()
-	a, err := s.Store.ASNByID(ctx, sig.ASNID)
-	if err != nil {
-		return err
-	}
 	dept, err := s.Store.DepartmentByID(ctx, sig.DepartmentID)
 	if err != nil {
 		return err
@@ -82,7 +78,9 @@ func (s *Server) fillVerify(c echo.Context, d *verifyData, sig store.Signature, 
 	if err != nil {
 		return err
 	}
-	d.Code, d.Name, d.MaskedNIP, d.Department = sig.CertCode, a.Name, nip.Mask(a.NIP), dept.Name
+	// The name, NIP and unit as signed: a later rename or move of the
+	// roster row must not change what a verified certificate is said to hold.
+	d.Code, d.Name, d.MaskedNIP, d.Department = sig.CertCode, sig.SignerName, nip.Mask(sig.SignerNIP), dept.Name
 	d.Campaign = camp.Title
 	d.SignedAt = FormatWIB(sig.SignedAt, lang)
 	d.Revoked = sig.Revoked

@@ -168,3 +168,34 @@ func (e *env) upload(file []byte) (int, string) {
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
 }
+
+// A signature speaks of the person as they signed: renaming and moving
+// the roster row afterwards (even before the certificate is made) changes
+// neither the certificate nor the verify page.
+func TestCertificateKeepsSignerAsSigned(t *testing.T) {
+	storetest.Each(t, testCertificateKeepsSignerAsSigned)
+}
+
+func testCertificateKeepsSignerAsSigned(t *testing.T, backend storetest.Backend) {
+	e := newEnvOn(t, backend)
+	a := e.asn("199001012015032001")
+	code := e.signAs(a.NIP, "Zoë Ngatiyem")
+	if _, err := importRoster(e, "nip;nama;jabatan;unit_kerja\r\n199001012015032001;Zoë Ngatiyem-Sulastri, S.Kep.;Kepala Ruang;Dinas Pendidikan, Pemuda, dan Olahraga\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, e.download(e.client(), "/sign/"+a.Token+"/certificate.pdf"))
+	for _, want := range []string{"Zoë Ngatiyem", "Perawat Terampil", "Dinas Kesehatan"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("certificate lacks %q as signed", want)
+		}
+	}
+	for _, later := range []string{"Sulastri", "Kepala Ruang"} {
+		if strings.Contains(text, later) {
+			t.Errorf("certificate shows %q, from the roster after signing", later)
+		}
+	}
+	_, page := e.get(e.client(), "/verify/"+code)
+	if !strings.Contains(page, "Zoë Ngatiyem") || strings.Contains(page, "Sulastri") || !strings.Contains(page, "Dinas Kesehatan") {
+		t.Errorf("verify page does not show the signer as signed:\n%s", page)
+	}
+}
