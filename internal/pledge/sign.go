@@ -39,6 +39,17 @@ func (p Problems) Error() string {
 // ErrClosed means the campaign is not open for signing.
 var ErrClosed = errors.New("campaign is not open for signing")
 
+// ErrPastDeadline means the campaign's closing time has passed; an admin
+// can extend it.
+var ErrPastDeadline = errors.New("the campaign's deadline has passed")
+
+// PastDeadline reports whether c's closing time (if it has one) has come
+// at now. This is the one rule for the signing page, the signing itself
+// and the reminders.
+func PastDeadline(c store.Campaign, now time.Time) bool {
+	return c.ClosesAt != nil && !now.Before(*c.ClosesAt)
+}
+
 // Input is a submitted signing form.
 type Input struct {
 	Ticked    []bool // one per point
@@ -146,6 +157,9 @@ func (s *Service) Sign(ctx context.Context, a store.ASN, c store.Campaign, in In
 func (s *Service) SignNew(ctx context.Context, a store.ASN, c store.Campaign, in Input) (store.SignResult, error) {
 	if c.Status != "open" {
 		return store.SignResult{}, ErrClosed
+	}
+	if PastDeadline(c, s.Now()) {
+		return store.SignResult{}, ErrPastDeadline
 	}
 	id, _, err := s.TextsOf(c)
 	if err != nil {

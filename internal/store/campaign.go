@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/ikrar/ikrar/internal/audit"
 	"gorm.io/gorm"
@@ -117,4 +118,31 @@ func (s *Store) HasSignatures(ctx context.Context, campaignID uint) (bool, error
 		return false, fmt.Errorf("check signatures of campaign %d: %w", campaignID, err)
 	}
 	return one == 1, nil
+}
+
+// SetCampaignDeadline sets (or, with nil, removes) a campaign's closing
+// time. It changes no text, so it is allowed after signatures: admins
+// extend deadlines.
+func (s *Store) SetCampaignDeadline(ctx context.Context, actor string, id uint, closesAt *time.Time) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockChain(tx); err != nil {
+			return err
+		}
+		var v any
+		detail := ""
+		if closesAt != nil {
+			t := closesAt.UTC()
+			v, detail = t, t.Format(time.RFC3339)
+		}
+		res := tx.Model(&Campaign{}).Where("id = ?", id).Update("closes_at", v)
+		if res.Error != nil {
+			return fmt.Errorf("set campaign %d deadline: %w", id, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("campaign %d: %w", id, ErrNotFound)
+		}
+		_, err := appendEvent(tx, s.now(), actor, "campaign.deadline", "campaign:"+strconv.Itoa(int(id)),
+			audit.Detail(map[string]string{"closes_at": detail}))
+		return err
+	})
 }

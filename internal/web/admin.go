@@ -37,6 +37,7 @@ func (s *Server) adminRoutes() {
 	g.GET("/campaigns/:id/edit", s.adminCampaignEdit)
 	g.POST("/campaigns/:id", s.adminCampaignSave)
 	g.POST("/campaigns/:id/status", s.adminCampaignStatus)
+	g.POST("/campaigns/:id/deadline", s.adminCampaignDeadline)
 
 	g.GET("/departments", s.adminDepartments)
 	g.POST("/departments", s.adminDepartmentCreate)

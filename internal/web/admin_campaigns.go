@@ -65,6 +65,7 @@ type campaignEditData struct {
 	Signatures int64
 	Frozen     bool
 	Form       campaignForm
+	Deadline   deadlineView
 }
 
 func defaultCampaignForm() campaignForm {
@@ -255,7 +256,8 @@ func (s *Server) renderCampaignEdit(c echo.Context, status int, cp store.Campaig
 	if errKey != "" {
 		h.Error = bilingual(p.Lang, errKey)
 	}
-	p.Data = campaignEditData{adminHead: h, Campaign: cp, Signatures: counts[cp.ID], Frozen: counts[cp.ID] > 0, Form: form}
+	p.Data = campaignEditData{adminHead: h, Campaign: cp, Signatures: counts[cp.ID], Frozen: counts[cp.ID] > 0, Form: form,
+		Deadline: s.deadlineOf(cp, p.Lang)}
 	return c.Render(status, "admin_campaign_edit", p)
 }
 

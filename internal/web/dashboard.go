@@ -62,6 +62,7 @@ type dashboardData struct {
 	Total     report.Completion
 	Chart     chart
 	Query     string
+	Deadline  deadlineView
 }
 
 func (s *Server) dashboard(c echo.Context) error {
@@ -85,7 +86,8 @@ func (s *Server) dashboard(c echo.Context) error {
 	}
 	p := s.page(c, "dashboard")
 	p.Data = dashboardData{Campaign: camp, Campaigns: all, Rows: report.SortByCompletion(rows), Total: total,
-		Chart: dailyChart(days, p.Lang), Query: "campaign=" + strconv.FormatUint(uint64(camp.ID), 10)}
+		Chart: dailyChart(days, p.Lang), Query: "campaign=" + strconv.FormatUint(uint64(camp.ID), 10),
+		Deadline: s.deadlineOf(camp, p.Lang)}
 	return c.Render(http.StatusOK, "dashboard", p)
 }
 
@@ -105,6 +107,7 @@ type departmentData struct {
 	Query      string
 	PrevURL    string
 	NextURL    string
+	Deadline   deadlineView
 }
 
 const rosterPageSize = 50
@@ -153,7 +156,8 @@ func (s *Server) departmentPage(c echo.Context) error {
 	p.Title = dept.Name
 	d := departmentData{Campaign: camp, Department: dept, Stats: total, Entries: entries, Total: n, Search: search,
 		Status: status, Page: pageNo, Pages: int((n + rosterPageSize - 1) / rosterPageSize), Chart: dailyChart(days, p.Lang),
-		BaseURL: s.Config.BaseURL, Query: "campaign=" + strconv.FormatUint(uint64(camp.ID), 10)}
+		BaseURL: s.Config.BaseURL, Query: "campaign=" + strconv.FormatUint(uint64(camp.ID), 10),
+		Deadline: s.deadlineOf(camp, p.Lang)}
 	if len(rows) > 1 {
 		d.Children = rows[1:]
 	}

@@ -64,6 +64,7 @@ type signData struct {
 	TypedName  string
 	Signature  *store.Signature
 	Closed     bool
+	Deadline   deadlineView
 	PointsHTML template.HTML // see Server.pointsHTML; "" renders the points in the page
 }
 
@@ -128,6 +129,7 @@ func (s *Server) signTarget(c echo.Context) (*signData, error) {
 		return nil, err
 	}
 	d.Closed = d.Campaign.Status != "open"
+	d.Deadline = s.deadlineOf(d.Campaign, langOf(c))
 	id, en, err := s.Pledge.TextsOf(d.Campaign)
 	if err != nil {
 		return nil, err
@@ -162,6 +164,9 @@ func (s *Server) signPage(c echo.Context) error {
 	if d.Signature != nil {
 		p.Title = p.T["receipt_title"]
 		return c.Render(http.StatusOK, "receipt", p)
+	}
+	if d.Deadline.Passed && !d.Closed {
+		return s.renderSign(c, http.StatusGone, p, d)
 	}
 	return s.renderSign(c, http.StatusOK, p, d)
 }
@@ -206,6 +211,9 @@ func (s *Server) signSubmit(c echo.Context) error {
 			return s.renderSign(c, http.StatusUnprocessableEntity, p, d)
 		case errors.Is(err, pledge.ErrClosed):
 			return s.renderSign(c, http.StatusConflict, p, d)
+		case errors.Is(err, pledge.ErrPastDeadline):
+			d.Deadline.Passed = true // the deadline came while the form was open
+			return s.renderSign(c, http.StatusGone, p, d)
 		case err != nil:
 			return err
 		}

@@ -32,3 +32,60 @@ func DateTime(t time.Time) string {
 	t = t.In(Zone)
 	return fmt.Sprintf("%d %s %d %02d.%02d WIB", t.Day(), Month(t.Month()), t.Year(), t.Hour(), t.Minute())
 }
+
+// Deadline renders a closing time the way an invitation states it:
+// "Jumat, 20 Desember 2024 pukul 23.59 WIB". The zero time renders as "".
+func Deadline(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(Zone)
+	return fmt.Sprintf("%s, %d %s %d pukul %02d.%02d WIB", Weekday(t.Weekday()), t.Day(), Month(t.Month()), t.Year(), t.Hour(), t.Minute())
+}
+
+// DeadlineEN is Deadline in English: "Friday, 20 December 2024 at 23:59 WIB".
+func DeadlineEN(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(Zone).Format("Monday, 2 January 2006 at 15:04") + " WIB"
+}
+
+// DaysLeft counts WIB calendar days from now to the deadline's day: 0 on
+// the deadline's own day, 1 the day before, negative once the day has
+// passed. People plan by calendar day ("besok", "3 hari lagi"), not by
+// multiples of 24 hours.
+func DaysLeft(now, deadline time.Time) int {
+	n, d := now.In(Zone), deadline.In(Zone)
+	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+	return int(day(d).Sub(day(n)).Hours() / 24)
+}
+
+// Remaining says in words how long is left before a deadline, in
+// Indonesian ("3 hari lagi", "besok", "hari ini", "sudah lewat") or, with
+// lang "en", in English.
+func Remaining(now, deadline time.Time, lang string) string {
+	en := lang == "en"
+	switch n := DaysLeft(now, deadline); {
+	case !now.Before(deadline):
+		if en {
+			return "deadline passed"
+		}
+		return "sudah lewat"
+	case n == 0:
+		if en {
+			return "today"
+		}
+		return "hari ini"
+	case n == 1:
+		if en {
+			return "tomorrow"
+		}
+		return "besok"
+	default:
+		if en {
+			return fmt.Sprintf("%d days left", n)
+		}
+		return fmt.Sprintf("%d hari lagi", n)
+	}
+}

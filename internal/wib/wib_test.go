@@ -23,3 +23,40 @@ func TestDateTime(t *testing.T) {
 		t.Error("names wrong")
 	}
 }
+
+func TestDeadline(t *testing.T) {
+	// 23.59 WIB on Friday 20 December 2024 is 16:59 UTC.
+	dl := time.Date(2024, 12, 20, 16, 59, 0, 0, time.UTC)
+	if got, want := Deadline(dl), "Jumat, 20 Desember 2024 pukul 23.59 WIB"; got != want {
+		t.Errorf("Deadline = %q, want %q", got, want)
+	}
+	if got, want := DeadlineEN(dl), "Friday, 20 December 2024 at 23:59 WIB"; got != want {
+		t.Errorf("DeadlineEN = %q, want %q", got, want)
+	}
+	if Deadline(time.Time{}) != "" {
+		t.Error("zero deadline not empty")
+	}
+	tests := []struct {
+		now    time.Time
+		days   int
+		id, en string
+	}{
+		{time.Date(2024, 12, 17, 2, 0, 0, 0, time.UTC), 3, "3 hari lagi", "3 days left"},
+		// 18:00 UTC on the 18th is already the 19th in WIB: one day left.
+		{time.Date(2024, 12, 18, 18, 0, 0, 0, time.UTC), 1, "besok", "tomorrow"},
+		{time.Date(2024, 12, 20, 0, 0, 0, 0, time.UTC), 0, "hari ini", "today"},
+		{time.Date(2024, 12, 20, 16, 59, 0, 0, time.UTC), 0, "sudah lewat", "deadline passed"},
+		{time.Date(2024, 12, 22, 1, 0, 0, 0, time.UTC), -2, "sudah lewat", "deadline passed"},
+	}
+	for _, tt := range tests {
+		if got := DaysLeft(tt.now, dl); got != tt.days {
+			t.Errorf("DaysLeft(%v) = %d, want %d", tt.now, got, tt.days)
+		}
+		if got := Remaining(tt.now, dl, "id"); got != tt.id {
+			t.Errorf("Remaining(%v) = %q, want %q", tt.now, got, tt.id)
+		}
+		if got := Remaining(tt.now, dl, "en"); got != tt.en {
+			t.Errorf("Remaining en(%v) = %q, want %q", tt.now, got, tt.en)
+		}
+	}
+}
