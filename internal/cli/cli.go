@@ -49,7 +49,7 @@ func commands() map[string]command {
 		"serve":               {"serve [--demo] [flags]", runServe},
 		"roster import":       {"roster import [--dry-run] [--deactivate-missing] FILE", runRosterImport},
 		"user add":            {"user add --role admin|head --username U [--department CODE ...] [--password-stdin]", runUserAdd},
-		"links export":        {"links export [--department CODE] --out FILE.csv|FILE.pdf", runLinksExport},
+		"links export":        {"links export [--department CODE] [--format csv|pdf] --out FILE.csv|FILE.pdf|-", runLinksExport},
 		"certificates export": {"certificates export [--department CODE] [--campaign ID] --out FILE.zip", runCertificatesExport},
 		"report":              {"report [--department CODE] [--campaign ID] --format pdf|csv|xlsx --out FILE", runReport},
 		"verify":              {"verify FILE.pdf", runVerify},

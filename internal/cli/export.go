@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -57,45 +56,24 @@ func scopeAndCampaign(ctx context.Context, st *store.Store, dept string, campaig
 	return sc, camp, nil
 }
 
-// writeFileAtomic writes through a temporary file and renames it, so a
-// failed export never leaves a half-written file under the final name.
-func writeFileAtomic(path string, write func(w io.Writer) error) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".ikrar-export-*")
-	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	if err := write(bw); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("rename to %s: %w", path, err)
-	}
-	return nil
-}
-
 func runLinksExport(ctx context.Context, env Env, args []string) error {
-	var dept, out string
+	var dept, out, format string
 	cfg, fs, err := parseFlags(env, "links export", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&dept, "department", "", "only this department (and its sub-units)")
-		fs.StringVar(&out, "out", "", "output file: .csv or .pdf")
+		fs.StringVar(&out, "out", "", "output file: .csv or .pdf, or - for standard output (CSV, or --format pdf)")
+		fs.StringVar(&format, "format", "", "csv or pdf (default: from the --out extension)")
 	})
 	if err != nil {
 		return err
 	}
 	ext := strings.ToLower(filepath.Ext(out))
-	if fs.NArg() > 0 || (ext != ".csv" && ext != ".pdf") {
-		return usageError{"--out must name a .csv or .pdf file"}
+	if format != "" {
+		ext = "." + strings.ToLower(format)
+	} else if out == stdoutName {
+		ext = ".csv"
+	}
+	if fs.NArg() > 0 || out == "" || (ext != ".csv" && ext != ".pdf") {
+		return usageError{"--out must name a .csv or .pdf file (or - with --format csv|pdf)"}
 	}
 	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
 	if err != nil {
@@ -110,7 +88,7 @@ func runLinksExport(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	err = writeFileAtomic(out, func(w io.Writer) error {
+	err = writeOutput(env, out, func(w io.Writer) error {
 		if ext == ".pdf" {
 			return report.WriteLinksPDF(w, sheet)
 		}
@@ -119,10 +97,10 @@ func runLinksExport(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := st.Record(ctx, "cli", "links.exported", "links:"+filepath.Base(out), map[string]string{"count": strconv.Itoa(len(sheet.Links))}); err != nil {
+	if err := st.Record(ctx, "cli", "links.exported", "links:"+outLabel(out), map[string]string{"count": strconv.Itoa(len(sheet.Links))}); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "%d signing links written to %s\n", len(sheet.Links), out)
+	fmt.Fprintf(statusWriter(env, out), "%d signing links written to %s\n", len(sheet.Links), out)
 	return nil
 }
 
@@ -133,7 +111,7 @@ func runReport(ctx context.Context, env Env, args []string) error {
 		fs.StringVar(&dept, "department", "", "department report (default: summary of all departments)")
 		fs.UintVar(&campaignID, "campaign", 0, "campaign id (default: the newest open campaign)")
 		fs.StringVar(&format, "format", "", "pdf, csv or xlsx")
-		fs.StringVar(&out, "out", "", "output file")
+		fs.StringVar(&out, "out", "", "output file, or - for standard output")
 	})
 	if err != nil {
 		return err
@@ -165,13 +143,13 @@ func runReport(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(out, func(w io.Writer) error { return write(w, r) }); err != nil {
+	if err := writeOutput(env, out, func(w io.Writer) error { return write(w, r) }); err != nil {
 		return err
 	}
-	if err := st.Record(ctx, "cli", "report.exported", "report:"+filepath.Base(out), nil); err != nil {
+	if err := st.Record(ctx, "cli", "report.exported", "report:"+outLabel(out), nil); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "report written to %s (%d of %d signed)\n", out, r.Total.Signed, r.Total.Roster)
+	fmt.Fprintf(statusWriter(env, out), "report written to %s (%d of %d signed)\n", out, r.Total.Signed, r.Total.Roster)
 	return nil
 }
 
@@ -181,13 +159,13 @@ func runCertificatesExport(ctx context.Context, env Env, args []string) error {
 	cfg, fs, err := parseFlags(env, "certificates export", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&dept, "department", "", "only this department (and its sub-units)")
 		fs.UintVar(&campaignID, "campaign", 0, "campaign id (default: the newest open campaign)")
-		fs.StringVar(&out, "out", "", "output .zip file")
+		fs.StringVar(&out, "out", "", "output .zip file, or - for standard output")
 	})
 	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 || !strings.EqualFold(filepath.Ext(out), ".zip") {
-		return usageError{"--out must name a .zip file"}
+	if fs.NArg() > 0 || (out != stdoutName && !strings.EqualFold(filepath.Ext(out), ".zip")) {
+		return usageError{"--out must name a .zip file (or -)"}
 	}
 	log := newLogger(cfg, env.Stderr)
 	st, err := openExisting(ctx, cfg, log)
@@ -211,7 +189,7 @@ func runCertificatesExport(ctx context.Context, env Env, args []string) error {
 	}
 	bar := newProgressBar(env.Stderr, "sertifikat")
 	var n int
-	err = writeFileAtomic(out, func(w io.Writer) error {
+	err = writeOutput(env, out, func(w io.Writer) error {
 		var err error
 		n, err = svc.ExportZip(ctx, w, camp.ID, sc.IDs(), total.Signed, bar.update)
 		return err
@@ -220,10 +198,10 @@ func runCertificatesExport(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := st.Record(ctx, "cli", "certificates.exported", "certificates:"+filepath.Base(out), map[string]string{"count": strconv.Itoa(n)}); err != nil {
+	if err := st.Record(ctx, "cli", "certificates.exported", "certificates:"+outLabel(out), map[string]string{"count": strconv.Itoa(n)}); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "%d certificates written to %s\n", n, out)
+	fmt.Fprintf(statusWriter(env, out), "%d certificates written to %s\n", n, out)
 	return nil
 }
 

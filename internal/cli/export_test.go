@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,8 @@ import (
 
 // TestCertificatesExportZip signs a few hundred pledges, exports them and
 // checks every entry of the ZIP with pdfsig.
+var entryName = regexp.MustCompile(`^[A-Za-z0-9_-]+/[0-9]{18}_[A-Za-z0-9_-]+\.pdf$`)
+
 func TestCertificatesExportZip(t *testing.T) {
 	pdfsig, err := exec.LookPath("pdfsig")
 	if err != nil {
@@ -84,6 +87,10 @@ func TestCertificatesExportZip(t *testing.T) {
 	for _, f := range zr.File {
 		if strings.Contains(f.Name, "..") || strings.HasPrefix(f.Name, "/") || strings.Count(f.Name, "/") != 1 || !strings.HasSuffix(f.Name, ".pdf") {
 			t.Fatalf("unsafe or unexpected entry name %q", f.Name)
+		}
+		// Issue 14: UNIT/NIP_Nama.pdf, the NIP in every name.
+		if !entryName.MatchString(f.Name) {
+			t.Fatalf("entry %q is not UNIT/NIP_Nama.pdf", f.Name)
 		}
 		folders[strings.Split(f.Name, "/")[0]]++
 		rc, _ := f.Open()

@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/ikrar/ikrar/internal/excelcsv"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -86,7 +87,9 @@ func readLinks(t *testing.T, path string) map[string]person {
 	if !bytes.HasPrefix(b, []byte("\ufeff")) {
 		t.Fatalf("links CSV does not start with a UTF-8 BOM: %q", b[:min(len(b), 20)])
 	}
-	rows, err := csv.NewReader(bytes.NewReader(b[3:])).ReadAll()
+	cr := csv.NewReader(bytes.NewReader(b[3:]))
+	cr.Comma = ';' // the documented export format
+	rows, err := cr.ReadAll()
 	if err != nil {
 		t.Fatalf("parse links CSV: %v", err)
 	}
@@ -96,6 +99,7 @@ func readLinks(t *testing.T, path string) map[string]person {
 	}
 	out := make(map[string]person, len(rows)-1)
 	for _, row := range rows[1:] {
+		row[0] = excelcsv.Untext(row[0])
 		u, err := url.Parse(row[4])
 		if err != nil || !strings.HasPrefix(u.Path, "/sign/") {
 			t.Fatalf("links CSV: bad signing link %q for NIP %s", row[4], row[0])

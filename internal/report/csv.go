@@ -1,15 +1,12 @@
 package report
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
-)
 
-// utf8BOM makes Excel open the file as UTF-8 instead of the ANSI code page,
-// so names such as "Zoë" survive a double-click.
-const utf8BOM = "\ufeff"
+	"github.com/ikrar/ikrar/internal/excelcsv"
+)
 
 // Header rows of the CSV exports. They are part of the file format that other
 // tools may read back, so they are lower-case snake_case like the roster
@@ -20,23 +17,19 @@ var (
 	csvLinksHeader   = []string{"nip", "nama", "jabatan", "unit_kerja", "tautan", "kode_akses"}
 )
 
-// WriteCSV writes the report as UTF-8 CSV with a BOM: first the summary table
+// WriteCSV writes the report in the CSV format of package excelcsv (";",
+// decimal comma, BOM, NIP kept as text): first the summary table
 // (one row per department, then a "Jumlah" totals row) and, when the report
 // has people, a blank line followed by the people table. Records of the two
 // sections have different widths, so readers must allow variable field
 // counts (csv.Reader.FieldsPerRecord = -1).
 func WriteCSV(w io.Writer, r Report) error {
-	if _, err := io.WriteString(w, utf8BOM); err != nil {
-		return fmt.Errorf("report: write CSV BOM: %w", err)
-	}
-	cw := csv.NewWriter(w)
-	// CRLF is what Excel and most Windows tools expect from a CSV.
-	cw.UseCRLF = true
+	cw := excelcsv.NewWriter(w)
 
 	rows := make([][]string, 0, len(r.Departments)+len(r.People)+4)
 	rows = append(rows, csvSummaryHeader)
 	for _, d := range r.Departments {
-		rows = append(rows, csvSummaryRow(Neutralize(d.Code), Neutralize(d.Name), d))
+		rows = append(rows, csvSummaryRow(d.Code, d.Name, d))
 	}
 	rows = append(rows, csvSummaryRow("", "Jumlah", r.Total))
 
@@ -48,8 +41,8 @@ func WriteCSV(w io.Writer, r Report) error {
 				status, at = "sudah", formatMachineWIB(p.SignedAt)
 			}
 			rows = append(rows, []string{
-				Neutralize(p.NIP), Neutralize(p.Name), Neutralize(p.Position), Neutralize(p.Department),
-				status, at, Neutralize(p.CertificateCode), Neutralize(p.Kind),
+				excelcsv.Text(p.NIP), p.Name, p.Position, p.Department,
+				status, at, p.CertificateCode, p.Kind,
 			})
 		}
 	}
@@ -68,19 +61,14 @@ func csvSummaryRow(code, name string, d DepartmentStat) []string {
 }
 
 // WriteLinksCSV writes one row per ASN with the personal signing link and
-// access code, as UTF-8 CSV with a BOM.
+// access code, in the CSV format of package excelcsv.
 func WriteLinksCSV(w io.Writer, s LinksSheet) error {
-	if _, err := io.WriteString(w, utf8BOM); err != nil {
-		return fmt.Errorf("report: write links CSV BOM: %w", err)
-	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
+	cw := excelcsv.NewWriter(w)
 	rows := make([][]string, 0, len(s.Links)+1)
 	rows = append(rows, csvLinksHeader)
 	for _, l := range s.Links {
 		rows = append(rows, []string{
-			Neutralize(l.NIP), Neutralize(l.Name), Neutralize(l.Position), Neutralize(l.Department),
-			Neutralize(l.URL), Neutralize(l.AccessCode),
+			excelcsv.Text(l.NIP), l.Name, l.Position, l.Department, l.URL, l.AccessCode,
 		})
 	}
 	if err := cw.WriteAll(rows); err != nil {

@@ -9,19 +9,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/excelcsv"
 	"github.com/ikrar/ikrar/internal/wib"
 )
 
 // injectionPayloads are cell values a spreadsheet would evaluate.
 var injectionPayloads = []string{`=HYPERLINK("http://x")`, `@SUM(1)`, `-2+3`, `+1`, "\t=1", "\r=1"}
 
-// parseCSV checks the BOM and returns the records (blank lines skipped).
+// parseCSV reads an export the way Excel with the id-ID locale does: it
+// checks the BOM, splits on ";" and returns the records (blank lines
+// skipped). NIPs come back as the ="…" text form.
 func parseCSV(t *testing.T, data []byte) [][]string {
 	t.Helper()
 	if !bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
 		t.Fatalf("CSV does not start with the UTF-8 BOM: % x", data[:min(len(data), 3)])
 	}
 	cr := csv.NewReader(bytes.NewReader(data[3:]))
+	cr.Comma = ';'
 	cr.FieldsPerRecord = -1 // the summary and people sections differ in width
 	records, err := cr.ReadAll()
 	if err != nil {
@@ -35,6 +39,9 @@ func assertNoFormula(t *testing.T, records [][]string) {
 	t.Helper()
 	for i, rec := range records {
 		for j, cell := range rec {
+			if excelcsv.Untext(cell) != cell {
+				continue // ="digits": text, never a formula
+			}
 			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
 				t.Errorf("record %d field %d starts with a formula character: %q", i+1, j+1, cell)
 			}
@@ -53,6 +60,7 @@ func TestWriteCSVDepartmentReport(t *testing.T) {
 	}
 	r.People[10].Name = "<script>alert('x')</script>"
 	r.People[11].Position = "Analis, \"Ahli\" Muda\nBaris kedua"
+	r.People[12].Name = "Budi;=2*21" // issue 11: one cell in Excel id-ID, no formula
 
 	var buf bytes.Buffer
 	if err := WriteCSV(&buf, r); err != nil {
@@ -68,10 +76,10 @@ func TestWriteCSVDepartmentReport(t *testing.T) {
 	if !slices.Equal(recs[0], csvSummaryHeader) {
 		t.Errorf("summary header = %q", recs[0])
 	}
-	if want := []string{"1.05", "Dinas Pendidikan, Pemuda, dan Olahraga", "100", "57", "43", "57.0"}; !slices.Equal(recs[1], want) {
+	if want := []string{"1.05", "Dinas Pendidikan, Pemuda, dan Olahraga", "100", "57", "43", "57,0"}; !slices.Equal(recs[1], want) {
 		t.Errorf("first department = %q, want %q", recs[1], want)
 	}
-	if want := []string{"1.05.1", "Bidang Pendidikan Dasar", "20", "19", "1", "95.0"}; !slices.Equal(recs[2], want) {
+	if want := []string{"1.05.1", "Bidang Pendidikan Dasar", "20", "19", "1", "95,0"}; !slices.Equal(recs[2], want) {
 		t.Errorf("second department = %q, want %q", recs[2], want)
 	}
 	tot := recs[3]
@@ -86,7 +94,7 @@ func TestWriteCSVDepartmentReport(t *testing.T) {
 	signedRows := 0
 	for i, rec := range people {
 		p := r.People[i]
-		if rec[0] != p.NIP {
+		if rec[0] != `="`+p.NIP+`"` {
 			t.Errorf("row %d NIP = %q, want %q", i, rec[0], p.NIP)
 		}
 		switch rec[4] {
@@ -111,8 +119,7 @@ func TestWriteCSVDepartmentReport(t *testing.T) {
 	}
 	assertNoFormula(t, recs)
 	for i, payload := range injectionPayloads {
-		// csv.Writer with UseCRLF drops a lone CR inside a field.
-		if got := people[i][1]; got != "'"+strings.ReplaceAll(payload, "\r", "") {
+		if got := people[i][1]; got != excelcsv.Neutralize(payload) || got[0] != '\'' {
 			t.Errorf("payload %q written as %q, want apostrophe prefix", payload, got)
 		}
 	}
@@ -123,6 +130,9 @@ func TestWriteCSVDepartmentReport(t *testing.T) {
 	}
 	if got := people[11][2]; got != r.People[11].Position {
 		t.Errorf("quoted position = %q", got)
+	}
+	if got := people[12][1]; got != "Budi;'=2*21" {
+		t.Errorf("name with a separator = %q, want one neutralised cell", got)
 	}
 }
 
@@ -168,7 +178,7 @@ func TestWriteLinksCSV(t *testing.T) {
 		t.Fatalf("got %d records, want 11", len(recs))
 	}
 	for i, l := range s.Links {
-		want := []string{Neutralize(l.NIP), Neutralize(l.Name), l.Position, l.Department, l.URL, l.AccessCode}
+		want := []string{`="` + l.NIP + `"`, excelcsv.Neutralize(l.Name), l.Position, l.Department, l.URL, l.AccessCode}
 		if !slices.Equal(recs[i+1], want) {
 			t.Errorf("row %d = %q, want %q", i+1, recs[i+1], want)
 		}
@@ -209,12 +219,12 @@ func TestPercentFormatting(t *testing.T) {
 		id, csv        string
 		pending        int
 	}{
-		{0, 0, "0,0%", "0.0", 0},
-		{100, 57, "57,0%", "57.0", 43}, // float 57/100*100 is 56.99999…
-		{3, 1, "33,3%", "33.3", 2},
-		{10000, 9999, "99,9%", "99.9", 1}, // never rounds up to 100 with someone missing
-		{5, 5, "100,0%", "100.0", 0},
-		{5, 7, "100,0%", "100.0", 0}, // inconsistent input is clamped
+		{0, 0, "0,0%", "0,0", 0},
+		{100, 57, "57,0%", "57,0", 43}, // float 57/100*100 is 56.99999…
+		{3, 1, "33,3%", "33,3", 2},
+		{10000, 9999, "99,9%", "99,9", 1}, // never rounds up to 100 with someone missing
+		{5, 5, "100,0%", "100,0", 0},
+		{5, 7, "100,0%", "100,0", 0}, // inconsistent input is clamped
 	}
 	for _, tt := range tests {
 		d := DepartmentStat{Roster: tt.roster, Signed: tt.signed}

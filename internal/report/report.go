@@ -8,6 +8,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/ikrar/ikrar/internal/excelcsv"
 	"math"
 	"strconv"
 	"strings"
@@ -164,11 +165,10 @@ func formatPercentID(d DepartmentStat) string {
 	return fmt.Sprintf("%d,%d%%", t/10, t%10)
 }
 
-// formatPercentCSV is the machine-readable completion (decimal point, no
-// sign) so the column sorts and parses as a number: "85.3".
+// formatPercentCSV is the completion as a number Excel with the id-ID
+// locale reads as one (decimal comma, no sign): "85,3".
 func formatPercentCSV(d DepartmentStat) string {
-	t := d.percentTenths()
-	return fmt.Sprintf("%d.%d", t/10, t%10)
+	return excelcsv.Decimal(d.percentTenths())
 }
 
 // joinNonEmpty joins the non-blank parts with sep, so optional fields never

@@ -56,8 +56,11 @@ func (s *Store) SignaturesWithoutCertificate(ctx context.Context, limit int) ([]
 
 // SignedEntry is a signature with who signed, for exports.
 type SignedEntry struct {
-	SignatureID    uint
-	NIP, Name      string
+	SignatureID uint
+	// GORM would name a bare NIP field "n_ip" (IP is one of its initialisms)
+	// and leave it empty.
+	NIP            string `gorm:"column:nip"`
+	Name           string
 	DepartmentCode string
 	DepartmentName string
 }

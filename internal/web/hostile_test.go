@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"github.com/ikrar/ikrar/internal/excelcsv"
 	"io"
 	"log/slog"
 	"net/http"
@@ -62,9 +64,16 @@ func TestRosterPayloadsAreInert(t *testing.T) {
 		t.Error("certificate does not show the name literally")
 	}
 	_, csvBody := e.get(admin, "/reports/departments/"+dept+".csv")
-	for _, line := range strings.Split(csvBody, "\n") {
-		for _, cell := range strings.Split(line, ",") {
-			cell = strings.Trim(cell, "\"\ufeff")
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvBody, "\ufeff")))
+	cr.Comma = ';' // the documented export format
+	cr.FieldsPerRecord = -1
+	recs, err := cr.ReadAll()
+	if err != nil {
+		t.Fatalf("CSV report does not parse with ';': %v", err)
+	}
+	for _, rec := range recs {
+		for _, cell := range rec {
+			cell = excelcsv.Untext(cell)
 			if cell != "" && strings.ContainsRune("=+-@", rune(cell[0])) {
 				t.Errorf("CSV cell %q starts a formula", cell)
 			}
