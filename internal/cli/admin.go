@@ -7,10 +7,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/ikrar/ikrar/internal/audit"
+	"github.com/ikrar/ikrar/internal/certificate"
 	"github.com/ikrar/ikrar/internal/staff"
+	"github.com/ikrar/ikrar/internal/wib"
 )
 
 func runUserAdd(ctx context.Context, env Env, args []string) error {
@@ -54,9 +59,10 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 }
 
 func runAuditVerify(ctx context.Context, env Env, args []string) error {
-	var expect string
+	var expect, checkpoint string
 	cfg, fs, err := parseFlags(env, "audit verify", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&expect, "expect-head", "", "a head hash printed by an earlier audit verify; fail unless it is still in the chain")
+		fs.StringVar(&checkpoint, "checkpoint", "", "a checkpoint file made by `ikrar audit checkpoint`; fail unless it is ours and the chain still holds its head")
 	})
 	if err != nil {
 		return err
@@ -90,7 +96,65 @@ func runAuditVerify(ctx context.Context, env Env, args []string) error {
 			return fmt.Errorf("expected head %s is not in the audit chain", expect)
 		}
 	}
+	if checkpoint != "" {
+		file, err := os.ReadFile(checkpoint)
+		if err != nil {
+			return fmt.Errorf("read checkpoint: %w", err)
+		}
+		verifier, err := certificate.LoadVerifier(keyOptions(cfg))
+		if err != nil {
+			return err
+		}
+		cp, err := certificate.NewService(st, verifier, cfg.BaseURL, newLogger(cfg, env.Stderr)).VerifyCheckpoint(ctx, file)
+		if err != nil {
+			fmt.Fprintf(env.Stdout, "BROKEN checkpoint %s: %v\n", checkpoint, err)
+			return fmt.Errorf("checkpoint %s: %w", checkpoint, err)
+		}
+		fmt.Fprintf(env.Stdout, "checkpoint %s holds: event %d of %s has head %s\n", checkpoint, cp.Events, wib.DateTime(cp.At), cp.Head)
+	}
 	fmt.Fprintf(env.Stdout, "ok %d events, head %s\n", rep.Events, rep.Head)
+	return nil
+}
+
+// runAuditCheckpoint signs the chain's head now and writes the statement
+// (to publish where the database's administrator cannot reach).
+func runAuditCheckpoint(ctx context.Context, env Env, args []string) error {
+	var out string
+	cfg, fs, err := parseFlags(env, "audit checkpoint", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&out, "out", "-", "file to write the signed checkpoint to (- for standard output)")
+	})
+	if err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{"unexpected arguments"}
+	}
+	log := newLogger(cfg, env.Stderr)
+	st, err := openExisting(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	// A checkpoint vouches for the chain: never sign a broken one.
+	if _, err := st.VerifyAudit(ctx); err != nil {
+		return fmt.Errorf("audit chain does not verify; no checkpoint made: %w", err)
+	}
+	app, err := openCertificates(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	cp, err := app.Checkpoint(ctx, cfg.Instansi, filepath.Join(cfg.DataDir, "checkpoints"), time.Now())
+	if err != nil {
+		return err
+	}
+	if out == "-" {
+		_, err = io.WriteString(env.Stdout, cp.Statement)
+		return err
+	}
+	if err := os.WriteFile(out, []byte(cp.Statement), 0o644); err != nil {
+		return fmt.Errorf("write checkpoint: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "checkpoint of %d events written to %s\n", cp.Seq, out)
 	return nil
 }
 

@@ -53,7 +53,8 @@ func commands() map[string]command {
 		"certificates export": {"certificates export [--department CODE] [--campaign ID] --out FILE.zip", runCertificatesExport},
 		"report":              {"report [--department CODE] [--campaign ID] --format pdf|csv|xlsx --out FILE", runReport},
 		"verify":              {"verify FILE.pdf", runVerify},
-		"audit verify":        {"audit verify [--expect-head HASH]", runAuditVerify},
+		"audit verify":        {"audit verify [--expect-head HASH] [--checkpoint FILE]", runAuditVerify},
+		"audit checkpoint":    {"audit checkpoint [--out FILE|-]", runAuditCheckpoint},
 		"backup":              {"backup --out FILE", runBackup},
 		"migrate":             {"migrate --from sqlite:PATH --to postgres:DSN", runMigrate},
 	}

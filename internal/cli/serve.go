@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"time"
 
@@ -78,11 +79,13 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 	workCtx, stopWork := context.WithCancel(context.Background())
 	workDone := app.StartWorkers(workCtx, cfg.CertWorkers)
+	checkpointsDone := app.StartCheckpoints(workCtx, cfg.Instansi, filepath.Join(cfg.DataDir, "checkpoints"), time.Hour)
 	err = srv.Run(ctx, cfg.Addr, func(addr string) {
 		log.Info("ikrar listening", "addr", addr, "base_url", cfg.BaseURL, "db", cfg.DB)
 		fmt.Fprintf(env.Stdout, "ikrar listening on %s — open %s\n", addr, cfg.BaseURL)
 	})
 	stopWork()
 	<-workDone
+	<-checkpointsDone
 	return err
 }

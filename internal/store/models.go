@@ -143,5 +143,5 @@ type AuditHead struct {
 }
 
 func allModels() []any {
-	return []any{&Campaign{}, &Department{}, &ASN{}, &Signature{}, &Certificate{}, &User{}, &UserDepartment{}, &Session{}, &AuditEvent{}, &RateLimit{}, &AuditHead{}, &PendingUpload{}}
+	return []any{&Campaign{}, &Department{}, &ASN{}, &Signature{}, &Certificate{}, &User{}, &UserDepartment{}, &Session{}, &AuditEvent{}, &RateLimit{}, &AuditHead{}, &PendingUpload{}, &AuditCheckpoint{}}
 }

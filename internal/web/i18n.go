@@ -237,6 +237,11 @@ var messages = map[string]map[string]string{
 		"err_dept_conflict":        "Nama itu sudah dipakai unit kerja lain.",
 		"err_user_exists":          "Nama pengguna itu sudah dipakai.",
 		"err_self_disable":         "Anda tidak dapat menonaktifkan akun Anda sendiri.",
+
+		// audit checkpoints
+		"checkpoint_latest":   "Titik periksa rantai audit terakhir, ditandatangani",
+		"checkpoint_events":   "peristiwa",
+		"checkpoint_download": "Unduh pernyataan bertanda tangan",
 	},
 	"en": {
 		"app":             "ASN Neutrality Pledge",
@@ -465,6 +470,11 @@ var messages = map[string]map[string]string{
 		"err_dept_conflict":        "Another department already uses that name.",
 		"err_user_exists":          "That username is taken.",
 		"err_self_disable":         "You cannot disable your own account.",
+
+		// audit checkpoints
+		"checkpoint_latest":   "Latest signed checkpoint of the audit chain",
+		"checkpoint_events":   "events",
+		"checkpoint_download": "Download the signed statement",
 	},
 }
 

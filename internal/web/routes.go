@@ -63,6 +63,7 @@ func (s *Server) routes() {
 	e.GET("/verify", s.verifyForm)
 	e.POST("/verify", s.verifySubmit, middleware.BodyLimit(verifyLimit))
 	e.GET("/verify/:code", s.verifyCode)
+	e.GET("/audit/checkpoint.txt", s.auditCheckpoint)
 
 	s.staffRoutes()
 }

@@ -25,6 +25,40 @@ type verifyData struct {
 	SignedAt   string
 	Reason     string
 	Upload     bool
+	Checkpoint *checkpointLine
+}
+
+// checkpointLine is the latest signed statement of the audit chain's head,
+// printed on the verify page so that anyone can compare it with a copy
+// published elsewhere.
+type checkpointLine struct {
+	At     string
+	Events uint
+	Head   string
+}
+
+func (s *Server) renderVerify(c echo.Context, status int, p page) error {
+	d, _ := p.Data.(verifyData)
+	if cp, err := s.Store.LatestCheckpoint(c.Request().Context()); err == nil {
+		d.Checkpoint = &checkpointLine{At: FormatWIB(cp.At, p.Lang), Events: cp.Seq, Head: cp.Head}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	p.Data = d
+	return c.Render(status, "verify", p)
+}
+
+// auditCheckpoint serves the latest checkpoint file as it was signed.
+func (s *Server) auditCheckpoint(c echo.Context) error {
+	cp, err := s.Store.LatestCheckpoint(c.Request().Context())
+	if errors.Is(err, store.ErrNotFound) {
+		return echo.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="ikrar-checkpoint-`+cp.At.UTC().Format("20060102-150405")+`.txt"`)
+	return c.Blob(http.StatusOK, "text/plain; charset=utf-8", []byte(cp.Statement))
 }
 
 // canonicalCode turns any typed form of a code into the stored form.
@@ -40,7 +74,7 @@ func (s *Server) verifyForm(c echo.Context) error {
 	if code := c.QueryParam("code"); code != "" {
 		return c.Redirect(http.StatusSeeOther, "/verify/"+urlPathEscape(code))
 	}
-	return c.Render(http.StatusOK, "verify", s.page(c, "verify_title"))
+	return s.renderVerify(c, http.StatusOK, s.page(c, "verify_title"))
 }
 
 func (s *Server) verifyCode(c echo.Context) error {
@@ -56,7 +90,7 @@ func (s *Server) verifyCode(c echo.Context) error {
 		s.tokenLimitIP.Fail(ip)
 		d.Reason = p.T["unknown_code"]
 		p.Data = d
-		return c.Render(http.StatusNotFound, "verify", p)
+		return s.renderVerify(c, http.StatusNotFound, p)
 	}
 	if err != nil {
 		return err
@@ -65,7 +99,7 @@ func (s *Server) verifyCode(c echo.Context) error {
 		return err
 	}
 	p.Data = d
-	return c.Render(http.StatusOK, "verify", p)
+	return s.renderVerify(c, http.StatusOK, p)
 }
 
 func (s *Server) fillVerify(c echo.Context, d *verifyData, sig store.Signature, lang string) error {
@@ -98,7 +132,7 @@ func (s *Server) verifySubmit(c echo.Context) error {
 	if err != nil {
 		d.Reason = "Pilih berkas PDF sertifikat. / Choose a certificate PDF file."
 		p.Data = d
-		return c.Render(http.StatusBadRequest, "verify", p)
+		return s.renderVerify(c, http.StatusBadRequest, p)
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -123,11 +157,11 @@ func (s *Server) verifySubmit(c echo.Context) error {
 			d.Reason = en
 		}
 		p.Data = d
-		return c.Render(http.StatusUnprocessableEntity, "verify", p)
+		return s.renderVerify(c, http.StatusUnprocessableEntity, p)
 	}
 	if err := s.fillVerify(c, &d, sig, p.Lang); err != nil {
 		return err
 	}
 	p.Data = d
-	return c.Render(http.StatusOK, "verify", p)
+	return s.renderVerify(c, http.StatusOK, p)
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ikrar/ikrar/internal/certificate"
 	"github.com/ikrar/ikrar/internal/nip"
@@ -197,5 +198,38 @@ func testCertificateKeepsSignerAsSigned(t *testing.T, backend storetest.Backend)
 	_, page := e.get(e.client(), "/verify/"+code)
 	if !strings.Contains(page, "Zoë Ngatiyem") || strings.Contains(page, "Sulastri") || !strings.Contains(page, "Dinas Kesehatan") {
 		t.Errorf("verify page does not show the signer as signed:\n%s", page)
+	}
+}
+
+// The verify page prints the latest signed checkpoint of the audit chain
+// and serves its file, which checks out against the instance's key.
+func TestVerifyPageShowsLatestCheckpoint(t *testing.T) {
+	e := newEnv(t)
+	if _, page := e.get(e.client(), "/verify"); strings.Contains(page, `id="audit-checkpoint"`) {
+		t.Fatal("a checkpoint is shown before any was made")
+	}
+	if code, _ := e.get(e.client(), "/audit/checkpoint.txt"); code != http.StatusNotFound {
+		t.Fatalf("checkpoint file before any: %d", code)
+	}
+	signer, err := certificate.LoadOrCreateSigner(certificate.KeyOptions{Dir: e.cfg.DataDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := certificate.NewService(e.st, signer, e.cfg.BaseURL, nil)
+	cp, err := svc.Checkpoint(context.Background(), e.cfg.Instansi, "", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, page := e.get(e.client(), "/verify")
+	if !strings.Contains(page, `id="audit-checkpoint"`) || !strings.Contains(page, cp.Head[:16]) || !strings.Contains(page, "WIB") {
+		t.Fatalf("verify page lacks the checkpoint %s:\n%s", cp.Head, page)
+	}
+	code, file := e.get(e.client(), "/audit/checkpoint.txt")
+	if code != http.StatusOK {
+		t.Fatalf("checkpoint file: %d", code)
+	}
+	got, err := svc.VerifyCheckpoint(context.Background(), []byte(file))
+	if err != nil || got.Head != cp.Head || got.Events != uint64(cp.Seq) {
+		t.Fatalf("served checkpoint does not verify: %+v %v", got, err)
 	}
 }
