@@ -223,3 +223,46 @@ func Mask(nip string) string {
 	}
 	return string(r)
 }
+
+// Normalize turns a NIP as people type, print or paste it into the bare 18
+// digits: surrounding spaces, the grouping printed on documents
+// ("19870312 201012 1 002"), dots and dashes ("19870312.201012.1.002",
+// "19870312-201012-1-002"), a leading apostrophe that forces text in a
+// spreadsheet, and the ="…" text form of ikrar's own CSV exports. It only
+// removes separators when what remains is all digits, so anything else
+// comes back trimmed but otherwise as typed, and Validate can say what is
+// wrong with it. Every place that takes a NIP from a person or a file
+// calls this first (signing, imports, search).
+func Normalize(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(s, "'")
+	if inner, ok := strings.CutPrefix(s, `="`); ok {
+		if inner, ok := strings.CutSuffix(inner, `"`); ok {
+			s = strings.TrimSpace(inner)
+		}
+	}
+	var b strings.Builder
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+			digits++
+		case isNIPSeparator(r):
+		default:
+			return s
+		}
+	}
+	if digits == 0 {
+		return s
+	}
+	return b.String()
+}
+
+func isNIPSeparator(r rune) bool {
+	switch r {
+	case ' ', '\t', '\u00a0', '\u202f', '.', '-', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014':
+		return true
+	}
+	return false
+}

@@ -319,15 +319,13 @@ func (p *parser) row(line int, cells []string) {
 	}
 }
 
-// checkNIP validates a NIP cell. It forgives two things spreadsheets do to a
-// correct NIP (a leading apostrophe that forces text, and the printed
-// grouping "19870312 201012 1 002") and explains the one it cannot undo:
-// Excel storing the NIP as a number, which loses digits.
+// checkNIP validates a NIP cell. It forgives what people and spreadsheets
+// do to a correct NIP (nip.Normalize: a leading apostrophe, the printed
+// grouping "19870312 201012 1 002", dots, dashes, ikrar's own ="…" export
+// form) and explains the one thing it cannot undo: Excel storing the NIP as
+// a number, which loses digits.
 func (p *parser) checkNIP(line int, v string) (string, nip.Info, bool) {
-	v = strings.TrimPrefix(v, "'")
-	if grouped(v) {
-		v = strings.ReplaceAll(v, " ", "")
-	}
+	v = nip.Normalize(v)
 	if scientific(v) {
 		p.problem(line, ColNIP,
 			fmt.Sprintf("NIP %s tertulis sebagai angka ilmiah karena Excel menyimpannya sebagai angka (digit terakhir hilang); format kolom NIP sebagai Teks lalu isi ulang", v),
@@ -352,14 +350,6 @@ func (p *parser) checkNIP(line int, v string) (string, nip.Info, bool) {
 		return "", nip.Info{}, false
 	}
 	return v, info, true
-}
-
-// grouped reports the printed NIP layout "YYYYMMDD YYYYMM G NNN".
-func grouped(s string) bool {
-	if len(s) != 21 || s[8] != ' ' || s[15] != ' ' || s[17] != ' ' {
-		return false
-	}
-	return allDigits(s[:8]) && allDigits(s[9:15]) && allDigits(s[16:17]) && allDigits(s[18:])
 }
 
 // scientific reports a number such as "1.98703E+17" or "1,98703122E+17".

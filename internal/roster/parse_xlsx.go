@@ -44,7 +44,11 @@ func parseXLSX(r io.Reader, c config) (rows []Row, err error) {
 
 	p := newParser(c, false)
 	for line := 1; it.Next(); line++ {
-		cells, err := it.Columns()
+		// Raw values: a NIP in a numeric cell that really holds its 18
+		// digits (as tools other than Excel write it) would otherwise be
+		// formatted as 1.98703122010121E+17 and refused; one that Excel
+		// rounded still reads as rounded and is refused by checkNIP.
+		cells, err := it.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return nil, notXLSX(fmt.Errorf("row %d: %w", line, err))
 		}

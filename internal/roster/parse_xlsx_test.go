@@ -130,6 +130,20 @@ func TestParseXLSX(t *testing.T) {
 			},
 		},
 		{
+			// Issue 14: tools other than Excel store all 18 digits.
+			name: "NIP in a numeric cell with all 18 digits",
+			rows: [][]any{header, {int64(198703122010121002), "Budi", "Staf", "Inspektorat"}},
+			want: []Row{{Line: 2, NIP: "198703122010121002", Name: "Budi", Position: "Staf", Department: "Inspektorat", Kind: "PNS"}},
+		},
+		{
+			name: "NIP with dots and dashes",
+			rows: [][]any{header, {"19870312.201012.1.002", "Budi", "Staf", "Inspektorat"}, {"19851130-201001-1-004", "Heru", "Staf", "Inspektorat"}},
+			want: []Row{
+				{Line: 2, NIP: "198703122010121002", Name: "Budi", Position: "Staf", Department: "Inspektorat", Kind: "PNS"},
+				{Line: 3, NIP: "198511302010011004", Name: "Heru", Position: "Staf", Department: "Inspektorat", Kind: "PNS"},
+			},
+		},
+		{
 			name:     "NIP stored as a number",
 			rows:     [][]any{header, {198703122010121002.0, "Budi", "Staf", "Inspektorat"}},
 			problems: []Problem{{Line: 2, Column: "nip", EN: "serial number (digits 16–18) must not be 000; if this came from Excel, the NIP column may be stored as a number"}},

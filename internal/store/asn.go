@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"github.com/ikrar/ikrar/internal/nip"
 	"strconv"
 	"strings"
 	"time"
@@ -66,8 +67,11 @@ func (s *Store) RosterPage(ctx context.Context, f RosterFilter) ([]RosterEntry, 
 		Joins("LEFT JOIN signatures ON signatures.asn_id = asns.id AND signatures.campaign_id = ?", f.CampaignID).
 		Where("asns.active = ? AND asns.department_id IN ?", true, f.DepartmentIDs)
 	if term := strings.TrimSpace(f.Search); term != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(term)) + "%"
-		q = q.Where(`(LOWER(asns.name) LIKE ? ESCAPE '\' OR asns.nip LIKE ? ESCAPE '\')`, like, like)
+		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+		like := "%" + esc.Replace(strings.ToLower(term)) + "%"
+		// A NIP typed as printed ("19870312 201012") finds the stored digits.
+		likeNIP := "%" + esc.Replace(nip.Normalize(term)) + "%"
+		q = q.Where(`(LOWER(asns.name) LIKE ? ESCAPE '\' OR asns.nip LIKE ? ESCAPE '\')`, like, likeNIP)
 	}
 	switch f.Status {
 	case "signed":

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	nipkg "github.com/ikrar/ikrar/internal/nip"
 	"html/template"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/secret"
@@ -29,7 +29,9 @@ func (s *Server) signEntry(c echo.Context) error {
 // only the 8-character code protects the page.
 func (s *Server) signEntrySubmit(c echo.Context) error {
 	p := s.page(c, "sign_title")
-	nip := strings.TrimSpace(c.FormValue("nip"))
+	// One spelling of the NIP for the lookup and for the per-NIP limit, so
+	// "19870312 201012 1 002" signs in and cannot dodge the counter.
+	nip := nipkg.Normalize(c.FormValue("nip"))
 	code := secret.NormalizeCode(c.FormValue("code"))
 	ip := c.RealIP()
 	render := func(status int, msgKey string) error {

@@ -325,6 +325,33 @@ func testAccessCodeEntry(t *testing.T, backend storetest.Backend) {
 	}
 }
 
+// TestNIPNormalisedAtSign: a NIP typed as printed on documents (spaces,
+// dots, dashes) opens the signing page (issue 14), and its variants share
+// one per-NIP failure counter, so spacing cannot multiply the guesses.
+func TestNIPNormalisedAtSign(t *testing.T) {
+	e := newEnv(t)
+	a := e.asn("198703122010121002")
+	c := e.client()
+	_, body := e.get(c, "/sign")
+	csrf := csrfOf(t, body)
+	for _, typed := range []string{
+		"19870312 201012 1 002", "19870312.201012.1.002", "19870312-201012-1-002",
+		" 19870312\u00a0201012\u00a01\u00a0002 ", "1987 0312 2010 1210 02",
+	} {
+		status, _, resp := e.post(c, "/sign", url.Values{"_csrf": {csrf}, "nip": {typed}, "code": {a.AccessCode}})
+		if status != 303 || resp.Header.Get("Location") != "/sign/"+a.Token {
+			t.Errorf("NIP typed as %q: status %d, want 303 to the signing page", typed, status)
+		}
+	}
+	variants := []string{"19870312 201012 1 002", "19870312.201012.1.002", "19870312-201012-1-002", "198703122010121002", "1987-0312-2010-1210-02"}
+	for i, typed := range variants {
+		e.post(c, "/sign", url.Values{"_csrf": {csrf}, "nip": {typed}, "code": {fmt.Sprintf("GUESS%03d", i)}})
+	}
+	if status, _, _ := e.post(c, "/sign", url.Values{"_csrf": {csrf}, "nip": {a.NIP}, "code": {a.AccessCode}}); status != 429 {
+		t.Errorf("after 5 wrong codes under differently written NIPs: status %d, want 429", status)
+	}
+}
+
 func TestEnglishAndHeaders(t *testing.T) { storetest.Each(t, testEnglishAndHeaders) }
 
 func testEnglishAndHeaders(t *testing.T, backend storetest.Backend) {
@@ -366,4 +393,16 @@ func TestMain(m *testing.M) {
 
 func importRoster(e *env, data string) (store.ImportResult, error) {
 	return roster.Import(context.Background(), e.st, "test", "extra.csv", strings.NewReader(data), roster.ImportOptions{})
+}
+
+// TestNIPSearchNormalised: the roster search finds a NIP typed as printed.
+func TestNIPSearchNormalised(t *testing.T) {
+	e := newEnv(t)
+	admin := e.adminLogin("admin", "admin")
+	for _, q := range []string{"19870312 201012 1 002", "19870312.2010", "198703122010121002", "budi"} {
+		_, body := e.get(admin, "/dashboard/departments/dinas-pendidikan-pemuda-dan-olahraga?q="+url.QueryEscape(q))
+		if !strings.Contains(body, "Drs. Budi Santosa, M.Pd.") {
+			t.Errorf("search %q does not find Budi", q)
+		}
+	}
 }
