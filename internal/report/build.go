@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"time"
 
@@ -107,11 +108,29 @@ func (c Completion) Stat() DepartmentStat {
 // Pending is roster minus signed.
 func (c Completion) Pending() int { return c.Stat().Pending() }
 
-// Percent is the completion percentage, rounded down to one decimal like
-// the reports, so the dashboard and the reports always agree.
-func (c Completion) Percent() float64 { return float64(c.Stat().percentTenths()) / 10 }
+// Percent is the completion percentage, rounded like the reports (one
+// decimal, half up, see percentTenths), so the dashboard and the reports
+// always agree.
+func (c Completion) Percent() float64 { return c.Stat().Percent() }
 
-// PercentInt rounds down for progress bars.
+// Empty reports a unit with nobody to sign (shown "—").
+func (c Completion) Empty() bool { return c.Stat().Empty() }
+
+// PercentText is the percentage as pages print it: "66,7" (or "66.7" in
+// English), "—" for a unit with nobody to sign.
+func (c Completion) PercentText(lang string) string {
+	if c.Empty() {
+		return "—"
+	}
+	t := c.Stat().percentTenths()
+	sep := ","
+	if lang == "en" {
+		sep = "."
+	}
+	return fmt.Sprintf("%d%s%d", t/10, sep, t%10)
+}
+
+// PercentInt is the whole percent for progress bars.
 func (c Completion) PercentInt() int { return c.Stat().percentTenths() / 10 }
 
 // Rows rolls per-department counts up the tree within the scope: rows in
@@ -157,6 +176,7 @@ func Rows(sc Scope, counts map[uint]store.DepartmentCount) ([]Completion, Comple
 
 // SortByCompletion orders top-level groups by completion, lowest first so
 // the departments that need a reminder lead; children stay under parents.
+// Groups with nobody to sign have no percentage and go last.
 func SortByCompletion(rows []Completion) []Completion {
 	var groups [][]Completion
 	for _, r := range rows {
@@ -165,7 +185,13 @@ func SortByCompletion(rows []Completion) []Completion {
 		}
 		groups[len(groups)-1] = append(groups[len(groups)-1], r)
 	}
-	sort.SliceStable(groups, func(i, j int) bool { return groups[i][0].Percent() < groups[j][0].Percent() })
+	sort.SliceStable(groups, func(i, j int) bool {
+		a, b := groups[i][0], groups[j][0]
+		if a.Empty() != b.Empty() {
+			return b.Empty()
+		}
+		return a.Percent() < b.Percent()
+	})
 	out := make([]Completion, 0, len(rows))
 	for _, g := range groups {
 		out = append(out, g...)
@@ -229,7 +255,7 @@ func BuildDepartment(ctx context.Context, st *store.Store, sc Scope, dept store.
 	}
 	r.People = make([]Person, 0, len(entries))
 	for _, e := range entries {
-		p := Person{NIP: e.NIP, Name: e.Name, Position: e.Position, Department: e.DepartmentName, Kind: e.Kind}
+		p := Person{NIP: e.NIP, Name: e.Name, Position: e.Position, Department: e.DepartmentName, Kind: e.Kind, MovedFrom: e.MovedFrom()}
 		if e.SignedAt != nil {
 			p.SignedAt = *e.SignedAt
 		}

@@ -13,7 +13,7 @@ import (
 // import columns.
 var (
 	csvSummaryHeader = []string{"kode", "unit_kerja", "jumlah_pegawai", "sudah", "belum", "persen"}
-	csvPeopleHeader  = []string{"nip", "nama", "jabatan", "unit_kerja", "status", "waktu_tanda_tangan_wib", "kode_sertifikat", "jenis"}
+	csvPeopleHeader  = []string{"nip", "nama", "jabatan", "unit_kerja", "status", "waktu_tanda_tangan_wib", "kode_sertifikat", "jenis", "pindah_dari"}
 	csvLinksHeader   = []string{"nip", "nama", "jabatan", "unit_kerja", "tautan", "kode_akses"}
 )
 
@@ -42,7 +42,7 @@ func WriteCSV(w io.Writer, r Report) error {
 			}
 			rows = append(rows, []string{
 				excelcsv.Text(p.NIP), p.Name, p.Position, p.Department,
-				status, at, p.CertificateCode, p.Kind,
+				status, at, p.CertificateCode, p.Kind, p.MovedFrom,
 			})
 		}
 	}

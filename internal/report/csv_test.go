@@ -219,7 +219,7 @@ func TestPercentFormatting(t *testing.T) {
 		id, csv        string
 		pending        int
 	}{
-		{0, 0, "0,0%", "0,0", 0},
+		{0, 0, "—", "", 0},             // nobody to sign: no figure
 		{100, 57, "57,0%", "57,0", 43}, // float 57/100*100 is 56.99999…
 		{3, 1, "33,3%", "33,3", 2},
 		{10000, 9999, "99,9%", "99,9", 1}, // never rounds up to 100 with someone missing

@@ -382,12 +382,19 @@ func (rp *reportPDF) departmentTable() {
 // percentChart draws a horizontal bar chart of completion per department; with
 // more than chartMaxBars departments it shows the highest ones.
 func (rp *reportPDF) percentChart() {
-	ds := rp.r.Departments
+	// Units with nobody to sign have no percentage to rank.
+	var ds []DepartmentStat
+	for _, d := range rp.r.Departments {
+		if !d.Empty() {
+			ds = append(ds, d)
+		}
+	}
 	if len(ds) < 2 {
 		return // one bar repeats the totals above
 	}
 	title := "Persentase penyelesaian per unit kerja"
 	if len(ds) > chartMaxBars {
+		all := len(ds)
 		sorted := append([]DepartmentStat(nil), ds...)
 		sort.SliceStable(sorted, func(i, j int) bool {
 			if a, b := sorted[i].percentTenths(), sorted[j].percentTenths(); a != b {
@@ -396,7 +403,7 @@ func (rp *reportPDF) percentChart() {
 			return sorted[i].Roster > sorted[j].Roster
 		})
 		ds = sorted[:chartMaxBars]
-		title = fmt.Sprintf("Persentase penyelesaian: %d unit kerja tertinggi dari %d", chartMaxBars, len(rp.r.Departments))
+		title = fmt.Sprintf("Persentase penyelesaian: %d unit kerja tertinggi dari %d", chartMaxBars, all)
 	}
 	const (
 		pitch  = 6.0
@@ -580,8 +587,15 @@ func (rp *reportPDF) peopleTable(title string, people []Person, signed bool, emp
 	rows := make([]tableRow, len(people))
 	for i, p := range people {
 		cells := []string{formatIntID(i + 1), p.Name, p.NIP, p.Position}
+		unit := p.Department
+		if p.MovedFrom != "" {
+			unit += " (pindah dari " + p.MovedFrom + ")"
+			if !withUnit {
+				cells[3] = joinNonEmpty(" · ", p.Position, "pindah dari "+p.MovedFrom)
+			}
+		}
 		if withUnit {
-			cells = append(cells, p.Department)
+			cells = append(cells, unit)
 		}
 		if signed {
 			cells = append(cells, formatShortDateTimeID(p.SignedAt))

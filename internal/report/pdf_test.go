@@ -156,7 +156,7 @@ func TestWritePDFEdgeCases(t *testing.T) {
 		r    Report
 		want []string
 	}{
-		{"empty report", Report{Scope: "Semua unit kerja", GeneratedAt: testTime}, []string{"0,0%"}},
+		{"empty report", Report{Scope: "Semua unit kerja", GeneratedAt: testTime}, []string{"(—)"}},
 		{"nobody signed", func() Report {
 			r := departmentReport(5)
 			for i := range r.People {

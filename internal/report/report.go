@@ -35,23 +35,43 @@ func (d DepartmentStat) Pending() int {
 	return d.Roster - d.Signed
 }
 
-// Percent is the completion in percent (0–100); an empty roster counts as 0.
-func (d DepartmentStat) Percent() float64 {
+// Empty reports a unit with nobody to sign: it has no percentage (shown
+// as "—") and stays out of lowest/highest lists.
+func (d DepartmentStat) Empty() bool { return d.Roster <= 0 }
+
+// Percent is the shown completion in percent (0–100), the same figure as
+// every view prints; an empty roster counts as 0.
+func (d DepartmentStat) Percent() float64 { return float64(d.percentTenths()) / 10 }
+
+// Fraction is the exact share signed (0–1) that spreadsheets store; near
+// the ends it is kept off 0 and 1 the way percentTenths is, so a
+// spreadsheet's own rounding cannot show 100 % for a unit still missing
+// someone.
+func (d DepartmentStat) Fraction() float64 {
 	if d.Roster <= 0 {
 		return 0
 	}
-	p := float64(d.Signed) / float64(d.Roster) * 100
-	return math.Min(p, 100)
+	f := math.Min(float64(d.Signed)/float64(d.Roster), 1)
+	if t := d.percentTenths(); t == 999 || t == 1 {
+		f = math.Min(math.Max(f, 0.001), 0.999)
+	}
+	return f
 }
 
-// percentTenths is the completion in tenths of a percent, rounded down with
-// integer arithmetic: a department with one person missing must never show
-// "100,0%", and 57 of 100 must show 57.0 rather than a float's 56.9.
+// percentTenths is the completion in tenths of a percent, rounded half up
+// with integer arithmetic (3 of 7 is 42,9; 2 of 3 is 66,7; a float would
+// make 57 of 100 read 56,9), except that it never reads 100,0 while anyone
+// is missing nor 0,0 once anyone has signed.
 func (d DepartmentStat) percentTenths() int {
-	if d.Roster <= 0 {
+	if d.Roster <= 0 || d.Signed <= 0 {
 		return 0
 	}
-	return min(int(int64(d.Signed)*1000/int64(d.Roster)), 1000)
+	if d.Signed >= d.Roster {
+		return 1000
+	}
+	r := int64(d.Roster)
+	t := int((int64(d.Signed)*2000 + r) / (2 * r))
+	return min(max(t, 1), 999)
 }
 
 // Person is one roster entry of a department report.
@@ -62,6 +82,9 @@ type Person struct {
 	// signed yet.
 	SignedAt        time.Time
 	CertificateCode string
+	// MovedFrom names the unit the person signed in when they have moved
+	// since ("pindah dari X"); empty otherwise.
+	MovedFrom string
 }
 
 // Signed reports whether the person has signed.
@@ -159,15 +182,23 @@ func formatIntID(n int) string {
 }
 
 // formatPercentID writes a completion with one decimal and a decimal comma:
-// "85,3%".
+// "85,3%"; a unit with nobody to sign shows "—".
 func formatPercentID(d DepartmentStat) string {
+	if d.Empty() {
+		return "—"
+	}
 	t := d.percentTenths()
 	return fmt.Sprintf("%d,%d%%", t/10, t%10)
 }
 
 // formatPercentCSV is the completion as a number Excel with the id-ID
 // locale reads as one (decimal comma, no sign): "85,3".
+// A unit with nobody to sign has no figure (the page's "—"): the cell
+// stays empty.
 func formatPercentCSV(d DepartmentStat) string {
+	if d.Empty() {
+		return ""
+	}
 	return excelcsv.Decimal(d.percentTenths())
 }
 

@@ -220,17 +220,16 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, r Report) error {
 			return err
 		}
 		if err := setRow(f, sheet, row,
-			[]any{Neutralize(d.Code), Neutralize(d.Name), d.Roster, d.Signed, d.Pending(), float64(d.percentTenths()) / 1000},
+			[]any{Neutralize(d.Code), Neutralize(d.Name), d.Roster, d.Signed, d.Pending(), xlsxPercent(d)},
 			[]int{st.text, nameStyle, st.int, st.int, st.int, st.percent}); err != nil {
 			return err
 		}
 		row++
 	}
 	// The totals row sits just below the filter range so sorting or
-	// filtering departments never moves it. Percentages are the same
-	// rounded-down tenths the PDF shows, so no incomplete unit reads 100%.
+	// filtering departments never moves it.
 	if err := setRow(f, sheet, row,
-		[]any{"", "Jumlah", r.Total.Roster, r.Total.Signed, r.Total.Pending(), float64(r.Total.percentTenths()) / 1000},
+		[]any{"", "Jumlah", r.Total.Roster, r.Total.Signed, r.Total.Pending(), xlsxPercent(r.Total)},
 		[]int{st.totalText, st.totalText, st.totalInt, st.totalInt, st.totalInt, st.totalPercent}); err != nil {
 		return err
 	}
@@ -245,9 +244,19 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, r Report) error {
 	return finishTable(f, sheet, st, len(header), row-1, row)
 }
 
+// xlsxPercent is a percentage cell: the exact fraction, which the percent
+// number format shows with one decimal, or "—" for a unit with nobody to
+// sign.
+func xlsxPercent(d DepartmentStat) any {
+	if d.Empty() {
+		return "—"
+	}
+	return d.Fraction()
+}
+
 func writePeopleSheet(f *excelize.File, st *xlsxStyles, people []Person) error {
 	const sheet = SheetPeople
-	header := []any{"NIP", "Nama", "Jabatan", "Jenis", "Unit Kerja", "Status", "Waktu Tanda Tangan (WIB)", "Kode Sertifikat"}
+	header := []any{"NIP", "Nama", "Jabatan", "Jenis", "Unit Kerja", "Status", "Waktu Tanda Tangan (WIB)", "Kode Sertifikat", "Pindah Dari"}
 	if err := setRow(f, sheet, 1, header, nil); err != nil {
 		return err
 	}
@@ -263,8 +272,8 @@ func writePeopleSheet(f *excelize.File, st *xlsxStyles, people []Person) error {
 		}
 		if err := setRow(f, sheet, row,
 			[]any{Neutralize(p.NIP), Neutralize(p.Name), Neutralize(p.Position), Neutralize(p.Kind),
-				Neutralize(p.Department), status, at, Neutralize(p.CertificateCode)},
-			[]int{st.text, st.text, st.text, st.text, st.text, st.text, st.dateTime, st.text}); err != nil {
+				Neutralize(p.Department), status, at, Neutralize(p.CertificateCode), Neutralize(p.MovedFrom)},
+			[]int{st.text, st.text, st.text, st.text, st.text, st.text, st.dateTime, st.text, st.text}); err != nil {
 			return err
 		}
 		row++
@@ -280,7 +289,7 @@ func writePeopleSheet(f *excelize.File, st *xlsxStyles, people []Person) error {
 	for _, cw := range []struct {
 		col   string
 		width float64
-	}{{"A", 21}, {"B", 34}, {"C", 34}, {"D", 8}, {"E", 34}, {"F", 9}, {"G", 18}, {"H", 18}} {
+	}{{"A", 21}, {"B", 34}, {"C", 34}, {"D", 8}, {"E", 34}, {"F", 9}, {"G", 18}, {"H", 18}, {"I", 30}} {
 		if err := f.SetColWidth(sheet, cw.col, cw.col, cw.width); err != nil {
 			return err
 		}

@@ -48,6 +48,19 @@ type RosterEntry struct {
 	SignatureID    *uint
 	SignedAt       *time.Time
 	CertCode       *string
+	// SignedDepartmentID and SignedDepartmentName are the unit the
+	// signature was made in.
+	SignedDepartmentID   *uint
+	SignedDepartmentName *string
+}
+
+// MovedFrom names the unit a person signed in when they have moved to
+// another unit since ("pindah dari X"); empty otherwise.
+func (e RosterEntry) MovedFrom() string {
+	if e.SignedDepartmentID == nil || *e.SignedDepartmentID == e.DepartmentID || e.SignedDepartmentName == nil {
+		return ""
+	}
+	return *e.SignedDepartmentName
 }
 
 // RosterFilter narrows RosterPage.
@@ -65,6 +78,7 @@ func (s *Store) RosterPage(ctx context.Context, f RosterFilter) ([]RosterEntry, 
 	q := s.r.WithContext(ctx).Table("asns").
 		Joins("JOIN departments ON departments.id = asns.department_id").
 		Joins("LEFT JOIN signatures ON signatures.asn_id = asns.id AND signatures.campaign_id = ?", f.CampaignID).
+		Joins("LEFT JOIN departments signed_in ON signed_in.id = signatures.department_id").
 		Where("asns.active = ? AND asns.department_id IN ?", true, f.DepartmentIDs)
 	if term := strings.TrimSpace(f.Search); term != "" {
 		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
@@ -84,7 +98,8 @@ func (s *Store) RosterPage(ctx context.Context, f RosterFilter) ([]RosterEntry, 
 		return nil, 0, fmt.Errorf("count roster: %w", err)
 	}
 	var rows []RosterEntry
-	q = q.Select("asns.*, departments.name AS department_name, departments.code AS department_code, signatures.id AS signature_id, signatures.signed_at AS signed_at, signatures.cert_code AS cert_code").
+	q = q.Select("asns.*, departments.name AS department_name, departments.code AS department_code, signatures.id AS signature_id, signatures.signed_at AS signed_at, signatures.cert_code AS cert_code, " +
+		"signatures.department_id AS signed_department_id, signed_in.name AS signed_department_name").
 		Order("asns.name, asns.nip")
 	if f.Limit > 0 {
 		q = q.Offset(f.Offset).Limit(f.Limit)

@@ -65,8 +65,10 @@ type SignedEntry struct {
 	DepartmentName string
 }
 
-// SignedEntries streams the signatures of a campaign in the given
-// departments (nil = all), in batches, for certificate exports.
+// SignedEntries streams the signatures of a campaign by people now in the
+// given departments (nil = all), in batches, for certificate exports. A
+// person who moved after signing is listed under the unit they are in now,
+// where the completion figures count them.
 func (s *Store) SignedEntries(ctx context.Context, campaignID uint, deptIDs []uint, fn func([]SignedEntry) error) error {
 	var last uint
 	for {
@@ -74,10 +76,10 @@ func (s *Store) SignedEntries(ctx context.Context, campaignID uint, deptIDs []ui
 		q := s.r.WithContext(ctx).Table("signatures").
 			Select("signatures.id AS signature_id, asns.nip, asns.name, departments.code AS department_code, departments.name AS department_name").
 			Joins("JOIN asns ON asns.id = signatures.asn_id").
-			Joins("JOIN departments ON departments.id = signatures.department_id").
+			Joins("JOIN departments ON departments.id = asns.department_id").
 			Where("signatures.campaign_id = ? AND signatures.id > ?", campaignID, last)
 		if deptIDs != nil {
-			q = q.Where("signatures.department_id IN ?", deptIDs)
+			q = q.Where("asns.department_id IN ?", deptIDs)
 		}
 		if err := q.Order("signatures.id").Limit(500).Scan(&rows).Error; err != nil {
 			return fmt.Errorf("list signatures: %w", err)

@@ -11,8 +11,8 @@ import (
 )
 
 // joinCompletion is the straightforward definition CompletionByDepartment
-// must agree with: the active roster per department, and signatures whose
-// signer is still active and still in the department they signed in.
+// must agree with: the active roster per department now, and how many of
+// them signed the campaign, wherever they signed.
 func joinCompletion(t *testing.T, st *Store, campaignID uint) map[uint]DepartmentCount {
 	t.Helper()
 	var rows []struct {
@@ -21,7 +21,7 @@ func joinCompletion(t *testing.T, st *Store, campaignID uint) map[uint]Departmen
 		Signed       int
 	}
 	err := st.r.Raw(`SELECT a.department_id, COUNT(*) AS roster, COUNT(s.id) AS signed FROM asns a
-		LEFT JOIN signatures s ON s.asn_id = a.id AND s.campaign_id = ? AND s.department_id = a.department_id
+		LEFT JOIN signatures s ON s.asn_id = a.id AND s.campaign_id = ?
 		WHERE a.active = ? GROUP BY a.department_id`, campaignID, true).Scan(&rows).Error
 	if err != nil {
 		t.Fatal(err)

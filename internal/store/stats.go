@@ -17,25 +17,32 @@ type DepartmentCount struct {
 	Signed       int
 }
 
-// CompletionByDepartment counts, per department, the active roster and
-// the signatures of the campaign by people still active in that department.
+// CompletionByDepartment applies the completion rule of an open campaign
+// to every department itself (children not included): Roster is the
+// department's active ASN now, Signed is how many of them have signed the
+// campaign, wherever they were when they signed. A person who signed and
+// then moved counts as signed in the department they are in now; a person
+// deactivated after signing leaves both figures (the signature itself stays
+// valid and verifiable).
 //
 // It avoids joining every signature to its signer, which on a 1,000,000
 // roster took over 2 s (one primary-key lookup per signature). Instead it
 // takes two grouped counts that read covering indexes only (the roster by
-// department and activity, the signatures by campaign and department) and
-// subtracts the stale signatures: those whose signer has since left the
-// roster or moved to another department. A signature can only go stale
-// when its signer's row changes after it was made, so only the roster
-// entries updated since the campaign's first signature are joined; the
-// hour of slack covers clocks of instances sharing one database that
-// disagree a little.
+// department and activity, the signatures by campaign and the department
+// signed in) and then corrects them for the signatures whose signer has
+// since left the roster or moved: each is taken away from the department
+// it was signed in and, if its signer is still active, added to the one
+// they are in now. A signature can only need that correction when its
+// signer's row changed after it was made, so only the roster entries
+// updated since the campaign's first signature are joined; the hour of
+// slack covers clocks of instances sharing one database that disagree a
+// little.
 func (s *Store) CompletionByDepartment(ctx context.Context, campaignID uint) (map[uint]DepartmentCount, error) {
 	type count struct {
 		DepartmentID uint
 		N            int
 	}
-	var roster, signed, stale []count
+	var roster, signed []count
 	if err := s.r.WithContext(ctx).Raw(`SELECT department_id, COUNT(*) AS n FROM asns WHERE active = ? GROUP BY department_id`, true).
 		Scan(&roster).Error; err != nil {
 		return nil, fmt.Errorf("count roster by department: %w", err)
@@ -43,6 +50,12 @@ func (s *Store) CompletionByDepartment(ctx context.Context, campaignID uint) (ma
 	if err := s.r.WithContext(ctx).Raw(`SELECT department_id, COUNT(*) AS n FROM signatures WHERE campaign_id = ? GROUP BY department_id`, campaignID).
 		Scan(&signed).Error; err != nil {
 		return nil, fmt.Errorf("count signatures by department: %w", err)
+	}
+	var moved []struct {
+		SignedIn uint
+		NowIn    uint
+		Active   bool
+		N        int
 	}
 	if len(signed) > 0 {
 		first, err := s.firstSignedAt(ctx, campaignID)
@@ -52,31 +65,35 @@ func (s *Store) CompletionByDepartment(ctx context.Context, campaignID uint) (ma
 		// CROSS JOIN makes SQLite start from the recently updated roster
 		// entries (without table statistics it would scan every signature
 		// instead); on PostgreSQL it is an ordinary join.
-		if err := s.r.WithContext(ctx).Raw(`SELECT s.department_id, COUNT(*) AS n
+		if err := s.r.WithContext(ctx).Raw(`SELECT s.department_id AS signed_in, a.department_id AS now_in, a.active AS active, COUNT(*) AS n
 			FROM asns a CROSS JOIN signatures s
 			WHERE s.asn_id = a.id AND s.campaign_id = ? AND a.updated_at >= ?
 			AND (a.active = ? OR a.department_id <> s.department_id)
-			GROUP BY s.department_id`, campaignID, first.Add(-time.Hour).UTC(), false).Scan(&stale).Error; err != nil {
+			GROUP BY s.department_id, a.department_id, a.active`, campaignID, first.Add(-time.Hour).UTC(), false).Scan(&moved).Error; err != nil {
 			return nil, fmt.Errorf("count signatures of people who left or moved: %w", err)
 		}
 	}
 	out := make(map[uint]DepartmentCount, len(roster))
+	add := func(dept uint, n int) {
+		c := out[dept]
+		c.DepartmentID = dept
+		c.Signed += n
+		out[dept] = c
+	}
 	for _, r := range roster {
 		out[r.DepartmentID] = DepartmentCount{DepartmentID: r.DepartmentID, Roster: r.N}
 	}
-	for _, list := range []struct {
-		rows []count
-		sign int
-	}{{signed, 1}, {stale, -1}} {
-		for _, r := range list.rows {
-			c := out[r.DepartmentID]
-			c.DepartmentID = r.DepartmentID
-			c.Signed += list.sign * r.N
-			out[r.DepartmentID] = c
+	for _, r := range signed {
+		add(r.DepartmentID, r.N)
+	}
+	for _, m := range moved {
+		add(m.SignedIn, -m.N)
+		if m.Active {
+			add(m.NowIn, m.N)
 		}
 	}
-	// A department whose only signers all left is not in the roster count
-	// and has nothing left to show.
+	// A department whose only signers all left or moved away is not in the
+	// roster count and has nothing left to show.
 	for id, c := range out {
 		if c.Roster == 0 && c.Signed == 0 {
 			delete(out, id)

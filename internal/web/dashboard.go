@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -55,13 +56,21 @@ func (s *Server) pickCampaign(c echo.Context) (store.Campaign, []store.Campaign,
 	return all[0], all, nil
 }
 
+// campaignQuery is the query string that carries the chosen campaign
+// through every link, form and download of the dashboard pages. It is
+// typed as a URL part so html/template keeps its "=" ("?campaign%3d1"
+// lost the choice).
+func campaignQuery(camp store.Campaign) template.URL {
+	return template.URL("campaign=" + strconv.FormatUint(uint64(camp.ID), 10))
+}
+
 type dashboardData struct {
 	Campaign  store.Campaign
 	Campaigns []store.Campaign
 	Rows      []report.Completion
 	Total     report.Completion
 	Chart     chart
-	Query     string
+	Query     template.URL
 	Deadline  deadlineView
 }
 
@@ -86,7 +95,7 @@ func (s *Server) dashboard(c echo.Context) error {
 	}
 	p := s.page(c, "dashboard")
 	p.Data = dashboardData{Campaign: camp, Campaigns: all, Rows: report.SortByCompletion(rows), Total: total,
-		Chart: dailyChart(days, p.Lang), Query: "campaign=" + strconv.FormatUint(uint64(camp.ID), 10),
+		Chart: dailyChart(days, p.Lang), Query: campaignQuery(camp),
 		Deadline: s.deadlineOf(camp, p.Lang)}
 	return c.Render(http.StatusOK, "dashboard", p)
 }
@@ -104,7 +113,7 @@ type departmentData struct {
 	Pages      int
 	Chart      chart
 	BaseURL    string
-	Query      string
+	Query      template.URL
 	PrevURL    string
 	NextURL    string
 	Deadline   deadlineView
@@ -156,7 +165,7 @@ func (s *Server) departmentPage(c echo.Context) error {
 	p.Title = dept.Name
 	d := departmentData{Campaign: camp, Department: dept, Stats: total, Entries: entries, Total: n, Search: search,
 		Status: status, Page: pageNo, Pages: int((n + rosterPageSize - 1) / rosterPageSize), Chart: dailyChart(days, p.Lang),
-		BaseURL: s.Config.BaseURL, Query: "campaign=" + strconv.FormatUint(uint64(camp.ID), 10),
+		BaseURL: s.Config.BaseURL, Query: campaignQuery(camp),
 		Deadline: s.deadlineOf(camp, p.Lang)}
 	if len(rows) > 1 {
 		d.Children = rows[1:]
@@ -197,12 +206,17 @@ func (s *Server) staffCertificate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !sc.Allowed[sig.DepartmentID] || s.Certs == nil {
+	if s.Certs == nil {
 		return echo.ErrNotFound
 	}
 	a, err := s.Store.ASNByID(ctx, sig.ASNID)
 	if err != nil {
 		return err
+	}
+	// The unit signed in, or the unit the person is in now (whose list
+	// shows them after a move).
+	if !sc.Allowed[sig.DepartmentID] && !sc.Allowed[a.DepartmentID] {
+		return echo.ErrNotFound
 	}
 	return s.sendCertificate(c, sig, a)
 }

@@ -242,6 +242,9 @@ var messages = map[string]map[string]string{
 		"checkpoint_latest":   "Titik periksa rantai audit terakhir, ditandatangani",
 		"checkpoint_events":   "peristiwa",
 		"checkpoint_download": "Unduh pernyataan bertanda tangan",
+
+		// completion figures (issue 10)
+		"moved_from": "pindah dari",
 	},
 	"en": {
 		"app":             "ASN Neutrality Pledge",
@@ -475,6 +478,9 @@ var messages = map[string]map[string]string{
 		"checkpoint_latest":   "Latest signed checkpoint of the audit chain",
 		"checkpoint_events":   "events",
 		"checkpoint_download": "Download the signed statement",
+
+		// completion figures (issue 10)
+		"moved_from": "moved from",
 	},
 }
 

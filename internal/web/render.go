@@ -17,6 +17,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/wib"
 )
 
@@ -69,12 +70,14 @@ func newRenderer(assets fs.FS) (*renderer, error) {
 		},
 		"wib": FormatWIB,
 		"add": func(a, b int) int { return a + b },
-		"pct": func(lang string, p float64) string {
-			s := fmt.Sprintf("%.1f", p)
-			if lang != "en" {
-				s = strings.Replace(s, ".", ",", 1) // Indonesian decimal comma
+		// pct prints a unit's completion the one way every view does
+		// ("66,7", "—" for a unit with nobody to sign); pctSign adds "%".
+		"pct": func(lang string, c report.Completion) string { return c.PercentText(lang) },
+		"pctSign": func(lang string, c report.Completion) string {
+			if c.Empty() {
+				return c.PercentText(lang)
 			}
-			return s
+			return c.PercentText(lang) + "%"
 		},
 		"seq": func(n int) []int {
 			s := make([]int, n)

@@ -20,8 +20,10 @@ type verifyData struct {
 	Code       string
 	Name       string
 	MaskedNIP  string
+	Position   string
 	Department string
 	Campaign   string
+	Version    int
 	SignedAt   string
 	Reason     string
 	Upload     bool
@@ -115,7 +117,8 @@ func (s *Server) fillVerify(c echo.Context, d *verifyData, sig store.Signature, 
 	// The name, NIP and unit as signed: a later rename or move of the
 	// roster row must not change what a verified certificate is said to hold.
 	d.Code, d.Name, d.MaskedNIP, d.Department = sig.CertCode, sig.SignerName, nip.Mask(sig.SignerNIP), dept.Name
-	d.Campaign = camp.Title
+	d.Position = sig.SignerPosition
+	d.Campaign, d.Version = camp.Title, camp.Version
 	d.SignedAt = FormatWIB(sig.SignedAt, lang)
 	d.Revoked = sig.Revoked
 	d.Valid = !sig.Revoked
