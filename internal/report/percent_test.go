@@ -14,16 +14,16 @@ func TestPercentRounding(t *testing.T) {
 		id, csv        string
 		fraction       float64
 	}{
-		{3, 7, "42,9%", "42.9", 3.0 / 7},
-		{2, 3, "66,7%", "66.7", 2.0 / 3},
-		{1, 3, "33,3%", "33.3", 1.0 / 3},
-		{1, 8, "12,5%", "12.5", 0.125},
-		{57, 100, "57,0%", "57.0", 0.57},
-		{1, 2000, "0,1%", "0.1", 0.001},      // 0.05 % rounds half up to 0,1
-		{1, 2001, "0,1%", "0.1", 0.001},      // 0.0499 % would round to 0,0 but someone signed
-		{1999, 2000, "99,9%", "99.9", 0.999}, // 99.95 % would round to 100,0 but someone is missing
-		{0, 5, "0,0%", "0.0", 0},
-		{5, 5, "100,0%", "100.0", 1},
+		{3, 7, "42,9%", "42,9", 3.0 / 7},
+		{2, 3, "66,7%", "66,7", 2.0 / 3},
+		{1, 3, "33,3%", "33,3", 1.0 / 3},
+		{1, 8, "12,5%", "12,5", 0.125},
+		{57, 100, "57,0%", "57,0", 0.57},
+		{1, 2000, "0,1%", "0,1", 0.001},      // 0.05 % rounds half up to 0,1
+		{1, 2001, "0,1%", "0,1", 0.001},      // 0.0499 % would round to 0,0 but someone signed
+		{1999, 2000, "99,9%", "99,9", 0.999}, // 99.95 % would round to 100,0 but someone is missing
+		{0, 5, "0,0%", "0,0", 0},
+		{5, 5, "100,0%", "100,0", 1},
 		{0, 0, "—", "", 0},
 	}
 	for _, tt := range tests {
@@ -31,6 +31,7 @@ func TestPercentRounding(t *testing.T) {
 		if got := formatPercentID(d); got != tt.id {
 			t.Errorf("%d/%d: page %q, want %q", tt.signed, tt.roster, got, tt.id)
 		}
+		// The CSV writes the page's figure (without the sign).
 		if got := formatPercentCSV(d); got != tt.csv {
 			t.Errorf("%d/%d: CSV %q, want %q", tt.signed, tt.roster, got, tt.csv)
 		}
