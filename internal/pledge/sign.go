@@ -3,10 +3,13 @@ package pledge
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"image/png"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -27,6 +30,16 @@ type Problem struct {
 // Problems is returned when a signing form is not acceptable; nothing was
 // written.
 type Problems []Problem
+
+// Has reports whether a problem concerns field.
+func (p Problems) Has(field string) bool {
+	for _, x := range p {
+		if x.Field == field {
+			return true
+		}
+	}
+	return false
+}
 
 func (p Problems) Error() string {
 	parts := make([]string, len(p))
@@ -57,6 +70,11 @@ type Input struct {
 	Drawing   string // optional data URL or base64 PNG from the canvas
 	IP        string
 	UserAgent string
+	// AccessCode is the typed (or remembered from /sign) access code; only
+	// campaigns with RequireCode ask for it.
+	AccessCode string
+	// StaffUser is the username of a staff session in the same browser.
+	StaffUser string
 }
 
 // Service signs pledges.
@@ -166,6 +184,10 @@ func (s *Service) SignNew(ctx context.Context, a store.ASN, c store.Campaign, in
 		return store.SignResult{}, err
 	}
 	drawing, probs := Validate(in, a, len(id.Points))
+	if c.RequireCode && !secret.Equal(a.AccessCode, secret.NormalizeCode(in.AccessCode)) {
+		probs = append(probs, Problem{"code", "Kode akses salah atau belum diisi. Kode akses tercetak pada kartu undangan atau dikirim kepada Anda.",
+			"The access code is wrong or missing. It is printed on your invitation card or was sent to you."})
+	}
 	if len(probs) > 0 {
 		return store.SignResult{}, probs
 	}
@@ -173,8 +195,28 @@ func (s *Service) SignNew(ctx context.Context, a store.ASN, c store.Campaign, in
 		ASN: a, CampaignID: c.ID, SignedAt: s.Now().UTC(),
 		TypedName: strings.Join(strings.Fields(in.TypedName), " "), DrawnPNG: drawing,
 		IP: in.IP, UserAgent: truncate(in.UserAgent, 512), PledgeHash: c.TextHash,
-		CertCode: secret.CertificateCode(),
+		CertCode: secret.CertificateCode(), StaffUser: truncate(in.StaffUser, 64), DeviceKey: DeviceKey(in.IP, in.UserAgent),
 	})
+}
+
+// DeviceKey is a coarse fingerprint of the device that signed: its user
+// agent and its network (/24 for IPv4, /48 for IPv6), so a phone keeps its
+// key while its address changes a little, and a shared office computer
+// shows up as one key for everyone who signs on it. It is a grouping aid
+// for reviewers, not an identity.
+func DeviceKey(ip, userAgent string) string {
+	network := ip
+	if addr, err := netip.ParseAddr(ip); err == nil {
+		bits := 48
+		if addr.Unmap().Is4() {
+			addr, bits = addr.Unmap(), 24
+		}
+		if p, err := addr.Prefix(bits); err == nil {
+			network = p.String()
+		}
+	}
+	sum := sha256.Sum256([]byte(userAgent + "\x00" + network))
+	return hex.EncodeToString(sum[:8])
 }
 
 func truncate(s string, n int) string {

@@ -22,6 +22,7 @@ func signatureRow(n NewSignature) Signature {
 		SignedAt: n.SignedAt.UTC().Truncate(time.Microsecond), TypedName: cleanText(n.TypedName), DrawnPNG: n.DrawnPNG,
 		IP: cleanText(n.IP), UserAgent: cleanText(n.UserAgent), PledgeHash: n.PledgeHash, CertCode: n.CertCode,
 		SignerNIP: n.ASN.NIP, SignerName: n.ASN.Name, SignerPosition: n.ASN.Position,
+		StaffUser: cleanText(n.StaffUser), DeviceKey: n.DeviceKey,
 	}
 }
 
@@ -69,18 +70,18 @@ func (g *groupCommitter) writeBatchRows(live []signReq, replies []signReply) (er
 
 	sigs := make([]Signature, len(live))
 	var q strings.Builder
-	args := make([]any, 0, len(live)*13)
+	args := make([]any, 0, len(live)*15)
 	q.WriteString(`INSERT INTO signatures (asn_id, campaign_id, department_id, signed_at, typed_name, drawn_png,
-		ip, user_agent, pledge_hash, cert_code, signer_nip, signer_name, signer_position, cert_sha256, revoked) VALUES `)
+		ip, user_agent, pledge_hash, cert_code, signer_nip, signer_name, signer_position, staff_user, device_key, cert_sha256, revoked) VALUES `)
 	for i, r := range live {
 		sigs[i] = signatureRow(r.sig)
 		s := sigs[i]
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		q.WriteString(placeholders(len(args), 13, "'', false"))
+		q.WriteString(placeholders(len(args), 15, "'', false"))
 		args = append(args, s.ASNID, s.CampaignID, s.DepartmentID, s.SignedAt, s.TypedName, s.DrawnPNG, s.IP, s.UserAgent, s.PledgeHash, s.CertCode,
-			s.SignerNIP, s.SignerName, s.SignerPosition)
+			s.SignerNIP, s.SignerName, s.SignerPosition, s.StaffUser, s.DeviceKey)
 	}
 	q.WriteString(" ON CONFLICT (asn_id, campaign_id) DO NOTHING RETURNING id, cert_code")
 	stored := make(map[string]uint, len(live)) // cert_code -> id of the rows this batch stored

@@ -20,8 +20,8 @@ import (
 var (
 	asnColumns        = []string{"id", "nip", "name", "position", "department_id", "kind", "email", "phone", "active", "token", "access_code", "created_at", "updated_at"}
 	departmentColumns = []string{"id", "code", "name", "parent_id", "created_at", "updated_at"}
-	campaignColumns   = []string{"id", "slug", "version", "title", "preamble", "points", "closing", "title_en", "preamble_en", "points_en", "closing_en", "instansi", "text_hash", "status", "opens_at", "closes_at", "created_at", "updated_at"}
-	signatureColumns  = []string{"id", "asn_id", "campaign_id", "department_id", "signed_at", "typed_name", "drawn_png", "ip", "user_agent", "pledge_hash", "cert_code", "cert_sha256", "revoked", "signer_nip", "signer_name", "signer_position"}
+	campaignColumns   = []string{"id", "slug", "version", "title", "preamble", "points", "closing", "title_en", "preamble_en", "points_en", "closing_en", "instansi", "text_hash", "status", "opens_at", "closes_at", "created_at", "updated_at", "require_code"}
+	signatureColumns  = []string{"id", "asn_id", "campaign_id", "department_id", "signed_at", "typed_name", "drawn_png", "ip", "user_agent", "pledge_hash", "cert_code", "cert_sha256", "revoked", "signer_nip", "signer_name", "signer_position", "staff_user", "device_key"}
 )
 
 func selectFrom(table string, cols []string, where string) string {
@@ -112,7 +112,7 @@ func scanCampaign(r scanner) (Campaign, error) {
 	var opens, closes sql.NullTime
 	err := r.Scan(&c.ID, &c.Slug, &c.Version, &c.Title, &c.Preamble, &c.Points, &c.Closing,
 		nullString{&c.TitleEN}, nullString{&c.PreambleEN}, nullString{&c.PointsEN}, nullString{&c.ClosingEN},
-		&c.Instansi, &c.TextHash, &c.Status, &opens, &closes, nullTime{&c.CreatedAt}, nullTime{&c.UpdatedAt})
+		&c.Instansi, &c.TextHash, &c.Status, &opens, &closes, nullTime{&c.CreatedAt}, nullTime{&c.UpdatedAt}, &c.RequireCode)
 	if opens.Valid {
 		c.OpensAt = &opens.Time
 	}
@@ -126,7 +126,7 @@ func scanSignature(r scanner) (Signature, error) {
 	var s Signature
 	err := r.Scan(&s.ID, &s.ASNID, &s.CampaignID, &s.DepartmentID, &s.SignedAt, &s.TypedName, &s.DrawnPNG,
 		nullString{&s.IP}, nullString{&s.UserAgent}, &s.PledgeHash, &s.CertCode, nullString{&s.CertSHA256}, &s.Revoked,
-		&s.SignerNIP, &s.SignerName, &s.SignerPosition)
+		&s.SignerNIP, &s.SignerName, &s.SignerPosition, &s.StaffUser, &s.DeviceKey)
 	return s, err
 }
 

@@ -23,6 +23,10 @@ type Campaign struct {
 	ClosesAt   *time.Time
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	// RequireCode makes signing need the access code as well as the
+	// personal link, so that whoever holds only the links (a head) cannot
+	// sign for anyone: the code reaches the person by a second channel.
+	RequireCode bool `gorm:"not null;default:false"`
 }
 
 // Department is a unit kerja; ParentID makes the tree (Dinas → Bidang,
@@ -82,6 +86,13 @@ type Signature struct {
 	SignerNIP      string `gorm:"column:signer_nip;size:18;not null;default:''"`
 	SignerName     string `gorm:"size:200;not null;default:''"`
 	SignerPosition string `gorm:"size:200;not null;default:''"`
+	// Who else was at the keyboard: the username of a staff session in the
+	// browser that signed (a head signing for their staff), and a coarse
+	// device key (user agent and network prefix) that groups signatures
+	// made from one device. Neither blocks signing; both feed the review
+	// of signatures that need a second look.
+	StaffUser string `gorm:"size:64;not null;default:''"`
+	DeviceKey string `gorm:"size:16;not null;default:''"`
 }
 
 // Certificate keeps the signed PDF bytes: re-signing would change them

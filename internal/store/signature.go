@@ -27,6 +27,8 @@ type NewSignature struct {
 	UserAgent  string
 	PledgeHash string
 	CertCode   string
+	StaffUser  string // a staff session's username in the signing browser, if any
+	DeviceKey  string // see Signature.DeviceKey
 }
 
 // SignResult says what happened: Created is false when the ASN had already
@@ -156,11 +158,11 @@ type signStmts struct {
 
 const (
 	sqlInsertSignature = `INSERT INTO signatures (asn_id, campaign_id, department_id, signed_at, typed_name, drawn_png,
-		ip, user_agent, pledge_hash, cert_code, signer_nip, signer_name, signer_position, cert_sha256, revoked)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', false)
+		ip, user_agent, pledge_hash, cert_code, signer_nip, signer_name, signer_position, staff_user, device_key, cert_sha256, revoked)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', false)
 		ON CONFLICT (asn_id, campaign_id) DO NOTHING`
 	sqlExistingSignature = `SELECT id, asn_id, campaign_id, department_id, signed_at, typed_name, drawn_png, ip, user_agent,
-		pledge_hash, cert_code, cert_sha256, revoked, signer_nip, signer_name, signer_position FROM signatures WHERE asn_id = ? AND campaign_id = ?`
+		pledge_hash, cert_code, cert_sha256, revoked, signer_nip, signer_name, signer_position, staff_user, device_key FROM signatures WHERE asn_id = ? AND campaign_id = ?`
 	sqlAuditHead   = `SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1`
 	sqlInsertEvent = `INSERT INTO audit_events (id, at, actor, action, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 )
@@ -283,7 +285,8 @@ func (w *batchWriter) insertSignature(ctx context.Context, n NewSignature) (Sign
 // index already holds this ASN's signature of the campaign.
 func (w *batchWriter) insertRow(ctx context.Context, sig Signature) (id int64, inserted bool, err error) {
 	args := []any{sig.ASNID, sig.CampaignID, sig.DepartmentID, sig.SignedAt, sig.TypedName, sig.DrawnPNG,
-		sig.IP, sig.UserAgent, sig.PledgeHash, sig.CertCode, sig.SignerNIP, sig.SignerName, sig.SignerPosition}
+		sig.IP, sig.UserAgent, sig.PledgeHash, sig.CertCode, sig.SignerNIP, sig.SignerName, sig.SignerPosition,
+		sig.StaffUser, sig.DeviceKey}
 	if w.returning {
 		switch err := w.insert.QueryRowContext(ctx, args...).Scan(&id); {
 		case errors.Is(err, sql.ErrNoRows): // ON CONFLICT DO NOTHING returned no row

@@ -38,6 +38,7 @@ func (s *Server) adminRoutes() {
 	g.POST("/campaigns/:id", s.adminCampaignSave)
 	g.POST("/campaigns/:id/status", s.adminCampaignStatus)
 	g.POST("/campaigns/:id/deadline", s.adminCampaignDeadline)
+	g.POST("/campaigns/:id/require-code", s.adminCampaignRequireCode)
 
 	g.GET("/departments", s.adminDepartments)
 	g.POST("/departments", s.adminDepartmentCreate)

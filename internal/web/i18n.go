@@ -245,6 +245,22 @@ var messages = map[string]map[string]string{
 
 		// completion figures (issue 10)
 		"moved_from": "pindah dari",
+
+		// who really signed
+		"code_needed":              "wajib untuk ikrar ini; tercetak pada kartu undangan atau dikirim kepada Anda",
+		"review_title":             "Tanda tangan yang perlu diperiksa",
+		"review_lead":              "Daftar ini tidak menolak tanda tangan apa pun. Daftar ini menunjukkan di mana perlu bertanya: apakah orang itu sendiri yang menandatangani?",
+		"review_staff":             "Ditandatangani di peramban yang sedang masuk sebagai kepala unit atau admin",
+		"review_staff_lead":        "Peramban yang menandatangani juga membawa sesi staf (misalnya kepala unit menandatangani di komputernya sendiri untuk pegawainya).",
+		"review_staff_user":        "Akun staf",
+		"review_clusters":          "Beberapa orang menandatangani dari satu perangkat dalam waktu singkat",
+		"review_clusters_lead":     "Tiga orang atau lebih dengan peramban dan jaringan yang sama, masing-masing dalam 15 menit dari yang sebelumnya. Komputer bersama di kantor juga tampil di sini.",
+		"review_device":            "Perangkat",
+		"review_none":              "Tidak ada.",
+		"require_code":             "Tautan dan kode akses",
+		"require_code_label":       "Wajibkan kode akses selain tautan pribadi",
+		"require_code_hint":        "Dengan pilihan ini, orang yang hanya memegang tautan (misalnya kepala unit) tidak dapat menandatangani atas nama orang lain. Kode akses harus sampai kepada pegawai lewat jalur lain: surel, surat, atau kartu.",
+		"flash_require_code_saved": "Pilihan kode akses disimpan.",
 	},
 	"en": {
 		"app":             "ASN Neutrality Pledge",
@@ -481,6 +497,22 @@ var messages = map[string]map[string]string{
 
 		// completion figures (issue 10)
 		"moved_from": "moved from",
+
+		// who really signed
+		"code_needed":              "required for this pledge; printed on your invitation card or sent to you",
+		"review_title":             "Signatures to check",
+		"review_lead":              "This list refuses no signature. It shows where to ask: did the person sign themselves?",
+		"review_staff":             "Signed in a browser signed in as a head or admin",
+		"review_staff_lead":        "The browser that signed also carried a staff session (for example a head signing on their own computer for their staff).",
+		"review_staff_user":        "Staff account",
+		"review_clusters":          "Several people signed from one device in a short time",
+		"review_clusters_lead":     "Three or more people with the same browser and network, each within 15 minutes of the one before. Shared office computers also show here.",
+		"review_device":            "Device",
+		"review_none":              "None.",
+		"require_code":             "Link and access code",
+		"require_code_label":       "Require the access code as well as the personal link",
+		"require_code_hint":        "With this option, whoever holds only the links (a head, say) cannot sign for anyone. The access code must reach the person by another channel: email, letter or the card.",
+		"flash_require_code_saved": "Access code option saved.",
 	},
 }
 

@@ -50,7 +50,23 @@ func (s *Server) signEntrySubmit(c echo.Context) error {
 		s.signLimitNIP.Fail(nip)
 		return render(http.StatusUnauthorized, "bad_code")
 	}
+	// The person has just shown their code: remember it for their signing
+	// page only, so a campaign that needs link and code does not ask again.
+	c.SetCookie(&http.Cookie{Name: entryCodeCookie, Value: code, Path: "/sign/" + a.Token, HttpOnly: true,
+		Secure: s.Config.SecureCookies, SameSite: http.SameSiteStrictMode})
 	return c.Redirect(http.StatusSeeOther, "/sign/"+a.Token)
+}
+
+// entryCodeCookie holds the access code typed at /sign, scoped to the
+// person's own signing path.
+const entryCodeCookie = "ikrar_code"
+
+// enteredCode is the access code the person typed at /sign, if any.
+func enteredCode(c echo.Context) string {
+	if ck, err := c.Cookie(entryCodeCookie); err == nil {
+		return ck.Value
+	}
+	return ""
 }
 
 type signData struct {
@@ -67,6 +83,7 @@ type signData struct {
 	Signature  *store.Signature
 	Closed     bool
 	Deadline   deadlineView
+	AskCode    bool          // the campaign needs the access code and the person has not typed it at /sign
 	PointsHTML template.HTML // see Server.pointsHTML; "" renders the points in the page
 }
 
@@ -141,6 +158,7 @@ func (s *Server) signTarget(c echo.Context) (*signData, error) {
 		d.Text = en
 	}
 	d.Ticked = make([]bool, len(id.Points))
+	d.AskCode = d.Campaign.RequireCode && enteredCode(c) == ""
 	return d, nil
 }
 
@@ -193,12 +211,22 @@ func (s *Server) signSubmit(c echo.Context) error {
 	if d.Campaign.ID == 0 {
 		return s.renderSign(c, http.StatusConflict, p, d)
 	}
+	if d.Signature == nil && d.Campaign.RequireCode && s.signLimitNIP.Blocked(d.ASN.NIP) {
+		return echo.NewHTTPError(http.StatusTooManyRequests, "Terlalu banyak percobaan. / Too many attempts.")
+	}
 	if d.Signature == nil {
 		in := pledge.Input{
-			TypedName: c.FormValue("name"),
-			Drawing:   c.FormValue("drawing"),
-			IP:        c.RealIP(),
-			UserAgent: c.Request().UserAgent(),
+			TypedName:  c.FormValue("name"),
+			Drawing:    c.FormValue("drawing"),
+			IP:         c.RealIP(),
+			UserAgent:  c.Request().UserAgent(),
+			AccessCode: c.FormValue("code"),
+		}
+		if in.AccessCode == "" {
+			in.AccessCode = enteredCode(c)
+		}
+		if u, ok := c.Get(ctxUser).(*store.User); ok {
+			in.StaffUser = u.Username // signed in a staff member's browser: kept for review
 		}
 		for i := range d.Ticked {
 			d.Ticked[i] = c.FormValue(fmt.Sprintf("point%d", i+1)) == "on"
@@ -210,6 +238,11 @@ func (s *Server) signSubmit(c echo.Context) error {
 		switch {
 		case errors.As(err, &probs):
 			d.Problems, d.TypedName = probs, in.TypedName
+			if probs.Has("code") {
+				// The code is guessed per person: count it like a wrong code at /sign.
+				s.signLimitNIP.Fail(d.ASN.NIP)
+				d.AskCode = true
+			}
 			return s.renderSign(c, http.StatusUnprocessableEntity, p, d)
 		case errors.Is(err, pledge.ErrClosed):
 			return s.renderSign(c, http.StatusConflict, p, d)

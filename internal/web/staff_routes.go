@@ -20,6 +20,7 @@ func (s *Server) staffRoutes() {
 	dash.GET("", s.dashboard)
 	dash.GET("/departments/:code", s.departmentPage)
 	dash.GET("/certificates/:code", s.staffCertificate)
+	dash.GET("/review", s.reviewPage)
 
 	reports := e.Group("/reports", requireStaff(store.RoleAdmin, store.RoleHead))
 	reports.GET("/summary.:ext", s.reportSummary)
