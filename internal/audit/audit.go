@@ -117,3 +117,50 @@ func SignatureDigest(nip string, campaignID uint, signedAt time.Time, typedName,
 	sum := sha256.Sum256([]byte(strings.Join(parts, "\x1f")))
 	return hex.EncodeToString(sum[:])
 }
+
+// SignatureDigestVersion marks signature events whose digest follows
+// SignatureDigestV2. Events written before it existed carry no version and
+// keep the SignatureDigest rule, so databases from earlier releases still
+// verify after an upgrade.
+const SignatureDigestVersion = "2"
+
+// SignatureFacts is everything about a signature that a certificate, the
+// verify page or a completion figure shows, as it was when the person
+// signed.
+type SignatureFacts struct {
+	NIP          string
+	CampaignID   uint
+	DepartmentID uint
+	SignedAt     time.Time
+	TypedName    string
+	Name         string // roster name as signed
+	Position     string // position as signed
+	PledgeHash   string
+	CertCode     string
+	DrawnPNG     []byte
+}
+
+// SignatureDigestV2 is SignatureDigest extended to the unit, the name and
+// the position as signed. Fields are length-prefixed like Hash's.
+func SignatureDigestV2(f SignatureFacts) string {
+	h := sha256.New()
+	write := func(s string) {
+		h.Write([]byte(strconv.Itoa(len(s))))
+		h.Write([]byte{':'})
+		h.Write([]byte(s))
+		h.Write([]byte{'\n'})
+	}
+	png := sha256.Sum256(f.DrawnPNG)
+	write("ikrar-signature-v2")
+	write(f.NIP)
+	write(strconv.FormatUint(uint64(f.CampaignID), 10))
+	write(strconv.FormatUint(uint64(f.DepartmentID), 10))
+	write(f.SignedAt.UTC().Format(time.RFC3339Nano))
+	write(f.TypedName)
+	write(f.Name)
+	write(f.Position)
+	write(f.PledgeHash)
+	write(f.CertCode)
+	write(hex.EncodeToString(png[:]))
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -25,8 +25,9 @@ func TestTamperingIsCaughtByTheCLI(t *testing.T) {
 	drawing := drawnSignature(t)
 	type signed struct {
 		person
-		Code string
-		ID   int64
+		Code  string
+		ID    int64
+		Event int64 // its signature.created event
 	}
 	var sigs []signed
 	for i, p := range f.People[:5] {
@@ -53,18 +54,32 @@ func TestTamperingIsCaughtByTheCLI(t *testing.T) {
 		if err := live.QueryRow(`SELECT id FROM signatures WHERE cert_code = ?`, sigs[i].Code).Scan(&sigs[i].ID); err != nil {
 			t.Fatalf("find signature %s: %v", sigs[i].Code, err)
 		}
+		if err := live.QueryRow(`SELECT id FROM audit_events WHERE subject = ?`, "signature:"+sigs[i].Code).Scan(&sigs[i].Event); err != nil {
+			t.Fatalf("find the audit event of %s: %v", sigs[i].Code, err)
+		}
 	}
 	var drawnLen int
 	if err := live.QueryRow(`SELECT length(drawn_png) FROM signatures WHERE id = ?`, sigs[2].ID).Scan(&drawnLen); err != nil || drawnLen == 0 {
 		t.Fatalf("the drawn signature was not stored (length %d, %v)", drawnLen, err)
 	}
+	// The newest event is a signature or a certificate being made (the
+	// download above, or a background worker): deleting it must name the
+	// signature it was about.
 	var newestID int64
-	var newestAction string
-	if err := live.QueryRow(`SELECT id, action FROM audit_events ORDER BY id DESC LIMIT 1`).Scan(&newestID, &newestAction); err != nil {
+	var newestAction, newestSubject, newestDetail string
+	if err := live.QueryRow(`SELECT id, action, subject, detail FROM audit_events ORDER BY id DESC LIMIT 1`).Scan(&newestID, &newestAction, &newestSubject, &newestDetail); err != nil {
 		t.Fatal(err)
 	}
-	if newestAction != "signature.created" {
-		t.Fatalf("newest audit event is %q; this test expects the last signature to be the last event", newestAction)
+	var newestCode string
+	switch newestAction {
+	case "signature.created":
+		newestCode = strings.TrimPrefix(newestSubject, "signature:")
+	case "certificate.issued":
+		if err := live.QueryRow(`SELECT cert_code FROM signatures WHERE id = CAST(json_extract(?, '$.signature_id') AS INTEGER)`, newestDetail).Scan(&newestCode); err != nil {
+			t.Fatal(err)
+		}
+	default:
+		t.Fatalf("newest audit event is %q; this test expects a signature or its certificate to be the last event", newestAction)
 	}
 	var exportID int64
 	if err := live.QueryRow(`SELECT id FROM audit_events WHERE action = 'links.exported' ORDER BY id LIMIT 1`).Scan(&exportID); err != nil {
@@ -97,13 +112,25 @@ func TestTamperingIsCaughtByTheCLI(t *testing.T) {
 				SELECT a.id, s.campaign_id, a.department_id, s.signed_at, 'Forged', s.pledge_hash, 'IKR-FORGED', 0
 				FROM signatures s, asns a WHERE s.id = ? AND a.nip = ?`,
 			args: []any{sigs[0].ID, f.People[6].NIP}, want: []string{"IKR-FORGED", "no audit event"}},
+		// What the verify page, a certificate or a completion figure shows
+		// (issue 11, finding 2): each change names the signature's event.
+		{name: "unit of a signature moved", sql: `UPDATE signatures SET department_id = department_id + 1 WHERE id = ?`, args: []any{sigs[1].ID},
+			want: []string{fmt.Sprintf("event %d", sigs[1].Event), sigs[1].Code, "unit changed"}},
+		{name: "signature marked revoked", sql: `UPDATE signatures SET revoked = 1 WHERE id = ?`, args: []any{sigs[3].ID},
+			want: []string{fmt.Sprintf("event %d", sigs[3].Event), sigs[3].Code, "revoked"}},
+		{name: "name as signed edited", sql: `UPDATE signatures SET signer_name = 'Orang Lain' WHERE id = ?`, args: []any{sigs[4].ID},
+			want: []string{fmt.Sprintf("event %d", sigs[4].Event), sigs[4].Code}},
+		{name: "roster entry of a signer given another NIP", sql: `UPDATE asns SET nip = ? WHERE nip = ?`, args: []any{f.People[7].NIP + "x", sigs[2].NIP},
+			want: []string{fmt.Sprintf("event %d", sigs[2].Event), sigs[2].Code}},
+		{name: "stored certificate swapped", sql: `UPDATE certificates SET sha256 = 'ff' WHERE signature_id = ?`, args: []any{sigs[0].ID},
+			want: []string{sigs[0].Code, "certificate SHA-256"}},
 		{name: "signature deleted", sql: `DELETE FROM signatures WHERE id = ?`, args: []any{sigs[1].ID}, want: []string{"missing"}},
 		{name: "audit event detail edited", sql: `UPDATE audit_events SET detail = '{"count":"1"}' WHERE id = ?`, args: []any{exportID},
 			want: []string{fmt.Sprintf("event %d", exportID)}},
 		{name: "audit event deleted from the middle", sql: `DELETE FROM audit_events WHERE id = ?`, args: []any{firstSigEvent},
 			want: []string{fmt.Sprintf("event %d", firstSigEvent)}},
-		{name: "newest audit event deleted (a signature)", sql: `DELETE FROM audit_events WHERE id = ?`, args: []any{newestID},
-			want: []string{sigs[4].Code}},
+		{name: "newest audit event deleted (a signature or its certificate)", sql: `DELETE FROM audit_events WHERE id = ?`, args: []any{newestID},
+			want: []string{newestCode}},
 		{name: "newest audit event deleted (an export)", prepare: true,
 			sql:  `DELETE FROM audit_events WHERE id = (SELECT MAX(id) FROM audit_events)`,
 			want: []string{"removed from the end"}},

@@ -75,7 +75,7 @@ func verifyAudit(tx *gorm.DB) (AuditReport, error) {
 	v := audit.NewVerifier()
 	var rows []AuditEvent
 	var lastID uint
-	sigEvents := map[uint]string{} // signature id -> digest recorded
+	sigEvents := map[uint]*sigRecord{} // signature id -> what its events recorded
 	for {
 		rows = rows[:0]
 		if err := tx.Where("id > ?", lastID).Order("id").Limit(5000).Find(&rows).Error; err != nil {
@@ -89,12 +89,8 @@ func verifyAudit(tx *gorm.DB) (AuditReport, error) {
 			if err := v.Check(st); err != nil {
 				return AuditReport{}, err
 			}
-			if r.Action == ActionSigned {
-				id, digest, err := parseSignedDetail(r.Detail)
-				if err != nil {
-					return AuditReport{}, &audit.BrokenError{Seq: uint64(r.ID), Reason: err.Error()}
-				}
-				sigEvents[id] = digest
+			if err := recordSignatureEvent(sigEvents, r); err != nil {
+				return AuditReport{}, err
 			}
 			lastID = r.ID
 		}
@@ -127,14 +123,56 @@ func (s *Store) HasEventHash(ctx context.Context, hash string) (bool, error) {
 	return n > 0, nil
 }
 
-func checkSignatures(tx *gorm.DB, recorded map[uint]string) error {
+// sigRecord is what the chain says about one signature.
+type sigRecord struct {
+	seq        uint64 // the signature.created event
+	version    string // "" for the v1 digest rule
+	digest     string
+	department string // recorded unit (v2), for a precise message
+	certSeq    uint64 // latest certificate.issued event, 0 if none
+	certSHA    string
+	revokedSeq uint64 // signature.revoked event, 0 if none
+}
+
+// recordSignatureEvent folds one event about a signature into recorded.
+func recordSignatureEvent(recorded map[uint]*sigRecord, r AuditEvent) error {
+	switch r.Action {
+	case ActionSigned:
+		d, id, err := parseSignatureDetail(r.Detail)
+		if err != nil || d["digest"] == "" {
+			if err == nil {
+				err = errors.New("signature event lacks a digest")
+			}
+			return &audit.BrokenError{Seq: uint64(r.ID), Reason: err.Error()}
+		}
+		recorded[id] = &sigRecord{seq: uint64(r.ID), version: d["v"], digest: d["digest"], department: d["department_id"]}
+	case ActionCertificateIssued, ActionRevoked:
+		d, id, err := parseSignatureDetail(r.Detail)
+		if err != nil {
+			return &audit.BrokenError{Seq: uint64(r.ID), Reason: err.Error()}
+		}
+		rec, ok := recorded[id]
+		if !ok {
+			return &audit.BrokenError{Seq: uint64(r.ID), Reason: fmt.Sprintf("%s names signature %d, which has no earlier signature event", r.Action, id)}
+		}
+		if r.Action == ActionRevoked {
+			rec.revokedSeq = uint64(r.ID)
+		} else {
+			rec.certSeq, rec.certSHA = uint64(r.ID), d["sha256"]
+		}
+	}
+	return nil
+}
+
+func checkSignatures(tx *gorm.DB, recorded map[uint]*sigRecord) error {
 	var lastID uint
 	seen := 0
 	for {
 		var sigs []signatureWithNIP
 		err := tx.Table("signatures").
-			Select("signatures.*, asns.nip AS nip").
+			Select("signatures.*, asns.nip AS nip, certificates.sha256 AS stored_sha256").
 			Joins("JOIN asns ON asns.id = signatures.asn_id").
+			Joins("LEFT JOIN certificates ON certificates.signature_id = signatures.id").
 			Where("signatures.id > ?", lastID).Order("signatures.id").Limit(5000).Scan(&sigs).Error
 		if err != nil {
 			return fmt.Errorf("read signatures: %w", err)
@@ -143,12 +181,12 @@ func checkSignatures(tx *gorm.DB, recorded map[uint]string) error {
 			break
 		}
 		for _, sg := range sigs {
-			want, ok := recorded[sg.ID]
+			rec, ok := recorded[sg.ID]
 			if !ok {
 				return &audit.BrokenError{Seq: 0, Reason: fmt.Sprintf("signature %d (certificate %s) has no audit event", sg.ID, sg.CertCode)}
 			}
-			if got := sg.digest(); got != want {
-				return &audit.BrokenError{Seq: 0, Reason: fmt.Sprintf("signature %d (certificate %s) was changed after signing", sg.ID, sg.CertCode)}
+			if reason, seq := sg.check(rec); reason != "" {
+				return &audit.BrokenError{Seq: seq, Reason: fmt.Sprintf("signature %d (certificate %s): %s", sg.ID, sg.CertCode, reason)}
 			}
 			lastID = sg.ID
 			seen++

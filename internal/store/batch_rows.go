@@ -27,18 +27,31 @@ func signatureRow(n NewSignature) Signature {
 }
 
 // signedEvent is the audit event of a stored signature, numbered seq after
-// prev; its detail carries the digest of the signature row.
-func signedEvent(nip string, sig Signature, seq uint64, prev string) (audit.Event, string) {
+// prev; its detail carries the digest of the signature row (rule v2: every
+// field a certificate, the verify page or a completion figure shows).
+func signedEvent(sig Signature, seq uint64, prev string) (audit.Event, string) {
+	nip := sig.SignerNIP
 	detail := audit.Detail(map[string]string{
-		"signature_id": strconv.FormatUint(uint64(sig.ID), 10),
-		"nip":          nip,
-		"campaign_id":  strconv.FormatUint(uint64(sig.CampaignID), 10),
-		"cert_code":    sig.CertCode,
-		"digest":       audit.SignatureDigest(nip, sig.CampaignID, sig.SignedAt, sig.TypedName, sig.PledgeHash, sig.CertCode, sig.DrawnPNG),
+		"v":             audit.SignatureDigestVersion,
+		"signature_id":  strconv.FormatUint(uint64(sig.ID), 10),
+		"nip":           nip,
+		"campaign_id":   strconv.FormatUint(uint64(sig.CampaignID), 10),
+		"department_id": strconv.FormatUint(uint64(sig.DepartmentID), 10),
+		"cert_code":     sig.CertCode,
+		"digest":        audit.SignatureDigestV2(sig.facts()),
 	})
 	ev := audit.Event{Seq: seq, At: sig.SignedAt, Actor: "asn:" + nip, Action: ActionSigned, Subject: "signature:" + sig.CertCode,
 		Detail: detail, PrevHash: prev}
 	return ev, audit.Hash(ev)
+}
+
+// facts is what the v2 digest of a signature covers.
+func (s Signature) facts() audit.SignatureFacts {
+	return audit.SignatureFacts{
+		NIP: s.SignerNIP, CampaignID: s.CampaignID, DepartmentID: s.DepartmentID, SignedAt: s.SignedAt,
+		TypedName: s.TypedName, Name: s.SignerName, Position: s.SignerPosition, PledgeHash: s.PledgeHash,
+		CertCode: s.CertCode, DrawnPNG: s.DrawnPNG,
+	}
 }
 
 // writeBatchRows is writeBatch where every statement is a network round
@@ -149,7 +162,7 @@ func (g *groupCommitter) writeBatchRows(live []signReq, replies []signReply) (er
 			replies[i] = signReply{res: SignResult{Signature: s}}
 			continue
 		}
-		ev, hash := signedEvent(r.sig.ASN.NIP, sigs[i], seq, prev)
+		ev, hash := signedEvent(sigs[i], seq, prev)
 		if len(args) > 0 {
 			q.WriteString(", ")
 		}

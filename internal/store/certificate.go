@@ -2,7 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ikrar/ikrar/internal/audit"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -28,8 +34,8 @@ func (s *Store) PutCertificate(ctx context.Context, c Certificate) (Certificate,
 			return fmt.Errorf("store certificate: %w", res.Error)
 		}
 		if res.RowsAffected == 1 {
-			if err := tx.Model(&Signature{}).Where("id = ?", c.SignatureID).Update("cert_sha256", c.SHA256).Error; err != nil {
-				return fmt.Errorf("record certificate hash: %w", err)
+			if err := recordCertificate(tx, s.now(), c); err != nil {
+				return err
 			}
 			stored = c
 			return nil
@@ -40,6 +46,48 @@ func (s *Store) PutCertificate(ctx context.Context, c Certificate) (Certificate,
 		return Certificate{}, err
 	}
 	return stored, nil
+}
+
+// recordCertificate notes a newly stored certificate's SHA-256 on its
+// signature and in the audit chain, in the caller's transaction, so that a
+// changed hash (or a certificate swapped in the database) is named by
+// `ikrar audit verify`.
+func recordCertificate(tx *gorm.DB, at time.Time, c Certificate) error {
+	if err := tx.Model(&Signature{}).Where("id = ?", c.SignatureID).Update("cert_sha256", c.SHA256).Error; err != nil {
+		return fmt.Errorf("record certificate hash: %w", err)
+	}
+	id := strconv.FormatUint(uint64(c.SignatureID), 10)
+	_, err := appendEvent(tx, at, "system", ActionCertificateIssued, "signature-id:"+id,
+		audit.Detail(map[string]string{"signature_id": id, "sha256": c.SHA256}))
+	return err
+}
+
+// RevokeSignature marks the signature with this certificate code revoked
+// and records who revoked it and why in the audit chain, in one
+// transaction. Revoking twice is refused.
+func (s *Store) RevokeSignature(ctx context.Context, actor, code, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return errors.New("revoke: a reason is required")
+	}
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockChain(tx); err != nil {
+			return err
+		}
+		var sig Signature
+		if err := tx.Take(&sig, "cert_code = ?", code).Error; err != nil {
+			return notFound(err, "signature "+code)
+		}
+		if sig.Revoked {
+			return fmt.Errorf("revoke %s: already revoked", code)
+		}
+		if err := tx.Model(&Signature{}).Where("id = ?", sig.ID).Update("revoked", true).Error; err != nil {
+			return fmt.Errorf("revoke %s: %w", code, err)
+		}
+		_, err := appendEvent(tx, s.now(), actor, ActionRevoked, "signature:"+code, audit.Detail(map[string]string{
+			"signature_id": strconv.FormatUint(uint64(sig.ID), 10), "reason": cleanText(reason)}))
+		return err
+	})
 }
 
 // SignaturesWithoutCertificate lists up to limit signatures still waiting

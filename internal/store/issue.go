@@ -90,8 +90,13 @@ func (s *Store) issueOnce(ctx context.Context, sigID uint, wait bool, make func(
 		if err := tx.Create(&c).Error; err != nil {
 			return fmt.Errorf("store certificate of signature %d: %w", sigID, err)
 		}
-		if err := tx.Model(&Signature{}).Where("id = ?", sigID).Update("cert_sha256", c.SHA256).Error; err != nil {
-			return fmt.Errorf("record certificate hash: %w", err)
+		// The chain lock is taken here, after the PDF is made, and not
+		// first as elsewhere: holding it while rendering would stall every
+		// signing batch. A batch never waits on this signature row (its
+		// insert conflicts on the unique index, which a row lock does not
+		// block), so the two cannot wait on each other.
+		if err := recordCertificate(tx, s.now(), c); err != nil {
+			return err
 		}
 		out = c
 		return nil

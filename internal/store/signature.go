@@ -13,8 +13,13 @@ import (
 	"github.com/ikrar/ikrar/internal/audit"
 )
 
-// ActionSigned is the audit action of a new signature.
-const ActionSigned = "signature.created"
+// Audit actions about a signature: its creation, its certificate being
+// made (the SHA-256 of the stored PDF) and its revocation (who and why).
+const (
+	ActionSigned            = "signature.created"
+	ActionCertificateIssued = "certificate.issued"
+	ActionRevoked           = "signature.revoked"
+)
 
 // NewSignature is what the pledge service hands over to be made durable.
 type NewSignature struct {
@@ -172,7 +177,7 @@ func prepareSignStmts(db *sql.DB, d dialect) (*signStmts, error) {
 	for _, p := range []struct {
 		dst   **sql.Stmt
 		query string
-	}{{&st.insert, sqlInsertSignature + d.returningID()}, {&st.existing, sqlExistingSignature}, {&st.head, sqlAuditHead}, {&st.event, sqlInsertEvent}} {
+	}{{&st.insert, sqlInsertSignature + d.returningID()}, {&st.existing, selectFrom("signatures", signatureColumns, "WHERE asn_id = ? AND campaign_id = ?")}, {&st.head, sqlAuditHead}, {&st.event, sqlInsertEvent}} {
 		stmt, err := db.Prepare(d.rebind(p.query))
 		if err != nil {
 			st.close()
@@ -273,7 +278,7 @@ func (w *batchWriter) insertSignature(ctx context.Context, n NewSignature) (Sign
 		return SignResult{Signature: existing}, nil
 	}
 	sig.ID = uint(id)
-	ev, hash := signedEvent(n.ASN.NIP, sig, w.seq, w.prev)
+	ev, hash := signedEvent(sig, w.seq, w.prev)
 	if _, err := w.event.ExecContext(ctx, ev.Seq, ev.At, ev.Actor, ev.Action, ev.Subject, ev.Detail, ev.PrevHash, hash); err != nil {
 		return SignResult{}, fmt.Errorf("append audit event %s: %w", ActionSigned, err)
 	}
@@ -307,25 +312,55 @@ func (w *batchWriter) insertRow(ctx context.Context, sig Signature) (id int64, i
 	return id, err == nil, err
 }
 
-func parseSignedDetail(detail string) (uint, string, error) {
+// parseSignatureDetail reads the detail of an event about a signature.
+func parseSignatureDetail(detail string) (map[string]string, uint, error) {
 	var d map[string]string
 	if err := json.Unmarshal([]byte(detail), &d); err != nil {
-		return 0, "", fmt.Errorf("signature event detail is not JSON: %w", err)
+		return nil, 0, fmt.Errorf("signature event detail is not JSON: %w", err)
 	}
 	id, err := strconv.ParseUint(d["signature_id"], 10, 64)
-	if err != nil || d["digest"] == "" {
-		return 0, "", errors.New("signature event lacks signature_id or digest")
+	if err != nil {
+		return nil, 0, errors.New("signature event lacks signature_id")
 	}
-	return uint(id), d["digest"], nil
+	return d, uint(id), nil
 }
 
 type signatureWithNIP struct {
 	Signature
-	NIP string `gorm:"column:nip"`
+	NIP          string `gorm:"column:nip"`           // the roster entry's NIP now
+	StoredSHA256 string `gorm:"column:stored_sha256"` // the stored certificate's, if made
 }
 
-func (s signatureWithNIP) digest() string {
-	return audit.SignatureDigest(s.NIP, s.CampaignID, s.SignedAt, s.TypedName, s.PledgeHash, s.CertCode, s.DrawnPNG)
+// check compares a signature row with what the chain recorded about it and
+// says what differs ("" when nothing does) and which event recorded it.
+func (s signatureWithNIP) check(rec *sigRecord) (string, uint64) {
+	if rec.version == "" { // written before rule v2: the fields it covered
+		if audit.SignatureDigest(s.NIP, s.CampaignID, s.SignedAt, s.TypedName, s.PledgeHash, s.CertCode, s.DrawnPNG) != rec.digest {
+			return "was changed after signing", rec.seq
+		}
+	} else {
+		switch {
+		case rec.version != audit.SignatureDigestVersion:
+			return "its event has an unknown digest version " + rec.version, rec.seq
+		case rec.department != "" && rec.department != strconv.FormatUint(uint64(s.DepartmentID), 10):
+			return fmt.Sprintf("unit changed after signing (department %s recorded, %d in the row)", rec.department, s.DepartmentID), rec.seq
+		case s.NIP != s.SignerNIP:
+			return "the NIP of the person's roster entry no longer matches the NIP signed", rec.seq
+		case audit.SignatureDigestV2(s.facts()) != rec.digest:
+			return "was changed after signing (name, position, NIP, campaign, time, text or drawing)", rec.seq
+		}
+	}
+	switch {
+	case s.Revoked && rec.revokedSeq == 0:
+		return "marked revoked without a revocation event", rec.seq
+	case !s.Revoked && rec.revokedSeq != 0:
+		return "revoked by its revocation event but no longer marked revoked", rec.revokedSeq
+	case rec.certSeq != 0 && (s.CertSHA256 != rec.certSHA || (s.StoredSHA256 != "" && s.StoredSHA256 != rec.certSHA)):
+		return "certificate SHA-256 differs from the one its issuing event recorded", rec.certSeq
+	case rec.certSeq == 0 && rec.version != "" && (s.CertSHA256 != "" || s.StoredSHA256 != ""):
+		return "certificate stored without an issuing event", rec.seq
+	}
+	return "", 0
 }
 
 // Sign makes a signature durable through the group committer and returns

@@ -127,6 +127,21 @@ func TestAuditNamesTampering(t *testing.T) {
 		{"newest event deleted", "DELETE FROM audit_events WHERE id = (SELECT MAX(id) FROM audit_events)", "removed from the end"},
 		{"head anchor deleted", "DELETE FROM audit_heads", "head of the chain is missing"},
 		{"signature inserted without event", "INSERT INTO signatures (asn_id, campaign_id, department_id, signed_at, typed_name, pledge_hash, cert_code) SELECT id, 1, department_id, '2024-01-01 00:00:00+00:00', 'x', 'h', 'IKR-FAKE' FROM asns WHERE id = 5", "has no audit event"},
+		// Everything the verify page, a certificate or a completion figure
+		// shows is covered, and the message names the event that recorded it
+		// (events 1 and 2 are the campaign and the import, so signature N
+		// is event N+2).
+		{"unit of a signature moved", "UPDATE signatures SET department_id = department_id + 100 WHERE id = 2", "event 4: signature 2"},
+		{"signature marked revoked", "UPDATE signatures SET revoked = true WHERE id = 3", "event 5: signature 3"},
+		{"name as signed edited", "UPDATE signatures SET signer_name = 'Orang Lain' WHERE id = 1", "event 3: signature 1"},
+		{"position as signed edited", "UPDATE signatures SET signer_position = 'Kepala Dinas' WHERE id = 2", "event 4: signature 2"},
+		{"NIP as signed edited", "UPDATE signatures SET signer_nip = '199001012015032001' WHERE id = 2", "event 4: signature 2"},
+		{"roster NIP of a signer edited", "UPDATE asns SET nip = '199001012015032001' WHERE id = (SELECT asn_id FROM signatures WHERE id = 3)", "event 5: signature 3"},
+		{"campaign of a signature edited", "UPDATE signatures SET campaign_id = 7 WHERE id = 3", "signature 3"},
+		{"text hash of a signature edited", "UPDATE signatures SET pledge_hash = 'b' WHERE id = 3", "signature 3"},
+		{"certificate hash on the signature edited", "UPDATE signatures SET cert_sha256 = 'ff' WHERE id = 1", "event 6: signature 1"},
+		{"stored certificate swapped", "UPDATE certificates SET sha256 = 'ff' WHERE signature_id = 1", "event 6: signature 1"},
+		{"certificate added without an event", "INSERT INTO certificates (signature_id, pdf, sha256) VALUES (2, 'x', 'ee')", "signature 2"},
 	}
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		for _, tt := range tests {
@@ -145,6 +160,11 @@ func testAuditNamesTampering(t *testing.T, b storetest.Backend, tamper, want str
 		if _, err := st.Sign(context.Background(), newSig(a, c, i)); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if _, err := st.IssueOnce(context.Background(), 1, func() (store.Certificate, error) { // event 6
+		return store.Certificate{PDF: []byte("%PDF certificate"), SHA256: strings.Repeat("c", 64)}, nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 	// The newest event is not a signature, so only the head anchor can
 	// tell that it was removed.
@@ -237,6 +257,69 @@ func TestMigratesPreviousSchema(t *testing.T) {
 	}
 	if _, err := st.VerifyAudit(ctx); err != nil {
 		t.Fatalf("audit after migration: %v", err)
+	}
+	// The old signature keeps its old digest rule; what happens to it
+	// after the upgrade (its certificate, a revocation) and new signatures
+	// follow the new rules, and the whole chain still verifies.
+	old, err := st.SignatureByID(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.IssueOnce(ctx, old.ID, func() (store.Certificate, error) {
+		return store.Certificate{PDF: []byte("%PDF x"), SHA256: strings.Repeat("d", 64)}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RevokeSignature(ctx, "admin", old.CertCode, "salah orang"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.VerifyAudit(ctx); err != nil {
+		t.Fatalf("audit after the upgraded database was used: %v", err)
+	}
+}
+
+// TestRevocationIsAnEvent: revoking records who and why; the flag and the
+// event must agree, whichever is changed directly in the database.
+func TestRevocationIsAnEvent(t *testing.T) { storetest.Each(t, testRevocationIsAnEvent) }
+
+func testRevocationIsAnEvent(t *testing.T, b storetest.Backend) {
+	opts := storetest.Options(t, b)
+	st := storetest.OpenWith(t, opts)
+	ctx := context.Background()
+	c, people := seed(t, st, 2)
+	res, err := st.Sign(ctx, newSig(people[0], c, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := res.Signature.CertCode
+	if err := st.RevokeSignature(ctx, "user:admin", code, " "); err == nil {
+		t.Fatal("revocation without a reason accepted")
+	}
+	if err := st.RevokeSignature(ctx, "user:admin", code, "ditandatangani orang lain"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RevokeSignature(ctx, "user:admin", code, "lagi"); err == nil {
+		t.Fatal("second revocation accepted")
+	}
+	sig, err := st.SignatureByCode(ctx, code)
+	if err != nil || !sig.Revoked {
+		t.Fatalf("after revoking: %+v, %v", sig, err)
+	}
+	var actor, detail string
+	if err := storetest.DB(t, opts).QueryRow(`SELECT actor, detail FROM audit_events WHERE action = 'signature.revoked'`).Scan(&actor, &detail); err != nil {
+		t.Fatal(err)
+	}
+	if actor != "user:admin" || !strings.Contains(detail, "ditandatangani orang lain") {
+		t.Fatalf("revocation event: actor %q detail %s", actor, detail)
+	}
+	if _, err := st.VerifyAudit(ctx); err != nil {
+		t.Fatalf("after a proper revocation: %v", err)
+	}
+	if _, err := storetest.DB(t, opts).Exec(`UPDATE signatures SET revoked = false`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.VerifyAudit(ctx); err == nil || !strings.Contains(err.Error(), "no longer marked revoked") {
+		t.Fatalf("un-revoked in the database: VerifyAudit = %v", err)
 	}
 }
 
