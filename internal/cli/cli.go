@@ -57,6 +57,8 @@ func commands() map[string]command {
 		"audit checkpoint":    {"audit checkpoint [--out FILE|-]", runAuditCheckpoint},
 		"backup":              {"backup --out FILE", runBackup},
 		"migrate":             {"migrate --from sqlite:PATH --to postgres:DSN", runMigrate},
+		"messages send":       {"messages send --kind invitation|reminder [--department CODE] [--campaign ID] [--dry-run]", runMessagesSend},
+		"messages status":     {"messages status", runMessagesStatus},
 	}
 }
 

@@ -4,14 +4,19 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"time"
 
 	ikrar "github.com/ikrar/ikrar"
+	"github.com/ikrar/ikrar/internal/config"
 	"github.com/ikrar/ikrar/internal/demo"
 	"github.com/ikrar/ikrar/internal/pledge"
+	"github.com/ikrar/ikrar/internal/reach"
+	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/web"
 )
 
@@ -77,9 +82,21 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	sender, err := newSender(cfg, st, log)
+	if err != nil {
+		return err
+	}
+	if cfg.SMTPURL == "" {
+		fmt.Fprintln(env.Stdout, "SMTP is not set (--smtp-url / IKRAR_SMTP_URL): invitations and reminders stay queued; see /admin/outbox")
+	}
 	workCtx, stopWork := context.WithCancel(context.Background())
 	workDone := app.StartWorkers(workCtx, cfg.CertWorkers)
 	checkpointsDone := app.StartCheckpoints(workCtx, cfg.Instansi, filepath.Join(cfg.DataDir, "checkpoints"), time.Hour)
+	sendDone := make(chan struct{})
+	go func() {
+		defer close(sendDone)
+		sender.Run(workCtx)
+	}()
 	err = srv.Run(ctx, cfg.Addr, func(addr string) {
 		log.Info("ikrar listening", "addr", addr, "base_url", cfg.BaseURL, "db", cfg.DB)
 		fmt.Fprintf(env.Stdout, "ikrar listening on %s — open %s\n", addr, cfg.BaseURL)
@@ -87,5 +104,23 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	stopWork()
 	<-workDone
 	<-checkpointsDone
+	<-sendDone
 	return err
+}
+
+// newSender is the outbox's sender for this instance; without SMTP it only
+// queues scheduled reminders and the messages wait.
+func newSender(cfg config.Config, st *store.Store, log *slog.Logger) (*reach.Sender, error) {
+	s := &reach.Sender{Store: st, BaseURL: cfg.BaseURL, Rate: cfg.MailRate, Log: log}
+	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Hostname() != "" {
+		s.Host = u.Hostname()
+	}
+	if cfg.SMTPURL != "" {
+		m, err := reach.NewSMTP(cfg.SMTPURL, cfg.MailFrom)
+		if err != nil {
+			return nil, err
+		}
+		s.Mailer = m
+	}
+	return s, nil
 }

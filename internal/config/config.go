@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -31,6 +32,13 @@ type Config struct {
 	TrustProxy      bool // take the client address from X-Forwarded-For (only behind a proxy that sets it)
 	ShutdownTimeout time.Duration
 	CertWorkers     int
+
+	// Reaching people: SMTP server (smtp://user:pass@host:587 with STARTTLS,
+	// smtps://user:pass@host:465; empty: messages stay queued), the From
+	// address and the most messages sent per minute.
+	SMTPURL  string
+	MailFrom string
+	MailRate int
 }
 
 // Defaults returns the configuration a fresh checkout runs with.
@@ -42,6 +50,7 @@ func Defaults() Config {
 		Instansi:        "Pemerintah Kota Yogyakarta",
 		ShutdownTimeout: 15 * time.Second,
 		CertWorkers:     2,
+		MailRate:        60,
 	}
 }
 
@@ -67,6 +76,9 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) {
 	fs.StringVar(&c.CertFile, "signing-cert", env("IKRAR_SIGNING_CERT", c.CertFile), "PEM certificate for signing PDFs (IKRAR_SIGNING_CERT)")
 	fs.StringVar(&c.KeyFile, "signing-key", env("IKRAR_SIGNING_KEY", c.KeyFile), "PEM private key for signing PDFs (IKRAR_SIGNING_KEY)")
 	fs.StringVar(&c.PKCS12File, "signing-p12", env("IKRAR_SIGNING_P12", c.PKCS12File), "PKCS#12 bundle for signing PDFs (IKRAR_SIGNING_P12)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", env("IKRAR_SMTP_URL", c.SMTPURL), "SMTP server for invitations and reminders: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (IKRAR_SMTP_URL)")
+	fs.StringVar(&c.MailFrom, "mail-from", env("IKRAR_MAIL_FROM", c.MailFrom), "From address of messages, e.g. \"BKPSDM Kota Yogyakarta <ikrar@jogjakota.go.id>\" (IKRAR_MAIL_FROM)")
+	fs.IntVar(&c.MailRate, "mail-rate", envInt(getenv, "IKRAR_MAIL_RATE", c.MailRate), "most messages sent per minute (IKRAR_MAIL_RATE)")
 	c.PKCS12Password = env("IKRAR_SIGNING_P12_PASSWORD", c.PKCS12Password)
 	c.LogJSON = env("IKRAR_LOG_FORMAT", "text") == "json"
 	c.SecureCookies = env("IKRAR_SECURE_COOKIES", "") == "1"
@@ -101,8 +113,33 @@ func (c *Config) Finish() error {
 	if strings.HasPrefix(c.BaseURL, "https://") {
 		c.SecureCookies = true
 	}
+	if c.MailRate < 1 {
+		return errors.New("--mail-rate (IKRAR_MAIL_RATE) must be at least 1 message per minute")
+	}
+	if c.SMTPURL != "" {
+		if !strings.HasPrefix(c.SMTPURL, "smtp://") && !strings.HasPrefix(c.SMTPURL, "smtps://") {
+			return errors.New("--smtp-url (IKRAR_SMTP_URL) must start with smtp:// or smtps://")
+		}
+		if c.MailFrom == "" {
+			return errors.New("--mail-from (IKRAR_MAIL_FROM) is needed with --smtp-url")
+		}
+	}
 	if (c.CertFile == "") != (c.KeyFile == "") {
 		return errors.New("--signing-cert and --signing-key go together")
 	}
 	return nil
+}
+
+// envInt reads an integer variable; a value that is not a number is kept
+// as -1 so that Finish reports it rather than silently using the default.
+func envInt(getenv Getenv, key string, def int) int {
+	v := getenv(key)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		return -1
+	}
+	return n
 }

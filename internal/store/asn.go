@@ -91,7 +91,7 @@ func (s *Store) RosterPage(ctx context.Context, f RosterFilter) ([]RosterEntry, 
 	case "signed":
 		q = q.Where("signatures.id IS NOT NULL")
 	case "pending":
-		q = q.Where("signatures.id IS NULL")
+		q = pendingIn(q, f.CampaignID, nil)
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {

@@ -55,6 +55,9 @@ func (s *Server) adminRoutes() {
 	g.GET("/exports/certificates.zip", s.adminExportCertificates)
 	g.GET("/exports/links.csv", s.adminExportLinks)
 	g.GET("/exports/links.pdf", s.adminExportLinks)
+
+	g.GET("/outbox", s.adminOutbox)
+	g.POST("/outbox/retry", s.adminOutboxRetry)
 }
 
 // navLink is one entry of the admin section menu.
@@ -79,6 +82,7 @@ func (s *Server) adminPage(c echo.Context, section string) (page, adminHead) {
 	sections := []struct{ key, url string }{
 		{"home", "/admin"}, {"roster", "/admin/roster"}, {"campaigns", "/admin/campaigns"},
 		{"departments", "/admin/departments"}, {"users", "/admin/users"}, {"exports", "/admin/exports"},
+		{"outbox", "/admin/outbox"},
 	}
 	h := adminHead{Flash: flashOf(c, p.T)}
 	for _, sc := range sections {

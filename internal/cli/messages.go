@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/ikrar/ikrar/internal/reach"
+	"github.com/ikrar/ikrar/internal/store"
+)
+
+// runMessagesSend queues invitations or reminders for the pending people in
+// scope; the running server's sender delivers them.
+func runMessagesSend(ctx context.Context, env Env, args []string) error {
+	var kind, dept string
+	var campaignID uint
+	var dry bool
+	cfg, fs, err := parseFlags(env, "messages send", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&kind, "kind", "", "invitation or reminder")
+		fs.StringVar(&dept, "department", "", "only this department (and its sub-units)")
+		fs.UintVar(&campaignID, "campaign", 0, "campaign id (default: the newest open one)")
+		fs.BoolVar(&dry, "dry-run", false, "count, queue nothing")
+	})
+	if err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{"unexpected arguments"}
+	}
+	if kind != reach.KindInvitation && kind != reach.KindReminder {
+		return usageError{"--kind must be invitation or reminder"}
+	}
+	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sc, camp, err := scopeAndCampaign(ctx, st, dept, campaignID)
+	if err != nil {
+		return err
+	}
+	res, err := reach.Queue(ctx, st, time.Now(), reach.Request{Kind: kind, Campaign: camp, DepartmentIDs: sc.IDs(), DryRun: dry, Actor: "cli"})
+	if errors.Is(err, reach.ErrNotOpen) {
+		return fmt.Errorf("campaign %d (%s) is closed or past its deadline / kampanye sudah ditutup atau lewat batas waktu", camp.ID, camp.Title)
+	}
+	if err != nil {
+		return err
+	}
+	verb := "queued"
+	if dry {
+		verb = "would queue"
+	}
+	fmt.Fprintf(env.Stdout, "%s %d %s messages (campaign %d); %d pending, %d already had one, %d without an email address\n",
+		verb, res.Queued, kind, camp.ID, res.Pending, res.Already, res.NoAddress)
+	if cfg.SMTPURL == "" && !dry {
+		fmt.Fprintln(env.Stdout, "note: SMTP is not set here; a server with --smtp-url (IKRAR_SMTP_URL) sends them")
+	}
+	return nil
+}
+
+// runMessagesStatus prints the outbox's counts by kind and state.
+func runMessagesStatus(ctx context.Context, env Env, args []string) error {
+	cfg, fs, err := parseFlags(env, "messages status", args, nil)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{"unexpected arguments"}
+	}
+	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	counts, err := st.OutboxCounts(ctx)
+	if err != nil {
+		return err
+	}
+	states := []string{store.OutboxQueued, store.OutboxSending, store.OutboxSent, store.OutboxFailed, store.OutboxSkipped}
+	byKind := map[string]map[string]int{}
+	for _, c := range counts {
+		if byKind[c.Kind] == nil {
+			byKind[c.Kind] = map[string]int{}
+		}
+		byKind[c.Kind][c.State] = c.N
+	}
+	kinds := make([]string, 0, len(byKind))
+	for k := range byKind {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	fmt.Fprintf(env.Stdout, "%-12s", "kind")
+	for _, s := range states {
+		fmt.Fprintf(env.Stdout, " %8s", s)
+	}
+	fmt.Fprintln(env.Stdout)
+	for _, k := range kinds {
+		fmt.Fprintf(env.Stdout, "%-12s", k)
+		for _, s := range states {
+			fmt.Fprintf(env.Stdout, " %8d", byKind[k][s])
+		}
+		fmt.Fprintln(env.Stdout)
+	}
+	failed, err := st.OutboxByState(ctx, store.OutboxFailed, 20)
+	if err != nil {
+		return err
+	}
+	for _, f := range failed {
+		fmt.Fprintf(env.Stdout, "failed: %s %s <%s>: %s\n", f.Kind, f.Name, f.Recipient, f.LastError)
+	}
+	return nil
+}

@@ -1,0 +1,245 @@
+package reach
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ikrar/ikrar/internal/pledge"
+	"github.com/ikrar/ikrar/internal/store"
+	"golang.org/x/time/rate"
+)
+
+// Mailer delivers one composed message.
+type Mailer interface {
+	Send(ctx context.Context, m Mail) error
+}
+
+// Sender delivers the outbox. Several senders (one per ikrar instance) may
+// run on one database: each message is claimed by one of them with a
+// lease, and a message whose sender died is taken over when the lease
+// ends. Delivery is at least once at the SMTP boundary (a kill between
+// the server's "250 OK" and the row's update resends that one message,
+// with the same Message-ID); a sent message is never queued again.
+type Sender struct {
+	Store   *store.Store
+	Mailer  Mailer // nil: nothing is sent, messages stay queued
+	BaseURL string
+	Host    string // for Message-IDs
+	Rate    int    // messages per minute
+	Log     *slog.Logger
+	Now     func() time.Time
+
+	Batch       int           // messages claimed at once (default 20, at most Rate)
+	Lease       time.Duration // how long a claim holds (default: twice a batch at the rate, at least 2 minutes)
+	MaxAttempts int           // then a message fails (default 8)
+	Idle        time.Duration // pause when nothing is due (default 2 s)
+	Schedule    []int         // reminder days before the deadline (default DefaultSchedule)
+}
+
+func (s *Sender) defaults() {
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+	if s.Rate < 1 {
+		s.Rate = 60
+	}
+	if s.Batch < 1 {
+		s.Batch = 20
+	}
+	s.Batch = min(s.Batch, s.Rate)
+	if s.Lease <= 0 {
+		s.Lease = max(2*time.Minute, 2*time.Duration(s.Batch)*time.Minute/time.Duration(s.Rate))
+	}
+	if s.MaxAttempts < 1 {
+		s.MaxAttempts = 8
+	}
+	if s.Idle <= 0 {
+		s.Idle = 2 * time.Second
+	}
+	if s.Schedule == nil {
+		s.Schedule = DefaultSchedule
+	}
+	if s.Host == "" {
+		s.Host = "ikrar"
+	}
+}
+
+// Run queues scheduled reminders once a minute and delivers due messages
+// until ctx ends. Without a Mailer it only queues.
+func (s *Sender) Run(ctx context.Context) error {
+	s.defaults()
+	limit := rate.NewLimiter(rate.Every(time.Minute/time.Duration(s.Rate)), 1)
+	var lastSchedule time.Time
+	for ctx.Err() == nil {
+		if s.Now().Sub(lastSchedule) >= time.Minute {
+			lastSchedule = s.Now()
+			if err := s.ScheduleReminders(ctx); err != nil && ctx.Err() == nil {
+				s.Log.Error("queue scheduled reminders", "err", err)
+			}
+		}
+		n := 0
+		if s.Mailer != nil {
+			var err error
+			if n, err = s.deliverBatch(ctx, limit); err != nil && ctx.Err() == nil {
+				s.Log.Error("deliver messages", "err", err)
+			}
+		}
+		if n == 0 {
+			select {
+			case <-ctx.Done():
+			case <-time.After(s.Idle):
+			}
+		}
+	}
+	return nil
+}
+
+// ScheduleReminders queues the reminder step due now for every open
+// campaign with a deadline. The outbox's unique index makes this safe to
+// run every minute on every instance.
+func (s *Sender) ScheduleReminders(ctx context.Context) error {
+	s.defaults()
+	open, err := s.Store.OpenCampaigns(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range open {
+		step := DueStep(c, s.Schedule, s.Now())
+		if step == "" {
+			continue
+		}
+		res, err := s.Store.QueueMessages(ctx, "ikrar", store.QueueSpec{CampaignID: c.ID, Kind: KindReminder, Step: step})
+		if err != nil {
+			return fmt.Errorf("campaign %d reminder %s: %w", c.ID, step, err)
+		}
+		if res.Queued > 0 {
+			s.Log.Info("reminders queued", "campaign", c.ID, "step", step, "queued", res.Queued, "no_address", res.NoAddress)
+		}
+	}
+	return nil
+}
+
+// DeliverOnce claims and delivers one batch (for tests and tools).
+func (s *Sender) DeliverOnce(ctx context.Context) (int, error) {
+	s.defaults()
+	return s.deliverBatch(ctx, rate.NewLimiter(rate.Inf, 1))
+}
+
+func (s *Sender) deliverBatch(ctx context.Context, limit *rate.Limiter) (int, error) {
+	batch, err := s.Store.ClaimMessages(ctx, s.Batch, s.Lease)
+	if err != nil || len(batch) == 0 {
+		return 0, err
+	}
+	for i, m := range batch {
+		if err := limit.Wait(ctx); err != nil {
+			// Shutting down: hand the rest back now rather than at the
+			// end of the lease.
+			release := context.WithoutCancel(ctx)
+			for _, r := range batch[i:] {
+				if err := s.Store.MarkRetry(release, r.ID, s.Now(), "not sent: ikrar stopped"); err != nil {
+					s.Log.Error("release message", "id", r.ID, "err", err)
+				}
+			}
+			return i, nil
+		}
+		if err := s.deliver(ctx, m); err != nil {
+			return i, err
+		}
+	}
+	return len(batch), nil
+}
+
+// deliver sends one claimed message and records the outcome. Only a
+// database error is returned; a mail error is the message's outcome.
+func (s *Sender) deliver(ctx context.Context, m store.ClaimedMessage) error {
+	if m.Attempts > s.MaxAttempts {
+		return s.Store.MarkFailed(ctx, m.ID, "too many attempts")
+	}
+	mail, skip, err := s.compose(ctx, m)
+	if err != nil {
+		return err
+	}
+	if skip != "" {
+		return s.Store.MarkSkipped(ctx, m.ID, skip)
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, time.Minute)
+	err = s.Mailer.Send(sendCtx, mail)
+	cancel()
+	db := context.WithoutCancel(ctx) // the outcome is recorded even while shutting down
+	var refused *RefusedError
+	switch {
+	case err == nil:
+		return s.Store.MarkSent(db, m.ID)
+	case errors.As(err, &refused):
+		s.Log.Warn("address refused", "id", m.ID, "to", mail.To, "err", err)
+		if err := s.Store.RefuseAddress(db, m.ASNID, mail.To, err.Error()); err != nil {
+			return err
+		}
+		return s.Store.MarkFailed(db, m.ID, err.Error())
+	case permanent(err) || m.Attempts >= s.MaxAttempts:
+		s.Log.Warn("message failed", "id", m.ID, "attempts", m.Attempts, "err", err)
+		return s.Store.MarkFailed(db, m.ID, err.Error())
+	default:
+		next := s.Now().Add(backoff(m.Attempts))
+		s.Log.Info("message will be retried", "id", m.ID, "attempts", m.Attempts, "at", next, "err", err)
+		return s.Store.MarkRetry(db, m.ID, next, err.Error())
+	}
+}
+
+// backoff is 30 s after the first failure, doubling, at most an hour.
+func backoff(attempts int) time.Duration {
+	d := 30 * time.Second
+	for i := 1; i < attempts && d < time.Hour; i++ {
+		d *= 2
+	}
+	return min(d, time.Hour)
+}
+
+// compose builds the message from the person and campaign as they are
+// now, or says why it is no longer needed.
+func (s *Sender) compose(ctx context.Context, m store.ClaimedMessage) (Mail, string, error) {
+	a, err := s.Store.ASNByID(ctx, m.ASNID)
+	if errors.Is(err, store.ErrNotFound) {
+		return Mail{}, "person no longer on the roster", nil
+	}
+	if err != nil {
+		return Mail{}, "", err
+	}
+	c, err := s.Store.CampaignByID(ctx, m.CampaignID)
+	if err != nil {
+		return Mail{}, "", err
+	}
+	switch {
+	case !a.Active:
+		return Mail{}, "person no longer on the roster", nil
+	case c.Status != "open" || pledge.PastDeadline(c, s.Now()):
+		return Mail{}, "campaign closed", nil
+	case strings.TrimSpace(a.Email) == "":
+		return Mail{}, "no address", nil
+	}
+	if _, err := s.Store.SignatureOf(ctx, a.ID, c.ID); err == nil {
+		return Mail{}, "already signed", nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return Mail{}, "", err
+	}
+	dept, err := s.Store.DepartmentByID(ctx, a.DepartmentID)
+	if err != nil {
+		return Mail{}, "", err
+	}
+	l := Letter{Kind: m.Kind, Name: a.Name, NIP: a.NIP, Department: dept.Name, Instansi: c.Instansi, CampaignTitle: c.Title,
+		Link: s.BaseURL + "/sign/" + a.Token, SignURL: s.BaseURL + "/sign", AccessCode: a.AccessCode, Deadline: c.ClosesAt}
+	subject, text, html, err := Compose(l)
+	if err != nil {
+		return Mail{}, "", err
+	}
+	return Mail{To: strings.TrimSpace(a.Email), Subject: subject, Text: text, HTML: html,
+		MessageID: "ikrar-" + strconv.Itoa(int(m.ID)) + "@" + s.Host}, "", nil
+}
