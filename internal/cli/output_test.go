@@ -82,3 +82,23 @@ func TestExportOutputs(t *testing.T) {
 		t.Fatalf("the pipe was replaced: %v %v", fi.Mode(), err)
 	}
 }
+
+// TestUnitsImportCommand: ikrar units import applies a units file, and a
+// file with an unknown parent fails with the line and writes nothing.
+func TestUnitsImportCommand(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "unit.csv")
+	os.WriteFile(good, []byte("kode;nama;induk\nsetda;Sekretariat Daerah;\nbag-hukum;Bagian Hukum;setda\n"), 0o600)
+	bad := filepath.Join(dir, "salah.csv")
+	os.WriteFile(bad, []byte("kode;nama;induk\nx;Unit X;\ny;Unit Y;Tidak Ada\n"), 0o600)
+	if r := run(t, dir, "", "units", "import", good); r.code != 0 || !strings.Contains(r.stdout, "2 units added, 0 renamed, 1 moved") {
+		t.Fatalf("units import: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	r := run(t, dir, "", "units", "import", bad)
+	if r.code != ExitFailure || !strings.Contains(r.stderr, "baris 3, kolom induk") || !strings.Contains(r.stderr, `parent unit "Tidak Ada" is unknown`) {
+		t.Fatalf("bad units file: %d %s", r.code, r.stderr)
+	}
+	if r := run(t, dir, "", "units", "import", "--dry-run", good); r.code != 0 || !strings.Contains(r.stdout, "0 units added, 0 renamed, 0 moved, 2 unchanged") {
+		t.Fatalf("after a refused file: %d %s", r.code, r.stdout)
+	}
+}

@@ -13,6 +13,7 @@ const (
 	ColEmail      = "email"
 	ColPhone      = "telepon"
 	ColKind       = "jenis"
+	ColParent     = "unit_induk"
 )
 
 // field identifies one Row field; the order is the order of columns in
@@ -27,10 +28,11 @@ const (
 	fEmail
 	fPhone
 	fKind
+	fParent
 	numFields
 )
 
-var fieldNames = [numFields]string{ColNIP, ColName, ColPosition, ColDepartment, ColEmail, ColPhone, ColKind}
+var fieldNames = [numFields]string{ColNIP, ColName, ColPosition, ColDepartment, ColEmail, ColPhone, ColKind, ColParent}
 
 // required fields must have a column in the header.
 var required = [numFields]bool{fNIP: true, fName: true, fPosition: true, fDepartment: true}
@@ -57,6 +59,11 @@ var headerAliases = map[string]field{
 
 	"jenis": fKind, "type": fKind, "jenis asn": fKind, "status": fKind,
 	"status asn": fKind, "jenis pegawai": fKind, "status kepegawaian": fKind,
+
+	// The unit above the person's unit, by name or code (issue 14: the
+	// unit tree comes from the file, not from moving units one by one).
+	"unit induk": fParent, "parent": fParent, "induk": fParent, "parent unit": fParent,
+	"kode induk": fParent, "unit kerja induk": fParent, "parent department": fParent,
 }
 
 // aliasHint lists, per field, the names shown when a required column is

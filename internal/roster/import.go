@@ -2,8 +2,10 @@ package roster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/store"
@@ -27,14 +29,30 @@ func Import(ctx context.Context, st *store.Store, actor, filename string, r io.R
 	in := make([]store.ImportRow, len(rows))
 	for i, row := range rows {
 		in[i] = store.ImportRow{Line: row.Line, NIP: row.NIP, Name: row.Name, Position: row.Position,
-			Department: row.Department, Email: row.Email, Phone: row.Phone, Kind: row.Kind}
+			Department: row.Department, Email: row.Email, Phone: row.Phone, Kind: row.Kind, Parent: row.Parent}
 	}
 	res, err := st.ImportRoster(ctx, actor, filename, in, store.ImportOptions{
 		DryRun: o.DryRun, DeactivateMissing: o.DeactivateMissing,
 		NewToken: secret.Token, NewAccessCode: secret.AccessCode,
 	})
 	if err != nil {
-		return store.ImportResult{}, fmt.Errorf("import roster %s: %w", filename, err)
+		return store.ImportResult{}, asProblems("import roster "+filename, err)
 	}
 	return res, nil
+}
+
+// asProblems turns the store's line problems (unknown parent unit, cycle)
+// into the same *Errors a bad file gives, so the CLI and the preview show
+// them the same way.
+func asProblems(what string, err error) error {
+	var lp store.LineProblems
+	if errors.As(err, &lp) {
+		e := &Errors{}
+		for _, p := range lp {
+			e.Problems = append(e.Problems, Problem{Line: p.Line, Column: p.Column, ID: p.ID, EN: p.EN})
+		}
+		slices.SortStableFunc(e.Problems, func(a, b Problem) int { return a.Line - b.Line })
+		return e
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }

@@ -39,6 +39,7 @@ type Row struct {
 	Email      string // "" when absent
 	Phone      string // digits starting with 62, "" when absent
 	Kind       string // nip.KindPNS or nip.KindPPPK
+	Parent     string // unit_induk: code or name of the unit above Department, "" when absent
 }
 
 // Parse reads a roster, choosing the format from filename's extension.
@@ -265,6 +266,18 @@ func (p *parser) row(line int, cells []string) {
 		default:
 			*t.dst = v
 		}
+	}
+	if v := values[fParent]; v != "" {
+		if n := utf8.RuneCountInString(v); n > MaxTextChars {
+			ok = false
+			p.problem(line, ColParent,
+				fmt.Sprintf("unit induk terlalu panjang (%d karakter, maksimal %d)", n, MaxTextChars),
+				fmt.Sprintf("parent unit is too long (%d characters, at most %d)", n, MaxTextChars))
+		} else if strings.EqualFold(v, r.Department) {
+			ok = false
+			p.problem(line, ColParent, "unit tidak bisa menjadi induknya sendiri", "a unit cannot be its own parent")
+		}
+		r.Parent = v
 	}
 	if v := values[fEmail]; v != "" {
 		if email, good := checkEmail(v); good {

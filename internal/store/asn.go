@@ -114,6 +114,9 @@ func (s *Store) RosterPage(ctx context.Context, f RosterFilter) ([]RosterEntry, 
 type ImportRow struct {
 	Line                                                int
 	NIP, Name, Position, Department, Email, Phone, Kind string
+	// Parent is the optional unit_induk column: the code or name of the
+	// unit that Department sits under.
+	Parent string
 }
 
 // ImportOptions control ImportRoster.
@@ -128,6 +131,7 @@ type ImportOptions struct {
 type ImportResult struct {
 	Added, Updated, Unchanged, Deactivated, Reactivated int
 	NewDepartments                                      []string
+	Moved                                               int // units put under the parent the file names
 }
 
 // ImportRoster upserts a whole roster in one transaction: it all lands or
@@ -161,6 +165,11 @@ func (s *Store) ImportRoster(ctx context.Context, actor, source string, rows []I
 			codes[d.Code] = true
 			byName[key] = d.ID
 			res.NewDepartments = append(res.NewDepartments, d.Name)
+		}
+		if moved, err := importRosterParents(tx, rows); err != nil {
+			return err
+		} else {
+			res.Moved = moved
 		}
 
 		existing := map[string]ASN{}
@@ -235,6 +244,29 @@ func (s *Store) ImportRoster(ctx context.Context, actor, source string, rows []I
 		err = nil
 	}
 	return res, err
+}
+
+// importRosterParents applies the roster's optional unit_induk column.
+func importRosterParents(tx *gorm.DB, rows []ImportRow) (int, error) {
+	var links []parentLink
+	var ix *unitIndex
+	for _, r := range rows {
+		if r.Parent == "" {
+			continue
+		}
+		if ix == nil {
+			var err error
+			if ix, err = loadUnitIndex(tx); err != nil {
+				return 0, err
+			}
+		}
+		links = append(links, parentLink{Line: r.Line, Column: "unit_induk", Child: ix.byName[strings.ToLower(r.Department)], Parent: r.Parent})
+	}
+	if len(links) == 0 {
+		return 0, nil
+	}
+	moved, err := applyParents(tx, ix, links)
+	return len(moved), err
 }
 
 // DepartmentCode derives a short code from a department name.

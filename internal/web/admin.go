@@ -31,6 +31,10 @@ func (s *Server) adminRoutes() {
 	g.GET("/roster", s.adminRoster)
 	g.POST("/roster/preview", s.adminRosterPreview, upload)
 	g.POST("/roster/commit", s.adminRosterCommit, upload)
+	// Units files share the roster's upload path and limits.
+	g.GET("/roster/units", s.adminUnits)
+	g.POST("/roster/units/preview", s.adminUnitsPreview, upload)
+	g.POST("/roster/units/commit", s.adminUnitsCommit, upload)
 
 	g.GET("/campaigns", s.adminCampaigns)
 	g.POST("/campaigns", s.adminCampaignCreate)

@@ -1,0 +1,63 @@
+package web_test
+
+import (
+	"bytes"
+	"io"
+	"mime/multipart"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestAdminUnitsImport: the admin page imports a units file with the same
+// preview and line-numbered problems as the roster (issue 14).
+func TestAdminUnitsImport(t *testing.T) {
+	e := newEnv(t)
+	admin := e.adminLogin("admin", "admin")
+	upload := func(name, content string) (int, string) {
+		t.Helper()
+		csrf := e.adminCSRF(admin, "/admin/roster/units")
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		_ = mw.WriteField("_csrf", csrf)
+		fw, _ := mw.CreateFormFile("file", name)
+		_, _ = io.WriteString(fw, content)
+		_ = mw.Close()
+		resp, err := admin.Post(e.srv.URL+"/admin/roster/units/preview", mw.FormDataContentType(), &buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+
+	status, body := upload("unit.csv", "kode;nama;induk\nkemantren-gk;Kemantren Gondokusuman;\nkel-baciro;Kelurahan Baciro;Kemantren Gondokusuman\n")
+	if status != 200 || !strings.Contains(body, `id="preview-added">2<`) || !strings.Contains(body, `id="preview-moved">1<`) {
+		t.Fatalf("preview: %d\n%s", status, body)
+	}
+	m := adminTokenRe.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no commit token")
+	}
+	// A units token is not a roster token.
+	csrf := e.adminCSRF(admin, "/admin/roster")
+	if status, _, _ := e.post(admin, "/admin/roster/commit", url.Values{"_csrf": {csrf}, "token": {m[1]}, "name": {"x.csv"}}); status == 303 {
+		t.Fatal("a units upload was committed as a roster")
+	}
+	status, body = upload("unit.csv", "kode;nama;induk\nkemantren-gk;Kemantren Gondokusuman;\nkel-baciro;Kelurahan Baciro;Kemantren Gondokusuman\n")
+	m = adminTokenRe.FindStringSubmatch(body)
+	status, _, resp := e.post(admin, "/admin/roster/units/commit", url.Values{"_csrf": {csrf}, "token": {m[1]}, "name": {"unit.csv"}})
+	if status != 303 || !strings.Contains(resp.Header.Get("Location"), "moved=1") {
+		t.Fatalf("commit: %d %s", status, resp.Header.Get("Location"))
+	}
+	_, depts := e.get(admin, "/admin/departments")
+	if !strings.Contains(depts, `<tr class="depth1"><td>Kelurahan Baciro</td>`) {
+		t.Error("Kelurahan Baciro is not under its Kemantren on the departments page")
+	}
+
+	status, body = upload("salah.csv", "kode;nama;induk\nkemantren-gk;Kemantren Gondokusuman;kel-baciro\n")
+	if status != 422 || !strings.Contains(body, `<td class="n">2</td><td class="mono">induk</td>`) || !strings.Contains(body, "lingkaran") {
+		t.Fatalf("cycle: %d\n%s", status, body)
+	}
+}
