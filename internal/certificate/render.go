@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jung-kurt/gofpdf"
+
+	"github.com/ikrar/ikrar/internal/pdfkit"
 )
 
 // Data is everything printed on one certificate. The caller has already
@@ -155,26 +157,26 @@ func prepare(d Data) (*prepared, error) {
 	if len(d.Points) == 0 || len(d.Points) > maxPoints {
 		return nil, fmt.Errorf("%w: %d pledge points, want 1-%d", ErrInvalidData, len(d.Points), maxPoints)
 	}
-	p.Instansi = clean(d.Instansi, maxInstansi)
-	p.CampaignTitle = clean(d.CampaignTitle, maxTitle)
-	p.Preamble = clean(d.Preamble, maxPreamble)
-	p.Closing = clean(d.Closing, maxClosing)
-	p.Name = clean(d.Name, maxName)
-	p.NIP = clean(d.NIP, maxNIP)
-	p.Position = clean(d.Position, maxPosition)
-	p.Department = clean(d.Department, maxDepartment)
-	p.TypedName = clean(d.TypedName, maxName)
+	p.Instansi = pdfkit.Clip(d.Instansi, maxInstansi)
+	p.CampaignTitle = pdfkit.Clip(d.CampaignTitle, maxTitle)
+	p.Preamble = pdfkit.Clip(d.Preamble, maxPreamble)
+	p.Closing = pdfkit.Clip(d.Closing, maxClosing)
+	p.Name = pdfkit.Clip(d.Name, maxName)
+	p.NIP = pdfkit.Clip(d.NIP, maxNIP)
+	p.Position = pdfkit.Clip(d.Position, maxPosition)
+	p.Department = pdfkit.Clip(d.Department, maxDepartment)
+	p.TypedName = pdfkit.Clip(d.TypedName, maxName)
 	if p.TypedName == "" {
 		p.TypedName = p.Name
 	}
-	p.PledgeHash = clean(d.PledgeHash, 128)
-	p.VerifyURL = clean(d.VerifyURL, maxURL)
+	p.PledgeHash = pdfkit.Clip(d.PledgeHash, 128)
+	p.VerifyURL = pdfkit.Clip(d.VerifyURL, maxURL)
 	if p.Name == "" {
 		return nil, fmt.Errorf("%w: name is empty", ErrInvalidData)
 	}
 	p.points = make([]string, len(d.Points))
 	for i, pt := range d.Points {
-		p.points[i] = clean(pt, maxPoint)
+		p.points[i] = pdfkit.Clip(pt, maxPoint)
 	}
 
 	all := []string{p.Instansi, p.CampaignTitle, p.Preamble, p.Closing, p.Name, p.NIP,

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 )
 
 func TestMakeIsValidForPoppler(t *testing.T) {
@@ -279,33 +278,6 @@ func TestFormatWIB(t *testing.T) {
 	for _, tt := range tests {
 		if got := FormatWIB(tt.in); got != tt.want {
 			t.Errorf("FormatWIB(%v) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestClean(t *testing.T) {
-	tests := []struct {
-		in   string
-		max  int
-		want string
-	}{
-		{"Budi Santosa", 50, "Budi Santosa"}, // already tidy
-		{"", 5, ""},
-		{"abcde", 5, "abcde"},
-		{"  Budi   Santosa ", 50, "Budi Santosa"},
-		{"Zoe\u0308", 50, "Zoë"}, // NFC
-		{"a\nb\tc\r\x00d", 50, "a b c d"},
-		{"soft\u00adhyphen", 50, "soft hyphen"},
-		{"abcdefghij", 5, "abcd…"},
-		{"ab cdefghij", 4, "ab…"},
-	}
-	for _, tt := range tests {
-		got := clean(tt.in, tt.max)
-		if got != tt.want {
-			t.Errorf("clean(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
-		}
-		if n := utf8.RuneCountInString(got); n > tt.max {
-			t.Errorf("clean(%q, %d) has %d runes", tt.in, tt.max, n)
 		}
 	}
 }

@@ -23,6 +23,8 @@ import (
 	"github.com/digitorus/pdf"
 	"github.com/digitorus/pdfsign/sign"
 	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/ikrar/ikrar/internal/pdfkit"
 )
 
 // Signer signs certificates with one key and verifies them against its
@@ -359,7 +361,7 @@ func (s *Signer) sign(in []byte, signerName, reason string) (out []byte, err err
 		Signature: sign.SignDataSignature{
 			Info: sign.SignDataSignatureInfo{
 				Name:   signatureName(signerName),
-				Reason: clean(reason, 200),
+				Reason: pdfkit.Clip(reason, 200),
 				Date:   s.now(),
 			},
 			CertType:   sign.CertificationSignature,
@@ -390,7 +392,7 @@ func (s *Signer) Make(d Data) ([]byte, error) {
 // UTF-16 byte equal to "(", ")", backslash or CR would break the PDF; such names
 // are folded to ASCII instead.
 func signatureName(name string) string {
-	name = clean(name, maxName)
+	name = pdfkit.Clip(name, maxName)
 	if isASCII(name) {
 		return name
 	}

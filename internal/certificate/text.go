@@ -4,10 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/ikrar/ikrar/internal/wib"
 )
@@ -38,56 +35,6 @@ func twoDigits(n int) string {
 		return "0" + strconv.Itoa(n)
 	}
 	return strconv.Itoa(n)
-}
-
-// clean makes caller text safe to lay out: NFC (so "e"+U+0308 becomes "ë"),
-// control characters and line breaks become spaces, runs of spaces collapse,
-// and the result is cut to at most max runes (ending in an ellipsis) so that
-// no field can push the certificate onto a second page.
-func clean(s string, max int) string {
-	if len(s) <= max && isTidyASCII(s) {
-		return s // the common case, without allocating
-	}
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	if !isASCII(s) {
-		s = norm.NFC.String(s)
-	}
-	s = strings.Join(strings.FieldsFunc(s, isBreak), " ")
-	// gofpdf's width tables stop at U+FFFF (and index past them).
-	s = strings.Map(func(r rune) rune {
-		if r > 0xFFFF {
-			return '\uFFFD'
-		}
-		return r
-	}, s)
-	if utf8.RuneCountInString(s) > max {
-		rs := []rune(s)[:max-1]
-		s = strings.TrimRight(string(rs), " ") + "…"
-	}
-	return s
-}
-
-// isBreak reports runes that must not reach the page as themselves.
-func isBreak(r rune) bool {
-	return unicode.IsSpace(r) || unicode.IsControl(r) ||
-		r == '\u00AD' || r == '\u200B' || r == '\uFEFF' || r == '\u2028' || r == '\u2029'
-}
-
-// isTidyASCII reports printable ASCII with single spaces between words and
-// none at either end: text clean leaves as it is.
-func isTidyASCII(s string) bool {
-	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
-		return s == ""
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < ' ' || c > '~' || (c == ' ' && s[i-1] == ' ') {
-			return false
-		}
-	}
-	return true
 }
 
 func isASCII(s string) bool {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ikrar/ikrar/internal/pdfkit"
 	"github.com/ikrar/ikrar/internal/wib"
 )
 
@@ -158,7 +159,7 @@ func (rp *reportPDF) sectionTitle(title string, keep float64) {
 	rp.textColor(colNavy)
 	rp.text(marginX, rp.y+4, 0, title, 'L')
 	if !strings.HasSuffix(title, continued) {
-		rp.f.Bookmark(title, 0, rp.y) // one outline entry per section
+		rp.f.Bookmark(pdfkit.Text(title), 0, rp.y) // one outline entry per section
 	}
 	rp.fill(colGold)
 	rp.f.Rect(marginX, rp.y+6, 14, 0.8, "F")

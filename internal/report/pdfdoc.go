@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/jung-kurt/gofpdf"
+
+	"github.com/ikrar/ikrar/internal/pdfkit"
 )
 
 // DejaVu Sans covers Latin-1/Latin Extended (Zoë, Ñ, ...) and the symbols
@@ -62,8 +64,8 @@ func newPDFDoc(title, author string, created time.Time) *pdfDoc {
 	f.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
 	f.SetAutoPageBreak(false, 0)
 	f.SetMargins(0, 0, 0)
-	f.SetTitle(title, true)
-	f.SetAuthor(author, true)
+	f.SetTitle(pdfkit.Text(title), true)
+	f.SetAuthor(pdfkit.Text(author), true)
 	f.SetCreator("ikrar", true)
 	f.SetProducer("ikrar (gofpdf)", true)
 	if !created.IsZero() {
@@ -104,10 +106,15 @@ func (d *pdfDoc) lineHeight() float64 {
 	return size * ptToMM * 1.3
 }
 
-func (d *pdfDoc) width(s string) float64 { return d.f.GetStringWidth(s) }
+// width measures s as text would draw it. Every string that reaches the
+// page goes through width and text, and both pass it through pdfkit.Text,
+// the one rule for text in ikrar's PDFs: a character gofpdf cannot lay out
+// (beyond U+FFFF, a control) must not panic the whole document.
+func (d *pdfDoc) width(s string) float64 { return d.f.GetStringWidth(pdfkit.Text(s)) }
 
 // text draws s on baseline y inside [x, x+w] aligned 'L', 'C' or 'R'.
 func (d *pdfDoc) text(x, y, w float64, s string, align byte) {
+	s = pdfkit.Text(s)
 	switch align {
 	case 'R':
 		x += w - d.width(s)
