@@ -68,7 +68,7 @@ type RosterFilter struct {
 	CampaignID    uint
 	DepartmentIDs []uint
 	Search        string // name or NIP, case-insensitive substring
-	Status        string // "", "signed" or "pending"
+	Status        string // "", "signed", "pending", or a stage of reach (see ReachStages)
 	Offset, Limit int
 }
 
@@ -92,6 +92,8 @@ func (s *Store) RosterPage(ctx context.Context, f RosterFilter) ([]RosterEntry, 
 		q = q.Where("signatures.id IS NOT NULL")
 	case "pending":
 		q = pendingIn(q, f.CampaignID, nil)
+	default:
+		q = reachFilter(q, f.CampaignID, f.Status)
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {

@@ -412,3 +412,64 @@ func (s *Store) RecordOpens(ctx context.Context, opens []LinkOpen) error {
 	}
 	return nil
 }
+
+// ReachStages are the roster filters by how far a pending person has been
+// reached, in order: not invited yet, invited (not opened), opened (not
+// signed), reminded at least once (not signed).
+var ReachStages = []string{"uninvited", "invited", "opened", "reminded"}
+
+const (
+	sentOf   = `EXISTS (SELECT 1 FROM outbox_messages o WHERE o.asn_id = asns.id AND o.campaign_id = ? AND o.kind = ? AND o.state = 'sent')`
+	openedBy = `EXISTS (SELECT 1 FROM link_opens l WHERE l.asn_id = asns.id AND l.campaign_id = ?)`
+)
+
+// reachFilter narrows a roster query to the pending people at one stage
+// of reach; an unknown stage leaves the query as it is.
+func reachFilter(q *gorm.DB, campaignID uint, stage string) *gorm.DB {
+	switch stage {
+	case "uninvited":
+		return pendingIn(q, campaignID, nil).Where("NOT "+sentOf, campaignID, "invitation")
+	case "invited":
+		return pendingIn(q, campaignID, nil).Where(sentOf, campaignID, "invitation").Where("NOT "+openedBy, campaignID)
+	case "opened":
+		return pendingIn(q, campaignID, nil).Where(openedBy, campaignID)
+	case "reminded":
+		return pendingIn(q, campaignID, nil).Where(sentOf, campaignID, "reminder")
+	}
+	return q
+}
+
+// ReachCounts are the people of some departments by how far they were
+// reached, for the dashboard's "diundang 80 %, dibuka 60 %, sudah 45 %".
+// Someone who signed counts as opened (they did), and as invited only if
+// an invitation went to them.
+type ReachCounts struct {
+	Roster, Invited, Opened int
+}
+
+// ReachCountsOf counts the active people of the departments (nil: all).
+func (s *Store) ReachCountsOf(ctx context.Context, campaignID uint, deptIDs []uint) (ReachCounts, error) {
+	var out ReachCounts
+	base := func() *gorm.DB {
+		q := s.r.WithContext(ctx).Table("asns").Where("asns.active = ?", true)
+		if deptIDs != nil {
+			q = q.Where("asns.department_id IN ?", deptIDs)
+		}
+		return q
+	}
+	var n int64
+	if err := base().Count(&n).Error; err != nil {
+		return out, fmt.Errorf("count roster: %w", err)
+	}
+	out.Roster = int(n)
+	if err := base().Where(sentOf, campaignID, "invitation").Count(&n).Error; err != nil {
+		return out, fmt.Errorf("count invited: %w", err)
+	}
+	out.Invited = int(n)
+	if err := base().Where("("+openedBy+" OR EXISTS (SELECT 1 FROM signatures g WHERE g.asn_id = asns.id AND g.campaign_id = ?))", campaignID, campaignID).
+		Count(&n).Error; err != nil {
+		return out, fmt.Errorf("count opened: %w", err)
+	}
+	out.Opened = int(n)
+	return out, nil
+}

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -72,6 +73,7 @@ type dashboardData struct {
 	Chart     chart
 	Query     template.URL
 	Deadline  deadlineView
+	Funnel    funnel
 }
 
 func (s *Server) dashboard(c echo.Context) error {
@@ -94,9 +96,13 @@ func (s *Server) dashboard(c echo.Context) error {
 		return err
 	}
 	p := s.page(c, "dashboard")
+	fun, err := s.funnelOf(ctx, camp.ID, sc.IDs(), total.Signed, p.Lang)
+	if err != nil {
+		return err
+	}
 	p.Data = dashboardData{Campaign: camp, Campaigns: all, Rows: report.SortByCompletion(rows), Total: total,
 		Chart: dailyChart(days, p.Lang), Query: campaignQuery(camp),
-		Deadline: s.deadlineOf(camp, p.Lang)}
+		Deadline: s.deadlineOf(camp, p.Lang), Funnel: fun}
 	return c.Render(http.StatusOK, "dashboard", p)
 }
 
@@ -117,6 +123,7 @@ type departmentData struct {
 	PrevURL    string
 	NextURL    string
 	Deadline   deadlineView
+	Reach      unitReach
 }
 
 const rosterPageSize = 50
@@ -143,7 +150,7 @@ func (s *Server) departmentPage(c echo.Context) error {
 		return err
 	}
 	status := c.QueryParam("status")
-	if status != "signed" && status != "pending" {
+	if status != "signed" && status != "pending" && !slices.Contains(store.ReachStages, status) {
 		status = ""
 	}
 	pageNo, _ := strconv.Atoi(c.QueryParam("page"))
@@ -157,6 +164,10 @@ func (s *Server) departmentPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	rv, err := s.reachOfUnit(ctx, camp, subIDs, entries, total.Signed, langOf(c))
+	if err != nil {
+		return err
+	}
 	days, err := s.Store.SignaturesPerDay(ctx, camp.ID, subIDs)
 	if err != nil {
 		return err
@@ -166,7 +177,7 @@ func (s *Server) departmentPage(c echo.Context) error {
 	d := departmentData{Campaign: camp, Department: dept, Stats: total, Entries: entries, Total: n, Search: search,
 		Status: status, Page: pageNo, Pages: int((n + rosterPageSize - 1) / rosterPageSize), Chart: dailyChart(days, p.Lang),
 		BaseURL: s.Config.BaseURL, Query: campaignQuery(camp),
-		Deadline: s.deadlineOf(camp, p.Lang)}
+		Deadline: s.deadlineOf(camp, p.Lang), Reach: rv}
 	if len(rows) > 1 {
 		d.Children = rows[1:]
 	}

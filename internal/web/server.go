@@ -60,6 +60,7 @@ type Server struct {
 	openCampaigns *ttlCache[struct{}, []store.Campaign]
 	departments   *ttlCache[uint, store.Department]
 	points        pointsCache
+	opens         *openRecorder
 }
 
 // New builds the Echo application with every route.
@@ -87,6 +88,7 @@ func New(d Deps) (*Server, error) {
 		loginLimitAcc: newLimiter(5, 15*time.Minute, d.Now),
 		openCampaigns: newTTLCache[struct{}, []store.Campaign](hotTTL),
 		departments:   newTTLCache[uint, store.Department](hotTTL),
+		opens:         newOpenRecorder(d.Store, d.Log),
 	}
 	if d.Store != nil && d.Store.MultiInstance() {
 		// Several instances answer the same people: count in the database.

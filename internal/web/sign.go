@@ -188,6 +188,9 @@ func (s *Server) signPage(c echo.Context) error {
 	if d.Deadline.Passed && !d.Closed {
 		return s.renderSign(c, http.StatusGone, p, d)
 	}
+	if d.Campaign.ID != 0 && !d.Closed {
+		s.opens.Note(d.ASN.ID, d.Campaign.ID, s.Now())
+	}
 	return s.renderSign(c, http.StatusOK, p, d)
 }
 
