@@ -30,6 +30,13 @@ type Service struct {
 	// workers make certificates in the lulls between signatures, so that a
 	// signing rush has both cores; see waitForLull.
 	lastSignature atomic.Int64
+	// tsaBackoff and tsaPausedUntil (unix nanoseconds): while the timestamp
+	// authority fails, the workers stop trying for a while, doubling the
+	// pause up to tsaMaxPause, instead of failing every pending
+	// certificate every two seconds.
+	tsaMu          sync.Mutex
+	tsaBackoff     time.Duration
+	tsaPausedUntil atomic.Int64
 	// quiet and maxDefer tune waitForLull; zero means the defaults.
 	quiet, maxDefer time.Duration
 	// inflight collapses concurrent first downloads of one certificate in
@@ -185,6 +192,28 @@ func (s *Service) waitForLull(ctx context.Context) {
 	}
 }
 
+const (
+	tsaFirstPause = 15 * time.Second
+	tsaMaxPause   = 5 * time.Minute
+)
+
+func (s *Service) tsaPaused() bool { return time.Now().UnixNano() < s.tsaPausedUntil.Load() }
+
+// noteTSA records the outcome of one issuing for the TSA backoff.
+func (s *Service) noteTSA(err error) {
+	s.tsaMu.Lock()
+	defer s.tsaMu.Unlock()
+	if !errors.Is(err, ErrTSA) {
+		if err == nil {
+			s.tsaBackoff = 0
+		}
+		return
+	}
+	s.tsaBackoff = min(max(2*s.tsaBackoff, tsaFirstPause), tsaMaxPause)
+	s.tsaPausedUntil.Store(time.Now().Add(s.tsaBackoff).UnixNano())
+	s.Log.Warn("timestamp authority failing: certificates wait", "retry_in", s.tsaBackoff, "err", err)
+}
+
 // Wake tells the workers new signatures are waiting. They make their
 // certificates once signing pauses (a download never waits for that).
 func (s *Service) Wake() {
@@ -206,6 +235,9 @@ func (s *Service) StartWorkers(ctx context.Context, n int) <-chan struct{} {
 		go func() {
 			defer wg.Done()
 			for id := range jobs {
+				if s.tsaPaused() {
+					continue // the dispatcher offers it again after the pause
+				}
 				s.waitForLull(ctx)
 				sig, err := s.Store.SignatureByID(ctx, id)
 				if err == nil {
@@ -214,6 +246,7 @@ func (s *Service) StartWorkers(ctx context.Context, n int) <-chan struct{} {
 				if errors.Is(err, store.ErrBusy) {
 					continue // another instance is making it; if it dies, a later pass picks it up
 				}
+				s.noteTSA(err)
 				if err != nil && ctx.Err() == nil {
 					s.Log.Error("background certificate failed", "signature", id, "err", err)
 				}

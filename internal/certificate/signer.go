@@ -34,6 +34,7 @@ type Signer struct {
 	cert  *x509.Certificate // leaf
 	chain []*x509.Certificate
 	now   func() time.Time
+	tsa   sign.TSA // empty URL: no trusted timestamp
 }
 
 // KeyOptions says where the signing key comes from. With CertPEM and KeyPEM,
@@ -335,7 +336,7 @@ func (s *Signer) Sign(in []byte, signerName, reason string) ([]byte, error) {
 	if !bytes.HasPrefix(in, []byte("%PDF-")) {
 		return nil, fmt.Errorf("certificate: sign: %w", ErrNotPDF)
 	}
-	out, err := s.sign(in, signerName, reason)
+	out, err := s.signWithTimeout(func() ([]byte, error) { return s.sign(in, signerName, reason) })
 	if err != nil {
 		return nil, fmt.Errorf("certificate: sign: %w", err)
 	}
@@ -371,6 +372,7 @@ func (s *Signer) sign(in []byte, signerName, reason string) (out []byte, err err
 		DigestAlgorithm:   crypto.SHA256,
 		Certificate:       s.cert,
 		CertificateChains: [][]*x509.Certificate{s.chain},
+		TSA:               s.tsa,
 	})
 	if err != nil {
 		return nil, err

@@ -50,11 +50,12 @@ func Reason(err error) (id, en string) {
 
 // Verification is what a successfully verified certificate tells.
 type Verification struct {
-	Code        string    // certificate code stored in the PDF
-	SignedBy    string    // /Name of the signature dictionary (the ASN)
-	Signer      string    // subject common name of the signing certificate
-	SigningTime time.Time // CMS signing-time attribute, UTC
-	SHA256      string    // hex SHA-256 of the whole file
+	Code        string     // certificate code stored in the PDF
+	SignedBy    string     // /Name of the signature dictionary (the ASN)
+	Signer      string     // subject common name of the signing certificate
+	SigningTime time.Time  // CMS signing-time attribute, UTC
+	SHA256      string     // hex SHA-256 of the whole file
+	Timestamp   *Timestamp // RFC 3161 trusted time of the signature, when it carries one
 }
 
 var (
@@ -130,6 +131,10 @@ func (s *Signer) verify(b []byte) (Verification, error) {
 	if err := p7.UnmarshalSignedAttribute(oidSigningTime, &signingTime); err != nil {
 		return Verification{}, fmt.Errorf("%w: signing time attribute: %v", ErrSignatureInvalid, err)
 	}
+	ts, err := signatureTimestamp(p7)
+	if err != nil {
+		return Verification{}, err
+	}
 	code, err := extractCode(b)
 	if err != nil {
 		return Verification{}, err
@@ -141,6 +146,7 @@ func (s *Signer) verify(b []byte) (Verification, error) {
 		Signer:      signerCert.Subject.CommonName,
 		SigningTime: signingTime.UTC(),
 		SHA256:      hex.EncodeToString(whole[:]),
+		Timestamp:   ts,
 	}, nil
 }
 

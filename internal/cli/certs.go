@@ -23,6 +23,9 @@ func openCertificates(_ context.Context, cfg config.Config, st *store.Store, log
 	if err != nil {
 		return nil, err
 	}
+	if signer, err = signer.WithTSA(cfg.TSAURL); err != nil {
+		return nil, err
+	}
 	return certificate.NewService(st, signer, cfg.BaseURL, log), nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/ikrar/ikrar/internal/certificate"
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
+	"github.com/ikrar/ikrar/internal/wib"
 )
 
 // scopeAndCampaign resolves --department and --campaign for exports.
@@ -240,6 +241,9 @@ func runVerify(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
 	fmt.Fprintf(env.Stdout, "SAH / VALID: %s, NIP %s, certificate %s, signed %s\n", sig.SignerName, sig.SignerNIP, sig.CertCode, sig.SignedAt.UTC().Format(time.RFC3339))
+	if ts, err := certificate.TimestampOf(b); err == nil && ts != nil {
+		fmt.Fprintf(env.Stdout, "Waktu tepercaya / Trusted time (RFC 3161): %s, %s\n", wib.DateTime(ts.Time), ts.Authority)
+	}
 	return nil
 }
 

@@ -27,6 +27,9 @@ type Config struct {
 	KeyFile        string
 	PKCS12File     string
 	PKCS12Password string
+	// TSAURL is an RFC 3161 timestamp authority (e.g. BSrE's): with it,
+	// every certificate's signature carries trusted time (PAdES B-T).
+	TSAURL string
 
 	SecureCookies   bool
 	TrustProxy      bool // take the client address from X-Forwarded-For (only behind a proxy that sets it)
@@ -80,6 +83,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) {
 	fs.StringVar(&c.MailFrom, "mail-from", env("IKRAR_MAIL_FROM", c.MailFrom), "From address of messages, e.g. \"BKPSDM Kota Yogyakarta <ikrar@jogjakota.go.id>\" (IKRAR_MAIL_FROM)")
 	fs.IntVar(&c.MailRate, "mail-rate", envInt(getenv, "IKRAR_MAIL_RATE", c.MailRate), "most messages sent per minute (IKRAR_MAIL_RATE)")
 	c.PKCS12Password = env("IKRAR_SIGNING_P12_PASSWORD", c.PKCS12Password)
+	fs.StringVar(&c.TSAURL, "tsa-url", env("IKRAR_TSA_URL", c.TSAURL), "RFC 3161 timestamp authority for certificate signatures (IKRAR_TSA_URL)")
 	c.LogJSON = env("IKRAR_LOG_FORMAT", "text") == "json"
 	c.SecureCookies = env("IKRAR_SECURE_COOKIES", "") == "1"
 	c.TrustProxy = env("IKRAR_TRUST_PROXY", "") == "1"

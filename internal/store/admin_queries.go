@@ -15,7 +15,14 @@ type Totals struct {
 	ActiveASN   int64
 	Signatures  int64
 	Users       int64
+	// Certificates made so far; Signatures minus Certificates still wait
+	// for their PDF (a few for seconds normally, more while a timestamp
+	// authority is down).
+	Certificates int64
 }
+
+// CertificatesWaiting is how many signatures have no certificate yet.
+func (t Totals) CertificatesWaiting() int64 { return t.Signatures - t.Certificates }
 
 // AdminTotals counts departments, active roster entries, signatures (all
 // campaigns) and staff users.
@@ -25,7 +32,8 @@ func (s *Store) AdminTotals(ctx context.Context) (Totals, error) {
 		(SELECT COUNT(*) FROM departments) AS departments,
 		(SELECT COUNT(*) FROM asns WHERE active = true) AS active_asn,
 		(SELECT COUNT(*) FROM signatures) AS signatures,
-		(SELECT COUNT(*) FROM users) AS users`).Scan(&t).Error
+		(SELECT COUNT(*) FROM users) AS users,
+		(SELECT COUNT(*) FROM certificates) AS certificates`).Scan(&t).Error
 	if err != nil {
 		return Totals{}, fmt.Errorf("count totals: %w", err)
 	}

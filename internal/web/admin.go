@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -152,12 +153,17 @@ type adminHomeData struct {
 	AuditHead    string
 	BrokenAt     uint64
 	BrokenWhy    string
+	TSAURL       string // the timestamp authority certificates wait for, if any
 }
 
 func (s *Server) adminHome(c echo.Context) error {
 	ctx := c.Request().Context()
 	p, h := s.adminPage(c, "home")
-	d := adminHomeData{adminHead: h}
+	d := adminHomeData{adminHead: h, TSAURL: s.Config.TSAURL}
+	if u, err := url.Parse(d.TSAURL); err == nil && u.User != nil {
+		u.User = nil // never show the TSA's password
+		d.TSAURL = u.String()
+	}
 	var err error
 	if d.Totals, err = s.Store.AdminTotals(ctx); err != nil {
 		return err

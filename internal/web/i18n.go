@@ -303,6 +303,10 @@ var messages = map[string]map[string]string{
 		"require_code_label":       "Wajibkan kode akses selain tautan pribadi",
 		"require_code_hint":        "Dengan pilihan ini, orang yang hanya memegang tautan (misalnya kepala unit) tidak dapat menandatangani atas nama orang lain. Kode akses harus sampai kepada pegawai lewat jalur lain: surel, surat, atau kartu.",
 		"flash_require_code_saved": "Pilihan kode akses disimpan.",
+		"tsa_time":                 "Waktu tepercaya (stempel waktu)",
+		"certificates_waiting":     "Sertifikat yang masih menunggu dibuat",
+		"tsa_in_use":               "stempel waktu dari",
+		"cert_waiting_tsa":         "Tanda tangan Anda sudah tersimpan. Sertifikatnya menunggu stempel waktu dari penyedia waktu tepercaya yang sedang tidak menjawab; coba unduh lagi dalam beberapa menit.",
 	},
 	"en": {
 		"app":             "ASN Neutrality Pledge",
@@ -597,6 +601,10 @@ var messages = map[string]map[string]string{
 		"require_code_label":       "Require the access code as well as the personal link",
 		"require_code_hint":        "With this option, whoever holds only the links (a head, say) cannot sign for anyone. The access code must reach the person by another channel: email, letter or the card.",
 		"flash_require_code_saved": "Access code option saved.",
+		"tsa_time":                 "Trusted time (timestamp)",
+		"certificates_waiting":     "Certificates still waiting to be made",
+		"tsa_in_use":               "timestamps from",
+		"cert_waiting_tsa":         "Your signature is stored. Its certificate waits for a timestamp from the trusted time service, which is not answering; try the download again in a few minutes.",
 	},
 }
 

@@ -29,6 +29,9 @@ type Certificates interface {
 	VerifyUpload(ctx context.Context, pdf []byte) (store.Signature, error)
 	// Reason turns a verification error into a user-facing reason.
 	Reason(err error) (id, en string)
+	// TrustedTime is the RFC 3161 time and authority in a signature's
+	// stored certificate (ok false when there is none yet).
+	TrustedTime(ctx context.Context, sig store.Signature) (at time.Time, authority string, ok bool, err error)
 }
 
 // Deps is everything the web layer is built from.
@@ -194,7 +197,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	msg := ""
 	if errors.As(err, &he) {
 		code = he.Code
-		if m, ok := he.Message.(string); ok && code < 500 {
+		// 503s carry our own words (a certificate waiting for trusted
+		// time); other 5xx messages could hold internals.
+		if m, ok := he.Message.(string); ok && (code < 500 || code == http.StatusServiceUnavailable) {
 			msg = m
 		}
 	} else if errors.Is(err, store.ErrNotFound) {

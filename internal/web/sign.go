@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/ikrar/ikrar/internal/certificate"
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/store"
@@ -277,6 +278,11 @@ func (s *Server) signCertificate(c echo.Context) error {
 
 func (s *Server) sendCertificate(c echo.Context, sig store.Signature, a store.ASN) error {
 	pdf, err := s.Certs.PDF(c.Request().Context(), sig)
+	if errors.Is(err, certificate.ErrTSA) {
+		// The signature is safe; only its PDF waits for trusted time.
+		c.Response().Header().Set("Retry-After", "300")
+		return echo.NewHTTPError(http.StatusServiceUnavailable, bilingual(langOf(c), "cert_waiting_tsa"))
+	}
 	if err != nil {
 		return err
 	}

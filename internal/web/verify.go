@@ -28,6 +28,10 @@ type verifyData struct {
 	Reason     string
 	Upload     bool
 	Checkpoint *checkpointLine
+	// TSATime and TSAName: the trusted time an RFC 3161 authority put in
+	// the certificate's signature, when the instance uses one.
+	TSATime string
+	TSAName string
 }
 
 // checkpointLine is the latest signed statement of the audit chain's head,
@@ -122,6 +126,15 @@ func (s *Server) fillVerify(c echo.Context, d *verifyData, sig store.Signature, 
 	d.SignedAt = FormatWIB(sig.SignedAt, lang)
 	d.Revoked = sig.Revoked
 	d.Valid = !sig.Revoked
+	if s.Certs != nil {
+		at, name, ok, err := s.Certs.TrustedTime(ctx, sig)
+		if err != nil {
+			return err
+		}
+		if ok {
+			d.TSATime, d.TSAName = FormatWIB(at, lang), name
+		}
+	}
 	return nil
 }
 
