@@ -168,6 +168,7 @@ func (s *Server) departmentPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	rv.Flash = flashOf(c, messages[langOf(c)])
 	days, err := s.Store.SignaturesPerDay(ctx, camp.ID, subIDs)
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ type unitReach struct {
 	Funnel  funnel
 	Stages  []stageOption
 	Refused map[uint]string // ASN id → the refused address
+	Flash   string
 }
 
 type stageOption struct{ Value, Label string }

@@ -19,6 +19,8 @@ func (s *Server) staffRoutes() {
 	dash := e.Group("/dashboard", requireStaff(store.RoleAdmin, store.RoleHead))
 	dash.GET("", s.dashboard)
 	dash.GET("/departments/:code", s.departmentPage)
+	dash.GET("/departments/:code/messages", s.unitMessagesConfirm)
+	dash.POST("/departments/:code/messages", s.unitMessagesSend)
 	dash.GET("/certificates/:code", s.staffCertificate)
 	dash.GET("/review", s.reviewPage)
 
