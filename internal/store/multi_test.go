@@ -294,24 +294,28 @@ func TestRateLimitCounters(t *testing.T) {
 			want int
 		}{{2 * time.Minute, 3}, {14 * time.Minute, 3}, {15 * time.Minute, 0}}
 		for _, s := range steps {
-			if n, err := bb.Failures(ctx, "login-ip:x", t0.Add(s.at), win); err != nil || n != s.want {
+			n, start, err := bb.Failures(ctx, "login-ip:x", t0.Add(s.at), win)
+			if err != nil || n != s.want {
 				t.Fatalf("failures at +%v = %d (%v), want %d", s.at, n, err, s.want)
+			}
+			if n > 0 && !start.Equal(t0) {
+				t.Fatalf("window start at +%v = %v, want %v", s.at, start, t0)
 			}
 		}
 		// A failure after the window starts a new one at one.
 		if err := a.RecordFailure(ctx, "login-ip:x", t0.Add(20*time.Minute), win); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := a.Failures(ctx, "login-ip:x", t0.Add(21*time.Minute), win); n != 1 {
+		if n, _, _ := a.Failures(ctx, "login-ip:x", t0.Add(21*time.Minute), win); n != 1 {
 			t.Fatalf("failures in the new window = %d, want 1", n)
 		}
-		if n, _ := a.Failures(ctx, "login-ip:other", t0, win); n != 0 {
+		if n, _, _ := a.Failures(ctx, "login-ip:other", t0, win); n != 0 {
 			t.Fatalf("another bucket has %d failures", n)
 		}
 		if err := bb.ResetFailures(ctx, "login-ip:x"); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := a.Failures(ctx, "login-ip:x", t0.Add(21*time.Minute), win); n != 0 {
+		if n, _, _ := a.Failures(ctx, "login-ip:x", t0.Add(21*time.Minute), win); n != 0 {
 			t.Fatalf("failures after reset = %d", n)
 		}
 		_ = a.RecordFailure(ctx, "old", t0, win)

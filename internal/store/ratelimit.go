@@ -34,18 +34,19 @@ func (s *Store) RecordFailure(ctx context.Context, bucket string, now time.Time,
 }
 
 // Failures returns the failures of bucket in its current window at now
-// (0 once the window has passed).
-func (s *Store) Failures(ctx context.Context, bucket string, now time.Time, window time.Duration) (int, error) {
-	var n []int
-	err := s.r.WithContext(ctx).Model(&RateLimit{}).Where("bucket = ? AND window_start > ?", bucket, now.UTC().Add(-window)).
-		Pluck("failures", &n).Error
+// (0 once the window has passed) and when that window started, so a
+// refusal can say how long it lasts.
+func (s *Store) Failures(ctx context.Context, bucket string, now time.Time, window time.Duration) (int, time.Time, error) {
+	var rows []RateLimit
+	err := s.r.WithContext(ctx).Where("bucket = ? AND window_start > ?", bucket, now.UTC().Add(-window)).
+		Limit(1).Find(&rows).Error
 	if err != nil {
-		return 0, fmt.Errorf("read failures: %w", err)
+		return 0, time.Time{}, fmt.Errorf("read failures: %w", err)
 	}
-	if len(n) == 0 {
-		return 0, nil
+	if len(rows) == 0 {
+		return 0, time.Time{}, nil
 	}
-	return n[0], nil
+	return rows[0].Failures, rows[0].WindowStart, nil
 }
 
 // ResetFailures forgets bucket, after a success that ends the suspicion.
