@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -31,10 +32,16 @@ type Config struct {
 	// every certificate's signature carries trusted time (PAdES B-T).
 	TSAURL string
 
-	SecureCookies   bool
-	TrustProxy      bool // take the client address from X-Forwarded-For (only behind a proxy that sets it)
-	ShutdownTimeout time.Duration
-	CertWorkers     int
+	SecureCookies bool
+	TrustProxy    bool // trust X-Forwarded-For from loopback and private-range proxies (IKRAR_TRUST_PROXY=1)
+	// TrustedProxiesList is the comma-separated CIDRs or addresses of the
+	// reverse proxies whose X-Forwarded-For is believed; Finish parses it
+	// (with TrustProxy's ranges) into TrustedProxies.
+	TrustedProxiesList string
+	TrustedProxies     []netip.Prefix
+	Require2FA         bool // admins must set up TOTP before using admin pages
+	ShutdownTimeout    time.Duration
+	CertWorkers        int
 
 	// Reaching people: SMTP server (smtp://user:pass@host:587 with STARTTLS,
 	// smtps://user:pass@host:465; empty: messages stay queued), the From
@@ -87,6 +94,9 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) {
 	c.LogJSON = env("IKRAR_LOG_FORMAT", "text") == "json"
 	c.SecureCookies = env("IKRAR_SECURE_COOKIES", "") == "1"
 	c.TrustProxy = env("IKRAR_TRUST_PROXY", "") == "1"
+	fs.StringVar(&c.TrustedProxiesList, "trusted-proxies", env("IKRAR_TRUSTED_PROXIES", c.TrustedProxiesList),
+		"comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted (IKRAR_TRUSTED_PROXIES)")
+	c.Require2FA = env("IKRAR_REQUIRE_2FA", "") == "1"
 }
 
 // Finish fills derived values and validates. Call it after flag parsing.
@@ -128,6 +138,10 @@ func (c *Config) Finish() error {
 			return errors.New("--mail-from (IKRAR_MAIL_FROM) is needed with --smtp-url")
 		}
 	}
+	var err error
+	if c.TrustedProxies, err = parseProxies(c.TrustedProxiesList, c.TrustProxy); err != nil {
+		return err
+	}
 	if (c.CertFile == "") != (c.KeyFile == "") {
 		return errors.New("--signing-cert and --signing-key go together")
 	}
@@ -146,4 +160,38 @@ func envInt(getenv Getenv, key string, def int) int {
 		return -1
 	}
 	return n
+}
+
+// privateRanges are what IKRAR_TRUST_PROXY=1 trusts: loopback, private
+// and link-local addresses, where a reverse proxy usually sits.
+var privateRanges = []string{"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+	"169.254.0.0/16", "fc00::/7", "fe80::/10"}
+
+// parseProxies reads a comma-separated list of CIDRs or single addresses.
+func parseProxies(list string, private bool) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	items := strings.Split(list, ",")
+	if private {
+		items = append(items, privateRanges...)
+	}
+	for _, item := range items {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if !strings.Contains(item, "/") {
+			a, err := netip.ParseAddr(item)
+			if err != nil {
+				return nil, fmt.Errorf("IKRAR_TRUSTED_PROXIES: %q is not an address or CIDR / bukan alamat atau CIDR", item)
+			}
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			return nil, fmt.Errorf("IKRAR_TRUSTED_PROXIES: %q is not an address or CIDR / bukan alamat atau CIDR", item)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

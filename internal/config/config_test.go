@@ -27,6 +27,18 @@ func TestPrecedenceAndValidation(t *testing.T) {
 		{"unknown driver", map[string]string{"IKRAR_DB_DRIVER": "oracle"}, nil, true, nil},
 		{"postgres needs a DSN", map[string]string{"IKRAR_DB_DRIVER": "postgres"}, nil, true, nil},
 		{"cert without key", nil, []string{"--signing-cert", "c.pem"}, true, nil},
+		{"no proxies trusted by default", nil, nil, false, func(c Config) bool { return len(c.TrustedProxies) == 0 }},
+		{"trusted proxies by CIDR and address", map[string]string{"IKRAR_TRUSTED_PROXIES": "10.0.0.0/24, 192.0.2.7"}, nil, false, func(c Config) bool {
+			return len(c.TrustedProxies) == 2 && c.TrustedProxies[0].String() == "10.0.0.0/24" && c.TrustedProxies[1].String() == "192.0.2.7/32"
+		}},
+		{"trusted proxies flag over env", map[string]string{"IKRAR_TRUSTED_PROXIES": "10.0.0.0/24"}, []string{"--trusted-proxies", "::1"}, false, func(c Config) bool {
+			return len(c.TrustedProxies) == 1 && c.TrustedProxies[0].String() == "::1/128"
+		}},
+		{"IKRAR_TRUST_PROXY=1 trusts loopback and private ranges", map[string]string{"IKRAR_TRUST_PROXY": "1"}, nil, false, func(c Config) bool {
+			return len(c.TrustedProxies) == 8 && c.TrustedProxies[0].String() == "127.0.0.0/8"
+		}},
+		{"bad proxy", map[string]string{"IKRAR_TRUSTED_PROXIES": "proxy.local"}, nil, true, nil},
+		{"2FA required", map[string]string{"IKRAR_REQUIRE_2FA": "1"}, nil, false, func(c Config) bool { return c.Require2FA }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,32 +10,20 @@ import (
 	"github.com/ikrar/ikrar/internal/audit"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 )
 
 // adminRoutes registers /admin. The role check sits on the group, so no
 // handler below repeats it: heads get 404, anonymous users the login page.
 func (s *Server) adminRoutes() {
-	// The global CSRF check reads the form, multipart uploads included,
-	// before any route middleware runs, and the global body limit skips
-	// /admin/roster. Capping roster uploads here, before routing, keeps that
-	// read bounded for everyone, logged in or not.
-	s.echo.Pre(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
-		Limit:   importLimit,
-		Skipper: func(c echo.Context) bool { return !strings.HasPrefix(c.Request().URL.Path, "/admin/roster") },
-	}))
-
 	g := s.echo.Group("/admin", requireStaff(store.RoleAdmin))
 	g.GET("", s.adminHome)
 
-	upload := middleware.BodyLimit(importLimit)
 	g.GET("/roster", s.adminRoster)
-	g.POST("/roster/preview", s.adminRosterPreview, upload)
-	g.POST("/roster/commit", s.adminRosterCommit, upload)
-	// Units files share the roster's upload path and limits.
+	g.POST("/roster/preview", s.adminRosterPreview) // body caps: bodylimit.go
+	g.POST("/roster/commit", s.adminRosterCommit)
 	g.GET("/roster/units", s.adminUnits)
-	g.POST("/roster/units/preview", s.adminUnitsPreview, upload)
-	g.POST("/roster/units/commit", s.adminUnitsCommit, upload)
+	g.POST("/roster/units/preview", s.adminUnitsPreview)
+	g.POST("/roster/units/commit", s.adminUnitsCommit)
 
 	g.GET("/campaigns", s.adminCampaigns)
 	g.POST("/campaigns", s.adminCampaignCreate)

@@ -1,10 +1,14 @@
 package web
 
 import (
+	"crypto/hmac"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/staff"
@@ -68,18 +72,34 @@ func (s *Server) loginForm(c echo.Context) error {
 func (s *Server) loginSubmit(c echo.Context) error {
 	p := s.page(c, "login")
 	username := strings.ToLower(strings.TrimSpace(c.FormValue("username")))
-	d := loginData{Username: username, Next: safeNext(c.FormValue("next"))}
+	d := loginData{Username: clip(username, 64), Next: safeNext(c.FormValue("next"))}
 	ip := c.RealIP()
-	if s.loginLimitIP.Blocked(ip) || s.loginLimitAcc.Blocked(username) {
-		d.Error = p.T["too_many"]
+	// Counters key on the clipped name: no valid username is longer, and a
+	// stranger's 250,000-character name must not become a map key.
+	acc := clip(username, 64)
+	accAddr := acc + "\x00" + ip
+	ls := s.limits
+	wait := max(ls.loginAddr.Blocked(ip), ls.loginAccAddr.Blocked(accAddr))
+	if !s.knownBrowser(c, acc) {
+		wait = max(wait, ls.loginAcc.Blocked(acc))
+	}
+	if wait > 0 {
+		retryAfter(c, wait)
+		d.Error = tooManyMessage(p.Lang, wait)
 		p.Data = d
 		return c.Render(http.StatusTooManyRequests, "login", p)
 	}
-	u, err := staff.Authenticate(c.Request().Context(), s.Store, username, c.FormValue("password"))
+	ctx := c.Request().Context()
+	u, err := staff.Authenticate(ctx, s.Store, username, c.FormValue("password"))
 	if errors.Is(err, staff.ErrBadCredentials) {
-		s.loginLimitIP.Fail(ip)
-		s.loginLimitAcc.Fail(username)
-		_ = s.Store.Record(c.Request().Context(), "ip:"+ip, "user.login_failed", "user:"+username, nil)
+		ls.loginAddr.Fail(ip)
+		ls.loginAccAddr.Fail(accAddr)
+		ls.loginAcc.Fail(acc)
+		// The bounded security log, not the audit chain: failures are typed
+		// by strangers and must not grow the permanent record.
+		if err := s.Store.RecordLoginFailure(ctx, username, ip); err != nil {
+			s.Log.Warn("security log: failed login", "err", err)
+		}
 		d.Error = p.T["bad_login"]
 		p.Data = d
 		return c.Render(http.StatusUnauthorized, "login", p)
@@ -87,18 +107,44 @@ func (s *Server) loginSubmit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.loginLimitAcc.Reset(username)
+	ls.loginAccAddr.Reset(accAddr)
+	return s.startSession(c, u, d.Next)
+}
+
+// startSession logs u in: a new session (so a new CSRF binding; the
+// anonymous one is dropped) and the trusted-browser cookie.
+func (s *Server) startSession(c echo.Context, u store.User, next string) error {
 	token := secret.Session()
 	if err := s.Store.CreateSession(c.Request().Context(), u.ID, token, sessionTTL); err != nil {
 		return err
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.Config.SecureCookies,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(sessionTTL.Seconds())})
-	next := d.Next
+	s.clearAnonCSRF(c)
+	c.SetCookie(&http.Cookie{Name: knownCookie, Value: s.knownValue(u.Username), Path: "/login", HttpOnly: true,
+		Secure: s.Config.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(knownTTL.Seconds())})
 	if next == "" {
 		next = "/dashboard"
 	}
 	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// knownCookie marks a browser in which an account has logged in before.
+// Such a browser is exempt from the account's everywhere-limit, so a
+// stranger who exhausts it cannot lock the real user out of their own
+// browser; the per-address limits still apply to it.
+const (
+	knownCookie = "ikrar_known"
+	knownTTL    = 180 * 24 * time.Hour
+)
+
+func (s *Server) knownValue(username string) string {
+	return base64.RawURLEncoding.EncodeToString(mac(s.keys.known, username))
+}
+
+func (s *Server) knownBrowser(c echo.Context, username string) bool {
+	ck, err := c.Cookie(knownCookie)
+	return err == nil && hmac.Equal([]byte(ck.Value), []byte(s.knownValue(username)))
 }
 
 func (s *Server) logout(c echo.Context) error {
@@ -108,13 +154,30 @@ func (s *Server) logout(c echo.Context) error {
 		}
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.Config.SecureCookies, SameSite: http.SameSiteLaxMode})
+	s.clearAnonCSRF(c)
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
-// safeNext keeps post-login redirects on this site.
+// clip cuts s to at most n bytes (for keys and echoes, not for meaning).
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// safeNext keeps post-login redirects on this site: a path starting with
+// one slash, without backslashes (browsers read them as slashes), without
+// "//" anywhere, and without control characters or spaces, which browsers
+// strip or reinterpret ("/\t/host" becomes "//host").
 func safeNext(n string) string {
-	if !strings.HasPrefix(n, "/") || strings.HasPrefix(n, "//") || strings.HasPrefix(n, `/\`) {
+	if len(n) > 2048 || !strings.HasPrefix(n, "/") || strings.Contains(n, "//") || strings.ContainsRune(n, '\\') {
 		return ""
+	}
+	for _, r := range n {
+		if r <= ' ' || r == 0x7f || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.IsSpace(r) || r == utf8.RuneError {
+			return ""
+		}
 	}
 	return n
 }

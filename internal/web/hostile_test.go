@@ -199,11 +199,11 @@ func TestForwardedForIsNotTrustedByDefault(t *testing.T) {
 	_, page := e.get(c, "/sign")
 	csrf := csrfOf(t, page)
 	status := 0
-	for i := 0; i < 21; i++ {
-		form := url.Values{"_csrf": {csrf}, "nip": {fmt.Sprintf("1987031220101210%02d", i)}, "code": {"WRONGCDE"}}
+	for i := 0; i <= web.DefaultLimits().SignPerAddress; i++ {
+		form := url.Values{"_csrf": {csrf}, "nip": {fmt.Sprintf("19870312201012%04d", i)}, "code": {"WRONGCDE"}}
 		req, _ := http.NewRequest("POST", e.srv.URL+"/sign", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1))
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.%d.%d", i/200, i%200+1))
 		resp, err := c.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -212,7 +212,7 @@ func TestForwardedForIsNotTrustedByDefault(t *testing.T) {
 		status = resp.StatusCode
 	}
 	if status != http.StatusTooManyRequests {
-		t.Fatalf("21st failure from one address with spoofed X-Forwarded-For: %d, want 429", status)
+		t.Fatalf("failure over the per-address limit from one address with spoofed X-Forwarded-For: %d, want 429", status)
 	}
 }
 

@@ -4,14 +4,54 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
+
+	"github.com/labstack/echo/v4"
 )
 
-// limiter counts failures per key in a fixed window. It guards login and
-// access-code guessing; successes never count, so honest users are not
-// locked out by their colleagues behind the same office NAT.
+// Limits are the failure budgets of the rate limits, each per purpose and
+// per target, so failures on one purpose never block another. Per-address
+// budgets are high because a whole kantor (hundreds of people) can share
+// one NAT address at morning assembly; per-target budgets (one NIP, one
+// account) stay strict because they are what a guesser aims at. All
+// windows are Window long and start at their first failure.
+type Limits struct {
+	Window time.Duration
+
+	SignPerNIP     int // wrong access codes for one NIP
+	SignPerAddress int // wrong NIP + code pairs from one address
+	LinkPerAddress int // unknown signing links from one address
+	CodePerAddress int // unknown certificate codes (/verify/{code}) from one address
+
+	LoginPerAccountAddress int // wrong passwords for one account from one address
+	LoginPerAddress        int // wrong passwords from one address, any account
+	// LoginPerAccount bounds wrong passwords for one account from
+	// everywhere. It does not apply to browsers in which the account has
+	// logged in before (a signed cookie), so a stranger cannot lock the
+	// admin out of their own browser.
+	LoginPerAccount int
+}
+
+// DefaultLimits are the budgets ikrar runs with (documented in README).
+func DefaultLimits() Limits {
+	return Limits{
+		Window:                 15 * time.Minute,
+		SignPerNIP:             5,
+		SignPerAddress:         300,
+		LinkPerAddress:         300,
+		CodePerAddress:         300,
+		LoginPerAccountAddress: 5,
+		LoginPerAddress:        100,
+		LoginPerAccount:        50,
+	}
+}
+
+// limiter counts failures per key in a fixed window. Successes never
+// count, so honest users are not locked out by their colleagues.
 //
 // With one instance the counters live in memory. When several instances
 // share a database (store.MultiInstance), they live in the database, so a
@@ -33,7 +73,7 @@ type limiter struct {
 // failureCounter is the database side of a shared limiter (store.Store).
 type failureCounter interface {
 	RecordFailure(ctx context.Context, bucket string, now time.Time, window time.Duration) error
-	Failures(ctx context.Context, bucket string, now time.Time, window time.Duration) (int, error)
+	Failures(ctx context.Context, bucket string, now time.Time, window time.Duration) (int, time.Time, error)
 	ResetFailures(ctx context.Context, bucket string) error
 	PurgeFailures(ctx context.Context, cutoff time.Time) error
 }
@@ -43,14 +83,13 @@ type window struct {
 	n     int
 }
 
-func newLimiter(max int, per time.Duration, now func() time.Time) *limiter {
-	return &limiter{max: max, window: per, now: now, hits: map[string]*window{}}
+func newLimiter(name string, max int, per time.Duration, now func() time.Time) *limiter {
+	return &limiter{name: name, max: max, window: per, now: now, hits: map[string]*window{}}
 }
 
-// sharedVia moves the counters into the database under name.
-func (l *limiter) sharedVia(name string, fc failureCounter, log *slog.Logger) *limiter {
-	l.name, l.shared, l.log = name, fc, log
-	return l
+// sharedVia moves the counters into the database.
+func (l *limiter) sharedVia(fc failureCounter, log *slog.Logger) {
+	l.shared, l.log = fc, log
 }
 
 // sharedTimeout bounds a counter query: the limiter sits in front of login
@@ -64,24 +103,31 @@ func (l *limiter) bucket(key string) string {
 	return l.name + ":" + hex.EncodeToString(sum[:16])
 }
 
-// Blocked reports whether key has used up its failures in this window.
-func (l *limiter) Blocked(key string) bool {
+// Blocked returns how much longer key has no attempts left (0: not blocked).
+func (l *limiter) Blocked(key string) time.Duration {
+	now := l.now()
 	if l.shared != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), sharedTimeout)
 		defer cancel()
-		n, err := l.shared.Failures(ctx, l.bucket(key), l.now(), l.window)
+		n, start, err := l.shared.Failures(ctx, l.bucket(key), now, l.window)
 		if err != nil {
 			// Fail open: a database that cannot answer this fails the
 			// request that follows anyway, with a clearer error.
 			l.log.Warn("rate limit: read failures", "limiter", l.name, "err", err)
-			return false
+			return 0
 		}
-		return n >= l.max
+		if n < l.max {
+			return 0
+		}
+		return max(start.Add(l.window).Sub(now), time.Second)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	w, ok := l.hits[key]
-	return ok && l.now().Sub(w.start) < l.window && w.n >= l.max
+	if !ok || now.Sub(w.start) >= l.window || w.n < l.max {
+		return 0
+	}
+	return max(w.start.Add(l.window).Sub(now), time.Second)
 }
 
 // Fail records one failure for key.
@@ -131,7 +177,7 @@ func (l *limiter) failShared(key string) {
 	}
 }
 
-// Reset forgets key, after a successful login.
+// Reset forgets key, after a success that ends the suspicion.
 func (l *limiter) Reset(key string) {
 	if l.shared != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), sharedTimeout)
@@ -144,4 +190,53 @@ func (l *limiter) Reset(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.hits, key)
+}
+
+// limiters are the server's rate limits, one per purpose and target.
+type limiters struct {
+	signNIP, signAddr   *limiter
+	linkAddr, codeAddr  *limiter
+	loginAccAddr        *limiter
+	loginAddr, loginAcc *limiter
+}
+
+func newLimiters(l Limits, now func() time.Time) limiters {
+	w := l.Window
+	return limiters{
+		signNIP:      newLimiter("sign-nip", l.SignPerNIP, w, now),
+		signAddr:     newLimiter("sign-ip", l.SignPerAddress, w, now),
+		linkAddr:     newLimiter("token-ip", l.LinkPerAddress, w, now),
+		codeAddr:     newLimiter("code-ip", l.CodePerAddress, w, now),
+		loginAccAddr: newLimiter("login-user-ip", l.LoginPerAccountAddress, w, now),
+		loginAddr:    newLimiter("login-ip", l.LoginPerAddress, w, now),
+		loginAcc:     newLimiter("login-user", l.LoginPerAccount, w, now),
+	}
+}
+
+func (ls limiters) all() []*limiter {
+	return []*limiter{ls.signNIP, ls.signAddr, ls.linkAddr, ls.codeAddr, ls.loginAccAddr, ls.loginAddr, ls.loginAcc}
+}
+
+// waitMinutes rounds a wait up to whole minutes, at least one.
+func waitMinutes(d time.Duration) int {
+	return max(int((d+time.Minute-1)/time.Minute), 1)
+}
+
+// tooManyMessage says, in the page language, how long to wait.
+func tooManyMessage(lang string, wait time.Duration) string {
+	return fmt.Sprintf(messages[lang]["too_many_wait"], waitMinutes(wait))
+}
+
+// tooMany refuses a request that used up its attempts, as an error page
+// that says how many minutes remain (both languages: error pages have no
+// form to re-render).
+func tooMany(c echo.Context, wait time.Duration) error {
+	retryAfter(c, wait)
+	return echo.NewHTTPError(http.StatusTooManyRequests,
+		tooManyMessage("id", wait)+" / "+tooManyMessage("en", wait))
+}
+
+// retryAfter tells clients when to try again.
+func retryAfter(c echo.Context, wait time.Duration) {
+	c.Response().Header().Set("Retry-After", fmt.Sprint(int((wait+time.Second-1)/time.Second)))
 }

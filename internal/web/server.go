@@ -47,6 +47,8 @@ type Deps struct {
 	// audit chain for on every visit; above it the check runs on request.
 	// 0 means the default (20,000); a negative value always waits for a request.
 	AutoAuditMax int64
+	// Limits are the rate limits' budgets; the zero value means DefaultLimits.
+	Limits Limits
 }
 
 // Server holds the handlers' dependencies.
@@ -54,11 +56,8 @@ type Server struct {
 	Deps
 	echo *echo.Echo
 
-	signLimitIP   *limiter // failed NIP+code attempts per IP
-	signLimitNIP  *limiter // failed attempts per NIP
-	tokenLimitIP  *limiter // unknown signing tokens per IP
-	loginLimitIP  *limiter
-	loginLimitAcc *limiter
+	limits limiters
+	keys   serverKeys // derived from the database's secret, shared by instances
 
 	openCampaigns *ttlCache[struct{}, []store.Campaign]
 	departments   *ttlCache[uint, store.Department]
@@ -74,6 +73,9 @@ func New(d Deps) (*Server, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
+	if d.Limits == (Limits{}) {
+		d.Limits = DefaultLimits()
+	}
 	r, err := newRenderer(d.Assets)
 	if err != nil {
 		return nil, err
@@ -84,22 +86,19 @@ func New(d Deps) (*Server, error) {
 	e.Renderer = r
 	s := &Server{
 		Deps: d, echo: e,
-		signLimitIP:   newLimiter(20, 15*time.Minute, d.Now),
-		signLimitNIP:  newLimiter(5, 15*time.Minute, d.Now),
-		tokenLimitIP:  newLimiter(50, 15*time.Minute, d.Now),
-		loginLimitIP:  newLimiter(20, 15*time.Minute, d.Now),
-		loginLimitAcc: newLimiter(5, 15*time.Minute, d.Now),
+		limits:        newLimiters(d.Limits, d.Now),
 		openCampaigns: newTTLCache[struct{}, []store.Campaign](hotTTL),
 		departments:   newTTLCache[uint, store.Department](hotTTL),
 		opens:         newOpenRecorder(d.Store, d.Log),
 	}
 	if d.Store != nil && d.Store.MultiInstance() {
 		// Several instances answer the same people: count in the database.
-		s.signLimitIP.sharedVia("sign-ip", d.Store, d.Log)
-		s.signLimitNIP.sharedVia("sign-nip", d.Store, d.Log)
-		s.tokenLimitIP.sharedVia("token-ip", d.Store, d.Log)
-		s.loginLimitIP.sharedVia("login-ip", d.Store, d.Log)
-		s.loginLimitAcc.sharedVia("login-user", d.Store, d.Log)
+		for _, l := range s.limits.all() {
+			l.sharedVia(d.Store, d.Log)
+		}
+	}
+	if s.keys, err = loadKeys(d.Store); err != nil {
+		return nil, err
 	}
 	e.HTTPErrorHandler = s.handleError
 	s.routes()
@@ -247,7 +246,7 @@ type page struct {
 func (s *Server) page(c echo.Context, titleKey string) page {
 	lang := langOf(c)
 	p := page{Lang: lang, T: messages[lang], LangURL: switchURL(c, lang)}
-	if tok, ok := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string); ok {
+	if tok, ok := c.Get(ctxCSRF).(string); ok {
 		p.CSRF = tok
 	}
 	if u, ok := c.Get(ctxUser).(*store.User); ok {

@@ -36,19 +36,23 @@ func (s *Server) signEntrySubmit(c echo.Context) error {
 	code := secret.NormalizeCode(c.FormValue("code"))
 	ip := c.RealIP()
 	render := func(status int, msgKey string) error {
-		p.Data = signEntryData{NIP: nip, Error: p.T[msgKey]}
+		p.Data = signEntryData{NIP: clip(nip, 32), Error: p.T[msgKey]}
 		return c.Render(status, "sign_entry", p)
 	}
-	if s.signLimitIP.Blocked(ip) || s.signLimitNIP.Blocked(nip) {
-		return render(http.StatusTooManyRequests, "too_many")
+	// A NIP is 18 digits: the clipped key cannot collide with a real one.
+	nipKey := clip(nip, 32)
+	if wait := max(s.limits.signAddr.Blocked(ip), s.limits.signNIP.Blocked(nipKey)); wait > 0 {
+		retryAfter(c, wait)
+		p.Data = signEntryData{NIP: clip(nip, 32), Error: tooManyMessage(p.Lang, wait)}
+		return c.Render(http.StatusTooManyRequests, "sign_entry", p)
 	}
 	a, err := s.Store.ASNByNIP(c.Request().Context(), nip)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
 	if err != nil || !a.Active || !secret.Equal(a.AccessCode, code) {
-		s.signLimitIP.Fail(ip)
-		s.signLimitNIP.Fail(nip)
+		s.limits.signAddr.Fail(ip)
+		s.limits.signNIP.Fail(nipKey)
 		return render(http.StatusUnauthorized, "bad_code")
 	}
 	// The person has just shown their code: remember it for their signing
@@ -94,16 +98,16 @@ func (s *Server) signTarget(c echo.Context) (*signData, error) {
 	ctx := c.Request().Context()
 	token := c.Param("token")
 	ip := c.RealIP()
-	if s.tokenLimitIP.Blocked(ip) {
-		return nil, echo.NewHTTPError(http.StatusTooManyRequests, "Terlalu banyak percobaan. / Too many attempts.")
+	if wait := s.limits.linkAddr.Blocked(ip); wait > 0 {
+		return nil, tooMany(c, wait)
 	}
 	if len(token) < 16 || len(token) > 64 {
-		s.tokenLimitIP.Fail(ip)
+		s.limits.linkAddr.Fail(ip)
 		return nil, echo.ErrNotFound
 	}
 	a, err := s.Store.ASNByToken(ctx, token)
 	if errors.Is(err, store.ErrNotFound) {
-		s.tokenLimitIP.Fail(ip)
+		s.limits.linkAddr.Fail(ip)
 		return nil, echo.ErrNotFound
 	}
 	if err != nil {

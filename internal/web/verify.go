@@ -87,13 +87,13 @@ func (s *Server) verifyCode(c echo.Context) error {
 	p := s.page(c, "verify_title")
 	d := verifyData{Checked: true, Code: c.Param("code")}
 	ip := c.RealIP()
-	if s.tokenLimitIP.Blocked(ip) {
-		return echo.NewHTTPError(http.StatusTooManyRequests, "Terlalu banyak percobaan. / Too many attempts.")
+	if wait := s.limits.codeAddr.Blocked(ip); wait > 0 {
+		return tooMany(c, wait)
 	}
 	code := canonicalCode(d.Code)
 	sig, err := s.Store.SignatureByCode(c.Request().Context(), code)
 	if errors.Is(err, store.ErrNotFound) || code == "" {
-		s.tokenLimitIP.Fail(ip)
+		s.limits.codeAddr.Fail(ip)
 		d.Reason = p.T["unknown_code"]
 		p.Data = d
 		return s.renderVerify(c, http.StatusNotFound, p)

@@ -36,6 +36,7 @@ type env struct {
 	srv *httptest.Server
 	cfg config.Config
 	dir string
+	app *web.Server
 }
 
 func newEnv(t *testing.T) *env { return newEnvOn(t, storetest.SQLite) }
@@ -60,6 +61,13 @@ func newEnvOn(t *testing.T, b storetest.Backend) *env {
 // instance: instances sharing dir share its signing key.
 func openEnv(t *testing.T, o store.Options, dir string) *env {
 	t.Helper()
+	return openEnvWith(t, o, dir, nil)
+}
+
+// openEnvWith is openEnv with a hook that adjusts the configuration and
+// dependencies before the server is built.
+func openEnvWith(t *testing.T, o store.Options, dir string, adjust func(*config.Config, *web.Deps)) *env {
+	t.Helper()
 	cfg := config.Defaults()
 	cfg.DataDir = dir
 	cfg.DBDriver = o.Driver
@@ -70,13 +78,21 @@ func openEnv(t *testing.T, o store.Options, dir string) *env {
 	}
 	st := storetest.OpenWith(t, o)
 	certs := newCerts(t, st, cfg)
-	s, err := web.New(web.Deps{Config: cfg, Store: st, Pledge: &pledge.Service{Store: st, Now: time.Now}, Certs: certs, Assets: ikrar.Assets, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	d := web.Deps{Config: cfg, Store: st, Pledge: &pledge.Service{Store: st, Now: time.Now}, Certs: certs, Assets: ikrar.Assets, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if adjust != nil {
+		adjust(&d.Config, &d)
+		if err := d.Config.Finish(); err != nil {
+			t.Fatal(err)
+		}
+		cfg = d.Config
+	}
+	s, err := web.New(d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &env{t: t, st: st, srv: srv, cfg: cfg, dir: dir}
+	return &env{t: t, st: st, srv: srv, cfg: cfg, dir: dir, app: s}
 }
 
 // client is a browser-like client: a cookie jar and no redirect following
