@@ -219,8 +219,10 @@ func (s *Server) signSubmit(c echo.Context) error {
 	if d.Campaign.ID == 0 {
 		return s.renderSign(c, http.StatusConflict, p, d)
 	}
-	if d.Signature == nil && d.Campaign.RequireCode && s.signLimitNIP.Blocked(d.ASN.NIP) {
-		return echo.NewHTTPError(http.StatusTooManyRequests, "Terlalu banyak percobaan. / Too many attempts.")
+	if d.Signature == nil && d.Campaign.RequireCode {
+		if wait := s.limits.signNIP.Blocked(clip(d.ASN.NIP, 32)); wait > 0 {
+			return tooMany(c, wait)
+		}
 	}
 	if d.Signature == nil {
 		in := pledge.Input{
@@ -248,7 +250,7 @@ func (s *Server) signSubmit(c echo.Context) error {
 			d.Problems, d.TypedName = probs, in.TypedName
 			if probs.Has("code") {
 				// The code is guessed per person: count it like a wrong code at /sign.
-				s.signLimitNIP.Fail(d.ASN.NIP)
+				s.limits.signNIP.Fail(clip(d.ASN.NIP, 32))
 				d.AskCode = true
 			}
 			return s.renderSign(c, http.StatusUnprocessableEntity, p, d)
