@@ -318,7 +318,6 @@ var messages = map[string]map[string]string{
 		"tsa_in_use":               "stempel waktu dari",
 		"cert_waiting_tsa":         "Tanda tangan Anda sudah tersimpan. Sertifikatnya menunggu stempel waktu dari penyedia waktu tepercaya yang sedang tidak menjawab; coba unduh lagi dalam beberapa menit.",
 
-
 		// issue 11 (security): limits, passwords, two-factor sign-in
 		"too_many_wait": "Terlalu banyak percobaan. Coba lagi dalam %d menit.",
 	},
@@ -629,7 +628,6 @@ var messages = map[string]map[string]string{
 		"certificates_waiting":     "Certificates still waiting to be made",
 		"tsa_in_use":               "timestamps from",
 		"cert_waiting_tsa":         "Your signature is stored. Its certificate waits for a timestamp from the trusted time service, which is not answering; try the download again in a few minutes.",
-
 
 		// issue 11 (security): limits, passwords, two-factor sign-in
 		"too_many_wait": "Too many attempts. Try again in %d minutes.",
