@@ -111,7 +111,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 // newSender is the outbox's sender for this instance; without SMTP it only
 // queues scheduled reminders and the messages wait.
 func newSender(cfg config.Config, st *store.Store, log *slog.Logger) (*reach.Sender, error) {
-	s := &reach.Sender{Store: st, BaseURL: cfg.BaseURL, Rate: cfg.MailRate, Log: log}
+	s := &reach.Sender{Store: st, BaseURL: cfg.BaseURL, Rate: cfg.MailRate, Lease: cfg.MailLease, Log: log}
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Hostname() != "" {
 		s.Host = u.Hostname()
 	}

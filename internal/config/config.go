@@ -46,9 +46,10 @@ type Config struct {
 	// Reaching people: SMTP server (smtp://user:pass@host:587 with STARTTLS,
 	// smtps://user:pass@host:465; empty: messages stay queued), the From
 	// address and the most messages sent per minute.
-	SMTPURL  string
-	MailFrom string
-	MailRate int
+	SMTPURL   string
+	MailFrom  string
+	MailRate  int
+	MailLease time.Duration // how long a sender holds the messages it claimed before another may take them over
 }
 
 // Defaults returns the configuration a fresh checkout runs with.
@@ -61,6 +62,7 @@ func Defaults() Config {
 		ShutdownTimeout: 15 * time.Second,
 		CertWorkers:     2,
 		MailRate:        60,
+		MailLease:       2 * time.Minute,
 	}
 }
 
@@ -89,6 +91,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) {
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("IKRAR_SMTP_URL", c.SMTPURL), "SMTP server for invitations and reminders: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (IKRAR_SMTP_URL)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("IKRAR_MAIL_FROM", c.MailFrom), "From address of messages, e.g. \"BKPSDM Kota Yogyakarta <ikrar@jogjakota.go.id>\" (IKRAR_MAIL_FROM)")
 	fs.IntVar(&c.MailRate, "mail-rate", envInt(getenv, "IKRAR_MAIL_RATE", c.MailRate), "most messages sent per minute (IKRAR_MAIL_RATE)")
+	fs.DurationVar(&c.MailLease, "mail-lease", envDuration(getenv, "IKRAR_MAIL_LEASE", c.MailLease), "how long a sender holds claimed messages before another instance may take them over (IKRAR_MAIL_LEASE)")
 	c.PKCS12Password = env("IKRAR_SIGNING_P12_PASSWORD", c.PKCS12Password)
 	fs.StringVar(&c.TSAURL, "tsa-url", env("IKRAR_TSA_URL", c.TSAURL), "RFC 3161 timestamp authority for certificate signatures (IKRAR_TSA_URL)")
 	c.LogJSON = env("IKRAR_LOG_FORMAT", "text") == "json"
@@ -129,6 +132,9 @@ func (c *Config) Finish() error {
 	}
 	if c.MailRate < 1 {
 		return errors.New("--mail-rate (IKRAR_MAIL_RATE) must be at least 1 message per minute")
+	}
+	if c.MailLease < time.Second {
+		return errors.New("--mail-lease (IKRAR_MAIL_LEASE) must be at least 1s")
 	}
 	if c.SMTPURL != "" {
 		if !strings.HasPrefix(c.SMTPURL, "smtp://") && !strings.HasPrefix(c.SMTPURL, "smtps://") {
@@ -194,4 +200,18 @@ func parseProxies(list string, private bool) ([]netip.Prefix, error) {
 		out = append(out, p.Masked())
 	}
 	return out, nil
+}
+
+// envDuration reads a duration variable ("2m"); a malformed one becomes 0,
+// which Finish rejects.
+func envDuration(getenv Getenv, key string, def time.Duration) time.Duration {
+	v := getenv(key)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil {
+		return 0
+	}
+	return d
 }

@@ -34,8 +34,8 @@ type Sender struct {
 	Log     *slog.Logger
 	Now     func() time.Time
 
-	Batch       int           // messages claimed at once (default 20, at most Rate)
-	Lease       time.Duration // how long a claim holds (default: twice a batch at the rate, at least 2 minutes)
+	Batch       int           // messages claimed at once (default: ten seconds' worth at the rate, 1 to 20)
+	Lease       time.Duration // how long a claim holds (default 2 minutes; at least twice a batch at the rate)
 	MaxAttempts int           // then a message fails (default 8)
 	Idle        time.Duration // pause when nothing is due (default 2 s)
 	Schedule    []int         // reminder days before the deadline (default DefaultSchedule)
@@ -52,12 +52,16 @@ func (s *Sender) defaults() {
 		s.Rate = 60
 	}
 	if s.Batch < 1 {
-		s.Batch = 20
+		// About ten seconds of sending at the rate: a killed sender's
+		// claim then holds back few messages, and briefly.
+		s.Batch = min(20, max(1, s.Rate/6))
 	}
 	s.Batch = min(s.Batch, s.Rate)
 	if s.Lease <= 0 {
-		s.Lease = max(2*time.Minute, 2*time.Duration(s.Batch)*time.Minute/time.Duration(s.Rate))
+		s.Lease = 2 * time.Minute
 	}
+	// A claim must outlast sending its whole batch at the rate.
+	s.Lease = max(s.Lease, 2*time.Duration(s.Batch)*time.Minute/time.Duration(s.Rate))
 	if s.MaxAttempts < 1 {
 		s.MaxAttempts = 8
 	}
