@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -199,14 +200,70 @@ func SortByCompletion(rows []Completion) []Completion {
 	return out
 }
 
-// Completion computes the rolled-up rows and total of a scope.
+// State says where a campaign's figures come from. An open campaign is
+// counted live: a unit's denominator is its active ASN now, and a signer
+// counts in the unit they are in now. A closed campaign is frozen: its
+// figures and lists are the record made when it closed. A reopened
+// campaign is live again, and its pages say it was reopened.
+type State struct {
+	Frozen     bool // closed, with its closing record
+	ClosedAt   time.Time
+	ReopenedAt time.Time // zero unless reopened after a closing
+}
+
+// StateOf reads a campaign's State. A campaign closed before closing
+// records existed has none and is counted live.
+func StateOf(ctx context.Context, st *store.Store, camp store.Campaign) (State, error) {
+	rec, err := st.ClosingOf(ctx, camp.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return State{}, nil
+	}
+	if err != nil {
+		return State{}, err
+	}
+	s := State{ClosedAt: rec.ClosedAt}
+	if camp.Status == "closed" {
+		s.Frozen = true
+	} else if rec.ReopenedAt != nil {
+		s.ReopenedAt = *rec.ReopenedAt
+	}
+	return s, nil
+}
+
+// CompletionOf computes the rolled-up rows and total of a scope by the
+// rule of State: live for an open campaign, as recorded at closing for a
+// closed one. Every page, report and export takes its figures from here.
 func CompletionOf(ctx context.Context, st *store.Store, sc Scope, campaignID uint) ([]Completion, Completion, error) {
-	counts, err := st.CompletionByDepartment(ctx, campaignID)
+	camp, err := st.CampaignByID(ctx, campaignID)
+	if err != nil {
+		return nil, Completion{}, err
+	}
+	state, err := StateOf(ctx, st, camp)
+	if err != nil {
+		return nil, Completion{}, err
+	}
+	var counts map[uint]store.DepartmentCount
+	if state.Frozen {
+		counts, err = st.ClosedCompletionByDepartment(ctx, campaignID)
+	} else {
+		counts, err = st.CompletionByDepartment(ctx, campaignID)
+	}
 	if err != nil {
 		return nil, Completion{}, err
 	}
 	rows, total := Rows(sc, counts)
 	return rows, total, nil
+}
+
+// Roster lists the people of a unit page or report with their status, by
+// the same rule as CompletionOf (f.Closed is set from the campaign).
+func Roster(ctx context.Context, st *store.Store, camp store.Campaign, f store.RosterFilter) ([]store.RosterEntry, int64, error) {
+	state, err := StateOf(ctx, st, camp)
+	if err != nil {
+		return nil, 0, err
+	}
+	f.CampaignID, f.Closed = camp.ID, state.Frozen
+	return st.RosterPage(ctx, f)
 }
 
 func daily(ctx context.Context, st *store.Store, campaignID uint, ids []uint) ([]DayCount, error) {
@@ -249,7 +306,7 @@ func BuildDepartment(ctx context.Context, st *store.Store, sc Scope, dept store.
 		return Report{}, err
 	}
 	r.Scope = dept.Name
-	entries, _, err := st.RosterPage(ctx, store.RosterFilter{CampaignID: camp.ID, DepartmentIDs: sub.IDs()})
+	entries, _, err := Roster(ctx, st, camp, store.RosterFilter{DepartmentIDs: sub.IDs()})
 	if err != nil {
 		return Report{}, err
 	}

@@ -117,6 +117,9 @@ func (s *Store) NewCampaignVersion(ctx context.Context, actor string, oldID uint
 		if err := tx.Model(&Campaign{}).Where("id = ?", old.ID).Update("status", "closed").Error; err != nil {
 			return fmt.Errorf("close campaign %d: %w", old.ID, err)
 		}
+		if err := recordClosing(tx, old.ID, now); err != nil {
+			return err
+		}
 		_, err := appendEvent(tx, now, actor, "campaign.status", "campaign:"+strconv.Itoa(int(old.ID)),
 			audit.Detail(map[string]string{"status": "closed", "replaced_by": strconv.Itoa(int(c.ID))}))
 		return err

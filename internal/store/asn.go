@@ -52,12 +52,15 @@ type RosterEntry struct {
 	// signature was made in.
 	SignedDepartmentID   *uint
 	SignedDepartmentName *string
+	// ListedDepartmentID is the unit the list counts the person in: where
+	// they are now, or for a closed campaign where they were at closing.
+	ListedDepartmentID uint
 }
 
 // MovedFrom names the unit a person signed in when they have moved to
 // another unit since ("pindah dari X"); empty otherwise.
 func (e RosterEntry) MovedFrom() string {
-	if e.SignedDepartmentID == nil || *e.SignedDepartmentID == e.DepartmentID || e.SignedDepartmentName == nil {
+	if e.SignedDepartmentID == nil || *e.SignedDepartmentID == e.ListedDepartmentID || e.SignedDepartmentName == nil {
 		return ""
 	}
 	return *e.SignedDepartmentName
@@ -70,16 +73,31 @@ type RosterFilter struct {
 	Search        string // name or NIP, case-insensitive substring
 	Status        string // "", "signed", "pending", or a stage of reach (see ReachStages)
 	Offset, Limit int
+	// Closed lists the people recorded when the campaign closed (in the
+	// unit they were in then) instead of the active roster now.
+	Closed bool
 }
 
 // RosterPage lists active ASN in the given departments with their status
-// for one campaign, and the total number matching the filter.
+// for one campaign (or, with Closed, the people recorded when it closed),
+// and the total number matching the filter.
 func (s *Store) RosterPage(ctx context.Context, f RosterFilter) ([]RosterEntry, int64, error) {
-	q := s.r.WithContext(ctx).Table("asns").
-		Joins("JOIN departments ON departments.id = asns.department_id").
-		Joins("LEFT JOIN signatures ON signatures.asn_id = asns.id AND signatures.campaign_id = ?", f.CampaignID).
-		Joins("LEFT JOIN departments signed_in ON signed_in.id = signatures.department_id").
-		Where("asns.active = ? AND asns.department_id IN ?", true, f.DepartmentIDs)
+	var q *gorm.DB
+	listed := "asns.department_id"
+	if f.Closed {
+		q = s.r.WithContext(ctx).Table("closed_roster_entries cr").
+			Joins("JOIN asns ON asns.id = cr.asn_id").
+			Joins("JOIN departments ON departments.id = cr.department_id").
+			Joins("LEFT JOIN signatures ON signatures.id = cr.signature_id").
+			Where("cr.campaign_id = ? AND cr.department_id IN ?", f.CampaignID, f.DepartmentIDs)
+		listed = "cr.department_id"
+	} else {
+		q = s.r.WithContext(ctx).Table("asns").
+			Joins("JOIN departments ON departments.id = asns.department_id").
+			Joins("LEFT JOIN signatures ON signatures.asn_id = asns.id AND signatures.campaign_id = ?", f.CampaignID).
+			Where("asns.active = ? AND asns.department_id IN ?", true, f.DepartmentIDs)
+	}
+	q = q.Joins("LEFT JOIN departments signed_in ON signed_in.id = signatures.department_id")
 	if term := strings.TrimSpace(f.Search); term != "" {
 		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 		like := "%" + esc.Replace(strings.ToLower(term)) + "%"
@@ -101,7 +119,8 @@ func (s *Store) RosterPage(ctx context.Context, f RosterFilter) ([]RosterEntry, 
 	}
 	var rows []RosterEntry
 	q = q.Select("asns.*, departments.name AS department_name, departments.code AS department_code, signatures.id AS signature_id, signatures.signed_at AS signed_at, signatures.cert_code AS cert_code, " +
-		"signatures.department_id AS signed_department_id, signed_in.name AS signed_department_name").
+		"signatures.department_id AS signed_department_id, signed_in.name AS signed_department_name, " +
+		listed + " AS listed_department_id").
 		Order("asns.name, asns.nip")
 	if f.Limit > 0 {
 		q = q.Offset(f.Offset).Limit(f.Limit)

@@ -52,18 +52,30 @@ func (s *Store) UpdateCampaignText(ctx context.Context, actor string, c *Campaig
 	})
 }
 
-// SetCampaignStatus opens or closes a campaign.
+// SetCampaignStatus opens or closes a campaign. Closing records its
+// figures (recordClosing); reopening a closed campaign is noted so its
+// pages can say so.
 func (s *Store) SetCampaignStatus(ctx context.Context, actor string, id uint, status string) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := lockChain(tx); err != nil {
 			return err
 		}
-		res := tx.Model(&Campaign{}).Where("id = ?", id).Update("status", status)
-		if res.Error != nil {
-			return fmt.Errorf("set campaign %d status: %w", id, res.Error)
+		var old Campaign
+		if err := tx.Take(&old, id).Error; err != nil {
+			return notFound(err, fmt.Sprintf("campaign %d", id))
 		}
-		if res.RowsAffected == 0 {
-			return fmt.Errorf("campaign %d: %w", id, ErrNotFound)
+		if err := tx.Model(&Campaign{}).Where("id = ?", id).Update("status", status).Error; err != nil {
+			return fmt.Errorf("set campaign %d status: %w", id, err)
+		}
+		switch {
+		case status == "closed" && old.Status != "closed":
+			if err := recordClosing(tx, id, s.now()); err != nil {
+				return err
+			}
+		case status == "open" && old.Status == "closed":
+			if err := recordReopening(tx, id, s.now()); err != nil {
+				return err
+			}
 		}
 		_, err := appendEvent(tx, s.now(), actor, "campaign.status", "campaign:"+strconv.Itoa(int(id)),
 			audit.Detail(map[string]string{"status": status}))

@@ -90,7 +90,8 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(TableCount
 
 // copyTables is every table CopyTo moves, in an order that keeps
 // references pointing backwards.
-var copyTables = []string{"campaigns", "departments", "asns", "signatures", "certificates", "users", "user_departments", "audit_events"}
+var copyTables = []string{"campaigns", "departments", "asns", "signatures", "certificates", "users", "user_departments",
+	"campaign_closings", "closed_roster_entries", "closed_unit_counts", "audit_events"}
 
 func copyAll(src, out *gorm.DB, progress func(TableCount)) ([]TableCount, error) {
 	steps := []func() (int64, error){
@@ -115,6 +116,15 @@ func copyAll(src, out *gorm.DB, progress func(TableCount)) ([]TableCount, error)
 		},
 		func() (int64, error) {
 			return copyRows[UserDepartment](src, out, "user_id, department_id", nil, copyBatch, nil)
+		},
+		func() (int64, error) {
+			return copyRows(src, out, "campaign_id", func(r *CampaignClosing) uint { return r.CampaignID }, copyBatch, nil)
+		},
+		func() (int64, error) {
+			return copyRows(src, out, "id", func(r *ClosedRosterEntry) uint { return r.ID }, copyBatch, nil)
+		},
+		func() (int64, error) {
+			return copyRows[ClosedUnitCount](src, out, "campaign_id, department_id", nil, copyBatch, nil)
 		},
 		func() (int64, error) {
 			return copyRows(src, out, "id", func(r *AuditEvent) uint { return r.ID }, copyBatch,

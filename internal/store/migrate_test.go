@@ -41,6 +41,12 @@ func cityOnSQLite(t *testing.T) (*store.Store, []store.ASN) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	// Closed once and reopened: the closing record travels too.
+	for _, status := range []string{"closed", "open"} {
+		if err := src.SetCampaignStatus(ctx, "test", c.ID, status); err != nil {
+			t.Fatal(err)
+		}
+	}
 	head := store.User{Username: "kepala", PasswordHash: "x", Role: store.RoleHead}
 	if err := src.CreateUser(ctx, "test", &head, []uint{parent, sub.ID}); err != nil {
 		t.Fatal(err)
@@ -81,7 +87,7 @@ func TestCopyToMovesACity(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := map[string]int64{"campaigns": 1, "departments": 2, "asns": 5, "signatures": 3, "certificates": 1,
-			"users": 2, "user_departments": 2}
+			"users": 2, "user_departments": 2, "campaign_closings": 1, "closed_roster_entries": 5, "closed_unit_counts": 1}
 		srcAudit, err := src.VerifyAudit(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -92,7 +98,7 @@ func TestCopyToMovesACity(t *testing.T) {
 				t.Errorf("%s: %d rows copied, want %d", tc.Table, tc.Rows, want[tc.Table])
 			}
 		}
-		if len(rep.Tables) != 8 || len(heard) != 8 {
+		if len(rep.Tables) != 11 || len(heard) != 11 {
 			t.Fatalf("report has %d tables, progress heard %v", len(rep.Tables), heard)
 		}
 		if rep.Audit != srcAudit {

@@ -156,5 +156,6 @@ type AuditHead struct {
 func allModels() []any {
 	return []any{&Campaign{}, &Department{}, &ASN{}, &Signature{}, &Certificate{}, &User{}, &UserDepartment{}, &Session{}, &AuditEvent{}, &RateLimit{}, &AuditHead{}, &PendingUpload{}, &AuditCheckpoint{},
 		&OutboxMessage{}, &EmailRefusal{}, &LinkOpen{},
-		&ServerSecret{}, &LoginFailure{}}
+		&ServerSecret{}, &LoginFailure{},
+		&CampaignClosing{}, &ClosedRosterEntry{}, &ClosedUnitCount{}}
 }

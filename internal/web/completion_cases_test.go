@@ -201,6 +201,46 @@ func testCompletionCases(t *testing.T, backend storetest.Backend) {
 		{"empty unit", func(tr *tree) {
 			tr.sign(1)
 		}, map[string]figure{hukum: {0, 0}, kemantren: {5, 1}, kelurahan: {3, 0}, setda: {6, 0}}, nil},
+		{"add staff after close", func(tr *tree) {
+			tr.sign(8)
+			tr.sign(9)
+			tr.setStatus("closed")
+			// None of this may move the figures of the closed campaign.
+			tr.add(12, bagian)
+			tr.add(13, setda)
+			tr.move(9, kelurahan)
+			tr.deactivate(8)
+		}, map[string]figure{bagian: {4, 2}, setda: {6, 2}, kemantren: {5, 0}, kelurahan: {3, 0}, hukum: {0, 0}},
+			func(t *testing.T, tr *tree) {
+				tr.wantNote(t, "catatan saat penutupan")
+				// The closed unit's list is the one recorded at closing.
+				_, page := tr.e.get(tr.e.staffLogin("admin", store.RoleAdmin), "/dashboard/departments/"+tr.codes[bagian]+"?campaign=1")
+				for _, name := range []string{tr.people[nipOf(8)].name, tr.people[nipOf(9)].name} {
+					if !strings.Contains(page, name) {
+						t.Errorf("closed list of %s lacks %s", bagian, name)
+					}
+				}
+				if strings.Contains(page, tr.people[nipOf(12)].name) {
+					t.Errorf("closed list of %s shows someone added after closing", bagian)
+				}
+			}},
+		{"new version", func(tr *tree) {
+			tr.sign(3)
+			tr.sign(6)
+			tr.camp = tr.newVersion()
+			tr.add(12, setda)
+			// Version 2 starts from nobody; version 1 is checked below.
+			tr.check(tr.e.t, map[string]figure{kemantren: {5, 0}, kelurahan: {3, 0}, setda: {7, 0}})
+			tr.camp = 1
+		}, map[string]figure{kelurahan: {3, 1}, kemantren: {5, 1}, setda: {6, 1}, bagian: {4, 0}},
+			func(t *testing.T, tr *tree) { tr.wantNote(t, "catatan saat penutupan") }},
+		{"reopened campaign", func(tr *tree) {
+			tr.sign(8)
+			tr.setStatus("closed")
+			tr.add(12, bagian)
+			tr.setStatus("open")
+		}, map[string]figure{bagian: {5, 1}, setda: {7, 1}, kemantren: {5, 0}},
+			func(t *testing.T, tr *tree) { tr.wantNote(t, "dibuka kembali") }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -267,6 +307,19 @@ func (tr *tree) check(t *testing.T, want map[string]figure) {
 			if !pdfShows(pdf, unit, f, name == "unit endpoint "+unit) {
 				t.Errorf("%s PDF has no line for %s with %d, %d and %s%%:\n%s", name, unit, f.roster, f.signed, f.percent(), pdf)
 			}
+		}
+	}
+}
+
+// wantNote checks that the dashboard and a unit page say where the
+// figures of the campaign come from.
+func (tr *tree) wantNote(t *testing.T, note string) {
+	t.Helper()
+	admin := tr.e.staffLogin("admin", store.RoleAdmin)
+	for _, path := range []string{"/dashboard", "/dashboard/departments/" + tr.codes[setda]} {
+		_, page := tr.e.get(admin, fmt.Sprintf("%s?campaign=%d", path, tr.camp))
+		if !regexp.MustCompile(`id="campaign-state">[^<]*` + note).MatchString(page) {
+			t.Errorf("%s does not say %q", path, note)
 		}
 	}
 }

@@ -65,6 +65,22 @@ func campaignQuery(camp store.Campaign) template.URL {
 	return template.URL("campaign=" + strconv.FormatUint(uint64(camp.ID), 10))
 }
 
+// stateNote says where a campaign's figures come from when that is not
+// the live count: frozen at closing, or live again after a reopening.
+func (s *Server) stateNote(ctx context.Context, camp store.Campaign, p page) (string, error) {
+	st, err := report.StateOf(ctx, s.Store, camp)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case st.Frozen:
+		return p.T["figures_frozen"] + " " + FormatWIB(st.ClosedAt, p.Lang) + ".", nil
+	case !st.ReopenedAt.IsZero():
+		return p.T["campaign_reopened"] + " " + FormatWIB(st.ReopenedAt, p.Lang) + ".", nil
+	}
+	return "", nil
+}
+
 type dashboardData struct {
 	Campaign  store.Campaign
 	Campaigns []store.Campaign
@@ -74,6 +90,7 @@ type dashboardData struct {
 	Query     template.URL
 	Deadline  deadlineView
 	Funnel    funnel
+	StateNote string
 }
 
 func (s *Server) dashboard(c echo.Context) error {
@@ -100,9 +117,13 @@ func (s *Server) dashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	note, err := s.stateNote(ctx, camp, p)
+	if err != nil {
+		return err
+	}
 	p.Data = dashboardData{Campaign: camp, Campaigns: all, Rows: report.SortByCompletion(rows), Total: total,
 		Chart: dailyChart(days, p.Lang), Query: campaignQuery(camp),
-		Deadline: s.deadlineOf(camp, p.Lang), Funnel: fun}
+		Deadline: s.deadlineOf(camp, p.Lang), Funnel: fun, StateNote: note}
 	return c.Render(http.StatusOK, "dashboard", p)
 }
 
@@ -124,6 +145,7 @@ type departmentData struct {
 	NextURL    string
 	Deadline   deadlineView
 	Reach      unitReach
+	StateNote  string
 }
 
 const rosterPageSize = 50
@@ -159,7 +181,7 @@ func (s *Server) departmentPage(c echo.Context) error {
 	if len(search) > 100 {
 		search = search[:100]
 	}
-	entries, n, err := s.Store.RosterPage(ctx, store.RosterFilter{CampaignID: camp.ID, DepartmentIDs: subIDs, Search: search,
+	entries, n, err := report.Roster(ctx, s.Store, camp, store.RosterFilter{DepartmentIDs: subIDs, Search: search,
 		Status: status, Offset: (pageNo - 1) * rosterPageSize, Limit: rosterPageSize})
 	if err != nil {
 		return err
@@ -197,6 +219,9 @@ func (s *Server) departmentPage(c echo.Context) error {
 	}
 	if pageNo < d.Pages {
 		d.NextURL = link(pageNo + 1)
+	}
+	if d.StateNote, err = s.stateNote(ctx, camp, p); err != nil {
+		return err
 	}
 	p.Data = d
 	return c.Render(http.StatusOK, "department", p)

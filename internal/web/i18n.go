@@ -296,7 +296,9 @@ var messages = map[string]map[string]string{
 		"checkpoint_download": "Unduh pernyataan bertanda tangan",
 
 		// completion figures (issue 10)
-		"moved_from": "pindah dari",
+		"moved_from":        "pindah dari",
+		"figures_frozen":    "Kampanye ini sudah ditutup: angka dan daftar di sini adalah catatan saat penutupan,",
+		"campaign_reopened": "Kampanye ini dibuka kembali; angka dihitung dari daftar pegawai saat ini. Dibuka kembali",
 
 		// who really signed
 		"code_needed":              "wajib untuk ikrar ini; tercetak pada kartu undangan atau dikirim kepada Anda",
@@ -607,7 +609,9 @@ var messages = map[string]map[string]string{
 		"checkpoint_download": "Download the signed statement",
 
 		// completion figures (issue 10)
-		"moved_from": "moved from",
+		"moved_from":        "moved from",
+		"figures_frozen":    "This campaign is closed: the figures and lists here are the record made when it closed,",
+		"campaign_reopened": "This campaign was reopened; figures are counted from the current roster. Reopened",
 
 		// who really signed
 		"code_needed":              "required for this pledge; printed on your invitation card or sent to you",
