@@ -109,7 +109,11 @@ func (s *Store) RosterPage(ctx context.Context, f RosterFilter) ([]RosterEntry, 
 	case "signed":
 		q = q.Where("signatures.id IS NOT NULL")
 	case "pending":
-		q = pendingIn(q, f.CampaignID, nil)
+		if f.Closed { // as recorded: whoever had not signed at closing
+			q = q.Where("signatures.id IS NULL")
+		} else {
+			q = pendingIn(q, f.CampaignID, nil)
+		}
 	default:
 		q = reachFilter(q, f.CampaignID, f.Status)
 	}
