@@ -29,10 +29,10 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("ikrar-timing-equaliser"),
 // HashPassword checks the rules and hashes with bcrypt.
 func HashPassword(pw string) (string, error) {
 	if utf8.RuneCountInString(pw) < MinPasswordLen {
-		return "", fmt.Errorf("password must be at least %d characters / kata sandi minimal %d karakter", MinPasswordLen, MinPasswordLen)
+		return "", fmt.Errorf("kata sandi minimal %d karakter / password must be at least %d characters", MinPasswordLen, MinPasswordLen)
 	}
 	if len(pw) > 72 {
-		return "", errors.New("password must be at most 72 bytes / kata sandi maksimal 72 byte")
+		return "", errors.New("kata sandi maksimal 72 byte / password must be at most 72 bytes")
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
 	if err != nil {
@@ -44,13 +44,13 @@ func HashPassword(pw string) (string, error) {
 // Add creates a user after validating role, username and departments.
 func Add(ctx context.Context, st *store.Store, actor, username, role, password string, deptCodes []string) (store.User, error) {
 	if !usernameRe.MatchString(username) {
-		return store.User{}, errors.New("username must be 3–64 lowercase letters, digits, dot, dash or underscore / nama pengguna 3–64 huruf kecil, angka, titik, tanda hubung atau garis bawah")
+		return store.User{}, errors.New("nama pengguna 3–64 huruf kecil, angka, titik, tanda hubung atau garis bawah / username must be 3–64 lowercase letters, digits, dot, dash or underscore")
 	}
 	if role != store.RoleAdmin && role != store.RoleHead {
-		return store.User{}, fmt.Errorf("role must be admin or head, not %q / peran harus admin atau head", role)
+		return store.User{}, fmt.Errorf("peran harus admin atau head, bukan %q / role must be admin or head, not %q", role, role)
 	}
 	if role == store.RoleHead && len(deptCodes) == 0 {
-		return store.User{}, errors.New("a head needs at least one --department / kepala unit perlu minimal satu unit kerja")
+		return store.User{}, errors.New("kepala unit perlu minimal satu unit kerja / a head needs at least one --department")
 	}
 	var ids []uint
 	for _, code := range deptCodes {

@@ -77,7 +77,9 @@ func staffMessage(lang string, err error) (string, bool) {
 	case errors.Is(err, store.ErrNotFound):
 		return bilingual(lang, "err_dept_unknown"), true
 	case strings.Contains(err.Error(), " / "):
-		return err.Error(), true
+		// The rules say it Indonesian first; the page's language goes first.
+		first, other, _ := splitBilingual(err.Error(), lang)
+		return first + " / " + other, true
 	}
 	return "", false
 }

@@ -268,13 +268,20 @@ func waLink(phone, name, link string) string {
 	return u + "?text=" + url.QueryEscape(msg)
 }
 
-// chart is a server-rendered SVG bar chart of signatures per day.
+// chart is a server-rendered SVG bar chart of signatures per day. Its
+// labels are HTML text beside the picture (SVG text shrinks with the
+// picture and was 6 px tall on a phone), Summary is its accessible name
+// with the numbers, and the template adds the numbers as a table.
 type chart struct {
 	Bars   []bar
 	Max    int
 	Width  int
 	Height int
 	Empty  bool
+
+	T           map[string]string
+	First, Last string // labels of the first and last day
+	Summary     string
 }
 
 type bar struct {
@@ -285,7 +292,11 @@ type bar struct {
 
 func dailyChart(days []store.DayCount, lang string) chart {
 	const width, height, top = 600, 160, 10
-	ch := chart{Width: width, Height: height + 20, Empty: len(days) == 0}
+	t := messages[lang]
+	if t == nil {
+		t = messages["id"]
+	}
+	ch := chart{Width: width, Height: height, Empty: len(days) == 0, T: t}
 	if len(days) > 60 {
 		days = days[len(days)-60:]
 	}
@@ -305,5 +316,14 @@ func dailyChart(days []store.DayCount, lang string) chart {
 		}
 		ch.Bars = append(ch.Bars, bar{X: i*slot + 2, Y: height - h, W: max(slot-4, 1), H: h, Label: label, Count: d.Count})
 	}
+	total, peak := 0, ch.Bars[0]
+	for _, b := range ch.Bars {
+		total += b.Count
+		if b.Count > peak.Count {
+			peak = b
+		}
+	}
+	ch.First, ch.Last = ch.Bars[0].Label, ch.Bars[len(ch.Bars)-1].Label
+	ch.Summary = fmt.Sprintf(t["chart_summary"], ch.First, ch.Last, total, peak.Count, peak.Label)
 	return ch
 }

@@ -149,6 +149,17 @@ var messages = map[string]map[string]string{
 		"prev":                   "Sebelumnya",
 		"next":                   "Berikutnya",
 
+		// accessibility and plain language (issue 15)
+		"meta_description": "Tanda tangani Ikrar Netralitas ASN secara elektronik, unduh sertifikat bertanda tangan, dan periksa keaslian sertifikat.",
+		"details":          "Detail",
+		"progress":         "Kemajuan",
+		"actions":          "Tindakan",
+		"chart_empty":      "Belum ada tanda tangan.",
+		"chart_peak":       "Terbanyak dalam sehari:",
+		"chart_numbers":    "Lihat angka per hari",
+		"chart_day":        "Tanggal",
+		"chart_summary":    "Grafik batang tanda tangan per hari, %s sampai %s: jumlah %d, terbanyak %d pada %s.",
+
 		// admin pages
 		"admin_home":             "Ringkasan admin",
 		"admin_roster":           "Impor pegawai",
@@ -461,6 +472,17 @@ var messages = map[string]map[string]string{
 		"signing_link":           "Signing link",
 		"prev":                   "Previous",
 		"next":                   "Next",
+
+		// accessibility and plain language (issue 15)
+		"meta_description": "Sign the ASN neutrality pledge electronically, download a signed certificate, and check any certificate.",
+		"details":          "Details",
+		"progress":         "Progress",
+		"actions":          "Actions",
+		"chart_empty":      "No signatures yet.",
+		"chart_peak":       "Most in one day:",
+		"chart_numbers":    "Show the numbers per day",
+		"chart_day":        "Date",
+		"chart_summary":    "Bar chart of signatures per day, %s to %s: %d in all, at most %d on %s.",
 
 		// admin pages
 		"admin_home":             "Admin overview",

@@ -86,8 +86,9 @@ func newRenderer(assets fs.FS) (*renderer, error) {
 			}
 			return s
 		},
-		"lower": strings.ToLower,
-		"wa":    waLink,
+		"lower":   strings.ToLower,
+		"twolang": twoLang,
+		"wa":      waLink,
 		"deref": func(v any) any {
 			switch x := v.(type) {
 			case *time.Time:
@@ -129,6 +130,21 @@ func newRenderer(assets fs.FS) (*renderer, error) {
 		r.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
 	}
 	return r, nil
+}
+
+// twoLang shows a message given in both languages ("page language /
+// other language") with the second half marked with its language, so a
+// screen reader switches voice and the page's own language stays first.
+func twoLang(lang, msg string) template.HTML {
+	first, second, ok := strings.Cut(msg, " / ")
+	if !ok {
+		return template.HTML(template.HTMLEscapeString(msg))
+	}
+	other := "en"
+	if lang == "en" {
+		other = "id"
+	}
+	return template.HTML(template.HTMLEscapeString(first) + ` / <span lang="` + other + `">` + template.HTMLEscapeString(second) + `</span>`)
 }
 
 // staticCall is a {{static "name"}} action with a constant name.

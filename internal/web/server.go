@@ -197,8 +197,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if errors.As(err, &he) {
 		code = he.Code
 		// 503s carry our own words (a certificate waiting for trusted
-		// time); other 5xx messages could hold internals.
-		if m, ok := he.Message.(string); ok && (code < 500 || code == http.StatusServiceUnavailable) {
+		// time); other 5xx messages could hold internals. Echo's own
+		// messages ("Not Found") are English status texts: the page says
+		// it in the reader's language instead.
+		if m, ok := he.Message.(string); ok && (code < 500 || code == http.StatusServiceUnavailable) && m != http.StatusText(code) {
 			msg = m
 		}
 	} else if errors.Is(err, store.ErrNotFound) {
@@ -215,7 +217,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	p := s.page(c, "")
-	p.Data = errorData{Code: code, Message: msg}
+	d := errorData{Code: code, Message: msg}
+	d.Message, d.Other, d.OtherLang = splitBilingual(msg, p.Lang)
+	p.Data = d
 	if code == http.StatusNotFound {
 		p.Title = p.T["not_found"]
 	} else {
@@ -229,7 +233,23 @@ func (s *Server) handleError(err error, c echo.Context) {
 
 type errorData struct {
 	Code    int
-	Message string
+	Message string // in the page's language
+	// Other is the same message in the other language, marked with its
+	// language so screen readers read it right (and it stays second).
+	Other, OtherLang string
+}
+
+// splitBilingual splits an "Indonesian / English" message into the part
+// in the page's language and the other part with its language.
+func splitBilingual(msg, lang string) (first, other, otherLang string) {
+	id, en, ok := strings.Cut(msg, " / ")
+	if !ok {
+		return msg, "", ""
+	}
+	if lang == "en" {
+		return en, id, "id"
+	}
+	return id, en, "en"
 }
 
 // page is what every template receives.

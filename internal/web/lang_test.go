@@ -1,0 +1,200 @@
+package web_test
+
+import (
+	"context"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	ikrar "github.com/ikrar/ikrar"
+	"github.com/ikrar/ikrar/internal/pledge"
+	"github.com/ikrar/ikrar/internal/store"
+	"github.com/ikrar/ikrar/internal/web"
+)
+
+// wordRe finds words of two letters or more (a lone "a" or "e" is a hex
+// digit of a hash or an initial), with inner apostrophes ("user's").
+var wordRe = regexp.MustCompile(`\p{L}{2,}(?:'\p{L}+)?`)
+
+// englishOnlyWords are the words of the English catalogue that the
+// Indonesian catalogue never uses, plus a few English words that once
+// reached Indonesian pages from outside the catalogue (Echo's "Not Found",
+// the chart's "chart" and "max", a campaign's raw status "open").
+// Shared names (NIP, PDF, ASN, Admin) are in both catalogues and so never
+// count as English.
+func englishOnlyWords() map[string]bool {
+	cat := web.Catalogue()
+	id := map[string]bool{}
+	for _, v := range cat["id"] {
+		for _, w := range wordRe.FindAllString(strings.ToLower(v), -1) {
+			id[w] = true
+		}
+	}
+	en := map[string]bool{"chart": true, "max": true, "open": true, "closed": true, "draft": true, "found": true, "not": true, "download": true, "sign": true}
+	for _, v := range cat["en"] {
+		for _, w := range wordRe.FindAllString(strings.ToLower(v), -1) {
+			en[w] = true
+		}
+	}
+	for w := range id {
+		delete(en, w)
+	}
+	return en
+}
+
+// visibleText is what a reader or a screen reader meets on a page: text
+// nodes and the attributes read aloud or shown (alt, title, aria-label,
+// placeholder, value of buttons), leaving out scripts and anything inside
+// an element that declares another language (lang="en"), which a screen
+// reader reads in that language on purpose.
+func visibleText(t *testing.T, page string) string {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatalf("parse page: %v", err)
+	}
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			if n.Data == "script" || n.Data == "style" || n.Data == "head" {
+				return
+			}
+			for _, a := range n.Attr {
+				switch a.Key {
+				case "lang":
+					if a.Val != "id" {
+						return
+					}
+				case "alt", "title", "aria-label", "placeholder":
+					b.WriteString(" " + a.Val + " ")
+				}
+			}
+		}
+		if n.Type == html.TextNode {
+			b.WriteString(" " + n.Data + " ")
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	// The <title> and the meta description are read too.
+	if m := regexp.MustCompile(`<title>([^<]*)</title>`).FindStringSubmatch(page); m != nil {
+		b.WriteString(" " + m[1])
+	}
+	if m := regexp.MustCompile(`<meta name="description" content="([^"]*)"`).FindStringSubmatch(page); m != nil {
+		b.WriteString(" " + m[1])
+	}
+	return b.String()
+}
+
+// TestIndonesianPagesHaveNoEnglish renders every page template in
+// Indonesian, through real requests with real data, and fails on any word
+// that only the English catalogue uses. It also fails when a template in
+// templates/pages is not in its table, so a new page cannot skip it.
+func TestIndonesianPagesHaveNoEnglish(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	// A second open campaign makes the dashboard show its campaign picker.
+	second := pledge.NewCampaign("pilkada-2024", 2, e.cfg.Instansi, pledge.DefaultID, pledge.DefaultEN)
+	if err := e.st.CreateCampaign(ctx, "test", &second); err != nil {
+		t.Fatal(err)
+	}
+	code := e.signAs(adminNIPBudi, "Budi Santosa")
+	admin := e.adminLogin("admin", store.RoleAdmin)
+	head := e.adminLogin("kepala", store.RoleHead, adminDeptDik)
+	anon := e.client()
+	pending := e.asn(adminNIPZoe)
+	signed := e.asn(adminNIPBudi)
+
+	// posted sends a form with a fresh CSRF token from the page at from.
+	posted := func(c *http.Client, from, to string, form url.Values) func() (int, string) {
+		return func() (int, string) {
+			_, body := e.get(c, from)
+			form.Set("_csrf", csrfOf(t, body))
+			status, body, _ := e.post(c, to, form)
+			return status, body
+		}
+	}
+	got := func(c *http.Client, p string) func() (int, string) {
+		return func() (int, string) { return e.get(c, p) }
+	}
+	pages := []struct {
+		name, template string
+		fetch          func() (int, string)
+	}{
+		{"home", "home", got(anon, "/")},
+		{"sign entry", "sign_entry", got(anon, "/sign")},
+		{"sign entry, wrong code", "sign_entry", posted(anon, "/sign", "/sign", url.Values{"nip": {adminNIPZoe}, "code": {"XXXXXXXX"}})},
+		{"signing page", "sign", got(anon, "/sign/"+pending.Token)},
+		{"signing page with problems", "sign", posted(anon, "/sign/"+pending.Token, "/sign/"+pending.Token, url.Values{"point1": {"on"}, "name": {"Orang Lain"}})},
+		{"receipt", "receipt", got(anon, "/sign/"+signed.Token)},
+		{"verify form", "verify", got(anon, "/verify")},
+		{"verify valid", "verify", got(anon, "/verify/"+code)},
+		{"verify unknown", "verify", got(anon, "/verify/IKR-AAAA-BBBB-CCCC-DDDD")},
+		{"not found", "error", got(anon, "/no-such-page")},
+		{"login", "login", got(anon, "/login")},
+		{"login, wrong password", "login", posted(e.client(), "/login", "/login", url.Values{"username": {"admin"}, "password": {"salah-sekali-123"}})},
+		{"head dashboard", "dashboard", got(head, "/dashboard")},
+		{"unit page", "department", got(head, "/dashboard/departments/"+adminDeptDik)},
+		{"admin dashboard", "dashboard", got(admin, "/dashboard")},
+		{"admin overview", "admin", got(admin, "/admin?audit=1")},
+		{"roster import", "admin_roster", got(admin, "/admin/roster")},
+		{"campaigns", "admin_campaigns", got(admin, "/admin/campaigns")},
+		{"campaign edit", "admin_campaign_edit", got(admin, "/admin/campaigns/1/edit")},
+		{"departments", "admin_departments", got(admin, "/admin/departments")},
+		{"department edit", "admin_department_edit", got(admin, "/admin/departments/"+adminDeptDik)},
+		{"users", "admin_users", got(admin, "/admin/users")},
+		{"users, short password", "admin_users", posted(admin, "/admin/users", "/admin/users", url.Values{"username": {"baru"}, "role": {"admin"}, "password": {"pendek"}})},
+		{"exports", "admin_exports", got(admin, "/admin/exports")},
+	}
+
+	files, err := fs.Glob(ikrar.Assets, "templates/pages/*.html")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no page templates (%v)", err)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if !slices.ContainsFunc(pages, func(p struct {
+			name, template string
+			fetch          func() (int, string)
+		}) bool {
+			return p.template == name
+		}) {
+			t.Errorf("template %s is not rendered by this test: add a page that uses it", name)
+		}
+	}
+
+	english := englishOnlyWords()
+	for _, p := range pages {
+		t.Run(p.name, func(t *testing.T) {
+			status, body := p.fetch()
+			if status >= 500 || !strings.Contains(body, `<html lang="id">`) {
+				t.Fatalf("status %d, not an Indonesian page:\n%.600s", status, body)
+			}
+			seen := map[string]bool{}
+			for _, w := range wordRe.FindAllString(strings.ToLower(visibleText(t, body)), -1) {
+				if english[w] {
+					seen[w] = true
+				}
+			}
+			if len(seen) > 0 {
+				words := make([]string, 0, len(seen))
+				for w := range seen {
+					words = append(words, w)
+				}
+				sort.Strings(words)
+				t.Errorf("English words on the Indonesian page: %s", strings.Join(words, ", "))
+			}
+		})
+	}
+}
