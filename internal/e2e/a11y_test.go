@@ -359,6 +359,8 @@ func TestAccessibility(t *testing.T) {
 		b.checkPage("head dashboard", s, allowed)
 		b.open(srv.Base + "/dashboard/departments/" + headDept)
 		b.checkPage("unit page", s, allowed)
+		b.open(srv.Base + "/dashboard/review")
+		b.checkPage("signature review", s, allowed)
 
 		// The admin's journey.
 		b.login(srv.Base, admin)

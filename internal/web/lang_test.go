@@ -146,6 +146,7 @@ func TestIndonesianPagesHaveNoEnglish(t *testing.T) {
 		{"login, wrong password", "login", posted(e.client(), "/login", "/login", url.Values{"username": {"admin"}, "password": {"salah-sekali-123"}})},
 		{"head dashboard", "dashboard", got(head, "/dashboard")},
 		{"unit page", "department", got(head, "/dashboard/departments/"+adminDeptDik)},
+		{"signature review", "review", got(head, "/dashboard/review")},
 		{"admin dashboard", "dashboard", got(admin, "/dashboard")},
 		{"admin overview", "admin", got(admin, "/admin?audit=1")},
 		{"roster import", "admin_roster", got(admin, "/admin/roster")},
