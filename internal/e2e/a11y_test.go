@@ -368,6 +368,8 @@ func TestAccessibility(t *testing.T) {
 		for _, p := range []struct{ label, path string }{
 			{"admin overview", "/admin"},
 			{"roster import", "/admin/roster"},
+			{"units import", "/admin/roster/units"},
+			{"outbox", "/admin/outbox"},
 			{"campaigns", "/admin/campaigns"},
 			{"departments", "/admin/departments"},
 			{"department edit", "/admin/departments/" + headDept},

@@ -150,6 +150,8 @@ func TestIndonesianPagesHaveNoEnglish(t *testing.T) {
 		{"admin dashboard", "dashboard", got(admin, "/dashboard")},
 		{"admin overview", "admin", got(admin, "/admin?audit=1")},
 		{"roster import", "admin_roster", got(admin, "/admin/roster")},
+		{"units import", "admin_units", got(admin, "/admin/roster/units")},
+		{"outbox", "admin_outbox", got(admin, "/admin/outbox")},
 		{"campaigns", "admin_campaigns", got(admin, "/admin/campaigns")},
 		{"campaign edit", "admin_campaign_edit", got(admin, "/admin/campaigns/1/edit")},
 		{"departments", "admin_departments", got(admin, "/admin/departments")},
