@@ -361,6 +361,8 @@ func TestAccessibility(t *testing.T) {
 		b.checkPage("unit page", s, allowed)
 		b.open(srv.Base + "/dashboard/review")
 		b.checkPage("signature review", s, allowed)
+		b.open(srv.Base + "/dashboard/departments/" + headDept + "/messages?kind=reminder")
+		b.checkPage("remind a unit", s, allowed)
 
 		// The admin's journey.
 		b.login(srv.Base, admin)

@@ -147,6 +147,7 @@ func TestIndonesianPagesHaveNoEnglish(t *testing.T) {
 		{"head dashboard", "dashboard", got(head, "/dashboard")},
 		{"unit page", "department", got(head, "/dashboard/departments/"+adminDeptDik)},
 		{"signature review", "review", got(head, "/dashboard/review")},
+		{"invite a unit", "unit_messages", got(head, "/dashboard/departments/"+adminDeptDik+"/messages?kind=invitation")},
 		{"admin dashboard", "dashboard", got(admin, "/dashboard")},
 		{"admin overview", "admin", got(admin, "/admin?audit=1")},
 		{"roster import", "admin_roster", got(admin, "/admin/roster")},
