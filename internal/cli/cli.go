@@ -47,7 +47,7 @@ func (e usageError) Error() string { return e.msg }
 func commands() map[string]command {
 	return map[string]command{
 		"serve":               {"serve [--demo] [flags]", runServe},
-		"roster import":       {"roster import [--dry-run] [--deactivate-missing] FILE", runRosterImport},
+		"roster import":       {"roster import [--dry-run] [--deactivate-missing] [--confirm-deactivate N] [--map \"NAME=UNIT\"] [--confirm-new-units] FILE", runRosterImport},
 		"units import":        {"units import [--dry-run] FILE (.csv or .xlsx: kode;nama;induk)", runUnitsImport},
 		"user add":            {"user add --role admin|head --username U [--department CODE ...] [--password-stdin]", runUserAdd},
 		"links export":        {"links export [--department CODE] [--format csv|pdf] --out FILE.csv|FILE.pdf|-", runLinksExport},

@@ -7,15 +7,36 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ikrar/ikrar/internal/roster"
+	"github.com/ikrar/ikrar/internal/store"
 )
 
+// unitMapFlag collects --map "Name in file=Existing unit" pairs.
+type unitMapFlag map[string]string
+
+func (m unitMapFlag) String() string { return "" }
+
+func (m unitMapFlag) Set(v string) error {
+	from, to, ok := strings.Cut(v, "=")
+	if !ok || strings.TrimSpace(from) == "" || strings.TrimSpace(to) == "" {
+		return fmt.Errorf("--map wants \"name in the file=existing unit name or code\"")
+	}
+	m[strings.ToLower(strings.TrimSpace(from))] = strings.TrimSpace(to)
+	return nil
+}
+
 func runRosterImport(ctx context.Context, env Env, args []string) error {
-	var dry, deactivate bool
+	var dry, deactivate, confirmNew bool
+	var confirmDeactivate int
+	unitMap := unitMapFlag{}
 	cfg, fs, err := parseFlags(env, "roster import", args, func(fs *flag.FlagSet) {
 		fs.BoolVar(&dry, "dry-run", false, "check the file and show what would change, write nothing")
 		fs.BoolVar(&deactivate, "deactivate-missing", false, "deactivate active ASN that are not in the file (they are never deleted)")
+		fs.Var(unitMap, "map", `send a new unit name in the file to an existing unit: "Name in file=Existing unit" (repeatable)`)
+		fs.BoolVar(&confirmNew, "confirm-new-units", false, "create new units even when their names look like existing ones")
+		fs.IntVar(&confirmDeactivate, "confirm-deactivate", 0, "the number of people to deactivate, required when it is more than 5% of the active roster")
 	})
 	if err != nil {
 		return err
@@ -35,12 +56,21 @@ func runRosterImport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	res, err := roster.Import(ctx, st, "cli", filepath.Base(path), f, roster.ImportOptions{DryRun: dry, DeactivateMissing: deactivate})
+	res, err := roster.Import(ctx, st, "cli", filepath.Base(path), f, roster.ImportOptions{DryRun: dry, DeactivateMissing: deactivate,
+		UnitMap: unitMap, ConfirmNewUnits: confirmNew, ConfirmDeactivate: confirmDeactivate})
+	var mass *store.MassDeactivationError
+	if errors.As(err, &mass) {
+		return fmt.Errorf("impor ini akan menonaktifkan %d dari %d ASN aktif (lebih dari %d%%); periksa dengan --dry-run, lalu konfirmasi dengan --confirm-deactivate %d / this import would deactivate %d of %d active ASN (more than %d%%); check with --dry-run, then confirm with --confirm-deactivate %d",
+			mass.Count, mass.Active, store.MassDeactivationPercent, mass.Count, mass.Count, mass.Active, store.MassDeactivationPercent, mass.Count)
+	}
 	var perr *roster.Errors
 	if errors.As(err, &perr) {
 		fmt.Fprintf(env.Stderr, "Roster tidak diimpor: %d masalah ditemukan; tidak ada yang ditulis. / Roster not imported: %d problem(s) found; nothing was written.\n", len(perr.Problems), len(perr.Problems))
 		for _, p := range perr.Problems {
 			fmt.Fprintf(env.Stderr, "  baris %d, kolom %s: %s / line %d, column %s: %s\n", p.Line, p.Column, p.ID, p.Line, p.Column, p.EN)
+		}
+		if len(res.Similar) > 0 {
+			fmt.Fprintln(env.Stderr, `Petakan dengan --map "nama di berkas=unit yang ada" atau konfirmasi dengan --confirm-new-units. / Map with --map "name in file=existing unit" or confirm with --confirm-new-units.`)
 		}
 		return fmt.Errorf("%d problem(s) in %s", len(perr.Problems), path)
 	}
@@ -53,5 +83,22 @@ func runRosterImport(ctx context.Context, env Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "%s: %d added, %d updated, %d unchanged, %d deactivated, %d new departments\n",
 		verb, res.Added, res.Updated, res.Unchanged, res.Deactivated, len(res.NewDepartments))
+	for _, s := range res.Similar {
+		fmt.Fprintf(env.Stdout, "  unit baru %q (baris %d, %d baris) mirip dengan %q / new unit %q (line %d, %d lines) is similar to %q\n",
+			s.Name, s.Line, s.Rows, s.Existing, s.Name, s.Line, s.Rows, s.Existing)
+	}
+	if res.Deactivated > 0 {
+		fmt.Fprintf(env.Stdout, "  dinonaktifkan / deactivated (%d, of whom %d already signed: their signatures and certificates stay valid):\n", res.Deactivated, res.DeactivatedSigned)
+		for _, d := range res.DeactivatedList {
+			signed := ""
+			if d.Signed {
+				signed = " [sudah tanda tangan / signed]"
+			}
+			fmt.Fprintf(env.Stdout, "    %s  %s  (%s)%s\n", d.NIP, d.Name, d.Department, signed)
+		}
+	}
+	if res.MovedSigned > 0 {
+		fmt.Fprintf(env.Stdout, "  %d signers move to another unit: their signatures keep the unit as signed and count where they are now\n", res.MovedSigned)
+	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/store"
@@ -15,6 +16,15 @@ import (
 type ImportOptions struct {
 	DryRun            bool // preview: parse and compute the outcome, write nothing
 	DeactivateMissing bool // ASN absent from the file are deactivated (never deleted)
+	// UnitMap sends the people of a new unit name in the file to an
+	// existing unit: file name (any case) → existing unit name or code.
+	UnitMap map[string]string
+	// ConfirmNewUnits creates new units even when they look like existing
+	// ones; without it (or a UnitMap entry) such a file is refused.
+	ConfirmNewUnits bool
+	// ConfirmDeactivate is the number the admin typed to confirm a mass
+	// deactivation (see store.MassDeactivationPercent).
+	ConfirmDeactivate int
 }
 
 // Import parses a roster file and upserts it by NIP in one transaction.
@@ -26,19 +36,97 @@ func Import(ctx context.Context, st *store.Store, actor, filename string, r io.R
 	if err != nil {
 		return store.ImportResult{}, err
 	}
+	similar, err := resolveUnits(ctx, st, rows, o)
+	if err != nil {
+		return store.ImportResult{}, err
+	}
+	if len(similar) > 0 && !o.DryRun {
+		e := &Errors{}
+		for _, s := range similar {
+			e.Problems = append(e.Problems, Problem{Line: s.Line, Column: ColDepartment,
+				ID: fmt.Sprintf("unit kerja baru %q mirip dengan %q yang sudah ada: petakan ke unit itu atau konfirmasi sebagai unit baru", s.Name, s.Existing),
+				EN: fmt.Sprintf("new unit %q is similar to the existing %q: map it to that unit or confirm it as a new unit", s.Name, s.Existing)})
+		}
+		return store.ImportResult{Similar: similar}, e
+	}
 	in := make([]store.ImportRow, len(rows))
 	for i, row := range rows {
 		in[i] = store.ImportRow{Line: row.Line, NIP: row.NIP, Name: row.Name, Position: row.Position,
 			Department: row.Department, Email: row.Email, Phone: row.Phone, Kind: row.Kind, Parent: row.Parent}
 	}
 	res, err := st.ImportRoster(ctx, actor, filename, in, store.ImportOptions{
-		DryRun: o.DryRun, DeactivateMissing: o.DeactivateMissing,
+		DryRun: o.DryRun, DeactivateMissing: o.DeactivateMissing, ConfirmDeactivate: o.ConfirmDeactivate,
 		NewToken: secret.Token, NewAccessCode: secret.AccessCode,
 	})
+	var mass *store.MassDeactivationError
+	if errors.As(err, &mass) {
+		return store.ImportResult{}, err
+	}
 	if err != nil {
 		return store.ImportResult{}, asProblems("import roster "+filename, err)
 	}
+	res.Similar = similar
 	return res, nil
+}
+
+// resolveUnits applies o.UnitMap to rows (in place) and returns the new
+// unit names that look like an existing unit and are neither mapped nor
+// confirmed. A map entry naming a unit that does not exist is a problem.
+func resolveUnits(ctx context.Context, st *store.Store, rows []Row, o ImportOptions) ([]store.SimilarUnit, error) {
+	depts, err := st.Departments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	exists := make(map[string]string, 2*len(depts)) // lower name or code → name
+	names := make([]string, len(depts))
+	for i, d := range depts {
+		exists[strings.ToLower(d.Name)] = d.Name
+		exists[strings.ToLower(d.Code)] = d.Name
+		names[i] = d.Name
+	}
+	mapped := make(map[string]string, len(o.UnitMap))
+	var problems []Problem
+	for from, to := range o.UnitMap {
+		target, ok := exists[strings.ToLower(strings.TrimSpace(to))]
+		if !ok {
+			problems = append(problems, Problem{Column: ColDepartment,
+				ID: fmt.Sprintf("pemetaan %q → %q: unit %q tidak ada", from, to, to),
+				EN: fmt.Sprintf("mapping %q → %q: there is no unit %q", from, to, to)})
+			continue
+		}
+		mapped[strings.ToLower(strings.TrimSpace(from))] = target
+	}
+	if len(problems) > 0 {
+		return nil, &Errors{Problems: problems}
+	}
+	var similar []store.SimilarUnit
+	index := map[string]int{}    // lower new name → index in similar
+	checked := map[string]bool{} // new names already compared, once each
+	for i := range rows {
+		key := strings.ToLower(rows[i].Department)
+		if to, ok := mapped[key]; ok {
+			rows[i].Department = to
+			continue
+		}
+		if _, ok := exists[key]; ok {
+			continue
+		}
+		if checked[key] {
+			if j, ok := index[key]; ok {
+				similar[j].Rows++
+			}
+			continue
+		}
+		checked[key] = true
+		if o.ConfirmNewUnits {
+			continue
+		}
+		if e := similarUnit(rows[i].Department, names); e != "" {
+			index[key] = len(similar)
+			similar = append(similar, store.SimilarUnit{Line: rows[i].Line, Name: rows[i].Department, Existing: e, Rows: 1})
+		}
+	}
+	return similar, nil
 }
 
 // asProblems turns the store's line problems (unknown parent unit, cycle)

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"github.com/ikrar/ikrar/internal/nip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -148,8 +150,37 @@ type ImportRow struct {
 type ImportOptions struct {
 	DryRun            bool // compute the outcome, write nothing (the preview)
 	DeactivateMissing bool // active ASN absent from the file are deactivated, never deleted
+	// ConfirmDeactivate must equal the number of people a mass
+	// deactivation (more than MassDeactivationPercent of the active
+	// roster) would deactivate, typed by the admin; otherwise the import
+	// is refused with *MassDeactivationError.
+	ConfirmDeactivate int
 	NewToken          func() string
 	NewAccessCode     func() string
+}
+
+// MassDeactivationPercent is the share of the active roster above which a
+// deactivation must be confirmed by typing its size: a partial file with
+// "deactivate missing" ticked must not empty units with one click.
+const MassDeactivationPercent = 5
+
+// MassDeactivationError refuses an unconfirmed mass deactivation.
+type MassDeactivationError struct{ Count, Active int }
+
+func (e *MassDeactivationError) Error() string {
+	return fmt.Sprintf("import would deactivate %d of %d active ASN; confirm by typing %d", e.Count, e.Active, e.Count)
+}
+
+// IsMassDeactivation reports whether deactivating n of active people needs
+// the typed confirmation.
+func IsMassDeactivation(n, active int) bool {
+	return n > 0 && n*100 > active*MassDeactivationPercent
+}
+
+// DeactivatedEntry is a person an import deactivates, for the preview.
+type DeactivatedEntry struct {
+	NIP, Name, Department string
+	Signed                bool // has a signature that is not revoked, in any campaign
 }
 
 // ImportResult summarises an import or its preview.
@@ -157,6 +188,23 @@ type ImportResult struct {
 	Added, Updated, Unchanged, Deactivated, Reactivated int
 	NewDepartments                                      []string
 	Moved                                               int // units put under the parent the file names
+	// What the preview shows about people (issue 14: nothing silent).
+	ActiveBefore      int                // active ASN before the import
+	DeactivatedList   []DeactivatedEntry // by department and name
+	DeactivatedSigned int                // of those, how many already signed
+	MovedSigned       int                // signers the file moves to another unit
+	// Similar lists new unit names close to an existing unit that the
+	// admin has neither mapped nor confirmed (filled by roster.Import).
+	Similar []SimilarUnit
+}
+
+// SimilarUnit is a new unit name in a file that looks like an existing
+// unit ("mirip dengan …").
+type SimilarUnit struct {
+	Line     int    // first line that names it
+	Name     string // as in the file
+	Existing string // the existing unit it resembles
+	Rows     int    // how many lines name it
 }
 
 // ImportRoster upserts a whole roster in one transaction: it all lands or
@@ -208,12 +256,24 @@ func (s *Store) ImportRoster(ctx context.Context, actor, source string, rows []I
 			return fmt.Errorf("read roster: %w", err)
 		}
 
+		signed, err := signedASNIDs(tx)
+		if err != nil {
+			return err
+		}
+		for _, a := range existing {
+			if a.Active {
+				res.ActiveBefore++
+			}
+		}
 		inFile := make(map[string]bool, len(rows))
 		var creates []ASN
 		for _, r := range rows {
 			inFile[r.NIP] = true
 			deptID := byName[strings.ToLower(r.Department)]
 			old, ok := existing[r.NIP]
+			if ok && old.DepartmentID != deptID && signed[old.ID] {
+				res.MovedSigned++
+			}
 			if !ok {
 				creates = append(creates, ASN{NIP: r.NIP, Name: r.Name, Position: r.Position, DepartmentID: deptID, Kind: r.Kind,
 					Email: r.Email, Phone: r.Phone, Active: true, Token: o.NewToken(), AccessCode: o.NewAccessCode()})
@@ -243,10 +303,24 @@ func (s *Store) ImportRoster(ctx context.Context, actor, source string, rows []I
 		}
 		if o.DeactivateMissing {
 			var gone []uint
+			deptName := map[uint]string{}
+			for _, d := range depts {
+				deptName[d.ID] = d.Name
+			}
 			for nip, a := range existing {
 				if a.Active && !inFile[nip] {
 					gone = append(gone, a.ID)
+					res.DeactivatedList = append(res.DeactivatedList, DeactivatedEntry{NIP: a.NIP, Name: a.Name, Department: deptName[a.DepartmentID], Signed: signed[a.ID]})
+					if signed[a.ID] {
+						res.DeactivatedSigned++
+					}
 				}
+			}
+			slices.SortFunc(res.DeactivatedList, func(x, y DeactivatedEntry) int {
+				return cmp.Or(cmp.Compare(x.Department, y.Department), cmp.Compare(x.Name, y.Name), cmp.Compare(x.NIP, y.NIP))
+			})
+			if !o.DryRun && IsMassDeactivation(len(gone), res.ActiveBefore) && o.ConfirmDeactivate != len(gone) {
+				return &MassDeactivationError{Count: len(gone), Active: res.ActiveBefore}
 			}
 			for start := 0; start < len(gone); start += 500 {
 				end := min(start+500, len(gone))
@@ -259,7 +333,7 @@ func (s *Store) ImportRoster(ctx context.Context, actor, source string, rows []I
 		if o.DryRun {
 			return errDryRun
 		}
-		_, err := appendEvent(tx, s.now(), actor, "roster.imported", "roster:"+source, audit.Detail(map[string]string{
+		_, err = appendEvent(tx, s.now(), actor, "roster.imported", "roster:"+source, audit.Detail(map[string]string{
 			"rows": strconv.Itoa(len(rows)), "added": strconv.Itoa(res.Added), "updated": strconv.Itoa(res.Updated),
 			"deactivated": strconv.Itoa(res.Deactivated), "new_departments": strconv.Itoa(len(res.NewDepartments)),
 		}))
@@ -269,6 +343,19 @@ func (s *Store) ImportRoster(ctx context.Context, actor, source string, rows []I
 		err = nil
 	}
 	return res, err
+}
+
+// signedASNIDs is every ASN with a signature that is not revoked.
+func signedASNIDs(tx *gorm.DB) (map[uint]bool, error) {
+	var ids []uint
+	if err := tx.Model(&Signature{}).Distinct("asn_id").Where("revoked = ?", false).Pluck("asn_id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("read signers: %w", err)
+	}
+	out := make(map[uint]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
 }
 
 // importRosterParents applies the roster's optional unit_induk column.

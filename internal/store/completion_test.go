@@ -72,6 +72,14 @@ func TestCompletionMatchesJoin(t *testing.T) {
 					Position: "Staf", Department: dept[i], Kind: "PNS"})
 			}
 		}
+		// The deactivation is the test's own choice: confirm its size.
+		dry := opts
+		dry.DryRun = true
+		pre, err := st.ImportRoster(ctx, "test", "roster.csv", rows, dry)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.ConfirmDeactivate = pre.Deactivated
 		if _, err := st.ImportRoster(ctx, "test", "roster.csv", rows, opts); err != nil {
 			t.Fatal(err)
 		}

@@ -66,7 +66,7 @@ func cityOnSQLite(t *testing.T) (*store.Store, []store.ASN) {
 	for i, p := range people[:4] {
 		rows = append(rows, store.ImportRow{Line: i + 2, NIP: p.NIP, Name: p.Name, Position: "Staf", Department: "Dinas Uji", Kind: "PNS"})
 	}
-	if _, err := src.ImportRoster(ctx, "test", "v2", rows, store.ImportOptions{DeactivateMissing: true,
+	if _, err := src.ImportRoster(ctx, "test", "v2", rows, store.ImportOptions{DeactivateMissing: true, ConfirmDeactivate: 1,
 		NewToken: func() string { return "unused" }, NewAccessCode: func() string { return "ABCDEFGH" }}); err != nil {
 		t.Fatal(err)
 	}

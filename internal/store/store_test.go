@@ -202,7 +202,7 @@ func testReimportKeepsSignaturesAndDeactivates(t *testing.T, b storetest.Backend
 		{Line: 3, NIP: people[2].NIP, Name: people[2].Name, Position: "Staf", Department: "Dinas Uji", Kind: "PNS"},
 		{Line: 4, NIP: people[3].NIP, Name: people[3].Name, Position: "Staf", Department: "Dinas Uji", Kind: "PNS"},
 	}
-	out, err := st.ImportRoster(ctx, "test", "v2", rows, store.ImportOptions{DeactivateMissing: true, NewToken: func() string { return "unused-token-000000000000" }, NewAccessCode: func() string { return "ABCDEFGH" }})
+	out, err := st.ImportRoster(ctx, "test", "v2", rows, store.ImportOptions{DeactivateMissing: true, ConfirmDeactivate: 1, NewToken: func() string { return "unused-token-000000000000" }, NewAccessCode: func() string { return "ABCDEFGH" }})
 	if err != nil {
 		t.Fatal(err)
 	}

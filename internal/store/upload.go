@@ -63,3 +63,13 @@ func (s *Store) CountUploads(ctx context.Context) (int64, error) {
 	}
 	return n, nil
 }
+
+// PeekUpload returns a pending upload without taking it, for paging
+// through its preview.
+func (s *Store) PeekUpload(ctx context.Context, token string, expired time.Time) (PendingUpload, error) {
+	var u PendingUpload
+	if err := s.r.WithContext(ctx).Where("token = ? AND created_at >= ?", token, expired.UTC()).Take(&u).Error; err != nil {
+		return PendingUpload{}, notFound(err, "upload")
+	}
+	return u, nil
+}

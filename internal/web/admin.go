@@ -20,7 +20,9 @@ func (s *Server) adminRoutes() {
 
 	g.GET("/roster", s.adminRoster)
 	g.POST("/roster/preview", s.adminRosterPreview) // body caps: bodylimit.go
+	g.GET("/roster/preview", s.adminRosterPreviewPage)
 	g.POST("/roster/commit", s.adminRosterCommit)
+	// Units files share the roster's upload path and limits.
 	g.GET("/roster/units", s.adminUnits)
 	g.POST("/roster/units/preview", s.adminUnitsPreview)
 	g.POST("/roster/units/commit", s.adminUnitsCommit)

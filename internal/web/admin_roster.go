@@ -46,6 +46,117 @@ type rosterData struct {
 	More      int
 	// Outcome of a commit, read back from the redirect
 	Committed bool
+	// What cannot surprise (issue 14): new units that look like existing
+	// ones, who is deactivated (one page of them), whether the number must
+	// be typed.
+	Similar     []store.SimilarUnit
+	Deact       []store.DeactivatedEntry
+	Page, Pages int
+	PrevURL     string
+	NextURL     string
+	NeedConfirm bool
+}
+
+// deactivatedPerPage is how many deactivated people one preview page lists.
+const deactivatedPerPage = 50
+
+// previewData fills the preview of a dry run: counts, similar units and
+// page of the deactivated list (1-based).
+func previewData(h adminHead, token, name string, deactivate bool, res store.ImportResult, page int) rosterData {
+	d := rosterData{adminHead: h, Previewed: true, Token: token, FileName: name, Deactivate: deactivate,
+		Result: res, NewDepts: len(res.NewDepartments), Similar: res.Similar,
+		NeedConfirm: store.IsMassDeactivation(res.Deactivated, res.ActiveBefore)}
+	d.Pages = (len(res.DeactivatedList) + deactivatedPerPage - 1) / deactivatedPerPage
+	d.Page = min(max(page, 1), max(d.Pages, 1))
+	if d.Pages > 0 {
+		start := (d.Page - 1) * deactivatedPerPage
+		d.Deact = res.DeactivatedList[start:min(start+deactivatedPerPage, len(res.DeactivatedList))]
+	}
+	pageURL := func(n int) string {
+		q := url.Values{"token": {token}, "name": {name}, "page": {strconv.Itoa(n)}}
+		if deactivate {
+			q.Set("deactivate", "on")
+		}
+		return "/admin/roster/preview?" + q.Encode() + "#deactivated"
+	}
+	if d.Page > 1 {
+		d.PrevURL = pageURL(d.Page - 1)
+	}
+	if d.Page < d.Pages {
+		d.NextURL = pageURL(d.Page + 1)
+	}
+	return d
+}
+
+// adminRosterPreviewPage shows another page of a pending upload's preview,
+// computed again from the upload (nothing is written).
+func (s *Server) adminRosterPreviewPage(c echo.Context) error {
+	token := c.QueryParam("token")
+	if !uploadTokenRe.MatchString(token) {
+		return echo.ErrNotFound
+	}
+	up, err := s.Store.PeekUpload(c.Request().Context(), token, s.Now().Add(-uploadTTL))
+	if errors.Is(err, store.ErrNotFound) {
+		return echo.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if up.Ext != ".csv" && up.Ext != ".xlsx" {
+		return echo.ErrNotFound
+	}
+	name := uploadName(c.QueryParam("name"), up.Ext)
+	deactivate := c.QueryParam("deactivate") == "on"
+	res, err := roster.Import(c.Request().Context(), s.Store, actorOf(c), name, bytes.NewReader(up.Data), roster.ImportOptions{DryRun: true, DeactivateMissing: deactivate})
+	if err != nil {
+		return err // the same file previewed cleanly a moment ago
+	}
+	page, _ := strconv.Atoi(c.QueryParam("page"))
+	p, h := s.adminPage(c, "roster")
+	p.Data = previewData(h, token, name, deactivate, res, page)
+	return c.Render(http.StatusOK, "admin_roster", p)
+}
+
+// commitOptions reads the admin's decisions from the preview form: the
+// typed deactivation count and, for each similar unit, map or new.
+func commitOptions(c echo.Context) roster.ImportOptions {
+	o := roster.ImportOptions{DeactivateMissing: c.FormValue("deactivate") == "on", UnitMap: map[string]string{}}
+	o.ConfirmDeactivate, _ = strconv.Atoi(strings.TrimSpace(c.FormValue("confirm_deactivate")))
+	n, _ := strconv.Atoi(c.FormValue("similar_n"))
+	decided := 0
+	for i := 0; i < min(n, 1000); i++ {
+		k := strconv.Itoa(i)
+		name, existing := c.FormValue("unit_name_"+k), c.FormValue("unit_existing_"+k)
+		switch c.FormValue("unit_choice_" + k) {
+		case "map":
+			o.UnitMap[strings.ToLower(name)] = existing
+			decided++
+		case "new":
+			decided++
+		}
+	}
+	// New units are confirmed only when every similar name has a decision;
+	// otherwise the import refuses and the preview asks again.
+	o.ConfirmNewUnits = n > 0 && decided == n
+	return o
+}
+
+// rosterRepreview puts a taken upload back under a new token and shows its
+// preview again with msg, when a commit lacked a required decision.
+func (s *Server) rosterRepreview(c echo.Context, up store.PendingUpload, name string, o roster.ImportOptions, msg string) error {
+	ctx := c.Request().Context()
+	res, err := roster.Import(ctx, s.Store, actorOf(c), name, bytes.NewReader(up.Data), roster.ImportOptions{DryRun: true, DeactivateMissing: o.DeactivateMissing})
+	if err != nil {
+		return err
+	}
+	token := secret.Token()
+	if err := s.Store.PutUpload(ctx, token, up.Ext, up.Data, s.Now().Add(-uploadTTL)); err != nil {
+		return err
+	}
+	p, h := s.adminPage(c, "roster")
+	h.Error = msg
+	p.Data = previewData(h, token, name, o.DeactivateMissing, res, 1)
+	return c.Render(http.StatusUnprocessableEntity, "admin_roster", p)
 }
 
 func (s *Server) adminRoster(c echo.Context) error {
@@ -118,8 +229,7 @@ func (s *Server) adminRosterPreview(c echo.Context) error {
 	if err := s.Store.PutUpload(c.Request().Context(), token, ext, data, s.Now().Add(-uploadTTL)); err != nil {
 		return err
 	}
-	d.Token, d.Result, d.NewDepts = token, res, len(res.NewDepartments)
-	p.Data = d
+	p.Data = previewData(h, token, name, deactivate, res, 1)
 	return c.Render(http.StatusOK, "admin_roster", p)
 }
 
@@ -137,10 +247,21 @@ func (s *Server) adminRosterCommit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if up.Ext != ".csv" && up.Ext != ".xlsx" {
+		return echo.ErrNotFound // a units file's token
+	}
 	name := uploadName(c.FormValue("name"), up.Ext)
-	res, err := roster.Import(c.Request().Context(), s.Store, actorOf(c), name, bytes.NewReader(up.Data),
-		roster.ImportOptions{DeactivateMissing: c.FormValue("deactivate") == "on"})
+	o := commitOptions(c)
+	res, err := roster.Import(c.Request().Context(), s.Store, actorOf(c), name, bytes.NewReader(up.Data), o)
+	p0 := s.page(c, "")
+	var mass *store.MassDeactivationError
+	if errors.As(err, &mass) {
+		return s.rosterRepreview(c, up, name, o, fmt.Sprintf(p0.T["roster_confirm_wrong"], mass.Count))
+	}
 	var perr *roster.Errors
+	if errors.As(err, &perr) && len(res.Similar) > 0 {
+		return s.rosterRepreview(c, up, name, o, p0.T["roster_similar_undecided"])
+	}
 	if errors.As(err, &perr) {
 		p, h := s.adminPage(c, "roster")
 		d := rosterData{adminHead: h, Previewed: true, FileName: name, Problems: perr.Problems}

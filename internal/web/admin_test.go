@@ -289,15 +289,32 @@ func TestAdminRosterImport(t *testing.T) {
 	}
 }
 
+// TestAdminRosterImportDeactivates: deactivating 2 of 3 (more than 5 %)
+// lists who by name, says who already signed, and commits only with the
+// number typed (issue 14).
 func TestAdminRosterImportDeactivates(t *testing.T) {
 	e, admin := adminEnv(t)
+	e.adminSign(adminNIPZoe)
 	file := "nip;nama;jabatan;unit_kerja\r\n" + adminNIPBudi + ";Drs. Budi Santosa, M.Pd.;Kepala Seksi Kurikulum;Dinas Pendidikan, Pemuda, dan Olahraga\r\n"
 	status, body := e.adminUpload(admin, "satu.csv", file, true)
-	if status != http.StatusOK || !strings.Contains(body, `id="preview-deactivated">2<`) || !strings.Contains(body, `name="deactivate" value="on"`) {
+	if status != http.StatusOK || !strings.Contains(body, `id="preview-deactivated" class="warn">2<`) || !strings.Contains(body, `name="deactivate" value="on"`) {
 		t.Fatalf("preview status %d:\n%.3000s", status, body)
 	}
+	for _, want := range []string{`id="deactivated-list"`, "Zoë Ngatiyem", "R.A. Kartini", `id="preview-deactivated-signed"`,
+		"1 orang yang akan dinonaktifkan sudah menandatangani", `name="confirm_deactivate"`, "Ketik jumlahnya"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("preview lacks %q", want)
+		}
+	}
+	for _, typed := range []string{"", "3"} {
+		m := adminTokenRe.FindStringSubmatch(body)
+		status, body, _ = e.post(admin, "/admin/roster/commit", url.Values{"_csrf": {csrfOf(t, body)}, "token": {m[1]}, "deactivate": {"on"}, "confirm_deactivate": {typed}})
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Jumlah yang diketik tidak sesuai") || !e.asn(adminNIPZoe).Active {
+			t.Fatalf("commit with %q typed: status %d, Zoë active %v", typed, status, e.asn(adminNIPZoe).Active)
+		}
+	}
 	m := adminTokenRe.FindStringSubmatch(body)
-	status, _, _ = e.post(admin, "/admin/roster/commit", url.Values{"_csrf": {csrfOf(t, body)}, "token": {m[1]}, "deactivate": {"on"}})
+	status, _, _ = e.post(admin, "/admin/roster/commit", url.Values{"_csrf": {csrfOf(t, body)}, "token": {m[1]}, "deactivate": {"on"}, "confirm_deactivate": {"2"}})
 	if status != http.StatusSeeOther {
 		t.Fatalf("commit status %d", status)
 	}

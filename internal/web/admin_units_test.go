@@ -61,3 +61,39 @@ func TestAdminUnitsImport(t *testing.T) {
 		t.Fatalf("cycle: %d\n%s", status, body)
 	}
 }
+
+// TestAdminRosterSimilarUnits: a new unit name one comma away from an
+// existing unit is shown as "mirip dengan" and must be mapped or confirmed
+// before the import commits (issue 14).
+func TestAdminRosterSimilarUnits(t *testing.T) {
+	e, admin := adminEnv(t)
+	file := "nip;nama;jabatan;unit_kerja\r\n" + adminNIPBudi + ";Drs. Budi Santosa, M.Pd.;Kepala Seksi Kurikulum;Dinas Pendidikan, Pemuda dan Olahraga\r\n"
+	status, body := e.adminUpload(admin, "koma.csv", file, false)
+	if status != 200 || !strings.Contains(body, `id="similar-units"`) || !strings.Contains(body, "mirip dengan <strong>Dinas Pendidikan, Pemuda, dan Olahraga</strong>") {
+		t.Fatalf("preview %d:\n%.4000s", status, body)
+	}
+	post := func(body string, extra url.Values) (int, string) {
+		m := adminTokenRe.FindStringSubmatch(body)
+		v := url.Values{"_csrf": {csrfOf(t, body)}, "token": {m[1]}, "name": {"koma.csv"}}
+		for k, vs := range extra {
+			v[k] = vs
+		}
+		status, b, _ := e.post(admin, "/admin/roster/commit", v)
+		return status, b
+	}
+	// No decision: refused, asked again, nothing written.
+	status, body = post(body, url.Values{"similar_n": {"1"}, "unit_name_0": {"Dinas Pendidikan, Pemuda dan Olahraga"}, "unit_existing_0": {"Dinas Pendidikan, Pemuda, dan Olahraga"}})
+	if status != 422 || !strings.Contains(body, "Pilih untuk setiap unit yang mirip") || !strings.Contains(body, `id="similar-units"`) {
+		t.Fatalf("undecided commit: %d\n%.3000s", status, body)
+	}
+	// Mapped: Budi stays in his unit, no new unit.
+	status, _ = post(body, url.Values{"similar_n": {"1"}, "unit_name_0": {"Dinas Pendidikan, Pemuda dan Olahraga"},
+		"unit_existing_0": {"Dinas Pendidikan, Pemuda, dan Olahraga"}, "unit_choice_0": {"map"}})
+	if status != 303 {
+		t.Fatalf("mapped commit: %d", status)
+	}
+	_, depts := e.get(admin, "/admin/departments")
+	if strings.Contains(depts, "Pemuda dan Olahraga") {
+		t.Error("the near-duplicate unit was created although it was mapped")
+	}
+}

@@ -118,8 +118,14 @@ func (tr *tree) importRoster() {
 			fmt.Fprintf(&sb, "%s;%s;Staf;%s\n", nip, p.name, p.unit)
 		}
 	}
+	// The test decides who leaves: confirm the deactivation's size.
+	pre, err := roster.Import(context.Background(), tr.e.st, "test", "roster.csv", strings.NewReader(sb.String()),
+		roster.ImportOptions{DeactivateMissing: true, DryRun: true})
+	if err != nil {
+		tr.e.t.Fatal(err)
+	}
 	if _, err := roster.Import(context.Background(), tr.e.st, "test", "roster.csv", strings.NewReader(sb.String()),
-		roster.ImportOptions{DeactivateMissing: true}); err != nil {
+		roster.ImportOptions{DeactivateMissing: true, ConfirmDeactivate: pre.Deactivated}); err != nil {
 		tr.e.t.Fatal(err)
 	}
 }
