@@ -408,7 +408,9 @@ func TestMain(m *testing.M) {
 }
 
 func importRoster(e *env, data string) (store.ImportResult, error) {
-	return roster.Import(context.Background(), e.st, "test", "extra.csv", strings.NewReader(data), roster.ImportOptions{})
+	// Tests name their units on purpose: new ones are confirmed even when
+	// they look like an existing unit.
+	return roster.Import(context.Background(), e.st, "test", "extra.csv", strings.NewReader(data), roster.ImportOptions{ConfirmNewUnits: true})
 }
 
 // TestNIPSearchNormalised: the roster search finds a NIP typed as printed.
