@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ikrar/ikrar/internal/reach"
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
@@ -261,11 +262,7 @@ func (s *Server) staffCertificate(c echo.Context) error {
 // waLink is a WhatsApp share link with the signing message prefilled.
 func waLink(phone, name, link string) string {
 	msg := fmt.Sprintf("Yth. %s, mohon menandatangani Ikrar Netralitas ASN melalui tautan pribadi berikut: %s", name, link)
-	u := "https://wa.me/"
-	if phone != "" {
-		u += phone
-	}
-	return u + "?text=" + url.QueryEscape(msg)
+	return reach.WhatsAppLink(phone, msg) // the number as wa.me wants it: 0812… and +62 812… become 62812…
 }
 
 // chart is a server-rendered SVG bar chart of signatures per day. Its

@@ -21,6 +21,8 @@ func (s *Server) staffRoutes() {
 	dash.GET("/departments/:code", s.departmentPage)
 	dash.GET("/departments/:code/messages", s.unitMessagesConfirm)
 	dash.POST("/departments/:code/messages", s.unitMessagesSend)
+	dash.GET("/departments/:code/whatsapp", s.unitWhatsApp)
+	dash.GET("/departments/:code/pending/:file", s.unitPendingFile)
 	dash.GET("/certificates/:code", s.staffCertificate)
 	dash.GET("/review", s.reviewPage)
 

@@ -1,0 +1,59 @@
+package reach
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestNormalizePhone(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"0812-3456-789", "628123456789"},
+		{"+62 812 3456 789", "628123456789"},
+		{"62 812.3456.7890", "6281234567890"},
+		{"(0812) 3456 7890", "6281234567890"},
+		{"8123456789", "628123456789"},
+		{"", ""},
+		{"0274-512345", ""}, // a landline (Yogyakarta) has no WhatsApp chat link
+		{"12345", ""},
+		{"0812-3456-789 ext 2", ""},
+		{"+62812345678901234", ""},
+		{"08123+456789", ""},
+	}
+	for _, tt := range tests {
+		if got := NormalizePhone(tt.in); got != tt.want {
+			t.Errorf("NormalizePhone(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzNormalizePhone(f *testing.F) {
+	for _, s := range []string{"0812-3456-789", "+62 812 3456 789", "8123456789", "", "+", "62", "0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p := NormalizePhone(s)
+		if p == "" {
+			return
+		}
+		if !strings.HasPrefix(p, "628") || len(p) < 11 || len(p) > 15 || strings.Trim(p, "0123456789") != "" {
+			t.Fatalf("NormalizePhone(%q) = %q", s, p)
+		}
+		if NormalizePhone(p) != p {
+			t.Fatalf("not idempotent: %q -> %q -> %q", s, p, NormalizePhone(p))
+		}
+	})
+}
+
+func TestWhatsAppTexts(t *testing.T) {
+	dl := time.Date(2024, 12, 20, 16, 59, 59, 0, time.UTC)
+	l := Letter{Name: "Budi", CampaignTitle: "Ikrar Netralitas ASN 2024", Link: "https://ikrar.test/sign/abc", AccessCode: "K7M3QX9A", Instansi: "Pemerintah Kota Yogyakarta", Deadline: &dl}
+	link := WhatsAppLink("0812-3456-789", WhatsAppText(l))
+	if !strings.HasPrefix(link, "https://wa.me/628123456789?text=Yth.+Budi") || !strings.Contains(link, "Jumat%2C+20+Desember+2024+pukul+23.59+WIB") {
+		t.Errorf("wa.me link %s", link)
+	}
+	g := GroupText("Dinas Kesehatan", "Ikrar Netralitas ASN 2024", &dl, "https://ikrar.test/sign", []string{"Ani", "Budi"})
+	if !strings.Contains(g, "1. Ani\n2. Budi\n") || !strings.Contains(g, "https://ikrar.test/sign lalu masukkan NIP") || strings.Contains(g, "/sign/") {
+		t.Errorf("group text:\n%s", g)
+	}
+}
