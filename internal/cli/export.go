@@ -238,6 +238,11 @@ func runVerify(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		id, en := svc.Reason(err)
 		fmt.Fprintf(env.Stdout, "TIDAK SAH / NOT VALID: %s / %s\n", id, en)
+		if errors.Is(err, certificate.ErrRevoked) {
+			if rv, rerr := st.RevocationOf(ctx, sig.CertCode); rerr == nil {
+				fmt.Fprintf(env.Stdout, "DICABUT / REVOKED %s oleh / by %s: %s\n", wib.DateTime(rv.At), rv.Actor, rv.Reason)
+			}
+		}
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
 	fmt.Fprintf(env.Stdout, "SAH / VALID: %s, NIP %s, certificate %s, signed %s\n", sig.SignerName, sig.SignerNIP, sig.CertCode, sig.SignedAt.UTC().Format(time.RFC3339))

@@ -96,7 +96,7 @@ func (s *Store) RosterPage(ctx context.Context, f RosterFilter) ([]RosterEntry, 
 	} else {
 		q = s.r.WithContext(ctx).Table("asns").
 			Joins("JOIN departments ON departments.id = asns.department_id").
-			Joins("LEFT JOIN signatures ON signatures.asn_id = asns.id AND signatures.campaign_id = ?", f.CampaignID).
+			Joins("LEFT JOIN signatures ON signatures.asn_id = asns.id AND signatures.campaign_id = ? AND signatures.revoked = false", f.CampaignID).
 			Where("asns.active = ? AND asns.department_id IN ?", true, f.DepartmentIDs)
 	}
 	q = q.Joins("LEFT JOIN departments signed_in ON signed_in.id = signatures.department_id")

@@ -96,7 +96,7 @@ func (g *groupCommitter) writeBatchRows(live []signReq, replies []signReply) (er
 		args = append(args, s.ASNID, s.CampaignID, s.DepartmentID, s.SignedAt, s.TypedName, s.DrawnPNG, s.IP, s.UserAgent, s.PledgeHash, s.CertCode,
 			s.SignerNIP, s.SignerName, s.SignerPosition, s.StaffUser, s.DeviceKey)
 	}
-	q.WriteString(" ON CONFLICT (asn_id, campaign_id) DO NOTHING RETURNING id, cert_code")
+	q.WriteString(" ON CONFLICT (asn_id, campaign_id) WHERE revoked = false DO NOTHING RETURNING id, cert_code")
 	stored := make(map[string]uint, len(live)) // cert_code -> id of the rows this batch stored
 	if err := queryRows(ctx, tx, q.String(), args, func(rows *sql.Rows) error {
 		var id uint
@@ -131,7 +131,7 @@ func (g *groupCommitter) writeBatchRows(live []signReq, replies []signReply) (er
 			q.WriteString(placeholders(len(args), 2, ""))
 			args = append(args, k.asn, k.campaign)
 		}
-		q.WriteString(")")
+		q.WriteString(") AND revoked = false")
 		if err := queryRows(ctx, tx, q.String(), args, func(rows *sql.Rows) error {
 			s, err := scanSignature(rows)
 			existing[key{s.ASNID, s.CampaignID}] = s

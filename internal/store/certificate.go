@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -95,7 +96,7 @@ func (s *Store) RevokeSignature(ctx context.Context, actor, code, reason string)
 func (s *Store) SignaturesWithoutCertificate(ctx context.Context, limit int) ([]uint, error) {
 	var ids []uint
 	err := s.r.WithContext(ctx).Raw(`SELECT s.id FROM signatures s LEFT JOIN certificates c ON c.signature_id = s.id
-		WHERE c.signature_id IS NULL ORDER BY s.id LIMIT ?`, limit).Scan(&ids).Error
+		WHERE c.signature_id IS NULL AND s.revoked = false ORDER BY s.id LIMIT ?`, limit).Scan(&ids).Error
 	if err != nil {
 		return nil, fmt.Errorf("list pending certificates: %w", err)
 	}
@@ -125,7 +126,7 @@ func (s *Store) SignedEntries(ctx context.Context, campaignID uint, deptIDs []ui
 			Select("signatures.id AS signature_id, asns.nip, asns.name, departments.code AS department_code, departments.name AS department_name").
 			Joins("JOIN asns ON asns.id = signatures.asn_id").
 			Joins("JOIN departments ON departments.id = asns.department_id").
-			Where("signatures.campaign_id = ? AND signatures.id > ?", campaignID, last)
+			Where("signatures.campaign_id = ? AND signatures.id > ? AND signatures.revoked = false", campaignID, last)
 		if deptIDs != nil {
 			q = q.Where("asns.department_id IN ?", deptIDs)
 		}
@@ -140,4 +141,29 @@ func (s *Store) SignedEntries(ctx context.Context, campaignID uint, deptIDs []ui
 		}
 		last = rows[len(rows)-1].SignatureID
 	}
+}
+
+// Revocation is who revoked a signature, when and why, as the audit chain
+// records it (the chain, not a column, is the record that cannot be
+// edited unnoticed).
+type Revocation struct {
+	At     time.Time
+	Actor  string
+	Reason string
+}
+
+// RevocationOf reads the revocation event of the signature with this
+// certificate code, or ErrNotFound.
+func (s *Store) RevocationOf(ctx context.Context, code string) (Revocation, error) {
+	var ev []AuditEvent
+	if err := s.r.WithContext(ctx).Where("action = ? AND subject = ?", ActionRevoked, "signature:"+code).
+		Order("id DESC").Limit(1).Find(&ev).Error; err != nil {
+		return Revocation{}, fmt.Errorf("read revocation of %s: %w", code, err)
+	}
+	if len(ev) == 0 {
+		return Revocation{}, fmt.Errorf("revocation of %s: %w", code, ErrNotFound)
+	}
+	var d map[string]string
+	_ = json.Unmarshal([]byte(ev[0].Detail), &d)
+	return Revocation{At: ev[0].At, Actor: ev[0].Actor, Reason: d["reason"]}, nil
 }

@@ -39,7 +39,7 @@ func prepareHotStmts(db *sql.DB, d dialect) (*hotStmts, error) {
 		query string
 	}{
 		{&h.asnByToken, selectFrom("asns", asnColumns, "WHERE token = ? AND active = true LIMIT 1")},
-		{&h.signatureOf, selectFrom("signatures", signatureColumns, "WHERE asn_id = ? AND campaign_id = ? LIMIT 1")},
+		{&h.signatureOf, selectFrom("signatures", signatureColumns, "WHERE asn_id = ? AND campaign_id = ? AND revoked = false LIMIT 1")},
 		{&h.departmentByID, selectFrom("departments", departmentColumns, "WHERE id = ?")},
 		{&h.openCampaigns, selectFrom("campaigns", campaignColumns, "WHERE status = 'open' ORDER BY id DESC")},
 		{&h.campaignByID, selectFrom("campaigns", campaignColumns, "WHERE id = ?")},

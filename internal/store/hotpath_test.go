@@ -87,7 +87,7 @@ func TestHotReadsMatchGORM(t *testing.T) {
 		PledgeHash: "h", CertCode: "IKR-HOT-2"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.w.Model(&Signature{}).Where("id = ?", res.Signature.ID).Updates(map[string]any{"cert_sha256": "abc", "revoked": true}).Error; err != nil {
+	if err := st.w.Model(&Signature{}).Where("id = ?", res.Signature.ID).Updates(map[string]any{"cert_sha256": "abc"}).Error; err != nil {
 		t.Fatal(err)
 	}
 
@@ -147,6 +147,13 @@ func TestHotReadsMatchGORM(t *testing.T) {
 			if err != nil || !reflect.DeepEqual(got, want) {
 				t.Fatalf("got %+v, %v\nwant %+v", got, err, want)
 			}
+		}
+		// A revoked signature is no longer the person's signature.
+		if err := st.w.Model(&Signature{}).Where("id = ?", res.Signature.ID).Update("revoked", true).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got, err := st.SignatureOf(ctx, withContact.ID, full.ID); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("revoked signature read back: %+v %v", got, err)
 		}
 	})
 	t.Run("not found", func(t *testing.T) {

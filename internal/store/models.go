@@ -68,8 +68,8 @@ func (ASN) TableName() string { return "asns" }
 // whatever the application does.
 type Signature struct {
 	ID           uint      `gorm:"primaryKey"`
-	ASNID        uint      `gorm:"column:asn_id;not null;uniqueIndex:idx_sig_asn_campaign,priority:1"`
-	CampaignID   uint      `gorm:"not null;uniqueIndex:idx_sig_asn_campaign,priority:2;index:idx_sig_campaign_dept,priority:1;index:idx_sig_campaign_time,priority:1"`
+	ASNID        uint      `gorm:"column:asn_id;not null"` // unique with CampaignID among live signatures: see liveSignatureIndexes
+	CampaignID   uint      `gorm:"not null;index:idx_sig_campaign_dept,priority:1;index:idx_sig_campaign_time,priority:1"`
 	DepartmentID uint      `gorm:"not null;index:idx_sig_campaign_dept,priority:2"` // copied at signing so dashboards need no join
 	SignedAt     time.Time `gorm:"not null;index:idx_sig_campaign_time,priority:2"`
 	TypedName    string    `gorm:"size:200;not null"`

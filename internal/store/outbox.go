@@ -94,7 +94,7 @@ func pendingIn(q *gorm.DB, campaignID uint, deptIDs []uint) *gorm.DB {
 
 // pendingCond is "active and has not signed"; its arguments are true and
 // the campaign id.
-const pendingCond = `asns.active = ? AND NOT EXISTS (SELECT 1 FROM signatures WHERE signatures.asn_id = asns.id AND signatures.campaign_id = ?)`
+const pendingCond = `asns.active = ? AND NOT EXISTS (SELECT 1 FROM signatures WHERE signatures.asn_id = asns.id AND signatures.campaign_id = ? AND signatures.revoked = false)`
 
 // usableAddress is the condition for a person whose email can be used.
 const usableAddress = `asns.email <> '' AND NOT EXISTS (SELECT 1 FROM email_refusals r WHERE r.asn_id = asns.id AND r.address = asns.email)`
@@ -466,7 +466,7 @@ func (s *Store) ReachCountsOf(ctx context.Context, campaignID uint, deptIDs []ui
 		return out, fmt.Errorf("count invited: %w", err)
 	}
 	out.Invited = int(n)
-	if err := base().Where("("+openedBy+" OR EXISTS (SELECT 1 FROM signatures g WHERE g.asn_id = asns.id AND g.campaign_id = ?))", campaignID, campaignID).
+	if err := base().Where("("+openedBy+" OR EXISTS (SELECT 1 FROM signatures g WHERE g.asn_id = asns.id AND g.campaign_id = ? AND g.revoked = false))", campaignID, campaignID).
 		Count(&n).Error; err != nil {
 		return out, fmt.Errorf("count opened: %w", err)
 	}

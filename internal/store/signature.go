@@ -165,9 +165,7 @@ const (
 	sqlInsertSignature = `INSERT INTO signatures (asn_id, campaign_id, department_id, signed_at, typed_name, drawn_png,
 		ip, user_agent, pledge_hash, cert_code, signer_nip, signer_name, signer_position, staff_user, device_key, cert_sha256, revoked)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', false)
-		ON CONFLICT (asn_id, campaign_id) DO NOTHING`
-	sqlExistingSignature = `SELECT id, asn_id, campaign_id, department_id, signed_at, typed_name, drawn_png, ip, user_agent,
-		pledge_hash, cert_code, cert_sha256, revoked, signer_nip, signer_name, signer_position, staff_user, device_key FROM signatures WHERE asn_id = ? AND campaign_id = ?`
+		ON CONFLICT (asn_id, campaign_id) WHERE revoked = false DO NOTHING`
 	sqlAuditHead   = `SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1`
 	sqlInsertEvent = `INSERT INTO audit_events (id, at, actor, action, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 )
@@ -177,7 +175,7 @@ func prepareSignStmts(db *sql.DB, d dialect) (*signStmts, error) {
 	for _, p := range []struct {
 		dst   **sql.Stmt
 		query string
-	}{{&st.insert, sqlInsertSignature + d.returningID()}, {&st.existing, selectFrom("signatures", signatureColumns, "WHERE asn_id = ? AND campaign_id = ?")}, {&st.head, sqlAuditHead}, {&st.event, sqlInsertEvent}} {
+	}{{&st.insert, sqlInsertSignature + d.returningID()}, {&st.existing, selectFrom("signatures", signatureColumns, "WHERE asn_id = ? AND campaign_id = ? AND revoked = false")}, {&st.head, sqlAuditHead}, {&st.event, sqlInsertEvent}} {
 		stmt, err := db.Prepare(d.rebind(p.query))
 		if err != nil {
 			st.close()

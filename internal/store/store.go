@@ -135,11 +135,29 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	return s, nil
 }
 
+// liveSignatureIndexes make a second signature impossible while allowing a
+// new one after a revocation: the unique index covers live (not revoked)
+// signatures only, and the insert's ON CONFLICT names the same predicate.
+// The new index is made before the old, whole-table one is dropped, so
+// uniqueness never lapses during an upgrade. A small partial index lets
+// completion subtract the few revoked signatures without giving up the
+// covering (campaign, department) count.
+var liveSignatureIndexes = []string{
+	`CREATE UNIQUE INDEX IF NOT EXISTS idx_sig_live ON signatures (asn_id, campaign_id) WHERE revoked = false`,
+	`DROP INDEX IF EXISTS idx_sig_asn_campaign`,
+	`CREATE INDEX IF NOT EXISTS idx_sig_revoked ON signatures (campaign_id, department_id) WHERE revoked = true`,
+}
+
 func migrate(db *gorm.DB) error {
 	// AutoMigrate only adds tables, columns and indexes; it never drops
 	// data, which is the rule for every migration here.
 	if err := db.AutoMigrate(allModels()...); err != nil {
 		return fmt.Errorf("migrate database: %w", err)
+	}
+	for _, q := range liveSignatureIndexes {
+		if err := db.Exec(q).Error; err != nil {
+			return fmt.Errorf("migrate database: signature indexes: %w", err)
+		}
 	}
 	for _, q := range dialectOf(db).headTrigger() {
 		if err := db.Exec(q).Error; err != nil {

@@ -366,3 +366,50 @@ func TestSignatureKeepsSignerAsSigned(t *testing.T) {
 		}
 	}
 }
+
+// A database made before revocations allowed a new signature had a unique
+// index over every signature; opening it replaces that with the index over
+// live signatures, so a revoked person can sign again, once.
+func TestUpgradeAllowsSigningAgainAfterRevocation(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ikrar.db")
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Options{DSN: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, people := seed(t, st, 1)
+	first, err := st.Sign(ctx, newSig(people[0], c, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DROP INDEX idx_sig_live`, `CREATE UNIQUE INDEX idx_sig_asn_campaign ON signatures (asn_id, campaign_id)`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	st = openTest(t, path)
+	if err := st.RevokeSignature(ctx, "user:admin", first.Signature.CertCode, "salah orang"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SignatureOf(ctx, people[0].ID, c.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a revoked signature is still the person's signature: %v", err)
+	}
+	again, err := st.Sign(ctx, newSig(people[0], c, 1))
+	if err != nil || !again.Created || again.Signature.CertCode == first.Signature.CertCode {
+		t.Fatalf("signing again after revocation: %+v %v", again, err)
+	}
+	third, err := st.Sign(ctx, newSig(people[0], c, 2))
+	if err != nil || third.Created || third.Signature.ID != again.Signature.ID {
+		t.Fatalf("a third signature was made: %+v %v", third, err)
+	}
+	if _, err := st.VerifyAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -34,6 +34,7 @@ func (s *Server) adminRoutes() {
 	g.POST("/campaigns/:id/status", s.adminCampaignStatus)
 	g.POST("/campaigns/:id/deadline", s.adminCampaignDeadline)
 	g.POST("/campaigns/:id/require-code", s.adminCampaignRequireCode)
+	g.POST("/signatures/:code/revoke", s.adminRevoke)
 
 	g.GET("/departments", s.adminDepartments)
 	g.POST("/departments", s.adminDepartmentCreate)

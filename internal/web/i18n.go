@@ -351,6 +351,12 @@ var messages = map[string]map[string]string{
 		"tsa_time":                 "Waktu tepercaya (stempel waktu)",
 		"certificates_waiting":     "Sertifikat yang masih menunggu dibuat",
 		"tsa_in_use":               "stempel waktu dari",
+		"revoke_reason":            "Alasan pencabutan",
+		"revoke_button":            "Cabut tanda tangan ini",
+		"revoke_hint":              "Pencabutan tercatat di rantai audit dengan nama Anda dan alasannya. Sertifikat ini akan dinyatakan DICABUT dan pegawai dapat menandatangani ulang.",
+		"revoke_reason_needed":     "Tulis alasan pencabutan (paling banyak 500 karakter).",
+		"revoked_at":               "Dicabut pada",
+		"revoked_reason":           "Alasan",
 		"cert_waiting_tsa":         "Tanda tangan Anda sudah tersimpan. Sertifikatnya menunggu stempel waktu dari penyedia waktu tepercaya yang sedang tidak menjawab; coba unduh lagi dalam beberapa menit.",
 
 		// issue 11 (security): limits, passwords, two-factor sign-in
@@ -697,6 +703,12 @@ var messages = map[string]map[string]string{
 		"tsa_time":                 "Trusted time (timestamp)",
 		"certificates_waiting":     "Certificates still waiting to be made",
 		"tsa_in_use":               "timestamps from",
+		"revoke_reason":            "Reason for revoking",
+		"revoke_button":            "Revoke this signature",
+		"revoke_hint":              "The revocation is recorded in the audit chain with your name and the reason. This certificate will be shown as REVOKED and the person can sign again.",
+		"revoke_reason_needed":     "Write the reason for revoking (at most 500 characters).",
+		"revoked_at":               "Revoked on",
+		"revoked_reason":           "Reason",
 		"cert_waiting_tsa":         "Your signature is stored. Its certificate waits for a timestamp from the trusted time service, which is not answering; try the download again in a few minutes.",
 
 		// issue 11 (security): limits, passwords, two-factor sign-in

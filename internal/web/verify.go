@@ -4,7 +4,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 
+	"github.com/ikrar/ikrar/internal/certificate"
 	"github.com/ikrar/ikrar/internal/nip"
 	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/store"
@@ -32,6 +34,11 @@ type verifyData struct {
 	// the certificate's signature, when the instance uses one.
 	TSATime string
 	TSAName string
+	// RevokedAt and RevokedReason say when and why an admin revoked it.
+	RevokedAt     string
+	RevokedReason string
+	// CanRevoke: an admin is looking at a valid signature.
+	CanRevoke bool
 }
 
 // checkpointLine is the latest signed statement of the audit chain's head,
@@ -126,6 +133,18 @@ func (s *Server) fillVerify(c echo.Context, d *verifyData, sig store.Signature, 
 	d.SignedAt = FormatWIB(sig.SignedAt, lang)
 	d.Revoked = sig.Revoked
 	d.Valid = !sig.Revoked
+	if sig.Revoked {
+		rv, err := s.Store.RevocationOf(ctx, sig.CertCode)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if err == nil {
+			d.RevokedAt, d.RevokedReason = FormatWIB(rv.At, lang), rv.Reason
+		}
+	}
+	if u, ok := c.Get(ctxUser).(*store.User); ok && u.Role == store.RoleAdmin && d.Valid {
+		d.CanRevoke = true
+	}
 	if s.Certs != nil {
 		at, name, ok, err := s.Certs.TrustedTime(ctx, sig)
 		if err != nil {
@@ -166,6 +185,14 @@ func (s *Server) verifySubmit(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	sig, err := s.Certs.VerifyUpload(c.Request().Context(), b)
+	if errors.Is(err, certificate.ErrRevoked) {
+		// Genuine, but revoked: say when and why, like the page by code.
+		if err := s.fillVerify(c, &d, sig, p.Lang); err != nil {
+			return err
+		}
+		p.Data = d
+		return s.renderVerify(c, http.StatusOK, p)
+	}
 	if err != nil {
 		id, en := s.Certs.Reason(err)
 		d.Reason = id
@@ -180,4 +207,26 @@ func (s *Server) verifySubmit(c echo.Context) error {
 	}
 	p.Data = d
 	return s.renderVerify(c, http.StatusOK, p)
+}
+
+// adminRevoke revokes a signature with a reason; the person can then sign
+// again, and the old certificate verifies as DICABUT with the date and
+// reason.
+func (s *Server) adminRevoke(c echo.Context) error {
+	code := canonicalCode(c.Param("code"))
+	reason := strings.TrimSpace(c.FormValue("reason"))
+	if code == "" {
+		return echo.ErrNotFound
+	}
+	if reason == "" || len(reason) > 500 {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, bilingual(langOf(c), "revoke_reason_needed"))
+	}
+	err := s.Store.RevokeSignature(c.Request().Context(), actorOf(c), code, reason)
+	if errors.Is(err, store.ErrNotFound) {
+		return echo.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/verify/"+code)
 }
