@@ -53,7 +53,7 @@ func recordClosing(tx *gorm.DB, campaignID uint, now time.Time) error {
 	}
 	if err := tx.Exec(`INSERT INTO closed_roster_entries (campaign_id, asn_id, department_id, signature_id)
 		SELECT ?, a.id, a.department_id, s.id FROM asns a
-		LEFT JOIN signatures s ON s.asn_id = a.id AND s.campaign_id = ?
+		LEFT JOIN signatures s ON s.asn_id = a.id AND s.campaign_id = ? AND s.revoked = false
 		WHERE a.active = ?`, campaignID, campaignID, true).Error; err != nil {
 		return fmt.Errorf("record the roster of campaign %d at closing: %w", campaignID, err)
 	}
