@@ -1,6 +1,7 @@
 package certificate
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -287,26 +288,44 @@ func (s *Service) StartWorkers(ctx context.Context, n int) <-chan struct{} {
 }
 
 // VerifyUpload checks an uploaded or offline PDF: the embedded signature
-// must be valid and ours, the code must name a signature on record, and the
-// file must be byte for byte the certificate stored for it.
+// must be valid and made by one of this database's keys, the code must name
+// a signature on record, and the file must be the certificate of that
+// record: byte for byte the stored copy, or a genuine copy whose signed
+// content is exactly what the record renders to. The second case is a copy
+// downloaded before a restore, where the stored certificate had to be made
+// again (re-signing gives other bytes: the CMS signing time).
 func (s *Service) VerifyUpload(ctx context.Context, pdf []byte) (store.Signature, error) {
 	v, err := s.Signer.Verify(pdf)
+	if errors.Is(err, ErrUnknownSigner) {
+		for _, earlier := range s.earlierKeys(ctx) {
+			if ev, eerr := earlier.Verify(pdf); eerr == nil {
+				v, err = ev, nil
+				break
+			}
+		}
+	}
 	if err != nil {
 		return store.Signature{}, err
 	}
 	sig, err := s.Store.SignatureByCode(ctx, v.Code)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.Signature{}, ErrNotOnRecord
+		return store.Signature{}, ErrNotInDatabase
 	}
 	if err != nil {
 		return store.Signature{}, err
 	}
 	stored, err := s.Store.CertificateOf(ctx, sig.ID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && stored.SHA256 != v.SHA256) {
-		return store.Signature{}, ErrNotOnRecord
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return store.Signature{}, err
+	}
+	if err != nil || stored.SHA256 != v.SHA256 {
+		ok, err := s.contentMatches(ctx, sig, pdf)
+		if err != nil {
+			return store.Signature{}, err
+		}
+		if !ok {
+			return store.Signature{}, ErrNotOnRecord
+		}
 	}
 	if sig.Revoked {
 		return sig, ErrRevoked
@@ -314,10 +333,29 @@ func (s *Service) VerifyUpload(ctx context.Context, pdf []byte) (store.Signature
 	return sig, nil
 }
 
+// contentMatches reports whether a genuinely signed pdf is the record's
+// certificate: our signatures are incremental updates that keep the
+// rendered document as their first bytes, and rendering is deterministic,
+// so the record renders to exactly that prefix.
+func (s *Service) contentMatches(ctx context.Context, sig store.Signature, pdf []byte) (bool, error) {
+	d, err := s.Data(ctx, sig)
+	if err != nil {
+		return false, err
+	}
+	rendered, err := Render(d)
+	if err != nil {
+		return false, err
+	}
+	return bytes.HasPrefix(pdf, rendered), nil
+}
+
 // Errors of VerifyUpload beyond the PDF-level ones.
 var (
 	ErrNotOnRecord = errors.New("certificate is not the one on record")
-	ErrRevoked     = errors.New("certificate has been revoked")
+	// ErrNotInDatabase: genuinely signed by this system, but its code is
+	// not in this database, e.g. signed after the backup it was restored from.
+	ErrNotInDatabase = errors.New("certificate is signed by this system but its code is not in this database")
+	ErrRevoked       = errors.New("certificate has been revoked")
 )
 
 // Reason turns any verification error into a user-facing reason in
@@ -327,6 +365,9 @@ func (s *Service) Reason(err error) (id, en string) {
 	case errors.Is(err, ErrNotOnRecord):
 		return "Sertifikat ini tidak sama dengan yang tercatat di sistem (kode tidak dikenal atau berkas berbeda).",
 			"This certificate is not the one on record (unknown code or a different file)."
+	case errors.Is(err, ErrNotInDatabase):
+		return "Sertifikat ini ditandatangani oleh sistem ikrar ini, tetapi kodenya tidak ada dalam basis data (mungkin dibuat setelah cadangan yang dipulihkan).",
+			"This certificate is signed by this ikrar system, but its code is not in the database (perhaps made after the backup that was restored)."
 	case errors.Is(err, ErrRevoked):
 		return "Sertifikat ini telah dicabut.", "This certificate has been revoked."
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ikrar/ikrar/internal/audit"
+	"github.com/ikrar/ikrar/internal/backup"
 	"github.com/ikrar/ikrar/internal/certificate"
 	"github.com/ikrar/ikrar/internal/staff"
 	"github.com/ikrar/ikrar/internal/wib"
@@ -160,8 +161,10 @@ func runAuditCheckpoint(ctx context.Context, env Env, args []string) error {
 
 func runBackup(ctx context.Context, env Env, args []string) error {
 	var out string
+	var dbOnly bool
 	cfg, fs, err := parseFlags(env, "backup", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&out, "out", "", "backup file to write (must not exist)")
+		fs.StringVar(&out, "out", "", "archive to write (must not exist)")
+		fs.BoolVar(&dbOnly, "db-only", false, "write only a copy of the SQLite database (the signing key is backed up elsewhere)")
 	})
 	if err != nil {
 		return err
@@ -174,9 +177,57 @@ func runBackup(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := st.Backup(ctx, out); err != nil {
+	if dbOnly {
+		if err := st.Backup(ctx, out); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "backup written to %s (database only: keep the signing key's own backup with it)\n", out)
+		return nil
+	}
+	m, err := backup.Write(ctx, st, keyOptions(cfg), out)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "backup written to %s\n", out)
+	fmt.Fprintf(env.Stdout, "backup written to %s (database and signing key %s); restore with: ikrar restore --data NEW_FOLDER %s\n", out, m.KeyFingerprint, out)
+	return nil
+}
+
+// runRestore unpacks a backup archive into a fresh data folder and checks
+// what it restored: the audit chain verifies and the key is the one the
+// database's certificates were signed with.
+func runRestore(ctx context.Context, env Env, args []string) error {
+	cfg, fs, err := parseFlags(env, "restore", args, nil)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{"give one backup archive"}
+	}
+	if cfg.DBDriver != "sqlite" {
+		return usageError{"restore writes a SQLite database; on PostgreSQL use pg_restore"}
+	}
+	m, err := backup.Restore(fs.Arg(0), cfg.DataDir, cfg.DB)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, env.Stderr)
+	st, err := openExisting(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep, err := st.VerifyAudit(ctx)
+	if err != nil {
+		return fmt.Errorf("restored into %s, but its audit chain does not verify; do not serve it: %w", cfg.DataDir, err)
+	}
+	if _, err := certificate.OpenSigner(ctx, st, keyOptions(cfg), false); err != nil {
+		return fmt.Errorf("restored into %s, but: %w", cfg.DataDir, err)
+	}
+	n, err := st.CountSignatures(ctx, 0)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "restored %s into %s: %d signatures, audit chain ok (%d events, head %s), signing key %s\n",
+		fs.Arg(0), cfg.DataDir, n, rep.Events, rep.Head, m.KeyFingerprint)
 	return nil
 }

@@ -18,8 +18,8 @@ func keyOptions(cfg config.Config) certificate.KeyOptions {
 	}
 }
 
-func openCertificates(_ context.Context, cfg config.Config, st *store.Store, log *slog.Logger) (*certificate.Service, error) {
-	signer, err := certificate.LoadOrCreateSigner(keyOptions(cfg))
+func openCertificates(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) (*certificate.Service, error) {
+	signer, err := certificate.OpenSigner(ctx, st, keyOptions(cfg), cfg.AcceptNewKey)
 	if err != nil {
 		return nil, err
 	}

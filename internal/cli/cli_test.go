@@ -74,8 +74,14 @@ func TestRunCommands(t *testing.T) {
 		{name: "verify a non-pdf", args: []string{"verify", good}, code: ExitFailure, stdout: "TIDAK SAH / NOT VALID"},
 		{name: "audit after changes", args: []string{"audit", "verify"}, code: ExitOK, stdout: "ok "},
 		{name: "unknown expected head", args: []string{"audit", "verify", "--expect-head", "deadbeef"}, code: ExitFailure, stdout: "no longer in the chain"},
-		{name: "backup", args: []string{"backup", "--out", filepath.Join(dir, "backup.db")}, code: ExitOK, stdout: "backup written"},
-		{name: "backup refuses to overwrite", args: []string{"backup", "--out", filepath.Join(dir, "backup.db")}, code: ExitFailure, stderr: "already exists"},
+		{name: "backup", args: []string{"backup", "--out", filepath.Join(dir, "backup.tar.gz")}, code: ExitOK, stdout: "database and signing key"},
+		{name: "backup refuses to overwrite", args: []string{"backup", "--out", filepath.Join(dir, "backup.tar.gz")}, code: ExitFailure, stderr: "already exists"},
+		{name: "backup of the database only", args: []string{"backup", "--db-only", "--out", filepath.Join(dir, "backup.db")}, code: ExitOK, stdout: "database only"},
+		{name: "backup refuses a key kept elsewhere", args: []string{"backup", "--signing-p12", filepath.Join(dir, "bsre.p12"), "--out", filepath.Join(dir, "b2.tar.gz")}, code: ExitFailure, stderr: "--db-only"},
+		{name: "restore into a fresh folder", args: []string{"restore", "--data", filepath.Join(dir, "restored"), filepath.Join(dir, "backup.tar.gz")}, code: ExitOK, stdout: "audit chain ok"},
+		{name: "restore refuses to overwrite", args: []string{"restore", "--data", filepath.Join(dir, "restored"), filepath.Join(dir, "backup.tar.gz")}, code: ExitFailure, stderr: "fresh data folder"},
+		{name: "restore of a plain database copy", args: []string{"restore", "--data", filepath.Join(dir, "r2"), filepath.Join(dir, "backup.db")}, code: ExitFailure, stderr: "not an ikrar backup archive"},
+		{name: "restored folder verifies", args: []string{"audit", "verify", "--data", filepath.Join(dir, "restored")}, code: ExitOK, stdout: "ok "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -90,7 +90,14 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintln(env.Stdout, "SMTP is not set (--smtp-url / IKRAR_SMTP_URL): invitations and reminders stay queued; see /admin/outbox")
 	}
 	workCtx, stopWork := context.WithCancel(context.Background())
-	workDone := app.StartWorkers(workCtx, cfg.CertWorkers)
+	var workDone <-chan struct{}
+	if cfg.CertWorkers > 0 {
+		workDone = app.StartWorkers(workCtx, cfg.CertWorkers)
+	} else { // certificates are made at their first download only
+		none := make(chan struct{})
+		close(none)
+		workDone = none
+	}
 	checkpointsDone := app.StartCheckpoints(workCtx, cfg.Instansi, filepath.Join(cfg.DataDir, "checkpoints"), time.Hour)
 	sendDone := make(chan struct{})
 	go func() {

@@ -31,6 +31,10 @@ type Config struct {
 	// TSAURL is an RFC 3161 timestamp authority (e.g. BSrE's): with it,
 	// every certificate's signature carries trusted time (PAdES B-T).
 	TSAURL string
+	// AcceptNewKey lets a server start with a signing key that is not the
+	// one recorded in its database (certificate.OpenSigner refuses that
+	// otherwise): a deliberate change of key, recorded in the audit chain.
+	AcceptNewKey bool
 
 	SecureCookies bool
 	TrustProxy    bool // trust X-Forwarded-For from loopback and private-range proxies (IKRAR_TRUST_PROXY=1)
@@ -90,8 +94,10 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) {
 	fs.StringVar(&c.PKCS12File, "signing-p12", env("IKRAR_SIGNING_P12", c.PKCS12File), "PKCS#12 bundle for signing PDFs (IKRAR_SIGNING_P12)")
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("IKRAR_SMTP_URL", c.SMTPURL), "SMTP server for invitations and reminders: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (IKRAR_SMTP_URL)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("IKRAR_MAIL_FROM", c.MailFrom), "From address of messages, e.g. \"BKPSDM Kota Yogyakarta <ikrar@jogjakota.go.id>\" (IKRAR_MAIL_FROM)")
+	fs.IntVar(&c.CertWorkers, "cert-workers", envInt(getenv, "IKRAR_CERT_WORKERS", c.CertWorkers), "background workers making certificates after signing; 0: each is made at its first download (IKRAR_CERT_WORKERS)")
 	fs.IntVar(&c.MailRate, "mail-rate", envInt(getenv, "IKRAR_MAIL_RATE", c.MailRate), "most messages sent per minute (IKRAR_MAIL_RATE)")
 	fs.DurationVar(&c.MailLease, "mail-lease", envDuration(getenv, "IKRAR_MAIL_LEASE", c.MailLease), "how long a sender holds claimed messages before another instance may take them over (IKRAR_MAIL_LEASE)")
+	fs.BoolVar(&c.AcceptNewKey, "accept-new-key", env("IKRAR_ACCEPT_NEW_KEY", "") == "1", "start with a signing key other than the one recorded in the database, and record it (IKRAR_ACCEPT_NEW_KEY=1)")
 	c.PKCS12Password = env("IKRAR_SIGNING_P12_PASSWORD", c.PKCS12Password)
 	fs.StringVar(&c.TSAURL, "tsa-url", env("IKRAR_TSA_URL", c.TSAURL), "RFC 3161 timestamp authority for certificate signatures (IKRAR_TSA_URL)")
 	c.LogJSON = env("IKRAR_LOG_FORMAT", "text") == "json"
@@ -129,6 +135,9 @@ func (c *Config) Finish() error {
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if strings.HasPrefix(c.BaseURL, "https://") {
 		c.SecureCookies = true
+	}
+	if c.CertWorkers < 0 {
+		return errors.New("--cert-workers (IKRAR_CERT_WORKERS) must not be negative")
 	}
 	if c.MailRate < 1 {
 		return errors.New("--mail-rate (IKRAR_MAIL_RATE) must be at least 1 message per minute")

@@ -33,7 +33,7 @@ func TestBackupWhileSigning(t *testing.T) {
 	}
 	ackedBefore, _, _ := led.snapshot()
 	backup := filepath.Join(t.TempDir(), "backup.db")
-	res := mustCLI(t, "backup", "--data", f.Data, "--out", backup)
+	res := mustCLI(t, "backup", "--db-only", "--data", f.Data, "--out", backup)
 	if !strings.Contains(res.Stdout, backup) {
 		t.Errorf("backup output does not name the file: %s", res)
 	}

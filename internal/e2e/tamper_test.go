@@ -141,7 +141,7 @@ func TestTamperingIsCaughtByTheCLI(t *testing.T) {
 				t.Skip(tc.bug)
 			}
 			copyPath := filepath.Join(t.TempDir(), "copy.db")
-			mustCLI(t, "backup", "--data", f.Data, "--out", copyPath)
+			mustCLI(t, "backup", "--db-only", "--data", f.Data, "--out", copyPath)
 			if tc.prepare {
 				mustCLI(t, "links", "export", "--data", t.TempDir(), "--db", copyPath, "--out", filepath.Join(t.TempDir(), "links.csv"))
 				auditOK(t, "--data", t.TempDir(), "--db", copyPath)

@@ -91,7 +91,7 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(TableCount
 // copyTables is every table CopyTo moves, in an order that keeps
 // references pointing backwards.
 var copyTables = []string{"campaigns", "departments", "asns", "signatures", "certificates", "users", "user_departments",
-	"campaign_closings", "closed_roster_entries", "closed_unit_counts", "audit_events"}
+	"campaign_closings", "closed_roster_entries", "closed_unit_counts", "audit_events", "signing_keys"}
 
 func copyAll(src, out *gorm.DB, progress func(TableCount)) ([]TableCount, error) {
 	steps := []func() (int64, error){
@@ -129,6 +129,9 @@ func copyAll(src, out *gorm.DB, progress func(TableCount)) ([]TableCount, error)
 		func() (int64, error) {
 			return copyRows(src, out, "id", func(r *AuditEvent) uint { return r.ID }, copyBatch,
 				func(r *AuditEvent) error { return microseconds(r.At) })
+		},
+		func() (int64, error) { // the keys certificates were signed with (certificate.OpenSigner)
+			return copyRows[SigningKey](src, out, "fingerprint", nil, copyBatch, nil)
 		},
 	}
 	var counts []TableCount
