@@ -47,7 +47,11 @@ func WhatsAppText(l Letter) string {
 	if l.Deadline != nil {
 		fmt.Fprintf(&b, " sebelum %s", wib.Deadline(*l.Deadline))
 	}
-	fmt.Fprintf(&b, " melalui tautan pribadi berikut: %s (kode akses %s). Tautan ini khusus untuk Anda. Terima kasih. — %s", l.Link, l.AccessCode, l.Instansi)
+	fmt.Fprintf(&b, " melalui tautan pribadi berikut: %s", l.Link)
+	if l.AccessCode != "" { // heads send without codes: see report.PendingList.WithoutCodes
+		fmt.Fprintf(&b, " (kode akses %s)", l.AccessCode)
+	}
+	fmt.Fprintf(&b, ". Tautan ini khusus untuk Anda. Terima kasih. — %s", l.Instansi)
 	return b.String()
 }
 

@@ -59,6 +59,23 @@ func BuildPending(ctx context.Context, st *store.Store, sc Scope, scopeName, bas
 	return l, nil
 }
 
+// WithoutCodes is the list as a head may have it: links but no access
+// codes, in the files and in the prepared WhatsApp messages. A head who
+// held both could sign for anyone; with codes reaching people by another
+// channel (email, the admin's printed cards), a campaign that needs link
+// and code stays out of a head's reach.
+func (l PendingList) WithoutCodes() PendingList {
+	out := l
+	out.People = make([]PendingPerson, len(l.People))
+	for i, p := range l.People {
+		p.AccessCode = ""
+		p.WhatsApp = reach.WhatsAppLink(p.Phone, reach.WhatsAppText(reach.Letter{Name: p.Name, CampaignTitle: l.CampaignTitle,
+			Link: p.URL, Instansi: l.Instansi, Deadline: l.Deadline}))
+		out.People[i] = p
+	}
+	return out
+}
+
 // Links is the pending list as a signing-links sheet: the ceremony's
 // cut-out cards for the people still to sign.
 func (l PendingList) Links() LinksSheet {

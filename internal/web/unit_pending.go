@@ -30,6 +30,9 @@ func (s *Server) pendingOf(c echo.Context) (store.Department, store.Campaign, re
 		return store.Department{}, store.Campaign{}, report.PendingList{}, err
 	}
 	l, err := report.BuildPending(ctx, s.Store, sc.Narrow(dept.ID), dept.Name, s.Config.BaseURL, camp, s.Now())
+	if u := c.Get(ctxUser).(*store.User); u.Role != store.RoleAdmin {
+		l = l.WithoutCodes() // staff pages never give heads access codes
+	}
 	return dept, camp, l, err
 }
 

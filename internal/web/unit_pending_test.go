@@ -43,6 +43,18 @@ func TestUnitPendingFiles(t *testing.T) {
 		strings.Contains(group, budi.Token) || strings.Contains(group, "Kartini") {
 		t.Errorf("group text:\n%s", group)
 	}
+	// A head never gets access codes (links alone cannot sign a campaign
+	// that needs link and code); an admin's list carries them.
+	if strings.Contains(csv, budi.AccessCode) || strings.Contains(string(cards), budi.AccessCode) || strings.Contains(text, budi.AccessCode) {
+		t.Errorf("a head's pending files carry Budi's access code %s", budi.AccessCode)
+	}
+	if text := pdfText(t, []byte(cards)); strings.Contains(text, budi.AccessCode) {
+		t.Errorf("a head's cards carry Budi's access code")
+	}
+	admin := e.adminLogin("admin", store.RoleAdmin)
+	if _, adminCSV := e.get(admin, base+"/pending/belum.csv"); !strings.Contains(adminCSV, budi.AccessCode) {
+		t.Errorf("the admin's pending CSV lacks the access code:\n%s", adminCSV)
+	}
 	for _, path := range []string{"/dashboard/departments/" + other + "/pending/belum.csv", "/dashboard/departments/" + other + "/whatsapp",
 		"/dashboard/departments/" + other + "/pending/kartu.pdf", base + "/pending/other.txt"} {
 		if status, _ := e.get(head, path); status != http.StatusNotFound {
