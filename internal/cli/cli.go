@@ -16,6 +16,7 @@ import (
 
 	"github.com/ikrar/ikrar/internal/config"
 	"github.com/ikrar/ikrar/internal/pledge"
+	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/store"
 )
 
@@ -143,11 +144,14 @@ func parseFlags(env Env, name string, args []string, own func(fs *flag.FlagSet))
 	return cfg, fs, nil
 }
 
+// newLogger logs through secret.RedactingHandler, so DSNs, SMTP URLs and
+// the PKCS#12 password never reach a log line, whoever logs them.
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var h slog.Handler = slog.NewTextHandler(w, nil)
 	if cfg.LogJSON {
-		return slog.New(slog.NewJSONHandler(w, nil))
+		h = slog.NewJSONHandler(w, nil)
 	}
-	return slog.New(slog.NewTextHandler(w, nil))
+	return slog.New(secret.NewRedactingHandler(h, cfg.PKCS12Password))
 }
 
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, error) {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"unicode/utf8"
 
 	"github.com/ikrar/ikrar/internal/store"
 	"golang.org/x/crypto/bcrypt"
@@ -26,13 +25,11 @@ var ErrBadCredentials = errors.New("wrong username or password")
 // account costs the same time as a wrong password.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("ikrar-timing-equaliser"), bcrypt.DefaultCost)
 
-// HashPassword checks the rules and hashes with bcrypt.
-func HashPassword(pw string) (string, error) {
-	if utf8.RuneCountInString(pw) < MinPasswordLen {
-		return "", fmt.Errorf("kata sandi minimal %d karakter / password must be at least %d characters", MinPasswordLen, MinPasswordLen)
-	}
-	if len(pw) > 72 {
-		return "", errors.New("kata sandi maksimal 72 byte / password must be at most 72 bytes")
+// HashPassword checks the rules (CheckPassword) for the account username
+// and hashes with bcrypt.
+func HashPassword(username, pw string) (string, error) {
+	if err := CheckPassword(username, pw); err != nil {
+		return "", err
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
 	if err != nil {
@@ -60,7 +57,7 @@ func Add(ctx context.Context, st *store.Store, actor, username, role, password s
 		}
 		ids = append(ids, d.ID)
 	}
-	hash, err := HashPassword(password)
+	hash, err := HashPassword(username, password)
 	if err != nil {
 		return store.User{}, err
 	}

@@ -156,7 +156,7 @@ func (s *Server) adminUserPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	hash, err := staff.HashPassword(c.FormValue("password"))
+	hash, err := staff.HashPassword(u.Username, c.FormValue("password"))
 	if err != nil {
 		msg, ok := staffMessage(langOf(c), err)
 		if !ok {

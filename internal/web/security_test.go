@@ -433,3 +433,29 @@ func TestCSRFBoundToSession(t *testing.T) {
 		}
 	})
 }
+
+func TestWeakStaffPasswordsRefused(t *testing.T) {
+	e, admin := adminEnv(t)
+	csrf := e.adminCSRF(admin, "/admin/users")
+	tests := []struct{ username, password, want string }{
+		{"operator", "aaaaaaaaaa", "pengulangan"},
+		{"operator", "password123", "umum dipakai"},
+		{"operator", "Operator-2024", "nama pengguna"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.password, func(t *testing.T) {
+			status, body, _ := e.post(admin, "/admin/users", url.Values{"_csrf": {csrf}, "username": {tt.username}, "role": {"admin"}, "password": {tt.password}})
+			if status != http.StatusUnprocessableEntity || !strings.Contains(body, tt.want) {
+				t.Fatalf("status %d, want 422 saying %q", status, tt.want)
+			}
+			if _, err := e.st.UserByUsername(context.Background(), tt.username); err == nil {
+				t.Fatal("the user was created")
+			}
+		})
+	}
+	users, _ := e.st.Users(context.Background())
+	status, body, _ := e.post(admin, fmt.Sprintf("/admin/users/%d/password", users[0].ID), url.Values{"_csrf": {csrf}, "password": {"qwertyuiop"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "umum dipakai") {
+		t.Fatalf("password reset to a common password: status %d", status)
+	}
+}
