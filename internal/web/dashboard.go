@@ -45,10 +45,21 @@ func (s *Server) pickCampaign(c echo.Context) (store.Campaign, []store.Campaign,
 	if q := c.QueryParam("campaign"); q != "" {
 		for _, cp := range all {
 			if strconv.FormatUint(uint64(cp.ID), 10) == q {
+				// Remembered for links that cannot carry it (the header's
+				// "Dasbor"): a head who picked a campaign keeps it.
+				c.SetCookie(&http.Cookie{Name: campaignCookie, Value: q, Path: "/", HttpOnly: true,
+					SameSite: http.SameSiteLaxMode, Secure: s.Config.SecureCookies})
 				return cp, all, nil
 			}
 		}
 		return store.Campaign{}, nil, echo.ErrNotFound
+	}
+	if ck, err := c.Cookie(campaignCookie); err == nil {
+		for _, cp := range all {
+			if strconv.FormatUint(uint64(cp.ID), 10) == ck.Value {
+				return cp, all, nil
+			}
+		}
 	}
 	for _, cp := range all {
 		if cp.Status == "open" {
@@ -57,6 +68,9 @@ func (s *Server) pickCampaign(c echo.Context) (store.Campaign, []store.Campaign,
 	}
 	return all[0], all, nil
 }
+
+// campaignCookie remembers the campaign last chosen on the dashboard pages.
+const campaignCookie = "ikrar_campaign"
 
 // campaignQuery is the query string that carries the chosen campaign
 // through every link, form and download of the dashboard pages. It is

@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ikrar/ikrar/internal/report"
+	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/wib"
 )
 
@@ -72,7 +73,8 @@ func newRenderer(assets fs.FS) (*renderer, error) {
 		"add": func(a, b int) int { return a + b },
 		// pct prints a unit's completion the one way every view does
 		// ("66,7", "—" for a unit with nobody to sign); pctSign adds "%".
-		"pct": func(lang string, c report.Completion) string { return c.PercentText(lang) },
+		"pct":           func(lang string, c report.Completion) string { return c.PercentText(lang) },
+		"campaignLabel": campaignLabel,
 		"pctSign": func(lang string, c report.Completion) string {
 			if c.Empty() {
 				return c.PercentText(lang)
@@ -201,4 +203,18 @@ func (r *renderer) Render(w io.Writer, name string, data any, c echo.Context) er
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// campaignLabel names a campaign in a selector in the page's language:
+// "Ikrar … (versi 2, ditutup)".
+func campaignLabel(lang string, c store.Campaign) string {
+	t := messages["id"]
+	if m, ok := messages[lang]; ok {
+		t = m
+	}
+	status := t["status_"+c.Status]
+	if status == "" {
+		status = c.Status
+	}
+	return fmt.Sprintf("%s (%s %d, %s)", c.Title, strings.ToLower(t["version"]), c.Version, strings.ToLower(status))
 }

@@ -1,8 +1,8 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
-	"strconv"
 
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/store"
@@ -15,7 +15,7 @@ import (
 type reviewData struct {
 	Campaign    store.Campaign
 	Campaigns   []store.Campaign
-	Query       string
+	Query       template.URL
 	FromStaff   []reviewRow
 	Clusters    [][]reviewRow
 	Departments map[uint]string
@@ -45,7 +45,7 @@ func (s *Server) reviewPage(c echo.Context) error {
 	row := func(n store.SignatureNote) reviewRow {
 		return reviewRow{SignatureNote: n, Department: names[n.DepartmentID], When: FormatWIB(n.SignedAt, p.Lang)}
 	}
-	d := reviewData{Campaign: camp, Campaigns: all, Query: "campaign=" + strconv.FormatUint(uint64(camp.ID), 10)}
+	d := reviewData{Campaign: camp, Campaigns: all, Query: campaignQuery(camp)}
 	staff, err := s.Store.SignaturesFromStaffBrowsers(ctx, camp.ID, sc.IDs())
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 
@@ -16,7 +17,7 @@ type unitMessagesData struct {
 	Kind       string
 	KindLabel  string
 	Result     store.QueueResult
-	Query      string
+	Query      template.URL
 	NoSMTP     bool
 	Closed     bool
 }
@@ -56,7 +57,7 @@ func (s *Server) unitMessagesConfirm(c echo.Context) error {
 	}
 	p := s.page(c, "")
 	d := unitMessagesData{Department: dept, Campaign: camp, Kind: kind, KindLabel: p.T["outbox_kind_"+kind],
-		Query: string(campaignQuery(camp)), NoSMTP: s.Config.SMTPURL == ""}
+		Query: campaignQuery(camp), NoSMTP: s.Config.SMTPURL == ""}
 	d.Result, err = reach.Queue(c.Request().Context(), s.Store, s.Now(), reach.Request{Kind: kind, Campaign: camp, DepartmentIDs: ids, DryRun: true})
 	if errors.Is(err, reach.ErrNotOpen) {
 		d.Closed, err = true, nil
