@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 
@@ -74,7 +75,7 @@ func (s *Server) unitPendingFile(c echo.Context) error {
 
 type unitWhatsAppData struct {
 	Department store.Department
-	Query      string
+	Query      template.URL
 	GroupText  string
 	Pending    int
 	WithPhone  int
@@ -87,7 +88,7 @@ func (s *Server) unitWhatsApp(c echo.Context) error {
 		return err
 	}
 	names := make([]string, len(l.People))
-	d := unitWhatsAppData{Department: dept, Query: string(campaignQuery(camp)), Pending: len(l.People)}
+	d := unitWhatsAppData{Department: dept, Query: campaignQuery(camp), Pending: len(l.People)}
 	for i, p := range l.People {
 		names[i] = p.Name
 		if p.Phone != "" {
