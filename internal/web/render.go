@@ -27,6 +27,7 @@ import (
 type renderer struct {
 	pages  map[string]*template.Template
 	static map[string]string // file name → content hash for cache busting
+	gz     map[string][]byte // file name → its gzip form, made once at start-up
 	// bufs reuses page buffers: growing a fresh one to a page's size was
 	// the largest allocation of a signing request.
 	bufs sync.Pool
@@ -45,7 +46,7 @@ func FormatWIB(t time.Time, lang string) string {
 }
 
 func newRenderer(assets fs.FS) (*renderer, error) {
-	r := &renderer{pages: map[string]*template.Template{}, static: map[string]string{}}
+	r := &renderer{pages: map[string]*template.Template{}, static: map[string]string{}, gz: map[string][]byte{}}
 	err := fs.WalkDir(assets, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -56,6 +57,9 @@ func newRenderer(assets fs.FS) (*renderer, error) {
 		}
 		sum := sha256.Sum256(b)
 		r.static[strings.TrimPrefix(p, "static/")] = hex.EncodeToString(sum[:6])
+		if z := gzipStatic(p, b); z != nil {
+			r.gz[strings.TrimPrefix(p, "static/")] = z
+		}
 		return nil
 	})
 	if err != nil {

@@ -2,7 +2,9 @@ package web
 
 import (
 	"io/fs"
+	"mime"
 	"net/http"
+	"path"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -16,7 +18,7 @@ func (s *Server) routes() {
 	// Order matters: the session is resolved from cookies alone, then the
 	// body is capped (per route and role) before the CSRF check reads the
 	// form, so nothing reads an uncapped body.
-	e.Use(middleware.RequestID(), s.requestLogger(), middleware.Recover(), s.securityHeaders)
+	e.Use(middleware.RequestID(), s.requestLogger(), middleware.Recover(), s.securityHeaders, s.compress)
 	e.Use(s.loadUser, s.bodyLimit, s.csrf)
 
 	static, _ := fs.Sub(s.Assets, "static")
@@ -47,6 +49,11 @@ func (s *Server) serveStatic(files fs.FS) echo.HandlerFunc {
 		}
 		// URLs carry the content hash, so a file never changes under a URL.
 		c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		// Text files were gzipped once at start-up at the best level.
+		if gz := s.renderer().gz[name]; gz != nil && acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)) && c.Request().Method == http.MethodGet {
+			c.Response().Header().Set(echo.HeaderContentEncoding, "gzip")
+			return c.Blob(http.StatusOK, mime.TypeByExtension(path.Ext(name)), gz)
+		}
 		r := c.Request().Clone(c.Request().Context())
 		r.URL.Path = "/" + name
 		fileServer.ServeHTTP(c.Response(), r)

@@ -62,6 +62,7 @@ type Server struct {
 	openCampaigns *ttlCache[struct{}, []store.Campaign]
 	departments   *ttlCache[uint, store.Department]
 	points        pointsCache
+	gzip          gzipPool
 	opens         *openRecorder
 }
 
