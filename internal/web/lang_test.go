@@ -20,9 +20,20 @@ import (
 	"github.com/ikrar/ikrar/internal/web"
 )
 
-// wordRe finds words of two letters or more (a lone "a" or "e" is a hex
-// digit of a hash or an initial), with inner apostrophes ("user's").
-var wordRe = regexp.MustCompile(`\p{L}{2,}(?:'\p{L}+)?`)
+// tokenRe finds runs of letters and digits; words are the runs of two
+// letters or more without a digit, so hashes and codes ("3dd9f…", a lone
+// "a" of an initial) are not taken for English.
+var tokenRe = regexp.MustCompile(`[\p{L}\p{N}]+(?:'\p{L}+)?`)
+
+func words(s string) []string {
+	var out []string
+	for _, w := range tokenRe.FindAllString(strings.ToLower(s), -1) {
+		if len([]rune(w)) >= 2 && !strings.ContainsAny(w, "0123456789") {
+			out = append(out, w)
+		}
+	}
+	return out
+}
 
 // englishOnlyWords are the words of the English catalogue that the
 // Indonesian catalogue never uses, plus a few English words that once
@@ -34,13 +45,13 @@ func englishOnlyWords() map[string]bool {
 	cat := web.Catalogue()
 	id := map[string]bool{}
 	for _, v := range cat["id"] {
-		for _, w := range wordRe.FindAllString(strings.ToLower(v), -1) {
+		for _, w := range words(v) {
 			id[w] = true
 		}
 	}
 	en := map[string]bool{"chart": true, "max": true, "open": true, "closed": true, "draft": true, "found": true, "not": true, "download": true, "sign": true}
 	for _, v := range cat["en"] {
-		for _, w := range wordRe.FindAllString(strings.ToLower(v), -1) {
+		for _, w := range words(v) {
 			en[w] = true
 		}
 	}
@@ -186,7 +197,7 @@ func TestIndonesianPagesHaveNoEnglish(t *testing.T) {
 				t.Fatalf("status %d, not an Indonesian page:\n%.600s", status, body)
 			}
 			seen := map[string]bool{}
-			for _, w := range wordRe.FindAllString(strings.ToLower(visibleText(t, body)), -1) {
+			for _, w := range words(visibleText(t, body)) {
 				if english[w] {
 					seen[w] = true
 				}
