@@ -363,6 +363,8 @@ func TestAccessibility(t *testing.T) {
 		b.checkPage("signature review", s, allowed)
 		b.open(srv.Base + "/dashboard/departments/" + headDept + "/messages?kind=reminder")
 		b.checkPage("remind a unit", s, allowed)
+		b.open(srv.Base + "/dashboard/departments/" + headDept + "/whatsapp")
+		b.checkPage("WhatsApp group text", s, allowed)
 
 		// The admin's journey.
 		b.login(srv.Base, admin)
