@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,5 +101,48 @@ func TestUnitsImportCommand(t *testing.T) {
 	}
 	if r := run(t, dir, "", "units", "import", "--dry-run", good); r.code != 0 || !strings.Contains(r.stdout, "0 units added, 0 renamed, 0 moved, 2 unchanged") {
 		t.Fatalf("after a refused file: %d %s", r.code, r.stdout)
+	}
+}
+
+// TestAuditExportCommand: ikrar audit export streams the chain as CSV
+// (parsed with ";") and JSON Lines, filtered, to a file or stdout.
+func TestAuditExportCommand(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.csv")
+	os.WriteFile(good, []byte(goodRoster), 0o600)
+	run(t, dir, "", "roster", "import", good)
+	run(t, dir, "", "links", "export", "--out", filepath.Join(dir, "l.csv"))
+
+	r := run(t, dir, "", "audit", "export", "--format", "csv", "--out", "-")
+	if r.code != 0 || !strings.Contains(r.stderr, "audit events written to -") {
+		t.Fatalf("csv: %d %s", r.code, r.stderr)
+	}
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.stdout, "\ufeff")))
+	cr.Comma = ';'
+	recs, err := cr.ReadAll()
+	// A campaign the first run creates, the import, the links export.
+	if err != nil || len(recs) != 4 || recs[0][3] != "jenis" || recs[2][3] != "roster.imported" || recs[3][3] != "links.exported" {
+		t.Fatalf("csv export: %v %q", err, recs)
+	}
+	if recs[3][6] != recs[2][7] {
+		t.Errorf("event 3's previous hash %s is not event 2's hash %s", recs[3][6], recs[2][7])
+	}
+	out := filepath.Join(dir, "audit.jsonl")
+	if r := run(t, dir, "", "audit", "export", "--format", "jsonl", "--kind", "links", "--out", out); r.code != 0 || !strings.Contains(r.stdout, "1 audit events") {
+		t.Fatalf("jsonl: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	b, _ := os.ReadFile(out)
+	var ev struct {
+		Action string `json:"action"`
+		Hash   string `json:"hash"`
+	}
+	if err := json.Unmarshal(bytes.TrimSpace(b), &ev); err != nil || ev.Action != "links.exported" || len(ev.Hash) != 64 {
+		t.Fatalf("jsonl line %s: %v", b, err)
+	}
+	if r := run(t, dir, "", "audit", "export", "--format", "xml", "--out", "-"); r.code != ExitUsage {
+		t.Errorf("bad format: exit %d", r.code)
+	}
+	if r := run(t, dir, "", "audit", "export", "--format", "csv", "--from", "kemarin", "--out", "-"); r.code != ExitFailure || !strings.Contains(r.stderr, "not valid") {
+		t.Errorf("bad date: exit %d %s", r.code, r.stderr)
 	}
 }

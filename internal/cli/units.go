@@ -5,10 +5,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 
+	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/roster"
+	"github.com/ikrar/ikrar/internal/store"
 )
 
 // runUnitsImport builds the unit tree from a units file (kode;nama;induk).
@@ -51,5 +55,53 @@ func runUnitsImport(ctx context.Context, env Env, args []string) error {
 		verb = "Dry run (nothing written)"
 	}
 	fmt.Fprintf(env.Stdout, "%s: %d units added, %d renamed, %d moved, %d unchanged\n", verb, res.Added, res.Renamed, res.Moved, res.Unchanged)
+	return nil
+}
+
+// runAuditExport streams the audit chain (or the events a filter selects)
+// as CSV or JSON Lines, oldest first.
+func runAuditExport(ctx context.Context, env Env, args []string) error {
+	var format, out string
+	var q report.AuditQuery
+	cfg, fs, err := parseFlags(env, "audit export", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&format, "format", "", "csv or jsonl")
+		fs.StringVar(&out, "out", "", "output file, or - for standard output")
+		fs.StringVar(&q.Kind, "kind", "", "only this kind of event (e.g. signature.created, or campaign)")
+		fs.StringVar(&q.Actor, "actor", "", "only events whose actor contains this")
+		fs.StringVar(&q.Unit, "department", "", "only events about this department (code) and its sub-units")
+		fs.StringVar(&q.From, "from", "", "first day, YYYY-MM-DD (WIB)")
+		fs.StringVar(&q.To, "to", "", "last day, YYYY-MM-DD (WIB)")
+	})
+	if err != nil {
+		return err
+	}
+	writers := map[string]func(context.Context, *store.Store, store.AuditFilter, io.Writer) (int, error){
+		"csv": report.WriteAuditCSV, "jsonl": report.WriteAuditJSONL}
+	write, ok := writers[format]
+	if fs.NArg() > 0 || !ok || out == "" {
+		return usageError{"--format csv|jsonl and --out FILE (or -) are required"}
+	}
+	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	f, err := q.Filter(ctx, st)
+	if err != nil {
+		return err
+	}
+	var n int
+	if err := writeOutput(env, out, func(w io.Writer) error {
+		var err error
+		n, err = write(ctx, st, f, w)
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := st.Record(ctx, "cli", "audit.exported", "audit:"+format, map[string]string{
+		"kind": q.Kind, "actor": q.Actor, "unit": q.Unit, "from": q.From, "to": q.To, "count": strconv.Itoa(n)}); err != nil {
+		return err
+	}
+	fmt.Fprintf(statusWriter(env, out), "%d audit events written to %s\n", n, out)
 	return nil
 }

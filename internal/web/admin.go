@@ -47,6 +47,9 @@ func (s *Server) adminRoutes() {
 	g.POST("/users/:id/enable", s.adminUserEnable)
 	g.POST("/users/:id/password", s.adminUserPassword)
 
+	g.GET("/audit", s.adminAudit)
+	g.GET("/audit/export.:format", s.adminAuditExport)
+
 	g.GET("/exports", s.adminExports)
 	g.GET("/exports/certificates.zip", s.adminExportCertificates)
 	g.GET("/exports/links.csv", s.adminExportLinks)
@@ -77,7 +80,7 @@ func (s *Server) adminPage(c echo.Context, section string) (page, adminHead) {
 	p := s.page(c, "admin_"+section)
 	sections := []struct{ key, url string }{
 		{"home", "/admin"}, {"roster", "/admin/roster"}, {"campaigns", "/admin/campaigns"},
-		{"departments", "/admin/departments"}, {"users", "/admin/users"}, {"exports", "/admin/exports"},
+		{"departments", "/admin/departments"}, {"users", "/admin/users"}, {"exports", "/admin/exports"}, {"audit", "/admin/audit"},
 		{"outbox", "/admin/outbox"},
 	}
 	h := adminHead{Flash: flashOf(c, p.T)}
