@@ -175,6 +175,7 @@ func TestIndonesianPagesHaveNoEnglish(t *testing.T) {
 		{"users", "admin_users", got(admin, "/admin/users")},
 		{"users, short password", "admin_users", posted(admin, "/admin/users", "/admin/users", url.Values{"username": {"baru"}, "role": {"admin"}, "password": {"pendek"}})},
 		{"exports", "admin_exports", got(admin, "/admin/exports")},
+		{"audit log", "admin_audit", got(admin, "/admin/audit")},
 	}
 
 	files, err := fs.Glob(ikrar.Assets, "templates/pages/*.html")
