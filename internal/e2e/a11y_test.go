@@ -379,6 +379,7 @@ func TestAccessibility(t *testing.T) {
 			{"department edit", "/admin/departments/" + headDept},
 			{"users", "/admin/users"},
 			{"exports", "/admin/exports"},
+			{"audit log", "/admin/audit"},
 		} {
 			b.open(srv.Base + p.path)
 			b.checkPage(p.label, s, allowed)
