@@ -2,6 +2,7 @@ package certificate
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -105,7 +106,7 @@ func (s *Service) VerifyCheckpoint(ctx context.Context, file []byte) (audit.Chec
 	if err != nil {
 		return audit.Checkpoint{}, err
 	}
-	if !cert.Equal(s.Signer.cert) {
+	if !cert.Equal(s.Signer.cert) && !s.isEarlierKey(ctx, cert) {
 		return c, &CheckpointError{Reason: fmt.Sprintf("signed by key %s, not by this instance's key %s", c.KeySHA256, audit.CertFingerprint(s.Signer.cert))}
 	}
 	hash, err := s.Store.EventHash(ctx, c.Events)
@@ -118,4 +119,15 @@ func (s *Service) VerifyCheckpoint(ctx context.Context, file []byte) (audit.Chec
 		return c, &CheckpointError{Reason: fmt.Sprintf("event %d no longer has the hash the checkpoint of %s names: the chain was rewritten", c.Events, c.At.UTC().Format(time.RFC3339))}
 	}
 	return c, nil
+}
+
+// isEarlierKey reports whether cert is one of the instance's earlier
+// (rotated, verify-only) signing keys recorded in the database.
+func (s *Service) isEarlierKey(ctx context.Context, cert *x509.Certificate) bool {
+	for _, k := range s.earlierKeys(ctx) {
+		if k.cert.Equal(cert) {
+			return true
+		}
+	}
+	return false
 }

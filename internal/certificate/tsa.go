@@ -14,6 +14,7 @@ import (
 	"github.com/digitorus/pkcs7"
 	"github.com/digitorus/timestamp"
 
+	"github.com/ikrar/ikrar/internal/audit"
 	"github.com/ikrar/ikrar/internal/store"
 )
 
@@ -131,40 +132,51 @@ func signatureTimestamp(p7 *pkcs7.PKCS7) (*Timestamp, error) {
 	return nil, nil
 }
 
-// TimestampOf reads the trusted time from a certificate PDF made by ikrar
-// (nil when its signature carries none). It does not verify the PDF; use
-// Verify for that.
-func TimestampOf(pdf []byte) (ts *Timestamp, err error) {
+// Facts is what a certificate's signature says about itself: the key that
+// signed it (the SHA-256 of its certificate, as recorded in the database,
+// its subject and validity) and the trusted time, when there is one.
+type Facts struct {
+	KeySHA256    string
+	KeySubject   string
+	KeyNotBefore time.Time
+	KeyNotAfter  time.Time
+	Timestamp    *Timestamp
+}
+
+// FactsOf reads the facts of a certificate PDF made by ikrar. It does not
+// verify the PDF; use Verify for that.
+func FactsOf(pdf []byte) (f Facts, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			ts, err = nil, fmt.Errorf("%w: parser failure: %v", ErrNotPDF, r)
+			f, err = Facts{}, fmt.Errorf("%w: parser failure: %v", ErrNotPDF, r)
 		}
 	}()
 	sig, err := findSignature(pdf)
 	if err != nil {
-		return nil, err
+		return Facts{}, err
 	}
 	p7, err := pkcs7.Parse(sig.contents)
 	if err != nil || len(p7.Signers) != 1 {
-		return nil, fmt.Errorf("%w: parse CMS", ErrSignatureInvalid)
+		return Facts{}, fmt.Errorf("%w: parse CMS", ErrSignatureInvalid)
 	}
-	return signatureTimestamp(p7)
+	if cert := p7.GetOnlySigner(); cert != nil {
+		f.KeySHA256, f.KeySubject = audit.CertFingerprint(cert), cert.Subject.String()
+		f.KeyNotBefore, f.KeyNotAfter = cert.NotBefore.UTC(), cert.NotAfter.UTC()
+	}
+	f.Timestamp, err = signatureTimestamp(p7)
+	return f, err
 }
 
-// TrustedTime is the TSA's time and name in a signature's stored
-// certificate; ok is false when the certificate is not made yet or carries
-// no timestamp.
-func (s *Service) TrustedTime(ctx context.Context, sig store.Signature) (at time.Time, authority string, ok bool, err error) {
+// Facts are the facts of a signature's stored certificate; ok is false
+// when the certificate is not made yet.
+func (s *Service) Facts(ctx context.Context, sig store.Signature) (f Facts, ok bool, err error) {
 	c, err := s.Store.CertificateOf(ctx, sig.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		return time.Time{}, "", false, nil
+		return Facts{}, false, nil
 	}
 	if err != nil {
-		return time.Time{}, "", false, err
+		return Facts{}, false, err
 	}
-	ts, err := TimestampOf(c.PDF)
-	if err != nil || ts == nil {
-		return time.Time{}, "", false, err
-	}
-	return ts.Time, ts.Authority, true, nil
+	f, err = FactsOf(c.PDF)
+	return f, err == nil, err
 }

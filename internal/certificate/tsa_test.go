@@ -42,8 +42,8 @@ func TestCertificateCarriesTrustedTime(t *testing.T) {
 	if v.Timestamp.Time.Before(before) || v.Timestamp.Time.After(time.Now().Add(2*time.Second)) || !strings.Contains(v.Timestamp.Authority, tsa.Name) {
 		t.Errorf("timestamp %v by %q", v.Timestamp.Time, v.Timestamp.Authority)
 	}
-	if ts, err := TimestampOf(pdf); err != nil || ts == nil || !ts.Time.Equal(v.Timestamp.Time) {
-		t.Errorf("TimestampOf: %+v %v", ts, err)
+	if f, err := FactsOf(pdf); err != nil || f.Timestamp == nil || !f.Timestamp.Time.Equal(v.Timestamp.Time) || f.KeySHA256 != signer.Fingerprint() {
+		t.Errorf("FactsOf: %+v %v", f, err)
 	}
 
 	// openssl checks the token independently: over the signature value, by the TSA.

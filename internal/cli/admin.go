@@ -231,3 +231,27 @@ func runRestore(ctx context.Context, env Env, args []string) error {
 		fs.Arg(0), cfg.DataDir, n, rep.Events, rep.Head, m.KeyFingerprint)
 	return nil
 }
+
+// runKeysRotate replaces the generated signing key; certificates signed
+// by the old key keep verifying (its certificate stays in the database).
+func runKeysRotate(ctx context.Context, env Env, args []string) error {
+	cfg, fs, err := parseFlags(env, "keys rotate", args, nil)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{"unexpected arguments"}
+	}
+	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	r, err := certificate.RotateKey(ctx, st, keyOptions(cfg), "cli", time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "signing key rotated: new certificate SHA-256 %s; the old one (%s) stays verify-only, its files moved to %s. "+
+		"Restart the server to sign with the new key, and take a new backup.\n", r.New, r.Old, r.RetiredDir)
+	return nil
+}

@@ -58,6 +58,7 @@ func commands() map[string]command {
 		"audit verify":        {"audit verify [--expect-head HASH] [--checkpoint FILE]", runAuditVerify},
 		"audit checkpoint":    {"audit checkpoint [--out FILE|-]", runAuditCheckpoint},
 		"audit export":        {"audit export --format csv|jsonl --out FILE|- [--kind K] [--actor A] [--department CODE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]", runAuditExport},
+		"keys rotate":         {"keys rotate", runKeysRotate},
 		"backup":              {"backup --out FILE [--db-only]", runBackup},
 		"restore":             {"restore [--data NEW_FOLDER] ARCHIVE", runRestore},
 		"migrate":             {"migrate --from sqlite:PATH --to postgres:DSN", runMigrate},

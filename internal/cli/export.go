@@ -246,8 +246,12 @@ func runVerify(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
 	fmt.Fprintf(env.Stdout, "SAH / VALID: %s, NIP %s, certificate %s, signed %s\n", sig.SignerName, sig.SignerNIP, sig.CertCode, sig.SignedAt.UTC().Format(time.RFC3339))
-	if ts, err := certificate.TimestampOf(b); err == nil && ts != nil {
-		fmt.Fprintf(env.Stdout, "Waktu tepercaya / Trusted time (RFC 3161): %s, %s\n", wib.DateTime(ts.Time), ts.Authority)
+	if f, err := certificate.FactsOf(b); err == nil {
+		fmt.Fprintf(env.Stdout, "Kunci / Key: SHA-256 %s, %s, berlaku / valid %s – %s\n", f.KeySHA256, f.KeySubject,
+			f.KeyNotBefore.Format("2006-01-02"), f.KeyNotAfter.Format("2006-01-02"))
+		if f.Timestamp != nil {
+			fmt.Fprintf(env.Stdout, "Waktu tepercaya / Trusted time (RFC 3161): %s, %s\n", wib.DateTime(f.Timestamp.Time), f.Timestamp.Authority)
+		}
 	}
 	return nil
 }

@@ -375,6 +375,9 @@ var messages = map[string]map[string]string{
 		"revoke_reason_needed":     "Tulis alasan pencabutan (paling banyak 500 karakter).",
 		"revoked_at":               "Dicabut pada",
 		"revoked_reason":           "Alasan",
+		"signing_key":              "Kunci penanda tangan sertifikat",
+		"signing_key_subject":      "Pemilik",
+		"signing_key_valid":        "Berlaku",
 		"cert_waiting_tsa":         "Tanda tangan Anda sudah tersimpan. Sertifikatnya menunggu stempel waktu dari penyedia waktu tepercaya yang sedang tidak menjawab; coba unduh lagi dalam beberapa menit.",
 
 		// issue 11 (security): limits, passwords, two-factor sign-in
@@ -745,6 +748,9 @@ var messages = map[string]map[string]string{
 		"revoke_reason_needed":     "Write the reason for revoking (at most 500 characters).",
 		"revoked_at":               "Revoked on",
 		"revoked_reason":           "Reason",
+		"signing_key":              "Key that signed the certificate",
+		"signing_key_subject":      "Holder",
+		"signing_key_valid":        "Valid",
 		"cert_waiting_tsa":         "Your signature is stored. Its certificate waits for a timestamp from the trusted time service, which is not answering; try the download again in a few minutes.",
 
 		// issue 11 (security): limits, passwords, two-factor sign-in

@@ -45,6 +45,18 @@ func FormatWIB(t time.Time, lang string) string {
 	return wib.DateTime(t)
 }
 
+// FormatDate renders a date alone, in WIB: "1 Januari 2026".
+func FormatDate(t time.Time, lang string) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(wib.Zone)
+	if lang == "en" {
+		return t.Format("2 January 2006")
+	}
+	return fmt.Sprintf("%d %s %d", t.Day(), wib.Month(t.Month()), t.Year())
+}
+
 func newRenderer(assets fs.FS) (*renderer, error) {
 	r := &renderer{pages: map[string]*template.Template{}, static: map[string]string{}, gz: map[string][]byte{}}
 	err := fs.WalkDir(assets, "static", func(p string, d fs.DirEntry, err error) error {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/certificate"
 	"github.com/ikrar/ikrar/internal/config"
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/store"
@@ -29,9 +30,9 @@ type Certificates interface {
 	VerifyUpload(ctx context.Context, pdf []byte) (store.Signature, error)
 	// Reason turns a verification error into a user-facing reason.
 	Reason(err error) (id, en string)
-	// TrustedTime is the RFC 3161 time and authority in a signature's
-	// stored certificate (ok false when there is none yet).
-	TrustedTime(ctx context.Context, sig store.Signature) (at time.Time, authority string, ok bool, err error)
+	// Facts are what a signature's stored certificate says of itself: the
+	// signing key and the RFC 3161 time (ok false when not made yet).
+	Facts(ctx context.Context, sig store.Signature) (f certificate.Facts, ok bool, err error)
 }
 
 // Deps is everything the web layer is built from.

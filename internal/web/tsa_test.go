@@ -70,8 +70,8 @@ func TestTimestampAuthorityDownThenUp(t *testing.T) {
 
 	tsa.SetDown(false)
 	pdf := e.download(e.client(), "/sign/"+a.Token+"/certificate.pdf")
-	ts, err := certificate.TimestampOf(pdf)
-	if err != nil || ts == nil {
+	f, err := certificate.FactsOf(pdf)
+	if err != nil || f.Timestamp == nil {
 		t.Fatalf("certificate made after the TSA came back has no timestamp: %v", err)
 	}
 	_, page := e.get(e.client(), "/verify/"+code)
@@ -88,7 +88,7 @@ func TestTimestampAuthorityDownThenUp(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, ok, _ := certs.TrustedTime(ctx, sig); ok {
+		if f, ok, _ := certs.Facts(ctx, sig); ok && f.Timestamp != nil {
 			break
 		}
 		if time.Now().After(deadline) {

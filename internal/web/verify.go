@@ -34,6 +34,11 @@ type verifyData struct {
 	// the certificate's signature, when the instance uses one.
 	TSATime string
 	TSAName string
+	// The key that signed the certificate: which one (after a rotation
+	// there are several) and when its certificate is valid.
+	KeySHA256  string
+	KeySubject string
+	KeyValid   string
 	// RevokedAt and RevokedReason say when and why an admin revoked it.
 	RevokedAt     string
 	RevokedReason string
@@ -146,12 +151,16 @@ func (s *Server) fillVerify(c echo.Context, d *verifyData, sig store.Signature, 
 		d.CanRevoke = true
 	}
 	if s.Certs != nil {
-		at, name, ok, err := s.Certs.TrustedTime(ctx, sig)
+		f, ok, err := s.Certs.Facts(ctx, sig)
 		if err != nil {
 			return err
 		}
 		if ok {
-			d.TSATime, d.TSAName = FormatWIB(at, lang), name
+			d.KeySHA256, d.KeySubject = f.KeySHA256, f.KeySubject
+			d.KeyValid = FormatDate(f.KeyNotBefore, lang) + " – " + FormatDate(f.KeyNotAfter, lang)
+			if f.Timestamp != nil {
+				d.TSATime, d.TSAName = FormatWIB(f.Timestamp.Time, lang), f.Timestamp.Authority
+			}
 		}
 	}
 	return nil

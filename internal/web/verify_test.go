@@ -199,6 +199,14 @@ func testCertificateKeepsSignerAsSigned(t *testing.T, backend storetest.Backend)
 	if !strings.Contains(page, "Zoë Ngatiyem") || strings.Contains(page, "Sulastri") || !strings.Contains(page, "Dinas Kesehatan") {
 		t.Errorf("verify page does not show the signer as signed:\n%s", page)
 	}
+	// It names the key that signed the certificate and its validity.
+	signer, err := certificate.LoadOrCreateSigner(certificate.KeyOptions{Dir: e.cfg.DataDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(page, `id="signing-key"`) || !strings.Contains(page, signer.Fingerprint()) || !strings.Contains(page, "Berlaku") {
+		t.Errorf("verify page does not name the signing key %s", signer.Fingerprint())
+	}
 }
 
 // The verify page prints the latest signed checkpoint of the audit chain
