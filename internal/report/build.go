@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ikrar/ikrar/internal/store"
+	"github.com/ikrar/ikrar/internal/wib"
 )
 
 // Scope is the set of departments a staff user (or a CLI run) may see: all
@@ -294,7 +295,22 @@ func BuildSummary(ctx context.Context, st *store.Store, sc Scope, camp store.Cam
 	if r.Daily, err = daily(ctx, st, camp.ID, sc.IDs()); err != nil {
 		return Report{}, err
 	}
+	if r.Checkpoint, err = checkpointLine(ctx, st); err != nil {
+		return Report{}, err
+	}
 	return r, nil
+}
+
+// checkpointLine describes the latest audit checkpoint in one line.
+func checkpointLine(ctx context.Context, st *store.Store) (string, error) {
+	cp, err := st.LatestCheckpoint(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("Titik periksa rantai audit terakhir: %s, %d peristiwa, kepala %s…", wib.DateTime(cp.At), cp.Seq, cp.Head[:16]), nil
 }
 
 // BuildDepartment assembles a department report: its sub-units and every

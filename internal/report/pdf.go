@@ -131,6 +131,9 @@ func (rp *reportPDF) footer() {
 		made += " pada " + rp.generated
 	}
 	rp.text(marginX, footerRuleY+4.5, 0, rp.fit(joinNonEmpty(" · ", made, rp.r.CampaignTitle), contentW-40), 'L')
+	if rp.r.Checkpoint != "" {
+		rp.text(marginX, footerRuleY+8, 0, rp.fit(rp.r.Checkpoint, contentW), 'L')
+	}
 	// The total page count is only known at the end: gofpdf replaces the
 	// {nb} alias when the document closes. Right-align as if the total had
 	// as many digits as the current page so the text sits close to the edge.

@@ -110,6 +110,10 @@ type Report struct {
 	// they should be printed; it is empty for the summary.
 	People []Person
 	Daily  []DayCount
+	// Checkpoint names the latest signed checkpoint of the audit chain
+	// ("" when none was made), so a printed report can be compared with a
+	// checkpoint published elsewhere.
+	Checkpoint string
 }
 
 // Link is one ASN's personal signing link and access code.

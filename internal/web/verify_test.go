@@ -18,6 +18,7 @@ import (
 
 	"github.com/ikrar/ikrar/internal/certificate"
 	"github.com/ikrar/ikrar/internal/nip"
+	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/store/storetest"
 )
 
@@ -239,5 +240,11 @@ func TestVerifyPageShowsLatestCheckpoint(t *testing.T) {
 	got, err := svc.VerifyCheckpoint(context.Background(), []byte(file))
 	if err != nil || got.Head != cp.Head || got.Events != uint64(cp.Seq) {
 		t.Fatalf("served checkpoint does not verify: %+v %v", got, err)
+	}
+	// Printed reports carry it too.
+	admin := e.staffLogin("admin", store.RoleAdmin)
+	text := pdfText(t, e.download(admin, "/reports/summary.pdf?campaign=1"))
+	if !strings.Contains(text, "Titik periksa rantai audit terakhir") || !strings.Contains(text, cp.Head[:16]) {
+		t.Errorf("summary report lacks the checkpoint %s:\n%s", cp.Head[:16], text)
 	}
 }
