@@ -6,7 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/ikrar/ikrar/internal/certificate"
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/store/storetest"
@@ -87,5 +89,33 @@ func testRevokeAndSignAgain(t *testing.T, backend storetest.Backend) {
 	e.post(admin, "/admin/signatures/"+newCode+"/revoke", url.Values{"_csrf": {csrfOf(t, page)}, "reason": {"uji"}})
 	if _, total, _ = report.CompletionOf(ctx, e.st, sc, 1); total.Signed != 0 {
 		t.Errorf("completion with every signature revoked: %d signed", total.Signed)
+	}
+}
+
+// After a key rotation, a certificate signed by the old key and one
+// signed by the new key both verify by upload on a server running the new
+// key, and the verify page names the key of each.
+func TestRotatedKeysVerifyByUpload(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a, b := e.asn("199001012015032001"), e.asn("198703122010121002")
+	e.signAs(a.NIP, "Zoë Ngatiyem")
+	oldPDF := e.download(e.client(), "/sign/"+a.Token+"/certificate.pdf")
+	rot, err := certificate.RotateKey(ctx, e.st, certificate.KeyOptions{Dir: e.dir}, "test", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A server started after the rotation signs with the new key.
+	e2 := openEnv(t, store.Options{Driver: e.cfg.DBDriver, DSN: e.cfg.DB}, e.dir)
+	e2.signAs(b.NIP, "Budi Santosa")
+	newPDF := e2.download(e2.client(), "/sign/"+b.Token+"/certificate.pdf")
+	for name, c := range map[string]struct {
+		pdf []byte
+		key string
+	}{"old key": {oldPDF, rot.Old}, "new key": {newPDF, rot.New}} {
+		status, page := e2.upload(c.pdf)
+		if status != http.StatusOK || !strings.Contains(page, `id="verify-name"`) || !strings.Contains(page, c.key) {
+			t.Errorf("%s certificate by upload after rotation: %d (key %s named: %v)", name, status, c.key, strings.Contains(page, c.key))
+		}
 	}
 }
