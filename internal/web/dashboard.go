@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ikrar/ikrar/internal/reach"
 	"github.com/ikrar/ikrar/internal/report"
@@ -106,6 +107,7 @@ type dashboardData struct {
 	Deadline  deadlineView
 	Funnel    funnel
 	StateNote string
+	Behind    []report.Behind
 }
 
 func (s *Server) dashboard(c echo.Context) error {
@@ -138,7 +140,8 @@ func (s *Server) dashboard(c echo.Context) error {
 	}
 	p.Data = dashboardData{Campaign: camp, Campaigns: all, Rows: report.SortByCompletion(rows), Total: total,
 		Chart: dailyChart(days, p.Lang), Query: campaignQuery(camp),
-		Deadline: s.deadlineOf(camp, p.Lang), Funnel: fun, StateNote: note}
+		Deadline: s.deadlineOf(camp, p.Lang), Funnel: fun, StateNote: note,
+		Behind: report.Escalation(rows, campaignStart(camp), camp.ClosesAt, s.Now(), 15)}
 	return c.Render(http.StatusOK, "dashboard", p)
 }
 
@@ -337,4 +340,12 @@ func dailyChart(days []store.DayCount, lang string) chart {
 	ch.First, ch.Last = ch.Bars[0].Label, ch.Bars[len(ch.Bars)-1].Label
 	ch.Summary = fmt.Sprintf(t["chart_summary"], ch.First, ch.Last, total, peak.Count, peak.Label)
 	return ch
+}
+
+// campaignStart is when signing began, for the escalation list's pace.
+func campaignStart(c store.Campaign) time.Time {
+	if c.OpensAt != nil {
+		return *c.OpensAt
+	}
+	return c.CreatedAt
 }

@@ -92,3 +92,25 @@ func between(s, from, to string) string {
 	}
 	return s[i : i+j]
 }
+
+// TestEscalation: the dashboard lists the units with people pending,
+// furthest behind first, with the pending count and the time left.
+func TestEscalationOnDashboard(t *testing.T) {
+	e, admin := adminEnv(t)
+	ctx := context.Background()
+	cs, _ := e.st.Campaigns(ctx)
+	dl := time.Now().Add(72 * time.Hour)
+	if err := e.st.SetCampaignDeadline(ctx, "test", cs[0].ID, &dl); err != nil {
+		t.Fatal(err)
+	}
+	e.signAs("198703122010121002", "Budi Santosa") // Disdikpora 1 of 2, Dinas Kesehatan 0 of 1
+	_, body := e.get(admin, "/dashboard")
+	esc := between(body, `id="escalation"`, "</section>")
+	kes, dik := strings.Index(esc, "Dinas Kesehatan"), strings.Index(esc, "Dinas Pendidikan, Pemuda, dan Olahraga")
+	if kes < 0 || dik < 0 || kes > dik {
+		t.Fatalf("escalation order wrong:\n%s", esc)
+	}
+	if !strings.Contains(esc, "hari lagi") && !strings.Contains(esc, "besok") {
+		t.Errorf("escalation lacks the time left:\n%s", esc)
+	}
+}
