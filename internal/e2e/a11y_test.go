@@ -392,5 +392,21 @@ func TestAccessibility(t *testing.T) {
 		b.open(edit)
 		b.checkPage("campaign edit", s, allowed)
 		b.clearCookies()
+
+		// The English pages, where the language switch and any
+		// Indonesian left in them must be marked up right.
+		for _, p := range []struct{ label, path string }{
+			{"home in English", "/?lang=en"},
+			{"signing page in English", strings.TrimPrefix(links[len(links)-1].URL, srv.Base) + "?lang=en"},
+			{"receipt in English", strings.TrimPrefix(link.URL, srv.Base) + "?lang=en"},
+			{"not found in English", "/no-such-page?lang=en"},
+		} {
+			b.open(srv.Base + p.path)
+			if lang := b.eval("page language", `document.documentElement.lang`); lang != "en" {
+				t.Errorf("%s: <html lang=%q>, want en", p.label, lang)
+			}
+			b.checkPage(p.label, s, allowed)
+		}
+		b.clearCookies()
 	}
 }
