@@ -25,6 +25,9 @@ type ImportOptions struct {
 	// ConfirmDeactivate is the number the admin typed to confirm a mass
 	// deactivation (see store.MassDeactivationPercent).
 	ConfirmDeactivate int
+	// Limits bound the file; zero means CLILimits. The admin page passes
+	// UploadLimits.
+	Limits Limits
 }
 
 // Import parses a roster file and upserts it by NIP in one transaction.
@@ -32,7 +35,11 @@ type ImportOptions struct {
 // problem with its line and column. The CLI and the admin page both call
 // this, so the rules cannot drift apart.
 func Import(ctx context.Context, st *store.Store, actor, filename string, r io.Reader, o ImportOptions) (store.ImportResult, error) {
-	rows, err := Parse(r, filename)
+	l := o.Limits
+	if l == (Limits{}) {
+		l = CLILimits
+	}
+	rows, err := ParseWithin(r, filename, l)
 	if err != nil {
 		return store.ImportResult{}, err
 	}

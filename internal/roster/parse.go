@@ -42,13 +42,19 @@ type Row struct {
 	Parent     string // unit_induk: code or name of the unit above Department, "" when absent
 }
 
-// Parse reads a roster, choosing the format from filename's extension.
+// Parse reads a roster, choosing the format from filename's extension,
+// within CLILimits.
 func Parse(r io.Reader, filename string) ([]Row, error) {
+	return ParseWithin(r, filename, CLILimits)
+}
+
+// ParseWithin is Parse within limits l.
+func ParseWithin(r io.Reader, filename string, l Limits) ([]Row, error) {
 	switch ext := strings.ToLower(filepath.Ext(filename)); ext {
 	case ".csv":
-		return ParseCSV(r)
+		return parseCSV(r, configFor(l))
 	case ".xlsx":
-		return ParseXLSX(r)
+		return parseXLSX(r, configFor(l))
 	default:
 		if ext == "" {
 			ext = "(tanpa ekstensi / no extension)"
@@ -77,13 +83,19 @@ type parser struct {
 	stopped  bool
 }
 
-// config is what tests vary: the clock for NIP validation and the row limit.
+// config is what tests vary: the clock for NIP validation and the limits.
 type config struct {
-	now     time.Time
-	maxRows int
+	now         time.Time
+	maxRows     int
+	maxProblems int
+	limits      Limits
 }
 
-func defaultConfig() config { return config{now: time.Now(), maxRows: MaxRows} }
+func defaultConfig() config { return configFor(CLILimits) }
+
+func configFor(l Limits) config {
+	return config{now: time.Now(), maxRows: l.MaxRows, maxProblems: MaxProblems, limits: l}
+}
 
 // newParser returns a parser. strictWidth rejects rows with non-empty cells
 // beyond the header, which in a CSV almost always means an unquoted comma in
@@ -93,6 +105,15 @@ func newParser(c config, strictWidth bool) *parser {
 }
 
 func (p *parser) problem(line int, col, id, en string) {
+	if p.maxProblems > 0 && len(p.problems) >= p.maxProblems {
+		if !p.stopped {
+			p.problems = append(p.problems, Problem{Line: line,
+				ID: fmt.Sprintf("lebih dari %d masalah; pembacaan berhenti di baris %d: perbaiki yang tercantum lalu unggah lagi", p.maxProblems, line),
+				EN: fmt.Sprintf("more than %d problems; reading stopped at line %d: fix those listed and upload again", p.maxProblems, line)})
+			p.stopped = true
+		}
+		return
+	}
 	p.problems = append(p.problems, Problem{Line: line, Column: col, ID: id, EN: en})
 }
 

@@ -1,15 +1,12 @@
 package roster
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 
 	"github.com/xuri/excelize/v2"
 )
-
-// maxUnzippedXLSX bounds what excelize may inflate, against zip bombs. A
-// 2,000,000-row roster unzips to well under this.
-const maxUnzippedXLSX = 2 << 30
 
 // ParseXLSX reads a roster from the first worksheet of an XLSX workbook.
 // Line numbers in problems are the spreadsheet's row numbers.
@@ -26,7 +23,16 @@ func parseXLSX(r io.Reader, c config) (rows []Row, err error) {
 			rows, err = nil, notXLSX(fmt.Errorf("%v", v))
 		}
 	}()
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzippedXLSX})
+	b, err := io.ReadAll(r) // the XLSX reader needs random access; callers bound r
+	if err != nil {
+		return nil, notXLSX(err)
+	}
+	// Sizes first, from the directory at the end of the archive: a small
+	// file that inflates to gigabytes is refused before anything inflates.
+	if err := checkXLSXSizes(b, c.limits); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: max(c.limits.MaxUnzipped, 16<<20)})
 	if err != nil {
 		return nil, notXLSX(err)
 	}

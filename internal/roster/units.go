@@ -195,7 +195,14 @@ func unitXLSXRecords(r io.Reader, yield func(int, []string) bool) (err error) {
 			err = notXLSX(fmt.Errorf("%v", v))
 		}
 	}()
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzippedXLSX})
+	b, err := io.ReadAll(r) // the XLSX reader needs random access; callers bound r
+	if err != nil {
+		return notXLSX(err)
+	}
+	if err := checkXLSXSizes(b, UploadLimits); err != nil { // a units file is small; refuse a bomb before it inflates
+		return err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: UploadLimits.MaxUnzipped})
 	if err != nil {
 		return notXLSX(err)
 	}

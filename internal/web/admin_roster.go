@@ -107,7 +107,7 @@ func (s *Server) adminRosterPreviewPage(c echo.Context) error {
 	}
 	name := uploadName(c.QueryParam("name"), up.Ext)
 	deactivate := c.QueryParam("deactivate") == "on"
-	res, err := roster.Import(c.Request().Context(), s.Store, actorOf(c), name, bytes.NewReader(up.Data), roster.ImportOptions{DryRun: true, DeactivateMissing: deactivate})
+	res, err := roster.Import(c.Request().Context(), s.Store, actorOf(c), name, bytes.NewReader(up.Data), roster.ImportOptions{Limits: roster.UploadLimits, DryRun: true, DeactivateMissing: deactivate})
 	if err != nil {
 		return err // the same file previewed cleanly a moment ago
 	}
@@ -120,7 +120,7 @@ func (s *Server) adminRosterPreviewPage(c echo.Context) error {
 // commitOptions reads the admin's decisions from the preview form: the
 // typed deactivation count and, for each similar unit, map or new.
 func commitOptions(c echo.Context) roster.ImportOptions {
-	o := roster.ImportOptions{DeactivateMissing: c.FormValue("deactivate") == "on", UnitMap: map[string]string{}}
+	o := roster.ImportOptions{Limits: roster.UploadLimits, DeactivateMissing: c.FormValue("deactivate") == "on", UnitMap: map[string]string{}}
 	o.ConfirmDeactivate, _ = strconv.Atoi(strings.TrimSpace(c.FormValue("confirm_deactivate")))
 	n, _ := strconv.Atoi(c.FormValue("similar_n"))
 	decided := 0
@@ -145,7 +145,7 @@ func commitOptions(c echo.Context) roster.ImportOptions {
 // preview again with msg, when a commit lacked a required decision.
 func (s *Server) rosterRepreview(c echo.Context, up store.PendingUpload, name string, o roster.ImportOptions, msg string) error {
 	ctx := c.Request().Context()
-	res, err := roster.Import(ctx, s.Store, actorOf(c), name, bytes.NewReader(up.Data), roster.ImportOptions{DryRun: true, DeactivateMissing: o.DeactivateMissing})
+	res, err := roster.Import(ctx, s.Store, actorOf(c), name, bytes.NewReader(up.Data), roster.ImportOptions{Limits: roster.UploadLimits, DryRun: true, DeactivateMissing: o.DeactivateMissing})
 	if err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ func (s *Server) adminRosterPreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := roster.Import(c.Request().Context(), s.Store, actorOf(c), name, bytes.NewReader(data), roster.ImportOptions{DryRun: true, DeactivateMissing: deactivate})
+	res, err := roster.Import(c.Request().Context(), s.Store, actorOf(c), name, bytes.NewReader(data), roster.ImportOptions{Limits: roster.UploadLimits, DryRun: true, DeactivateMissing: deactivate})
 
 	p, h := s.adminPage(c, "roster")
 	d := rosterData{adminHead: h, Previewed: true, FileName: name, Deactivate: deactivate}

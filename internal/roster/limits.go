@@ -1,0 +1,81 @@
+package roster
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// Limits bound what one roster file may cost to read. A hostile or broken
+// file is refused with a message naming the limit, in Indonesian and
+// English, before it can take the memory, disk or time of the server.
+type Limits struct {
+	MaxRows int // data rows
+	// MaxUnzipped bounds what all parts of an XLSX inflate to together
+	// (worksheets beyond 16 MB are inflated to temporary files).
+	MaxUnzipped int64
+	// MaxSharedStrings bounds xl/sharedStrings.xml, which the XLSX reader
+	// indexes in memory (about 48 bytes per string, whatever its length).
+	MaxSharedStrings int64
+	// MaxPart bounds every other part (styles, workbook, relations), which
+	// the reader holds in memory whole; real ones are a few KB.
+	MaxPart int64
+}
+
+// CLILimits are the command line's: it runs where the operator chose, and
+// a 1,000,000-row import takes about 1.2 GB (docs/PERFORMANCE.md).
+var CLILimits = Limits{MaxRows: MaxRows, MaxUnzipped: 1 << 30, MaxSharedStrings: 512 << 20, MaxPart: 16 << 20}
+
+// UploadLimits are the admin page's: whatever an upload holds, reading and
+// previewing it stays under 300 MB of memory. 200,000 rows (a province)
+// inflate to about 90 MB as an XLSX.
+var UploadLimits = Limits{MaxRows: 200_000, MaxUnzipped: 256 << 20, MaxSharedStrings: 48 << 20, MaxPart: 16 << 20}
+
+// MaxProblems is how many problems a file's report lists: a file that is
+// wrong on every line needs its first problems fixed, not two million of
+// them held in memory.
+const MaxProblems = 1000
+
+// checkXLSXSizes reads an XLSX's central directory, which is small and at
+// the end of the file, and refuses it when what it would inflate to passes
+// l. The sizes are the archive's own claims; Go's zip reader fails any part
+// that inflates to more than its claim, so they cannot be understated.
+func checkXLSXSizes(b []byte, l Limits) error {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return notXLSX(err)
+	}
+	if len(zr.File) > 10_000 {
+		return fileError(fmt.Sprintf("berkas XLSX berisi %d bagian; terlalu banyak untuk daftar pegawai", len(zr.File)),
+			fmt.Sprintf("the XLSX holds %d parts; too many for a roster", len(zr.File)))
+	}
+	var total uint64
+	for _, f := range zr.File {
+		size := f.UncompressedSize64
+		total += size
+		name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))
+		var max int64
+		switch {
+		case strings.HasPrefix(name, "xl/worksheets/sheet"):
+			continue
+		case name == "xl/sharedstrings.xml":
+			max = l.MaxSharedStrings
+		default:
+			max = l.MaxPart
+		}
+		if max > 0 && size > uint64(max) {
+			return tooBig(fmt.Sprintf("bagian %s", f.Name), fmt.Sprintf("its part %s", f.Name), size, max)
+		}
+	}
+	if l.MaxUnzipped > 0 && total > uint64(l.MaxUnzipped) {
+		return tooBig("isinya", "its content", total, l.MaxUnzipped)
+	}
+	return nil
+}
+
+func tooBig(whatID, whatEN string, size uint64, max int64) error {
+	return fileError(
+		fmt.Sprintf("berkas XLSX terlalu besar setelah dibuka: %s %d MB, batasnya %d MB; bagi menjadi beberapa berkas atau simpan sebagai CSV", whatID, size>>20, max>>20),
+		fmt.Sprintf("the XLSX is too large once unpacked: %s is %d MB, the limit is %d MB; split it into several files or save it as CSV", whatEN, size>>20, max>>20))
+}
