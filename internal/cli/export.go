@@ -81,6 +81,9 @@ func runLinksExport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if err := usePublicBaseURL(ctx, &cfg, st); err != nil {
+		return err
+	}
 	sc, camp, err := scopeAndCampaign(ctx, st, dept, 0)
 	if err != nil {
 		return err
@@ -174,6 +177,9 @@ func runCertificatesExport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if err := usePublicBaseURL(ctx, &cfg, st); err != nil {
+		return err
+	}
 	// One "certificate made" line per PDF would drown the progress bar.
 	quiet := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	svc, err := openCertificates(ctx, cfg, st, quiet)

@@ -2,10 +2,15 @@ package cli
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/ikrar/ikrar/internal/config"
+	"github.com/ikrar/ikrar/internal/store"
 )
 
 // stdoutName is the --out value that means standard output.
@@ -102,4 +107,29 @@ func outLabel(out string) string {
 		return "stdout"
 	}
 	return filepath.Base(out)
+}
+
+// usePublicBaseURL settles the address a command writes into links and
+// certificates: --base-url (or IKRAR_BASE_URL) when given, otherwise the
+// one `ikrar serve` recorded in the database, so an admin sets it once.
+// A localhost address is refused unless --allow-localhost: a QR code to
+// localhost works for nobody, and certificates keep it forever.
+func usePublicBaseURL(ctx context.Context, cfg *config.Config, st *store.Store) error {
+	if !cfg.BaseURLGiven {
+		recorded, err := st.Setting(ctx, store.SettingBaseURL)
+		switch {
+		case err == nil:
+			cfg.BaseURL = recorded
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+	}
+	if config.IsLocalURL(cfg.BaseURL) && !cfg.AllowLocalhost {
+		return fmt.Errorf("alamat publik %s menunjuk ke komputer ini; tautan dan kode QR tidak akan bisa dibuka orang lain. "+
+			"Jalankan ikrar serve dengan --base-url https://… (dicatat untuk perintah lain) atau beri --base-url, atau --allow-localhost untuk uji coba / "+
+			"the public address %s points at this machine; links and QR codes would open for nobody else. "+
+			"Run ikrar serve with --base-url https://… (recorded for other commands) or pass --base-url, or --allow-localhost for a test",
+			cfg.BaseURL, cfg.BaseURL)
+	}
+	return nil
 }

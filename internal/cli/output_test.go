@@ -2,14 +2,18 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
+	"github.com/ikrar/ikrar/internal/store"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -144,5 +148,90 @@ func TestAuditExportCommand(t *testing.T) {
 	}
 	if r := run(t, dir, "", "audit", "export", "--format", "csv", "--from", "kemarin", "--out", "-"); r.code != ExitFailure || !strings.Contains(r.stderr, "not valid") {
 		t.Errorf("bad date: exit %d %s", r.code, r.stderr)
+	}
+}
+
+// TestCLIRefusesLocalhost: commands that write links or certificates take
+// the address serve recorded, and refuse a localhost one unless told
+// (issue 14: 600 certificates got http://localhost:8080 QR codes).
+func TestCLIRefusesLocalhost(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.csv")
+	os.WriteFile(good, []byte(goodRoster), 0o600)
+	run(t, dir, "", "roster", "import", good)
+	runEnv := func(env map[string]string, args ...string) runResult {
+		t.Helper()
+		full := map[string]string{"IKRAR_DATA": dir}
+		for k, v := range env {
+			full[k] = v
+		}
+		var out, errb bytes.Buffer
+		code := Run(context.Background(), args, Env{Getenv: func(k string) string { return full[k] }, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
+		return runResult{code, out.String(), errb.String()}
+	}
+	links := filepath.Join(dir, "links.csv")
+	for _, tt := range []struct {
+		name string
+		env  map[string]string
+		args []string
+	}{
+		{"nothing recorded, default localhost", nil, []string{"links", "export", "--out", links}},
+		{"explicit localhost", map[string]string{"IKRAR_BASE_URL": "http://localhost:8080"}, []string{"links", "export", "--out", links}},
+		{"loopback address", nil, []string{"links", "export", "--base-url", "http://127.0.0.1:8080", "--out", links}},
+		{"certificates too", nil, []string{"certificates", "export", "--out", filepath.Join(dir, "c.zip")}},
+	} {
+		r := runEnv(tt.env, tt.args...)
+		if r.code != ExitFailure || !strings.Contains(r.stderr, "points at this machine") || !strings.Contains(r.stderr, "--allow-localhost") {
+			t.Errorf("%s: exit %d, stderr %s", tt.name, r.code, r.stderr)
+		}
+	}
+	if r := runEnv(nil, "links", "export", "--allow-localhost", "--out", links); r.code != 0 {
+		t.Fatalf("--allow-localhost: %d %s", r.code, r.stderr)
+	}
+	// serve records its address; later commands use it without being told.
+	st, err := store.Open(context.Background(), store.Options{DSN: filepath.Join(dir, "ikrar.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutSetting(context.Background(), "serve", store.SettingBaseURL, "https://ikrar.jogjakota.go.id"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if r := runEnv(nil, "links", "export", "--out", links); r.code != 0 {
+		t.Fatalf("with a recorded address: %d %s", r.code, r.stderr)
+	}
+	if b, _ := os.ReadFile(links); !strings.Contains(string(b), "https://ikrar.jogjakota.go.id/sign/") {
+		t.Errorf("links do not use the recorded address:\n%.300s", b)
+	}
+}
+
+// TestServeRecordsBaseURL: the address serve runs with is recorded in the
+// database for the other commands.
+func TestServeRecordsBaseURL(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	env := map[string]string{"IKRAR_DATA": dir, "IKRAR_BASE_URL": "https://ikrar.example.go.id", "IKRAR_ADDR": "127.0.0.1:0"}
+	done := make(chan int)
+	var out syncBuffer
+	go func() {
+		done <- Run(ctx, []string{"serve"}, Env{Getenv: func(k string) string { return env[k] }, Stdin: strings.NewReader(""), Stdout: &out, Stderr: io.Discard})
+	}()
+	// The listening line comes after the address is recorded.
+	for !strings.Contains(out.String(), "ikrar listening") {
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited %d: %s", code, out.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	<-done
+	st, err := store.Open(context.Background(), store.Options{DSN: filepath.Join(dir, "ikrar.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if v, err := st.Setting(context.Background(), store.SettingBaseURL); err != nil || v != "https://ikrar.example.go.id" {
+		t.Fatalf("recorded %q, %v", v, err)
 	}
 }

@@ -63,6 +63,14 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Recorded so that CLI commands writing links and certificates use the
+	// address this server really answers on (README: "The public address").
+	if err := st.PutSetting(ctx, "serve", store.SettingBaseURL, cfg.BaseURL); err != nil {
+		return err
+	}
+	if config.IsLocalURL(cfg.BaseURL) && !withDemo {
+		log.Warn("the public base URL is a localhost address: links and QR codes in certificates will not open for anyone else; set --base-url (IKRAR_BASE_URL)", "base_url", cfg.BaseURL)
+	}
 	if withDemo {
 		res, created, err := demo.Seed(ctx, st, cfg.Instansi, cfg.BaseURL, uint64(time.Now().UnixNano()))
 		if err != nil {

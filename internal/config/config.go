@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"net/netip"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -22,6 +23,13 @@ type Config struct {
 	BaseURL  string
 	Instansi string
 	LogJSON  bool
+	// BaseURLGiven is true when --base-url or IKRAR_BASE_URL set BaseURL
+	// (false: the localhost default, which CLI commands replace with the
+	// address `serve` recorded).
+	BaseURLGiven bool
+	// AllowLocalhost lets CLI commands write links and certificates with a
+	// loopback address (tests, a demo on one machine).
+	AllowLocalhost bool
 
 	// Signing key material; empty means "generate into DataDir on first run".
 	CertFile       string
@@ -106,6 +114,23 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) {
 	fs.StringVar(&c.TrustedProxiesList, "trusted-proxies", env("IKRAR_TRUSTED_PROXIES", c.TrustedProxiesList),
 		"comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted (IKRAR_TRUSTED_PROXIES)")
 	c.Require2FA = env("IKRAR_REQUIRE_2FA", "") == "1"
+	fs.BoolVar(&c.AllowLocalhost, "allow-localhost", env("IKRAR_ALLOW_LOCALHOST", "") == "1",
+		"let commands write links and certificates with a localhost address (IKRAR_ALLOW_LOCALHOST=1)")
+}
+
+// IsLocalURL reports whether u points at this machine only (localhost, a
+// loopback or unspecified address): a QR code with it works for nobody else.
+func IsLocalURL(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	h := strings.ToLower(p.Hostname())
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(h)
+	return err == nil && (ip.IsLoopback() || ip.IsUnspecified())
 }
 
 // Finish fills derived values and validates. Call it after flag parsing.
@@ -125,6 +150,7 @@ func (c *Config) Finish() error {
 	default:
 		return fmt.Errorf("unknown database driver %q (want sqlite or postgres)", c.DBDriver)
 	}
+	c.BaseURLGiven = c.BaseURL != ""
 	if c.BaseURL == "" {
 		host := c.Addr
 		if strings.HasPrefix(host, ":") {

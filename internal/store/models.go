@@ -157,5 +157,5 @@ func allModels() []any {
 	return []any{&Campaign{}, &Department{}, &ASN{}, &Signature{}, &Certificate{}, &User{}, &UserDepartment{}, &Session{}, &AuditEvent{}, &RateLimit{}, &AuditHead{}, &PendingUpload{}, &AuditCheckpoint{},
 		&OutboxMessage{}, &EmailRefusal{}, &LinkOpen{},
 		&ServerSecret{}, &LoginFailure{},
-		&CampaignClosing{}, &ClosedRosterEntry{}, &ClosedUnitCount{}, &SigningKey{}}
+		&CampaignClosing{}, &ClosedRosterEntry{}, &ClosedUnitCount{}, &SigningKey{}, &Setting{}}
 }

@@ -336,7 +336,8 @@ func (tr *tree) cli(t *testing.T, args ...string) {
 	e := tr.e
 	var stdout, stderr bytes.Buffer
 	env := cli.Env{Getenv: func(k string) string {
-		return map[string]string{"IKRAR_DATA": e.dir, "IKRAR_DB": e.cfg.DB, "IKRAR_DB_DRIVER": e.cfg.DBDriver}[k]
+		return map[string]string{"IKRAR_DATA": e.dir, "IKRAR_DB": e.cfg.DB, "IKRAR_DB_DRIVER": e.cfg.DBDriver,
+			"IKRAR_BASE_URL": "https://ikrar.test"}[k]
 	}, Stdout: &stdout, Stderr: &stderr}
 	if code := cli.Run(context.Background(), args, env); code != 0 {
 		t.Fatalf("ikrar %s: exit %d: %s", strings.Join(args, " "), code, stderr.String())
