@@ -39,7 +39,7 @@ func TestExportOutputs(t *testing.T) {
 	cr.Comma = ';'
 	cr.FieldsPerRecord = -1
 	recs, err := cr.ReadAll()
-	if err != nil || len(recs) < 3 || recs[0][0] != "kode" || recs[1][5] != "0,0" {
+	if err != nil || len(recs) < 3 || recs[0][0] != "kode" || recs[1][8] != "0,0" {
 		t.Fatalf("stdout CSV: %v %q", err, recs)
 	}
 	r = run(t, dir, "", "links", "export", "--out", "-")
@@ -80,7 +80,7 @@ func TestExportOutputs(t *testing.T) {
 	if r := run(t, dir, "", "report", "--format", "csv", "--out", fifo); r.code != 0 {
 		t.Fatalf("report to a pipe: %d %s", r.code, r.stderr)
 	}
-	if b := <-got; !bytes.HasPrefix(b, []byte("\ufeffkode;unit_kerja;")) {
+	if b := <-got; !bytes.HasPrefix(b, []byte("\ufeffkode;kode_induk;tingkat;unit_kerja;")) {
 		t.Fatalf("pipe got %q", b[:min(len(b), 40)])
 	}
 	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {

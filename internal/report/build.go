@@ -97,14 +97,17 @@ func (sc Scope) IDs() []uint {
 // Completion is one department with its children rolled up.
 type Completion struct {
 	Department store.Department
+	ParentCode string
 	Depth      int
-	Roster     int
-	Signed     int
+	Roster     int // sub-units included
+	Signed     int // sub-units included
+	OwnRoster  int // the unit's own staff
 }
 
 // Stat converts to the report row type.
 func (c Completion) Stat() DepartmentStat {
-	return DepartmentStat{Code: c.Department.Code, Name: c.Department.Name, Depth: c.Depth, Roster: c.Roster, Signed: c.Signed}
+	return DepartmentStat{Code: c.Department.Code, Name: c.Department.Name, ParentCode: c.ParentCode, Depth: c.Depth,
+		Roster: c.Roster, Signed: c.Signed, OwnRoster: c.OwnRoster}
 }
 
 // Pending is roster minus signed.
@@ -151,7 +154,10 @@ func Rows(sc Scope, counts map[uint]store.DepartmentCount) ([]Completion, Comple
 	walk = func(d store.Department, depth int) Completion {
 		idx := len(rows)
 		rows = append(rows, Completion{})
-		c := Completion{Department: d, Depth: depth, Roster: counts[d.ID].Roster, Signed: counts[d.ID].Signed}
+		c := Completion{Department: d, Depth: depth, Roster: counts[d.ID].Roster, Signed: counts[d.ID].Signed, OwnRoster: counts[d.ID].Roster}
+		if d.ParentID != nil {
+			c.ParentCode = byID[*d.ParentID].Code
+		}
 		kids := children[d.ID]
 		sort.Slice(kids, func(i, j int) bool { return kids[i].Name < kids[j].Name })
 		for _, k := range kids {
@@ -172,6 +178,7 @@ func Rows(sc Scope, counts map[uint]store.DepartmentCount) ([]Completion, Comple
 		c := walk(r, 0)
 		total.Roster += c.Roster
 		total.Signed += c.Signed
+		total.OwnRoster += c.Roster
 	}
 	return rows, total
 }

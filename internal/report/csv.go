@@ -12,7 +12,9 @@ import (
 // tools may read back, so they are lower-case snake_case like the roster
 // import columns.
 var (
-	csvSummaryHeader = []string{"kode", "unit_kerja", "jumlah_pegawai", "sudah", "belum", "persen"}
+	// jumlah_pegawai, sudah and belum include sub-units; pegawai_sendiri is
+	// the unit's own staff (its sum over the rows is the roster).
+	csvSummaryHeader = []string{"kode", "kode_induk", "tingkat", "unit_kerja", "pegawai_sendiri", "jumlah_pegawai", "sudah", "belum", "persen"}
 	csvPeopleHeader  = []string{"nip", "nama", "jabatan", "unit_kerja", "status", "waktu_tanda_tangan_wib", "kode_sertifikat", "jenis", "pindah_dari"}
 	csvLinksHeader   = []string{"nip", "nama", "jabatan", "unit_kerja", "tautan", "kode_akses"}
 )
@@ -29,9 +31,9 @@ func WriteCSV(w io.Writer, r Report) error {
 	rows := make([][]string, 0, len(r.Departments)+len(r.People)+4)
 	rows = append(rows, csvSummaryHeader)
 	for _, d := range r.Departments {
-		rows = append(rows, csvSummaryRow(d.Code, d.Name, d))
+		rows = append(rows, csvSummaryRow(d.Code, d.ParentCode, strconv.Itoa(d.Depth+1), d.Name, d))
 	}
-	rows = append(rows, csvSummaryRow("", "Jumlah", r.Total))
+	rows = append(rows, csvSummaryRow("", "", "", "Jumlah", r.Total))
 
 	if len(r.People) > 0 {
 		rows = append(rows, []string{}, csvPeopleHeader)
@@ -52,10 +54,10 @@ func WriteCSV(w io.Writer, r Report) error {
 	return nil
 }
 
-func csvSummaryRow(code, name string, d DepartmentStat) []string {
+func csvSummaryRow(code, parent, level, name string, d DepartmentStat) []string {
 	return []string{
-		code, name,
-		strconv.Itoa(d.Roster), strconv.Itoa(d.Signed), strconv.Itoa(d.Pending()),
+		code, parent, level, name,
+		strconv.Itoa(d.OwnRoster), strconv.Itoa(d.Roster), strconv.Itoa(d.Signed), strconv.Itoa(d.Pending()),
 		formatPercentCSV(d),
 	}
 }

@@ -52,9 +52,10 @@ func assertNoFormula(t *testing.T, records [][]string) {
 func TestWriteCSVDepartmentReport(t *testing.T) {
 	r := departmentReport(120)
 	r.Departments = []DepartmentStat{
-		{Code: "1.05", Name: "Dinas Pendidikan, Pemuda, dan Olahraga", Roster: 100, Signed: 57},
-		{Code: "1.05.1", Name: "Bidang Pendidikan Dasar", Depth: 1, Roster: 20, Signed: 19},
+		{Code: "1.05", Name: "Dinas Pendidikan, Pemuda, dan Olahraga", Roster: 100, Signed: 57, OwnRoster: 80},
+		{Code: "1.05.1", ParentCode: "1.05", Name: "Bidang Pendidikan Dasar", Depth: 1, Roster: 20, Signed: 19, OwnRoster: 20},
 	}
+	r.Total.OwnRoster = r.Total.Roster
 	for i, payload := range injectionPayloads {
 		r.People[i].Name = payload
 	}
@@ -76,15 +77,16 @@ func TestWriteCSVDepartmentReport(t *testing.T) {
 	if !slices.Equal(recs[0], csvSummaryHeader) {
 		t.Errorf("summary header = %q", recs[0])
 	}
-	if want := []string{"1.05", "Dinas Pendidikan, Pemuda, dan Olahraga", "100", "57", "43", "57,0"}; !slices.Equal(recs[1], want) {
+	// Code, parent code, level, name, own staff, staff with sub-units.
+	if want := []string{"1.05", "", "1", "Dinas Pendidikan, Pemuda, dan Olahraga", "80", "100", "57", "43", "57,0"}; !slices.Equal(recs[1], want) {
 		t.Errorf("first department = %q, want %q", recs[1], want)
 	}
-	if want := []string{"1.05.1", "Bidang Pendidikan Dasar", "20", "19", "1", "95,0"}; !slices.Equal(recs[2], want) {
+	if want := []string{"1.05.1", "1.05", "2", "Bidang Pendidikan Dasar", "20", "20", "19", "1", "95,0"}; !slices.Equal(recs[2], want) {
 		t.Errorf("second department = %q, want %q", recs[2], want)
 	}
 	tot := recs[3]
-	if tot[1] != "Jumlah" || tot[2] != strconv.Itoa(r.Total.Roster) || tot[3] != strconv.Itoa(r.Total.Signed) ||
-		tot[4] != strconv.Itoa(r.Total.Pending()) {
+	if tot[3] != "Jumlah" || tot[4] != strconv.Itoa(r.Total.OwnRoster) || tot[5] != strconv.Itoa(r.Total.Roster) || tot[6] != strconv.Itoa(r.Total.Signed) ||
+		tot[7] != strconv.Itoa(r.Total.Pending()) {
 		t.Errorf("totals row = %q, want roster %d signed %d", tot, r.Total.Roster, r.Total.Signed)
 	}
 	if !slices.Equal(recs[4], csvPeopleHeader) {
@@ -147,15 +149,17 @@ func TestWriteCSVSummaryHasNoPeopleSection(t *testing.T) {
 		t.Fatalf("got %d records, want header + 30 departments + totals", len(recs))
 	}
 	sum := 0
+	// Own staff summed over the rows is the roster (issue 10: staff
+	// including sub-units once summed to more than the roster).
 	for _, rec := range recs[1:31] {
-		n, err := strconv.Atoi(rec[2])
+		n, err := strconv.Atoi(rec[4])
 		if err != nil {
-			t.Fatalf("roster %q is not an integer", rec[2])
+			t.Fatalf("own staff %q is not an integer", rec[4])
 		}
 		sum += n
 	}
-	if got := recs[31][2]; got != strconv.Itoa(sum) {
-		t.Errorf("totals roster %s, departments sum to %d", got, sum)
+	if got := recs[31][4]; got != strconv.Itoa(sum) || got != strconv.Itoa(r.Total.Roster) {
+		t.Errorf("totals own staff %s, departments sum to %d, roster %d", got, sum, r.Total.Roster)
 	}
 	if !strings.HasSuffix(buf.String(), "\r\n") {
 		t.Error("records should end with CRLF for Excel")

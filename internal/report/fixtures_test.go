@@ -83,8 +83,9 @@ func sampleDepartments(n int) ([]DepartmentStat, DepartmentStat) {
 		roster := 40 + (i*137)%380
 		signed := roster * ((i*29)%101 + 0) / 100
 		ds[i] = DepartmentStat{Code: fmt.Sprintf("%d.%02d", 1+i/10, i%10+1), Name: name, Depth: depth[name],
-			Roster: roster, Signed: signed}
+			Roster: roster, Signed: signed, OwnRoster: roster}
 		total.Roster += roster
+		total.OwnRoster += roster
 		total.Signed += signed
 	}
 	return ds, total

@@ -20,10 +20,16 @@ import (
 // DepartmentStat is one row of the completion table.
 type DepartmentStat struct {
 	Code, Name string
-	// Depth is the nesting level (0 for a root department, 1 for its child...)
-	// and only drives indentation.
-	Depth          int
+	// ParentCode is the code of the unit this one sits under ("" for a
+	// top-level unit).
+	ParentCode string
+	// Depth is the nesting level (0 for a root department, 1 for its
+	// child...): it drives indentation and is the exports' level (Depth+1).
+	Depth int
+	// Roster and Signed include sub-units; OwnRoster counts the unit's own
+	// staff only, so summing it over every row gives the whole roster.
 	Roster, Signed int
+	OwnRoster      int
 }
 
 // Pending is the number of roster entries that have not signed yet. It never

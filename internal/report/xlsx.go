@@ -209,7 +209,9 @@ func finishTable(f *excelize.File, sheet string, st *xlsxStyles, cols, lastDataR
 
 func writeSummarySheet(f *excelize.File, st *xlsxStyles, r Report) error {
 	const sheet = SheetSummary
-	header := []any{"Kode", "Unit Kerja", "Jumlah Pegawai", "Sudah", "Belum", "Persen"}
+	// Jumlah Pegawai, Sudah and Belum include sub-units; Pegawai Sendiri
+	// is the unit's own staff, so its column sums to the roster.
+	header := []any{"Kode", "Kode Induk", "Tingkat", "Unit Kerja", "Pegawai Sendiri", "Jumlah Pegawai", "Sudah", "Belum", "Persen"}
 	if err := setRow(f, sheet, 1, header, nil); err != nil {
 		return err
 	}
@@ -220,8 +222,8 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, r Report) error {
 			return err
 		}
 		if err := setRow(f, sheet, row,
-			[]any{Neutralize(d.Code), Neutralize(d.Name), d.Roster, d.Signed, d.Pending(), xlsxPercent(d)},
-			[]int{st.text, nameStyle, st.int, st.int, st.int, st.percent}); err != nil {
+			[]any{Neutralize(d.Code), Neutralize(d.ParentCode), d.Depth + 1, Neutralize(d.Name), d.OwnRoster, d.Roster, d.Signed, d.Pending(), xlsxPercent(d)},
+			[]int{st.text, st.text, st.int, nameStyle, st.int, st.int, st.int, st.int, st.percent}); err != nil {
 			return err
 		}
 		row++
@@ -229,14 +231,14 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, r Report) error {
 	// The totals row sits just below the filter range so sorting or
 	// filtering departments never moves it.
 	if err := setRow(f, sheet, row,
-		[]any{"", "Jumlah", r.Total.Roster, r.Total.Signed, r.Total.Pending(), xlsxPercent(r.Total)},
-		[]int{st.totalText, st.totalText, st.totalInt, st.totalInt, st.totalInt, st.totalPercent}); err != nil {
+		[]any{"", "", "", "Jumlah", r.Total.OwnRoster, r.Total.Roster, r.Total.Signed, r.Total.Pending(), xlsxPercent(r.Total)},
+		[]int{st.totalText, st.totalText, st.totalText, st.totalText, st.totalInt, st.totalInt, st.totalInt, st.totalInt, st.totalPercent}); err != nil {
 		return err
 	}
 	for _, cw := range []struct {
 		col   string
 		width float64
-	}{{"A", 12}, {"B", 52}, {"C", 16}, {"D", 11}, {"E", 11}, {"F", 10}} {
+	}{{"A", 12}, {"B", 12}, {"C", 8}, {"D", 52}, {"E", 16}, {"F", 16}, {"G", 11}, {"H", 11}, {"I", 10}} {
 		if err := f.SetColWidth(sheet, cw.col, cw.col, cw.width); err != nil {
 			return err
 		}

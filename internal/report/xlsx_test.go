@@ -86,7 +86,7 @@ func TestWriteXLSXDepartmentReport(t *testing.T) {
 	r := departmentReport(120)
 	r.Departments = []DepartmentStat{
 		{Code: "1.05", Name: "Dinas Pendidikan, Pemuda, dan Olahraga", Roster: 100, Signed: 57},
-		{Code: "1.05.1", Name: "=Bidang Pendidikan Dasar", Depth: 1, Roster: 20, Signed: 19},
+		{Code: "1.05.1", ParentCode: "1.05", Name: "=Bidang Pendidikan Dasar", Depth: 1, Roster: 20, Signed: 19, OwnRoster: 20},
 	}
 	for i, payload := range injectionPayloads {
 		r.People[i].Name = payload
@@ -99,24 +99,24 @@ func TestWriteXLSXDepartmentReport(t *testing.T) {
 	}
 
 	// Ringkasan: counts are numbers, percent is a fraction with a % format.
-	for cell, want := range map[string]float64{"C2": 100, "D2": 57, "E2": 43, "C3": 20, "D3": 19, "E3": 1} {
+	for cell, want := range map[string]float64{"F2": 100, "G2": 57, "H2": 43, "F3": 20, "G3": 19, "H3": 1, "C3": 2, "E3": 20} {
 		if got := numberCell(t, f, SheetSummary, cell); got != want {
 			t.Errorf("%s = %v, want %v", cell, got, want)
 		}
 	}
-	if got := numberCell(t, f, SheetSummary, "F2"); got != 0.57 {
-		t.Errorf("percent F2 = %v, want 0.57", got)
+	if got := numberCell(t, f, SheetSummary, "I2"); got != 0.57 {
+		t.Errorf("percent I2 = %v, want 0.57", got)
 	}
-	if _, custom := cellNumFmt(t, f, SheetSummary, "F2"); !strings.Contains(custom, "%") {
-		t.Errorf("percent F2 number format = %q, want a %% format", custom)
+	if _, custom := cellNumFmt(t, f, SheetSummary, "I2"); !strings.Contains(custom, "%") {
+		t.Errorf("percent I2 number format = %q, want a %% format", custom)
 	}
-	if got := textCell(t, f, SheetSummary, "B3"); got != "'=Bidang Pendidikan Dasar" {
+	if got := textCell(t, f, SheetSummary, "D3"); got != "'=Bidang Pendidikan Dasar" {
 		t.Errorf("department name = %q, want neutralised", got)
 	}
-	if got := textCell(t, f, SheetSummary, "B4"); got != "Jumlah" {
+	if got := textCell(t, f, SheetSummary, "D4"); got != "Jumlah" {
 		t.Errorf("totals label = %q", got)
 	}
-	if got := numberCell(t, f, SheetSummary, "C4"); got != float64(r.Total.Roster) {
+	if got := numberCell(t, f, SheetSummary, "F4"); got != float64(r.Total.Roster) {
 		t.Errorf("totals roster = %v, want %d", got, r.Total.Roster)
 	}
 
@@ -178,7 +178,7 @@ func TestWriteXLSXDepartmentReport(t *testing.T) {
 			filters[dn.Scope] = dn.RefersTo
 		}
 	}
-	if got := filters[SheetSummary]; !strings.HasSuffix(got, "$A$1:$F$3") {
+	if got := filters[SheetSummary]; !strings.HasSuffix(got, "$A$1:$I$3") {
 		t.Errorf("summary autofilter = %q, want the header and department rows only", got)
 	}
 	if got := filters[SheetPeople]; !strings.HasSuffix(got, "$A$1:$I$121") {
@@ -208,7 +208,7 @@ func TestWriteXLSXEmptyReport(t *testing.T) {
 	if got, want := f.GetSheetList(), []string{SheetSummary, SheetInfo}; !slices.Equal(got, want) {
 		t.Fatalf("sheets = %q, want %q", got, want)
 	}
-	if got := numberCell(t, f, SheetSummary, "C2"); got != 0 {
+	if got := numberCell(t, f, SheetSummary, "F2"); got != 0 {
 		t.Errorf("empty totals roster = %v", got)
 	}
 }

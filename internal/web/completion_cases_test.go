@@ -296,6 +296,9 @@ func (tr *tree) check(t *testing.T, want map[string]figure) {
 		}
 	}
 	for name, get := range sources {
+		if name == "summary endpoint" {
+			tr.checkTree(t, get("csv"))
+		}
 		csvRows := summaryCSV(t, get("csv"))
 		xlsxRows := summaryXLSX(t, get("xlsx"))
 		pdf := pdfText(t, get("pdf"))
@@ -358,6 +361,42 @@ func (tr *tree) exportNames(t *testing.T, unit string) []string {
 		names = append(names, f.Name)
 	}
 	return names
+}
+
+// checkTree checks the summary CSV's tree columns: each unit's parent
+// code and level, and that own staff sums to the roster (staff including
+// sub-units does not).
+func (tr *tree) checkTree(t *testing.T, b []byte) {
+	t.Helper()
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff")))
+	r.Comma, r.FieldsPerRecord = ';', -1
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	own := 0
+	for _, rec := range recs[1:] {
+		if len(rec) < len(recs[0]) {
+			break
+		}
+		if rec[col["kode"]] == "" { // the totals row
+			if got := strconv.Itoa(own); rec[col["pegawai_sendiri"]] != got || rec[col["jumlah_pegawai"]] != got {
+				t.Errorf("summary CSV: own staff sums to %s; totals row says %s own, %s in all", got, rec[col["pegawai_sendiri"]], rec[col["jumlah_pegawai"]])
+			}
+			break
+		}
+		n, _ := strconv.Atoi(rec[col["pegawai_sendiri"]])
+		own += n
+		for child, parent := range map[string]string{kelurahan: kemantren, bagian: setda, hukum: setda} {
+			if rec[col["kode"]] == tr.codes[child] && (rec[col["kode_induk"]] != tr.codes[parent] || rec[col["tingkat"]] != "2") {
+				t.Errorf("summary CSV: %s has parent %q level %q, want %q level 2", child, rec[col["kode_induk"]], rec[col["tingkat"]], tr.codes[parent])
+			}
+		}
+	}
 }
 
 // inside tells whether unit is root or one of its sub-units.

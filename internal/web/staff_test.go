@@ -231,9 +231,10 @@ func testCompletionAgreesEverywhere(t *testing.T, backend storetest.Backend) {
 				t.Errorf("formula-leading cell %q", cell)
 			}
 		}
-		if len(rec) >= 5 && rec[1] == "Kemantren Gondokusuman" {
+		// kode, kode_induk, tingkat, unit_kerja, pegawai_sendiri, jumlah_pegawai, sudah, belum
+		if len(rec) >= 8 && rec[2] == "1" && rec[3] == "Kemantren Gondokusuman" {
 			sawRow = true
-			if rec[2] != "40" || rec[3] != "25" || rec[4] != "15" {
+			if rec[5] != "40" || rec[6] != "25" || rec[7] != "15" {
 				t.Errorf("CSV summary row %v", rec)
 			}
 		}
@@ -270,11 +271,11 @@ func testCompletionAgreesEverywhere(t *testing.T, backend storetest.Backend) {
 	}
 	found := false
 	for i, row := range rows {
-		if len(row) >= 5 && row[1] == "Kemantren Gondokusuman" {
+		if len(row) >= 8 && row[3] == "Kemantren Gondokusuman" {
 			found = true
-			cell, _ := excelize.CoordinatesToCellName(3, i+1)
+			cell, _ := excelize.CoordinatesToCellName(6, i+1)
 			typ, _ := f.GetCellType("Ringkasan", cell)
-			if row[2] != "40" || row[3] != "25" || row[4] != "15" || typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+			if row[5] != "40" || row[6] != "25" || row[7] != "15" || typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
 				t.Errorf("XLSX row %v (cell %s type %v)", row, cell, typ)
 			}
 		}
