@@ -255,3 +255,33 @@ func runKeysRotate(ctx context.Context, env Env, args []string) error {
 		"Restart the server to sign with the new key, and take a new backup.\n", r.New, r.Old, r.RetiredDir)
 	return nil
 }
+
+// runRevoke revokes a certificate: the verify page and every check then
+// say "DICABUT", and the audit chain records who revoked it and why.
+func runRevoke(ctx context.Context, env Env, args []string) error {
+	var reason, by string
+	cfg, fs, err := parseFlags(env, "certificates revoke", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&reason, "reason", "", "why the certificate is revoked (required, kept in the audit chain)")
+		fs.StringVar(&by, "by", "", "who revokes it (kept in the audit chain)")
+	})
+	if err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || strings.TrimSpace(reason) == "" || strings.TrimSpace(by) == "" {
+		return usageError{"give one certificate code, --reason and --by"}
+	}
+	if len(by) > 100 || len(reason) > 1000 {
+		return usageError{"--by is at most 100 characters and --reason at most 1000"}
+	}
+	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	code := strings.ToUpper(strings.TrimSpace(fs.Arg(0)))
+	if err := st.RevokeSignature(ctx, "cli:"+strings.TrimSpace(by), code, reason); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "certificate %s revoked by %s: %s\n", code, by, reason)
+	return nil
+}

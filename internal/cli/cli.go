@@ -52,6 +52,7 @@ func commands() map[string]command {
 		"units import":        {"units import [--dry-run] FILE (.csv or .xlsx: kode;nama;induk)", runUnitsImport},
 		"user add":            {"user add --role admin|head --username U [--department CODE ...] [--password-stdin]", runUserAdd},
 		"links export":        {"links export [--department CODE] [--format csv|pdf] --out FILE.csv|FILE.pdf|-", runLinksExport},
+		"certificates revoke": {"certificates revoke --reason TEXT --by NAME CODE", runRevoke},
 		"certificates export": {"certificates export [--department CODE] [--campaign ID] --out FILE.zip", runCertificatesExport},
 		"report":              {"report [--department CODE] [--campaign ID] --format pdf|csv|xlsx --out FILE", runReport},
 		"verify":              {"verify FILE.pdf", runVerify},

@@ -102,3 +102,37 @@ func TestKeysRotate(t *testing.T) {
 		t.Errorf("rotate with a configured key: %d %s", r.code, r.stderr)
 	}
 }
+
+// Revoking from the command line records who and why in the audit chain;
+// the certificate then fails verification as revoked, and the chain still
+// verifies.
+func TestCertificatesRevoke(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "roster.csv"), []byte(goodRoster), 0o600)
+	if r := run(t, dir, "", "roster", "import", filepath.Join(dir, "roster.csv")); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	pdf := signAndCertify(t, dir, "198703122010121002")
+	code := "IKR-1987-0312-2010-1210"
+	if r := run(t, dir, "", "certificates", "revoke", "--by", "admin", code); r.code != ExitUsage {
+		t.Fatalf("revoke without a reason: %d %s", r.code, r.stderr)
+	}
+	if r := run(t, dir, "", "certificates", "revoke", "--reason", "ditandatangani orang lain", "--by", "Budi (BKPSDM)", code); r.code != 0 {
+		t.Fatalf("revoke: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, dir, "", "certificates", "revoke", "--reason", "lagi", "--by", "admin", code); r.code != ExitFailure || !strings.Contains(r.stderr, "already revoked") {
+		t.Fatalf("second revoke: %d %s", r.code, r.stderr)
+	}
+	f := filepath.Join(dir, "c.pdf")
+	os.WriteFile(f, pdf, 0o600)
+	if r := run(t, dir, "", "verify", f); r.code != ExitFailure || !strings.Contains(r.stdout, "dicabut") {
+		t.Fatalf("verify a revoked certificate: %d %s", r.code, r.stdout)
+	}
+	r := run(t, dir, "", "audit", "export", "--format", "csv", "--out", "-")
+	if r.code != 0 || !strings.Contains(r.stdout, "signature.revoked") || !strings.Contains(r.stdout, "Budi (BKPSDM)") || !strings.Contains(r.stdout, "ditandatangani orang lain") {
+		t.Fatalf("audit export lacks the revocation: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, dir, "", "audit", "verify"); r.code != 0 {
+		t.Fatalf("audit after revoking: %s", r.stdout)
+	}
+}
