@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -35,6 +36,40 @@ func axeSource(t *testing.T) string {
 		t.Skipf("skipping the accessibility test: axe-core not found (%v); run `npm ci --prefix internal/e2e/testdata/axe`", err)
 	}
 	return string(b)
+}
+
+// printCheck looks at the open page as a printer sees it: the content
+// (what) printed, within the page's width, without the header's
+// navigation, forms, buttons or the footer.
+const printCheck = `(() => {
+  const out = [];
+  const shown = e => e && getComputedStyle(e).display !== "none" && e.getClientRects().length > 0;
+  for (const sel of [".top nav", "main form", "main .actions", ".foot", ".skip"]) {
+    for (const e of document.querySelectorAll(sel)) if (shown(e)) out.push(sel + " is printed");
+  }
+  if (!shown(document.querySelector(%q))) out.push(%q + " is not printed");
+  if (document.documentElement.scrollWidth > window.innerWidth) out.push("the printout is wider than the page");
+  return JSON.stringify(out);
+})()`
+
+// checkPrint applies the print media type to the open page, checks it and
+// returns to the screen.
+func (b *browser) checkPrint(label, what string) {
+	b.t.Helper()
+	media := func(m string) {
+		if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m}); err != nil {
+			b.t.Fatalf("media %q: %v", m, err)
+		}
+	}
+	media("print")
+	defer media("")
+	var problems []string
+	if err := json.Unmarshal([]byte(b.eval("print "+label, fmt.Sprintf(printCheck, what, what))), &problems); err != nil {
+		b.t.Fatalf("print %s: %v", label, err)
+	}
+	for _, p := range problems {
+		b.t.Errorf("%s printed: %s", label, p)
+	}
 }
 
 // axeAllowed reads testdata/axe-allow.txt: one "rule-id  reason" per line
@@ -309,7 +344,8 @@ func (b *browser) open(url string) {
 // (signer, head of unit, admin) on a phone and a desktop screen, and fails
 // on any serious or critical violation, on a moderate one not allowed with
 // a reason in testdata/axe-allow.txt, on a page that scrolls sideways and
-// on a phone touch target smaller than 44×44 pixels.
+// on a phone touch target smaller than 44×44 pixels. The receipt, the
+// dashboard and the unit page are also checked as printed.
 func TestAccessibility(t *testing.T) {
 	requireChromium(t)
 	axeSource(t) // skips or fails before starting anything without axe-core
@@ -347,6 +383,9 @@ func TestAccessibility(t *testing.T) {
 			chromedp.WaitVisible(chromedp.ID("cert-code")),
 		)
 		b.checkPage("receipt", s, allowed)
+		if !s.Phone {
+			b.checkPrint("receipt", "#cert-code")
+		}
 		code := strings.TrimSpace(b.eval("certificate code", `document.getElementById("cert-code").textContent`))
 		b.open(srv.Base + "/verify/" + code)
 		b.checkPage("verification result", s, allowed)
@@ -357,8 +396,14 @@ func TestAccessibility(t *testing.T) {
 		b.checkPage("login", s, allowed)
 		b.login(srv.Base, head)
 		b.checkPage("head dashboard", s, allowed)
+		if !s.Phone {
+			b.checkPrint("head dashboard", "table.completion")
+		}
 		b.open(srv.Base + "/dashboard/departments/" + headDept)
 		b.checkPage("unit page", s, allowed)
+		if !s.Phone {
+			b.checkPrint("unit page", ".roster")
+		}
 		b.open(srv.Base + "/dashboard/review")
 		b.checkPage("signature review", s, allowed)
 		b.open(srv.Base + "/dashboard/departments/" + headDept + "/messages?kind=reminder")
