@@ -122,8 +122,16 @@ func Seed(ctx context.Context, st *store.Store, instansi, baseURL string, seed u
 			if rng.IntN(3) > 0 {
 				phone = fmt.Sprintf("628%d", 1100000000+rng.IntN(899999999))
 			}
+			// Four in five have an email, so the outbox has something to
+			// show; the domain is reserved (.example), so a demo with real
+			// SMTP configured never writes to anyone. Taken from the NIP,
+			// not the random source, to keep the rest of the demo as it was.
+			email := ""
+			if n[len(n)-1]%5 != 0 {
+				email = "pegawai." + n + "@demo-ikrar.example"
+			}
 			rows = append(rows, store.ImportRow{Line: len(rows) + 2, NIP: n, Name: strings.TrimSpace(name),
-				Position: jabatan[rng.IntN(len(jabatan))], Department: u.name, Kind: info.Kind, Phone: phone})
+				Position: jabatan[rng.IntN(len(jabatan))], Department: u.name, Kind: info.Kind, Phone: phone, Email: email})
 		}
 	}
 	if _, err := st.ImportRoster(ctx, "system:demo", "demo", rows, store.ImportOptions{NewToken: secret.Token, NewAccessCode: secret.AccessCode}); err != nil {

@@ -9,7 +9,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ikrar/ikrar/internal/pledge"
@@ -63,6 +65,48 @@ func Queue(ctx context.Context, st *store.Store, now time.Time, r Request) (stor
 // DefaultSchedule is when reminders go: 3 days and 1 day before the
 // deadline's day and that day itself, each in the morning (07.00 WIB).
 var DefaultSchedule = []int{3, 1, 0}
+
+// ParseSchedule reads reminder days as an admin types them ("3, 1, 0":
+// days before the deadline's day, 0 its morning): at most 10 different
+// days from 0 to 60, returned furthest first. "" is no reminders.
+func ParseSchedule(s string) ([]int, error) {
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
+	seen := map[int]bool{}
+	out := []int{}
+	for _, f := range fields {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 0 || n > 60 {
+			return nil, fmt.Errorf("reminder day %q: want a whole number of days from 0 to 60", f)
+		}
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	if len(out) > 10 {
+		return nil, errors.New("at most 10 reminder days")
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(out)))
+	return out, nil
+}
+
+// FormatSchedule writes a schedule the way ParseSchedule reads it.
+func FormatSchedule(days []int) string {
+	parts := make([]string, len(days))
+	for i, d := range days {
+		parts[i] = strconv.Itoa(d)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ScheduleOf is a campaign's reminder days: its own, or DefaultSchedule.
+func ScheduleOf(ctx context.Context, st *store.Store, campaignID uint) ([]int, error) {
+	days, own, err := st.ReminderDays(ctx, campaignID)
+	if err != nil || !own {
+		return DefaultSchedule, err
+	}
+	return ParseSchedule(days)
+}
 
 // reminderHour is the WIB hour scheduled reminders are due.
 const reminderHour = 7

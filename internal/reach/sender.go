@@ -38,7 +38,7 @@ type Sender struct {
 	Lease       time.Duration // how long a claim holds (default 2 minutes; at least twice a batch at the rate)
 	MaxAttempts int           // then a message fails (default 8)
 	Idle        time.Duration // pause when nothing is due (default 2 s)
-	Schedule    []int         // reminder days before the deadline (default DefaultSchedule)
+	Schedule    []int         // reminder days before the deadline for every campaign; nil: each campaign's own (ScheduleOf)
 }
 
 func (s *Sender) defaults() {
@@ -67,9 +67,6 @@ func (s *Sender) defaults() {
 	}
 	if s.Idle <= 0 {
 		s.Idle = 2 * time.Second
-	}
-	if s.Schedule == nil {
-		s.Schedule = DefaultSchedule
 	}
 	if s.Host == "" {
 		s.Host = "ikrar"
@@ -116,7 +113,14 @@ func (s *Sender) ScheduleReminders(ctx context.Context) error {
 		return err
 	}
 	for _, c := range open {
-		step := DueStep(c, s.Schedule, s.Now())
+		schedule := s.Schedule
+		if schedule == nil {
+			var err error
+			if schedule, err = ScheduleOf(ctx, s.Store, c.ID); err != nil {
+				return fmt.Errorf("campaign %d: %w", c.ID, err)
+			}
+		}
+		step := DueStep(c, schedule, s.Now())
 		if step == "" {
 			continue
 		}

@@ -57,3 +57,26 @@ func TestWhatsAppTexts(t *testing.T) {
 		t.Errorf("group text:\n%s", g)
 	}
 }
+
+func TestParseSchedule(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+		bad  bool
+	}{
+		{"3, 1, 0", "3, 1, 0", false},
+		{"0 1 3 1", "3, 1, 0", false},
+		{"7;2", "7, 2", false},
+		{"", "", false},
+		{"-1", "", true},
+		{"61", "", true},
+		{"satu", "", true},
+		{"1,2,3,4,5,6,7,8,9,10,11", "", true},
+	}
+	for _, tt := range tests {
+		got, err := ParseSchedule(tt.in)
+		if (err != nil) != tt.bad || (!tt.bad && FormatSchedule(got) != tt.want) {
+			t.Errorf("ParseSchedule(%q) = %v, %v", tt.in, got, err)
+		}
+	}
+}

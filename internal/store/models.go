@@ -155,7 +155,7 @@ type AuditHead struct {
 
 func allModels() []any {
 	return []any{&Campaign{}, &Department{}, &ASN{}, &Signature{}, &Certificate{}, &User{}, &UserDepartment{}, &Session{}, &AuditEvent{}, &RateLimit{}, &AuditHead{}, &PendingUpload{}, &AuditCheckpoint{},
-		&OutboxMessage{}, &EmailRefusal{}, &LinkOpen{},
+		&OutboxMessage{}, &EmailRefusal{}, &LinkOpen{}, &ReminderSchedule{},
 		&ServerSecret{}, &LoginFailure{},
 		&CampaignClosing{}, &ClosedRosterEntry{}, &ClosedUnitCount{}, &SigningKey{}, &Setting{}}
 }

@@ -473,3 +473,41 @@ func (s *Store) ReachCountsOf(ctx context.Context, campaignID uint, deptIDs []ui
 	out.Opened = int(n)
 	return out, nil
 }
+
+// ReminderSchedule is a campaign's own reminder days (before the
+// deadline's day), e.g. "5,2,0"; "" means no scheduled reminders. A
+// campaign without a row uses the default schedule.
+type ReminderSchedule struct {
+	CampaignID uint   `gorm:"primaryKey;autoIncrement:false"`
+	Days       string `gorm:"size:100;not null"`
+	UpdatedAt  time.Time
+}
+
+// ReminderDays returns a campaign's schedule and whether it has its own.
+func (s *Store) ReminderDays(ctx context.Context, campaignID uint) (string, bool, error) {
+	var rs []ReminderSchedule
+	if err := s.r.WithContext(ctx).Where("campaign_id = ?", campaignID).Limit(1).Find(&rs).Error; err != nil {
+		return "", false, fmt.Errorf("reminder schedule of campaign %d: %w", campaignID, err)
+	}
+	if len(rs) == 0 {
+		return "", false, nil
+	}
+	return rs[0].Days, true, nil
+}
+
+// SetReminderDays stores a campaign's schedule (already validated).
+func (s *Store) SetReminderDays(ctx context.Context, actor string, campaignID uint, days string) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockChain(tx); err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		if err := tx.Exec(`INSERT INTO reminder_schedules (campaign_id, days, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (campaign_id) DO UPDATE SET days = excluded.days, updated_at = excluded.updated_at`, campaignID, days, now).Error; err != nil {
+			return fmt.Errorf("set reminder schedule of campaign %d: %w", campaignID, err)
+		}
+		_, err := appendEvent(tx, now, actor, "campaign.reminders", "campaign:"+strconv.Itoa(int(campaignID)),
+			audit.Detail(map[string]string{"days": days}))
+		return err
+	})
+}

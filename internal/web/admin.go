@@ -33,6 +33,7 @@ func (s *Server) adminRoutes() {
 	g.POST("/campaigns/:id", s.adminCampaignSave)
 	g.POST("/campaigns/:id/status", s.adminCampaignStatus)
 	g.POST("/campaigns/:id/deadline", s.adminCampaignDeadline)
+	g.POST("/campaigns/:id/reminders", s.adminCampaignReminders)
 	g.POST("/campaigns/:id/require-code", s.adminCampaignRequireCode)
 	g.POST("/signatures/:code/revoke", s.adminRevoke)
 

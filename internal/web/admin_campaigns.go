@@ -66,6 +66,7 @@ type campaignEditData struct {
 	Frozen     bool
 	Form       campaignForm
 	Deadline   deadlineView
+	Reminders  string // "3, 1, 0"
 }
 
 func defaultCampaignForm() campaignForm {
@@ -258,6 +259,11 @@ func (s *Server) renderCampaignEdit(c echo.Context, status int, cp store.Campaig
 	}
 	p.Data = campaignEditData{adminHead: h, Campaign: cp, Signatures: counts[cp.ID], Frozen: counts[cp.ID] > 0, Form: form,
 		Deadline: s.deadlineOf(cp, p.Lang)}
+	d := p.Data.(campaignEditData)
+	if d.Reminders, err = s.remindersOf(c, cp); err != nil {
+		return err
+	}
+	p.Data = d
 	return c.Render(status, "admin_campaign_edit", p)
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ikrar/ikrar/internal/pledge"
+	"github.com/ikrar/ikrar/internal/reach"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/wib"
 	"github.com/labstack/echo/v4"
@@ -74,4 +75,26 @@ func (s *Server) adminCampaignDeadline(c echo.Context) error {
 		return err
 	}
 	return seeOther(c, "/admin/campaigns", "deadline_saved")
+}
+
+// adminCampaignReminders sets a campaign's reminder days ("3, 1, 0").
+func (s *Server) adminCampaignReminders(c echo.Context) error {
+	cp, err := s.campaignParam(c)
+	if err != nil {
+		return err
+	}
+	days, err := reach.ParseSchedule(c.FormValue("days"))
+	if err != nil {
+		return s.renderCampaignEdit(c, http.StatusUnprocessableEntity, cp, formOf(cp), "err_reminder_days")
+	}
+	if err := s.Store.SetReminderDays(c.Request().Context(), actorOf(c), cp.ID, reach.FormatSchedule(days)); err != nil {
+		return err
+	}
+	return seeOther(c, "/admin/campaigns", "reminders_saved")
+}
+
+// remindersOf is a campaign's reminder days as the form shows them.
+func (s *Server) remindersOf(c echo.Context, cp store.Campaign) (string, error) {
+	days, err := reach.ScheduleOf(c.Request().Context(), s.Store, cp.ID)
+	return reach.FormatSchedule(days), err
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/reach"
 	"github.com/ikrar/ikrar/internal/wib"
 )
 
@@ -98,4 +99,36 @@ func (e *env) deptCode(id uint) string {
 		e.t.Fatal(err)
 	}
 	return d.Code
+}
+
+// TestReminderSchedule: an admin edits a campaign's reminder days.
+func TestReminderSchedule(t *testing.T) {
+	e, admin := adminEnv(t)
+	ctx := context.Background()
+	cs, _ := e.st.Campaigns(ctx)
+	id := strconv.Itoa(int(cs[0].ID))
+	edit := "/admin/campaigns/" + id + "/edit"
+	if _, body := e.get(admin, edit); !strings.Contains(body, `name="days" value="3, 1, 0"`) {
+		t.Fatal("edit page does not show the default schedule")
+	}
+	post := func(days string) int {
+		status, _, _ := e.post(admin, "/admin/campaigns/"+id+"/reminders", url.Values{"_csrf": {e.adminCSRF(admin, edit)}, "days": {days}})
+		return status
+	}
+	if s := post("7 2 2"); s != http.StatusSeeOther {
+		t.Fatalf("save: %d", s)
+	}
+	got, err := reach.ScheduleOf(ctx, e.st, cs[0].ID)
+	if err != nil || reach.FormatSchedule(got) != "7, 2" {
+		t.Fatalf("schedule %v %v", got, err)
+	}
+	if s := post("besok"); s != http.StatusUnprocessableEntity {
+		t.Errorf("bad days: %d", s)
+	}
+	if s := post(""); s != http.StatusSeeOther {
+		t.Fatal("clearing failed")
+	}
+	if got, _ := reach.ScheduleOf(ctx, e.st, cs[0].ID); len(got) != 0 {
+		t.Errorf("cleared schedule %v", got)
+	}
 }

@@ -54,6 +54,10 @@ var messages = map[string]map[string]string{
 		"no_campaign":     "Belum ada ikrar yang dibuka untuk ditandatangani.",
 		"closed":          "Ikrar ini sudah ditutup.",
 		// Reaching people (issue 12): deadlines, outbox, invitations, reminders.
+		"reminder_days":          "Pengingat email (hari sebelum batas waktu)",
+		"reminder_days_hint":     "Pukul 07.00 WIB pada hari-hari itu, kepada yang belum menandatangani; 0 = pagi hari batas waktu; kosongkan untuk tanpa pengingat otomatis.",
+		"flash_reminders_saved":  "Jadwal pengingat disimpan.",
+		"err_reminder_days":      "Hari pengingat tidak sah: angka 0 sampai 60 dipisah koma, paling banyak 10.",
 		"esc_title":              "Unit yang perlu dihubungi",
 		"esc_lead":               "Paling tertinggal dari laju merata menuju batas waktu lebih dulu. Batas waktu:",
 		"esc_no_deadline":        "Belum ada batas waktu: diurutkan dari persentase terendah.",
@@ -433,6 +437,10 @@ var messages = map[string]map[string]string{
 		"no_campaign":     "No pledge is open for signing yet.",
 		"closed":          "This pledge is closed.",
 		// Reaching people (issue 12): deadlines, outbox, invitations, reminders.
+		"reminder_days":          "Email reminders (days before the deadline)",
+		"reminder_days_hint":     "At 07.00 WIB on those days, to those who have not signed; 0 = the morning of the deadline; leave empty for no automatic reminders.",
+		"flash_reminders_saved":  "Reminder schedule saved.",
+		"err_reminder_days":      "Invalid reminder days: numbers from 0 to 60 separated by commas, at most 10.",
 		"esc_title":              "Units to call",
 		"esc_lead":               "Furthest behind an even pace towards the deadline first. Deadline:",
 		"esc_no_deadline":        "No deadline yet: lowest percentage first.",
