@@ -34,11 +34,13 @@ type Sender struct {
 	Log     *slog.Logger
 	Now     func() time.Time
 
-	Batch       int           // messages claimed at once (default: ten seconds' worth at the rate, 1 to 20)
-	Lease       time.Duration // how long a claim holds (default 2 minutes; at least twice a batch at the rate)
-	MaxAttempts int           // then a message fails (default 8)
-	Idle        time.Duration // pause when nothing is due (default 2 s)
-	Schedule    []int         // reminder days before the deadline for every campaign; nil: each campaign's own (ScheduleOf)
+	Batch       int             // messages claimed at once (default: ten seconds' worth at the rate, 1 to 20)
+	Lease       time.Duration   // how long a claim holds (default 2 minutes; at least twice a batch at the rate)
+	MaxAttempts int             // then a message fails (default 8)
+	Idle        time.Duration   // pause when nothing is due (default 2 s)
+	queued      map[string]bool // reminder steps this process has queued (campaign/step/deadline)
+
+	Schedule []int // reminder days before the deadline for every campaign; nil: each campaign's own (ScheduleOf)
 }
 
 func (s *Sender) defaults() {
@@ -70,6 +72,9 @@ func (s *Sender) defaults() {
 	}
 	if s.Host == "" {
 		s.Host = "ikrar"
+	}
+	if s.queued == nil {
+		s.queued = map[string]bool{}
 	}
 }
 
@@ -121,7 +126,11 @@ func (s *Sender) ScheduleReminders(ctx context.Context) error {
 			}
 		}
 		step := DueStep(c, schedule, s.Now())
-		if step == "" {
+		if step == "" { // also every campaign without a deadline
+			continue
+		}
+		key := fmt.Sprintf("%d/%s/%d", c.ID, step, c.ClosesAt.Unix())
+		if s.queued[key] {
 			continue
 		}
 		res, err := s.Store.QueueMessages(ctx, "ikrar", store.QueueSpec{CampaignID: c.ID, Kind: KindReminder, Step: step})
@@ -131,6 +140,11 @@ func (s *Sender) ScheduleReminders(ctx context.Context) error {
 		if res.Queued > 0 {
 			s.Log.Info("reminders queued", "campaign", c.ID, "step", step, "queued", res.Queued, "no_address", res.NoAddress)
 		}
+		// Once per step and process: queueing reads the whole roster and,
+		// on SQLite, holds the one writer while it does, so it must not
+		// run every minute of a step's window. Another instance or a
+		// restart queues again, which the unique index makes harmless.
+		s.queued[key] = true
 	}
 	return nil
 }
