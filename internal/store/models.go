@@ -111,8 +111,14 @@ type User struct {
 	PasswordHash string `gorm:"not null"`
 	Role         string `gorm:"size:16;not null"`
 	Disabled     bool   `gorm:"not null;default:false"`
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Two-factor sign-in (RFC 6238): the base32 secret once confirmed (empty:
+	// off), the last time step used (a code works once), and the SHA-256
+	// hashes of the unused recovery codes, one per line.
+	TOTPSecret    string `gorm:"size:64;not null;default:''"`
+	TOTPLastStep  int64  `gorm:"not null;default:0"`
+	RecoveryCodes string `gorm:"size:2048;not null;default:''"`
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // UserDepartment binds a head to a department (and its children).

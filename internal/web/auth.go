@@ -28,6 +28,7 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 			u, err := s.Store.SessionUser(c.Request().Context(), ck.Value)
 			if err == nil {
 				c.Set(ctxUser, &u)
+				c.Set(ctxNeeds2FA, s.twoFARequired(&u) && u.TOTPSecret == "")
 			} else if !errors.Is(err, store.ErrNotFound) {
 				return err
 			}
@@ -45,6 +46,10 @@ func requireStaff(roles ...string) echo.MiddlewareFunc {
 			u, ok := c.Get(ctxUser).(*store.User)
 			if !ok {
 				return c.Redirect(http.StatusSeeOther, "/login?next="+urlQueryEscape(c.Request().URL.RequestURI()))
+			}
+			if needs, _ := c.Get(ctxNeeds2FA).(bool); needs && !strings.HasPrefix(c.Request().URL.Path, twoFAPath) {
+				// IKRAR_REQUIRE_2FA: an admin sets up two-factor sign-in first.
+				return c.Redirect(http.StatusSeeOther, twoFAPath)
 			}
 			for _, r := range roles {
 				if u.Role == r {
@@ -108,6 +113,9 @@ func (s *Server) loginSubmit(c echo.Context) error {
 		return err
 	}
 	ls.loginAccAddr.Reset(accAddr)
+	if u.TOTPSecret != "" {
+		return s.startSecondFactor(c, u, d.Next)
+	}
 	return s.startSession(c, u, d.Next)
 }
 

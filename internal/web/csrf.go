@@ -19,8 +19,9 @@ import (
 // serverKeys are derived from one random secret kept in the database, so
 // every instance behind a load balancer accepts the others' tokens.
 type serverKeys struct {
-	csrf  []byte // CSRF tokens
-	known []byte // the "this account has logged in here before" cookie
+	csrf    []byte // CSRF tokens
+	known   []byte // the "this account has logged in here before" cookie
+	pending []byte // the "password right, code still due" cookie
 }
 
 func randomBytes(n int) []byte {
@@ -41,7 +42,7 @@ func loadKeys(st *store.Store) (serverKeys, error) {
 			return serverKeys{}, err
 		}
 	}
-	return serverKeys{csrf: mac(root, "csrf"), known: mac(root, "known-browser")}, nil
+	return serverKeys{csrf: mac(root, "csrf"), known: mac(root, "known-browser"), pending: mac(root, "second-factor")}, nil
 }
 
 func mac(key []byte, parts ...string) []byte {

@@ -391,7 +391,22 @@ var messages = map[string]map[string]string{
 		"cert_waiting_tsa":         "Tanda tangan Anda sudah tersimpan. Sertifikatnya menunggu stempel waktu dari penyedia waktu tepercaya yang sedang tidak menjawab; coba unduh lagi dalam beberapa menit.",
 
 		// issue 11 (security): limits, passwords, two-factor sign-in
-		"too_many_wait": "Terlalu banyak percobaan. Coba lagi dalam %d menit.",
+		"too_many_wait":    "Terlalu banyak percobaan. Coba lagi dalam %d menit.",
+		"twofa_title":      "Verifikasi dua langkah",
+		"twofa_login_lead": "Kata sandi benar. Masukkan kode 6 angka dari aplikasi autentikator Anda, atau salah satu kode pemulihan.",
+		"twofa_code":       "Kode verifikasi",
+		"twofa_verify":     "Verifikasi",
+		"bad_2fa":          "Kode verifikasi salah atau sudah dipakai.",
+		"twofa_on":         "Verifikasi dua langkah aktif.",
+		"twofa_left":       "Kode pemulihan yang belum dipakai",
+		"twofa_setup_lead": "Pindai kode QR ini dengan aplikasi autentikator di ponsel Anda (misalnya Aegis, FreeOTP atau Google Authenticator), lalu masukkan kode 6 angka yang muncul.",
+		"twofa_qr_alt":     "Kode QR untuk aplikasi autentikator",
+		"twofa_secret":     "Tidak bisa memindai? Ketik kunci ini:",
+		"twofa_enable":     "Aktifkan",
+		"twofa_disable":    "Matikan verifikasi dua langkah",
+		"twofa_turned_off": "Verifikasi dua langkah dimatikan.",
+		"twofa_codes_lead": "Simpan kode pemulihan ini di tempat aman. Setiap kode dapat dipakai sekali bila ponsel Anda hilang. Kode ini hanya ditampilkan sekarang.",
+		"twofa_required":   "Di instansi ini admin wajib memakai verifikasi dua langkah.",
 	},
 	"en": {
 		"app":             "ASN Neutrality Pledge",
@@ -774,7 +789,22 @@ var messages = map[string]map[string]string{
 		"cert_waiting_tsa":         "Your signature is stored. Its certificate waits for a timestamp from the trusted time service, which is not answering; try the download again in a few minutes.",
 
 		// issue 11 (security): limits, passwords, two-factor sign-in
-		"too_many_wait": "Too many attempts. Try again in %d minutes.",
+		"too_many_wait":    "Too many attempts. Try again in %d minutes.",
+		"twofa_title":      "Two-step verification",
+		"twofa_login_lead": "Password accepted. Enter the 6-digit code from your authenticator app, or one of your recovery codes.",
+		"twofa_code":       "Verification code",
+		"twofa_verify":     "Verify",
+		"bad_2fa":          "Wrong or already used verification code.",
+		"twofa_on":         "Two-step verification is on.",
+		"twofa_left":       "Unused recovery codes",
+		"twofa_setup_lead": "Scan this QR code with an authenticator app on your phone (for example Aegis, FreeOTP or Google Authenticator), then enter the 6-digit code it shows.",
+		"twofa_qr_alt":     "QR code for the authenticator app",
+		"twofa_secret":     "Cannot scan? Type this key:",
+		"twofa_enable":     "Turn on",
+		"twofa_disable":    "Turn off two-step verification",
+		"twofa_turned_off": "Two-step verification is off.",
+		"twofa_codes_lead": "Keep these recovery codes somewhere safe. Each works once if you lose your phone. They are shown only now.",
+		"twofa_required":   "Admins must use two-step verification here.",
 	},
 }
 

@@ -16,6 +16,7 @@ import (
 
 	ikrar "github.com/ikrar/ikrar"
 	"github.com/ikrar/ikrar/internal/pledge"
+	"github.com/ikrar/ikrar/internal/staff"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/web"
 )
@@ -126,6 +127,14 @@ func TestIndonesianPagesHaveNoEnglish(t *testing.T) {
 	code := e.signAs(adminNIPBudi, "Budi Santosa")
 	admin := e.adminLogin("admin", store.RoleAdmin)
 	head := e.adminLogin("kepala", store.RoleHead, adminDeptDik)
+	// An account with two-factor sign-in, for the code step of the login.
+	twofa, err := staff.Add(ctx, e.st, "test", "dua.langkah", store.RoleAdmin, staffPassword, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.EnableTOTP(ctx, "test", twofa.ID, "JBSWY3DPEHPK3PXPJBSWY3DP", 0, nil); err != nil {
+		t.Fatal(err)
+	}
 	anon := e.client()
 	pending := e.asn(adminNIPZoe)
 	signed := e.asn(adminNIPBudi)
@@ -176,6 +185,8 @@ func TestIndonesianPagesHaveNoEnglish(t *testing.T) {
 		{"users, short password", "admin_users", posted(admin, "/admin/users", "/admin/users", url.Values{"username": {"baru"}, "role": {"admin"}, "password": {"pendek"}})},
 		{"exports", "admin_exports", got(admin, "/admin/exports")},
 		{"audit log", "admin_audit", got(admin, "/admin/audit")},
+		{"two-step verification setup", "account_2fa", got(admin, "/account/2fa")},
+		{"login, code step", "login_2fa", posted(e.client(), "/login", "/login", url.Values{"username": {"dua.langkah"}, "password": {staffPassword}})},
 	}
 
 	files, err := fs.Glob(ikrar.Assets, "templates/pages/*.html")

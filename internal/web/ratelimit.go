@@ -34,6 +34,9 @@ type Limits struct {
 	// logged in before (a signed cookie), so a stranger cannot lock the
 	// admin out of their own browser.
 	LoginPerAccount int
+	// SecondFactorPerAccount bounds wrong two-factor codes for one
+	// account (whoever tries already knows its password).
+	SecondFactorPerAccount int
 }
 
 // DefaultLimits are the budgets ikrar runs with (documented in README).
@@ -47,6 +50,7 @@ func DefaultLimits() Limits {
 		LoginPerAccountAddress: 5,
 		LoginPerAddress:        100,
 		LoginPerAccount:        50,
+		SecondFactorPerAccount: 5,
 	}
 }
 
@@ -198,6 +202,7 @@ type limiters struct {
 	linkAddr, codeAddr  *limiter
 	loginAccAddr        *limiter
 	loginAddr, loginAcc *limiter
+	secondFactor        *limiter
 }
 
 func newLimiters(l Limits, now func() time.Time) limiters {
@@ -210,11 +215,12 @@ func newLimiters(l Limits, now func() time.Time) limiters {
 		loginAccAddr: newLimiter("login-user-ip", l.LoginPerAccountAddress, w, now),
 		loginAddr:    newLimiter("login-ip", l.LoginPerAddress, w, now),
 		loginAcc:     newLimiter("login-user", l.LoginPerAccount, w, now),
+		secondFactor: newLimiter("totp-user", l.SecondFactorPerAccount, w, now),
 	}
 }
 
 func (ls limiters) all() []*limiter {
-	return []*limiter{ls.signNIP, ls.signAddr, ls.linkAddr, ls.codeAddr, ls.loginAccAddr, ls.loginAddr, ls.loginAcc}
+	return []*limiter{ls.signNIP, ls.signAddr, ls.linkAddr, ls.codeAddr, ls.loginAccAddr, ls.loginAddr, ls.loginAcc, ls.secondFactor}
 }
 
 // waitMinutes rounds a wait up to whole minutes, at least one.

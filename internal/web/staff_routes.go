@@ -15,6 +15,12 @@ func (s *Server) staffRoutes() {
 	e.GET("/login", s.loginForm)
 	e.POST("/login", s.loginSubmit)
 	e.POST("/logout", s.logout)
+	e.POST("/login/2fa", s.loginSecondFactor)
+
+	account := e.Group("/account", requireStaff(store.RoleAdmin, store.RoleHead))
+	account.GET("/2fa", s.twoFAPage)
+	account.POST("/2fa", s.twoFAEnable)
+	account.POST("/2fa/disable", s.twoFADisable)
 
 	dash := e.Group("/dashboard", requireStaff(store.RoleAdmin, store.RoleHead))
 	dash.GET("", s.dashboard)
