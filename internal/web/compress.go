@@ -93,7 +93,8 @@ func (w *gzipWriter) WriteHeader(code int) {
 	if !w.decided {
 		w.decided = true
 		h := w.Header()
-		if code >= 200 && code != http.StatusNoContent && code != http.StatusNotModified &&
+		// A range of a file (206) is a slice of the plain bytes: never gzip it.
+		if code >= 200 && code != http.StatusNoContent && code != http.StatusNotModified && code != http.StatusPartialContent &&
 			h.Get(echo.HeaderContentEncoding) == "" && isCompressible(h.Get(echo.HeaderContentType)) {
 			h.Del(echo.HeaderContentLength)
 			h.Set(echo.HeaderContentEncoding, "gzip")
