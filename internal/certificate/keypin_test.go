@@ -139,9 +139,16 @@ func TestVerifyAcceptsACopyMadeAgain(t *testing.T) {
 	if bytes.Equal(before, again) {
 		t.Fatal("the certificate made again has the same bytes; this test needs them to differ")
 	}
+	// The checking process may run with another --base-url (ikrar verify
+	// on an operator's machine): the stored copy says which address the
+	// certificates name.
+	elsewhere := NewService(st, s, "http://localhost:8080", nil)
 	for name, pdf := range map[string][]byte{"downloaded before": before, "made again": again} {
 		if _, err := svc.VerifyUpload(ctx, pdf); err != nil {
 			t.Errorf("%s: %v", name, err)
+		}
+		if _, err := elsewhere.VerifyUpload(ctx, pdf); err != nil {
+			t.Errorf("%s, checked with another base URL: %v", name, err)
 		}
 	}
 	d, err := svc.Data(ctx, sig)

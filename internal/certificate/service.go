@@ -136,7 +136,7 @@ func (s *Service) issue(ctx context.Context, sig store.Signature, wait bool) ([]
 			return store.Certificate{}, fmt.Errorf("make certificate %s: %w", sig.CertCode, err)
 		}
 		sum := sha256.Sum256(pdf)
-		c := store.Certificate{PDF: pdf, SHA256: hex.EncodeToString(sum[:])}
+		c := store.Certificate{PDF: pdf, SHA256: hex.EncodeToString(sum[:]), BaseURL: s.BaseURL}
 		// One line per certificate made lets an operator (and the
 		// multi-instance test) see that none is ever made twice.
 		s.Log.Info("certificate made", "signature", sig.ID, "code", sig.CertCode, "sha256", c.SHA256)
@@ -319,7 +319,7 @@ func (s *Service) VerifyUpload(ctx context.Context, pdf []byte) (store.Signature
 		return store.Signature{}, err
 	}
 	if err != nil || stored.SHA256 != v.SHA256 {
-		ok, err := s.contentMatches(ctx, sig, pdf)
+		ok, err := s.contentMatches(ctx, sig, pdf, stored.BaseURL)
 		if err != nil {
 			return store.Signature{}, err
 		}
@@ -336,17 +336,29 @@ func (s *Service) VerifyUpload(ctx context.Context, pdf []byte) (store.Signature
 // contentMatches reports whether a genuinely signed pdf is the record's
 // certificate: our signatures are incremental updates that keep the
 // rendered document as their first bytes, and rendering is deterministic,
-// so the record renders to exactly that prefix.
-func (s *Service) contentMatches(ctx context.Context, sig store.Signature, pdf []byte) (bool, error) {
+// so the record renders to exactly that prefix. The QR code names the
+// server's public address: this process's, or the one the stored copy was
+// made under (storedBase, "" if unknown).
+func (s *Service) contentMatches(ctx context.Context, sig store.Signature, pdf []byte, storedBase string) (bool, error) {
 	d, err := s.Data(ctx, sig)
 	if err != nil {
 		return false, err
 	}
-	rendered, err := Render(d)
-	if err != nil {
-		return false, err
+	bases := []string{s.BaseURL}
+	if storedBase != "" && storedBase != s.BaseURL {
+		bases = append(bases, storedBase)
 	}
-	return bytes.HasPrefix(pdf, rendered), nil
+	for _, base := range bases {
+		d.VerifyURL = base + "/verify/" + sig.CertCode
+		rendered, err := Render(d)
+		if err != nil {
+			return false, err
+		}
+		if bytes.HasPrefix(pdf, rendered) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // Errors of VerifyUpload beyond the PDF-level ones.

@@ -96,7 +96,9 @@ func TestRestoreKeepsCertificatesValid(t *testing.T) {
 		if err := os.WriteFile(path, h.pdf, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if r := runCLI(t, "verify", "--data", restored, "--base-url", f.Srv.Base, path); r.Code != 0 || !strings.Contains(r.Stdout, h.code) {
+		// Without --base-url, as an operator would run it: the address the
+		// stored copy was made under is known.
+		if r := runCLI(t, "verify", "--data", restored, path); r.Code != 0 || !strings.Contains(r.Stdout, h.code) {
 			t.Errorf("%s: ikrar verify on the restored folder: %s", name, r)
 		}
 	}

@@ -101,7 +101,11 @@ type Certificate struct {
 	SignatureID uint   `gorm:"primaryKey;autoIncrement:false"`
 	PDF         []byte `gorm:"not null"`
 	SHA256      string `gorm:"size:64;not null"`
-	CreatedAt   time.Time
+	// BaseURL is the public address the certificate's QR code and link
+	// name: rendering the record again for a content check needs it, also
+	// where the checking process runs with another --base-url (ikrar verify).
+	BaseURL   string `gorm:"size:512"`
+	CreatedAt time.Time
 }
 
 // User is a staff account: an admin, or a head bound to departments.
