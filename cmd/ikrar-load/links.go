@@ -34,6 +34,13 @@ func parseLinks(r io.Reader) ([]signer, error) {
 	}
 	cr := csv.NewReader(br)
 	cr.ReuseRecord = true
+	// ikrar writes ';' (Excel with the id-ID locale); older files used ','.
+	if first, err := br.Peek(256); len(first) > 0 && (err == nil || errors.Is(err, io.EOF) || errors.Is(err, bufio.ErrBufferFull)) {
+		line, _, _ := strings.Cut(string(first), "\n")
+		if strings.Count(line, ";") > strings.Count(line, ",") {
+			cr.Comma = ';'
+		}
+	}
 	head, err := cr.Read()
 	if err != nil {
 		return nil, fmt.Errorf("read links header: %w", err)

@@ -156,23 +156,13 @@ func Validate(in Input, a store.ASN, points int) (drawing []byte, probs Problems
 	return d, probs
 }
 
-// Sign validates the form and makes the signature durable. Signing twice
-// returns the first signature unchanged (Created false).
+// Sign validates the form and makes the signature durable: the one
+// signing entry point. It is idempotent through the store's unique index
+// over live signatures: if the person has signed meanwhile, a valid form
+// gets that signature back (Created false). Callers that want to show the
+// receipt of an existing signature without validating a form (the signing
+// page) look it up first, as they must to choose what to show.
 func (s *Service) Sign(ctx context.Context, a store.ASN, c store.Campaign, in Input) (store.SignResult, error) {
-	if existing, err := s.Store.SignatureOf(ctx, a.ID, c.ID); err == nil {
-		return store.SignResult{Signature: existing}, nil
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return store.SignResult{}, err
-	}
-	return s.SignNew(ctx, a, c, in)
-}
-
-// SignNew is Sign for a caller that has just looked the signature up and
-// found none (the signing page does, to choose what to show), saving a
-// second read. It is still idempotent: if a signature appeared meanwhile,
-// a valid form gets that one back (Created false) through the store's
-// unique index.
-func (s *Service) SignNew(ctx context.Context, a store.ASN, c store.Campaign, in Input) (store.SignResult, error) {
 	if c.Status != "open" {
 		return store.SignResult{}, ErrClosed
 	}

@@ -30,6 +30,9 @@ type Certificates interface {
 	VerifyUpload(ctx context.Context, pdf []byte) (store.Signature, error)
 	// Reason turns a verification error into a user-facing reason.
 	Reason(err error) (id, en string)
+	// Wake tells the background workers that a new signature waits for
+	// its certificate.
+	Wake()
 	// Facts are what a signature's stored certificate says of itself: the
 	// signing key and the RFC 3161 time (ok false when not made yet).
 	Facts(ctx context.Context, sig store.Signature) (f certificate.Facts, ok bool, err error)

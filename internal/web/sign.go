@@ -242,8 +242,7 @@ func (s *Server) signSubmit(c echo.Context) error {
 			d.Ticked[i] = c.FormValue(fmt.Sprintf("point%d", i+1)) == "on"
 		}
 		in.Ticked = d.Ticked
-		// signTarget has just found no signature: skip Sign's own lookup.
-		res, err := s.Pledge.SignNew(c.Request().Context(), d.ASN, d.Campaign, in)
+		res, err := s.Pledge.Sign(c.Request().Context(), d.ASN, d.Campaign, in)
 		var probs pledge.Problems
 		switch {
 		case errors.As(err, &probs):
@@ -263,8 +262,8 @@ func (s *Server) signSubmit(c echo.Context) error {
 			return err
 		}
 		d.Signature = &res.Signature
-		if w, ok := s.Certs.(interface{ Wake() }); ok && res.Created {
-			w.Wake() // let the background workers make the PDF now, not at their next tick
+		if res.Created && s.Certs != nil {
+			s.Certs.Wake() // let the background workers make the PDF now, not at their next tick
 		}
 	}
 	p.Title = p.T["receipt_title"]
