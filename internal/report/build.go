@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/ikrar/ikrar/internal/store"
@@ -344,7 +345,40 @@ func BuildDepartment(ctx context.Context, st *store.Store, sc Scope, dept store.
 		}
 		r.People = append(r.People, p)
 	}
+	ids := make([]uint, len(entries))
+	for i, e := range entries {
+		ids[i] = e.ID
+	}
+	reach, err := st.ReachOf(ctx, camp.ID, ids)
+	if err != nil {
+		return Report{}, err
+	}
+	for i := range r.People {
+		if !r.People[i].Signed() {
+			r.People[i].Reach = reachText(reach[ids[i]])
+		}
+	}
 	return r, nil
+}
+
+// reachText is a pending person's reach in the reports' words.
+func reachText(r store.PersonReach) string {
+	var parts []string
+	if r.InvitedAt != nil {
+		parts = append(parts, fmt.Sprintf("diundang (%s, %s)", r.InvitedVia, formatMachineWIB(*r.InvitedAt)))
+	} else {
+		parts = append(parts, "belum diundang")
+	}
+	if r.OpenedAt != nil {
+		parts = append(parts, "dibuka "+formatMachineWIB(*r.OpenedAt))
+	}
+	if r.Reminders > 0 {
+		parts = append(parts, fmt.Sprintf("diingatkan %d× (terakhir %s)", r.Reminders, formatMachineWIB(*r.RemindedAt)))
+	}
+	if r.Refused != "" {
+		parts = append(parts, "alamat ditolak: "+r.Refused)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // BuildLinks assembles the signing links of the active roster in scope.

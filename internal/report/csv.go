@@ -15,7 +15,7 @@ var (
 	// jumlah_pegawai, sudah and belum include sub-units; pegawai_sendiri is
 	// the unit's own staff (its sum over the rows is the roster).
 	csvSummaryHeader = []string{"kode", "kode_induk", "tingkat", "unit_kerja", "pegawai_sendiri", "jumlah_pegawai", "sudah", "belum", "persen"}
-	csvPeopleHeader  = []string{"nip", "nama", "jabatan", "unit_kerja", "status", "waktu_tanda_tangan_wib", "kode_sertifikat", "jenis", "pindah_dari"}
+	csvPeopleHeader  = []string{"nip", "nama", "jabatan", "unit_kerja", "status", "waktu_tanda_tangan_wib", "kode_sertifikat", "jenis", "pindah_dari", "jangkauan"}
 	csvLinksHeader   = []string{"nip", "nama", "jabatan", "unit_kerja", "tautan", "kode_akses"}
 )
 
@@ -44,7 +44,7 @@ func WriteCSV(w io.Writer, r Report) error {
 			}
 			rows = append(rows, []string{
 				excelcsv.Text(p.NIP), p.Name, p.Position, p.Department,
-				status, at, p.CertificateCode, p.Kind, p.MovedFrom,
+				status, at, p.CertificateCode, p.Kind, p.MovedFrom, p.Reach,
 			})
 		}
 	}

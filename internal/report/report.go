@@ -91,6 +91,10 @@ type Person struct {
 	// MovedFrom names the unit the person signed in when they have moved
 	// since ("pindah dari X"); empty otherwise.
 	MovedFrom string
+	// Reach is how far a pending person has been reached ("diundang
+	// (email, 2024-12-17 09:12:03); dibuka 2024-12-17 10:01:40;
+	// diingatkan 2×"); empty for signers.
+	Reach string
 }
 
 // Signed reports whether the person has signed.

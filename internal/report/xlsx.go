@@ -258,7 +258,7 @@ func xlsxPercent(d DepartmentStat) any {
 
 func writePeopleSheet(f *excelize.File, st *xlsxStyles, people []Person) error {
 	const sheet = SheetPeople
-	header := []any{"NIP", "Nama", "Jabatan", "Jenis", "Unit Kerja", "Status", "Waktu Tanda Tangan (WIB)", "Kode Sertifikat", "Pindah Dari"}
+	header := []any{"NIP", "Nama", "Jabatan", "Jenis", "Unit Kerja", "Status", "Waktu Tanda Tangan (WIB)", "Kode Sertifikat", "Pindah Dari", "Jangkauan"}
 	if err := setRow(f, sheet, 1, header, nil); err != nil {
 		return err
 	}
@@ -274,8 +274,8 @@ func writePeopleSheet(f *excelize.File, st *xlsxStyles, people []Person) error {
 		}
 		if err := setRow(f, sheet, row,
 			[]any{Neutralize(p.NIP), Neutralize(p.Name), Neutralize(p.Position), Neutralize(p.Kind),
-				Neutralize(p.Department), status, at, Neutralize(p.CertificateCode), Neutralize(p.MovedFrom)},
-			[]int{st.text, st.text, st.text, st.text, st.text, st.text, st.dateTime, st.text, st.text}); err != nil {
+				Neutralize(p.Department), status, at, Neutralize(p.CertificateCode), Neutralize(p.MovedFrom), Neutralize(p.Reach)},
+			[]int{st.text, st.text, st.text, st.text, st.text, st.text, st.dateTime, st.text, st.text, st.text}); err != nil {
 			return err
 		}
 		row++

@@ -181,7 +181,7 @@ func TestWriteXLSXDepartmentReport(t *testing.T) {
 	if got := filters[SheetSummary]; !strings.HasSuffix(got, "$A$1:$I$3") {
 		t.Errorf("summary autofilter = %q, want the header and department rows only", got)
 	}
-	if got := filters[SheetPeople]; !strings.HasSuffix(got, "$A$1:$I$121") {
+	if got := filters[SheetPeople]; !strings.HasSuffix(got, "$A$1:$J$121") {
 		t.Errorf("people autofilter = %q", got)
 	}
 }

@@ -76,6 +76,12 @@ func TestReachStatus(t *testing.T) {
 			}
 		}
 	}
+	// The unit's report says the same, per person.
+	_, csv := e.get(admin, "/reports/departments/"+e.deptCode(budi.DepartmentID)+".csv")
+	if !strings.Contains(csv, ";jangkauan") || !strings.Contains(csv, "diundang (email, ") || !strings.Contains(csv, "; dibuka ") ||
+		!strings.Contains(csv, "belum diundang") {
+		t.Errorf("department CSV lacks the reach column:\n%s", csv)
+	}
 	if rows, n, err := e.st.RosterPage(ctx, store.RosterFilter{CampaignID: cs[0].ID, DepartmentIDs: []uint{budi.DepartmentID}, Status: "reminded"}); err != nil || n != 0 || len(rows) != 0 {
 		t.Fatalf("reminded: %d %v", n, err)
 	}
