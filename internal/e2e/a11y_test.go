@@ -424,6 +424,7 @@ func TestAccessibility(t *testing.T) {
 			{"department edit", "/admin/departments/" + headDept},
 			{"users", "/admin/users"},
 			{"exports", "/admin/exports"},
+			{"two-step verification setup", "/account/2fa"},
 			{"audit log", "/admin/audit"},
 		} {
 			b.open(srv.Base + p.path)
