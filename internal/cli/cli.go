@@ -65,6 +65,7 @@ func commands() map[string]command {
 		"migrate":             {"migrate --from sqlite:PATH --to postgres:DSN", runMigrate},
 		"messages send":       {"messages send --kind invitation|reminder [--department CODE] [--campaign ID] [--dry-run]", runMessagesSend},
 		"messages status":     {"messages status", runMessagesStatus},
+		"token add":           {"token add --name N --scope SCOPE ... [--department CODE ...] [--expires 90d|DATE]", runTokenAdd},
 	}
 }
 

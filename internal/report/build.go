@@ -55,6 +55,17 @@ func ScopeFor(ctx context.Context, st *store.Store, u *store.User) (Scope, error
 	return narrow(all, bound...), nil
 }
 
+// ScopeUnits is the scope of anything bound to units other than a user
+// (an API token): the units and their descendants, by the same rule as a
+// head's. No ids means no units.
+func ScopeUnits(ctx context.Context, st *store.Store, ids []uint) (Scope, error) {
+	all, err := st.Departments(ctx)
+	if err != nil {
+		return Scope{}, err
+	}
+	return narrow(all, ids...), nil
+}
+
 func narrow(all []store.Department, ids ...uint) Scope {
 	sc := Scope{All: all, Allowed: map[uint]bool{}}
 	for _, id := range store.Subtree(all, ids...) {

@@ -43,6 +43,46 @@ func Import(ctx context.Context, st *store.Store, actor, filename string, r io.R
 	if err != nil {
 		return store.ImportResult{}, err
 	}
+	return importRows(ctx, st, actor, filename, rows, o)
+}
+
+// Record is one roster entry given as values instead of a file's cells:
+// what the JSON API receives.
+type Record struct {
+	NIP, Name, Position, Department, Email, Phone, Kind, Parent string
+}
+
+// ValidateRecords applies exactly the rules of a roster file to records.
+// A Problem's Line is the record's index plus one (0 still means the whole
+// batch), so callers can report errors by index.
+func ValidateRecords(recs []Record) ([]Row, error) {
+	p := newParser(defaultConfig(), false)
+	p.record(0, fieldNames[:])
+	cells := make([]string, numFields)
+	for i, r := range recs {
+		cells[fNIP], cells[fName], cells[fPosition], cells[fDepartment] = r.NIP, r.Name, r.Position, r.Department
+		cells[fEmail], cells[fPhone], cells[fKind], cells[fParent] = r.Email, r.Phone, r.Kind, r.Parent
+		if !p.record(i+1, cells) {
+			break
+		}
+	}
+	return p.finish()
+}
+
+// ImportRecords validates records like a file and upserts them the way
+// Import does: one transaction, all or nothing, new units that look like
+// existing ones refused the same way.
+func ImportRecords(ctx context.Context, st *store.Store, actor, source string, recs []Record, o ImportOptions) (store.ImportResult, error) {
+	rows, err := ValidateRecords(recs)
+	if err != nil {
+		return store.ImportResult{}, err
+	}
+	return importRows(ctx, st, actor, source, rows, o)
+}
+
+// importRows is the part of an import after parsing, shared by files and
+// records.
+func importRows(ctx context.Context, st *store.Store, actor, filename string, rows []Row, o ImportOptions) (store.ImportResult, error) {
 	similar, err := resolveUnits(ctx, st, rows, o)
 	if err != nil {
 		return store.ImportResult{}, err

@@ -68,3 +68,7 @@ func NormalizeCode(s string) string {
 func Equal(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
+
+// APIToken returns a bearer token of the JSON API: 256 random bits with a
+// recognisable prefix, so secret scanners and people can tell what leaked.
+func APIToken() string { return "ikrar_" + Session() }

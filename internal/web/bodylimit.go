@@ -16,6 +16,9 @@ const (
 	formLimit   = 256 << 10 // every form, and any route not listed in uploadLimits
 	verifyLimit = 2 << 20   // a certificate PDF, from anyone
 	importLimit = 64 << 20  // a roster file, from an admin
+	// apiLimit fits a bulk roster upsert of 100,000 rows (about 25 MB of
+	// JSON); the body is read only after the bearer token is checked.
+	apiLimit = 64 << 20
 )
 
 // uploadLimit is a route that accepts more than a form, and who may send it.
@@ -29,6 +32,7 @@ var uploadLimits = map[string]uploadLimit{
 	"POST /verify":                     {verifyLimit, ""},
 	"POST /admin/roster/preview":       {importLimit, store.RoleAdmin},
 	"POST /admin/roster/units/preview": {importLimit, store.RoleAdmin},
+	"POST /api/v1/roster":              {apiLimit, ""},
 }
 
 // bodyLimitFor is the cap of the request's body.

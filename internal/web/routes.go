@@ -38,6 +38,7 @@ func (s *Server) routes() {
 	e.GET("/audit/checkpoint.txt", s.auditCheckpoint)
 
 	s.staffRoutes()
+	s.api.Register(e)
 }
 
 func (s *Server) serveStatic(files fs.FS) echo.HandlerFunc {

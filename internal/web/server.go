@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/api"
 	"github.com/ikrar/ikrar/internal/certificate"
 	"github.com/ikrar/ikrar/internal/config"
 	"github.com/ikrar/ikrar/internal/pledge"
@@ -68,6 +69,7 @@ type Server struct {
 	points        pointsCache
 	gzip          gzipPool
 	opens         *openRecorder
+	api           *api.API
 }
 
 // New builds the Echo application with every route.
@@ -95,6 +97,7 @@ func New(d Deps) (*Server, error) {
 		openCampaigns: newTTLCache[struct{}, []store.Campaign](hotTTL),
 		departments:   newTTLCache[uint, store.Department](hotTTL),
 		opens:         newOpenRecorder(d.Store, d.Log),
+		api:           api.New(api.Deps{Store: d.Store, Certs: d.Certs, Log: d.Log, Now: d.Now}),
 	}
 	if d.Store != nil && d.Store.MultiInstance() {
 		// Several instances answer the same people: count in the database.
@@ -194,6 +197,10 @@ func (s *Server) requestLogger() echo.MiddlewareFunc {
 // are logged with the request id; users never see internals.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+		s.api.WriteProblem(err, c) // API clients get problem+json, never the HTML page
 		return
 	}
 	code := http.StatusInternalServerError

@@ -1,0 +1,120 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ikrar/ikrar/internal/secret"
+	"github.com/ikrar/ikrar/internal/store"
+)
+
+// Scopes a token may carry. Each endpoint needs one of them.
+const (
+	ScopeRosterWrite  = "roster:write"
+	ScopeRosterRead   = "roster:read"
+	ScopeCompletion   = "completion:read"
+	ScopeSignatures   = "signatures:read"
+	ScopeCertificates = "certificates:read"
+	ScopeMessages     = "messages:write"
+)
+
+// AllScopes lists every scope, in the order pages show them.
+var AllScopes = []string{ScopeRosterRead, ScopeRosterWrite, ScopeCompletion, ScopeSignatures, ScopeCertificates, ScopeMessages}
+
+// TokenRequest is what an admin asks for when making a token.
+type TokenRequest struct {
+	Name        string
+	Scopes      []string
+	Departments []string // unit codes; none = every unit
+	ExpiresAt   *time.Time
+}
+
+var tokenName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// ErrInvalidToken is wrapped by every validation error of CreateToken, so
+// the page and the CLI can tell a mistake of the admin from a failure.
+var ErrInvalidToken = errors.New("invalid token request")
+
+// CreateToken makes a token and returns its plaintext, which is shown once
+// and never stored: the database keeps its SHA-256. The CLI (`ikrar token
+// add`) and the admin page both call it.
+func CreateToken(ctx context.Context, st *store.Store, actor string, req TokenRequest, now time.Time) (string, store.APIToken, error) {
+	if !tokenName.MatchString(req.Name) {
+		return "", store.APIToken{}, fmt.Errorf("%w: nama token: huruf, angka, . _ - (maks. 64) / token name: letters, digits, . _ - (at most 64)", ErrInvalidToken)
+	}
+	var scopes []string
+	for _, s := range req.Scopes {
+		for _, one := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+			if !slices.Contains(AllScopes, one) {
+				return "", store.APIToken{}, fmt.Errorf("%w: cakupan %q tidak dikenal / unknown scope %q (known: %s)", ErrInvalidToken, one, one, strings.Join(AllScopes, ", "))
+			}
+			if !slices.Contains(scopes, one) {
+				scopes = append(scopes, one)
+			}
+		}
+	}
+	if len(scopes) == 0 {
+		return "", store.APIToken{}, fmt.Errorf("%w: pilih minimal satu cakupan / choose at least one scope", ErrInvalidToken)
+	}
+	if req.ExpiresAt != nil && !req.ExpiresAt.After(now) {
+		return "", store.APIToken{}, fmt.Errorf("%w: tanggal kedaluwarsa sudah lewat / the expiry is in the past", ErrInvalidToken)
+	}
+	var ids []uint
+	for _, code := range req.Departments {
+		code = strings.TrimSpace(code)
+		if code == "" {
+			continue
+		}
+		d, err := st.DepartmentByCode(ctx, code)
+		if errors.Is(err, store.ErrNotFound) {
+			return "", store.APIToken{}, fmt.Errorf("%w: unit kerja %q tidak ada / unit %q does not exist", ErrInvalidToken, code, code)
+		}
+		if err != nil {
+			return "", store.APIToken{}, err
+		}
+		ids = append(ids, d.ID)
+	}
+	plain := secret.APIToken()
+	t := store.APIToken{Name: req.Name, Scopes: strings.Join(scopes, " "), ExpiresAt: req.ExpiresAt}
+	if err := st.CreateAPIToken(ctx, actor, plain, &t, ids); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return "", store.APIToken{}, fmt.Errorf("%w: nama token %q sudah dipakai / token name %q is taken", ErrInvalidToken, req.Name, req.Name)
+		}
+		return "", store.APIToken{}, err
+	}
+	return plain, t, nil
+}
+
+// ParseExpiry reads an expiry as a duration from now ("90d", "720h"), a
+// date ("2027-06-30", the end of that day in UTC) or an RFC 3339 time.
+// Empty means the token does not expire.
+func ParseExpiry(s string, now time.Time) (*time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		if n, err := strconv.Atoi(days); err == nil && n > 0 {
+			t := now.Add(time.Duration(n) * 24 * time.Hour)
+			return &t, nil
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		t := now.Add(d)
+		return &t, nil
+	}
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		t = t.Add(24*time.Hour - time.Second)
+		return &t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return &t, nil
+	}
+	return nil, fmt.Errorf("%w: kedaluwarsa %q tidak terbaca (contoh: 90d, 2027-06-30) / expiry %q not understood (e.g. 90d, 2027-06-30)", ErrInvalidToken, s, s)
+}

@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"flag"
+
+	"github.com/ikrar/ikrar/internal/api"
+)
+
+// runTokenAdd makes an API token and prints it once: only its hash is kept.
+func runTokenAdd(ctx context.Context, env Env, args []string) error {
+	var name, expires string
+	var scopes, depts multiFlag
+	cfg, fs, err := parseFlags(env, "token add", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&name, "name", "", "token name, shown in the audit chain (e.g. simpeg-sync)")
+		fs.Var(&scopes, "scope", "scope ("+strings.Join(api.AllScopes, ", ")+"); repeatable or comma-separated")
+		fs.Var(&depts, "department", "unit code the token is bound to (repeatable; none = every unit)")
+		fs.StringVar(&expires, "expires", "", "expiry: 90d, 720h, 2027-06-30 or an RFC 3339 time (default: never)")
+	})
+	if err != nil {
+		return err
+	}
+	if fs.NArg() > 0 || name == "" || len(scopes) == 0 {
+		return usageError{"--name and --scope are required"}
+	}
+	now := time.Now()
+	exp, err := api.ParseExpiry(expires, now)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	st, err := openStore(ctx, cfg, newLogger(cfg, env.Stderr))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	plain, t, err := api.CreateToken(ctx, st, "cli", api.TokenRequest{Name: name, Scopes: scopes, Departments: depts, ExpiresAt: exp}, now)
+	if errors.Is(err, api.ErrInvalidToken) {
+		return usageError{err.Error()}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "token %s added (scopes: %s); it is shown only now, store it safely:\n", t.Name, t.Scopes)
+	fmt.Fprintln(env.Stdout, plain)
+	return nil
+}
