@@ -4,6 +4,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
@@ -27,12 +28,18 @@ type uploadLimit struct {
 	role  string // "" for anyone; otherwise only this staff role gets the larger cap
 }
 
+// roleAPI grants an upload limit to a JSON request carrying a bearer token.
+// The token is checked by internal/api before any byte of the body is read
+// (and nothing here parses JSON), so an anonymous client still cannot make
+// the server read more than a form.
+const roleAPI = "api"
+
 // uploadLimits is keyed by method and route pattern.
 var uploadLimits = map[string]uploadLimit{
 	"POST /verify":                     {verifyLimit, ""},
 	"POST /admin/roster/preview":       {importLimit, store.RoleAdmin},
 	"POST /admin/roster/units/preview": {importLimit, store.RoleAdmin},
-	"POST /api/v1/roster":              {apiLimit, ""},
+	"POST /api/v1/roster":              {apiLimit, roleAPI},
 }
 
 // bodyLimitFor is the cap of the request's body.
@@ -40,6 +47,13 @@ func bodyLimitFor(c echo.Context) int64 {
 	u, ok := uploadLimits[c.Request().Method+" "+c.Path()]
 	if !ok {
 		return formLimit
+	}
+	if u.role == roleAPI {
+		r := c.Request()
+		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" || !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+			return formLimit
+		}
+		return u.limit
 	}
 	if u.role != "" {
 		if user, ok := c.Get(ctxUser).(*store.User); !ok || user.Role != u.role {
