@@ -125,7 +125,7 @@ func (a *API) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return problem(http.StatusUnauthorized, "Token sudah dicabut atau kedaluwarsa.", "The token was revoked or has expired.")
 		}
 		c.Response().Header().Del("WWW-Authenticate")
-		if !a.limiter(t.ID).Allow() {
+		if !a.limiter(t.ID).AllowN(now, 1) {
 			c.Response().Header().Set("Retry-After", "1")
 			return problem(http.StatusTooManyRequests, "Terlalu banyak permintaan untuk token ini; coba lagi sebentar.", "Too many requests for this token; retry shortly.")
 		}

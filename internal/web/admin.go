@@ -58,6 +58,10 @@ func (s *Server) adminRoutes() {
 
 	g.GET("/outbox", s.adminOutbox)
 	g.POST("/outbox/retry", s.adminOutboxRetry)
+
+	g.GET("/tokens", s.adminTokens)
+	g.POST("/tokens", s.adminTokenCreate)
+	g.POST("/tokens/:id/revoke", s.adminTokenRevoke)
 }
 
 // navLink is one entry of the admin section menu.
@@ -82,7 +86,7 @@ func (s *Server) adminPage(c echo.Context, section string) (page, adminHead) {
 	sections := []struct{ key, url string }{
 		{"home", "/admin"}, {"roster", "/admin/roster"}, {"campaigns", "/admin/campaigns"},
 		{"departments", "/admin/departments"}, {"users", "/admin/users"}, {"exports", "/admin/exports"}, {"audit", "/admin/audit"},
-		{"outbox", "/admin/outbox"},
+		{"outbox", "/admin/outbox"}, {"tokens", "/admin/tokens"},
 	}
 	h := adminHead{Flash: flashOf(c, p.T)}
 	for _, sc := range sections {

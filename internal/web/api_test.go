@@ -8,6 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,6 +22,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/ikrar/ikrar/internal/api"
+	"github.com/ikrar/ikrar/internal/cli"
 	"github.com/ikrar/ikrar/internal/nip"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/store/storetest"
@@ -531,5 +535,98 @@ func testAPIRosterBulkUpsert(t *testing.T, backend storetest.Backend) {
 	own := []map[string]string{{"nip": "199001012015032001", "name": "Zoë Ngatiyem", "position": "Perawat Penyelia", "unit": unit}}
 	if s, b, _ := bound.call(http.MethodPost, "/roster", rosterBody(t, own), nil); s != http.StatusOK {
 		t.Errorf("bound token writing into its unit by code: %d %s", s, truncateBody(b))
+	}
+}
+
+var newTokenRe = regexp.MustCompile(`id="new-token">([^<]+)<`)
+
+// Tokens from the admin page and from `ikrar token add` work, are shown
+// once, and stop working when revoked.
+func TestAPITokenPageAndCLI(t *testing.T) {
+	tr := newTree(t, storetest.SQLite)
+	e := tr.e
+	admin := e.staffLogin("admin", store.RoleAdmin)
+	_, page := e.get(admin, "/admin/tokens")
+	status, body, _ := e.post(admin, "/admin/tokens", url.Values{"_csrf": {csrfOf(t, page)}, "name": {"dasbor-inspektorat"},
+		"scope": {api.ScopeCompletion}, "department": {tr.codes[setda]}, "expires": {"30d"}})
+	m := newTokenRe.FindStringSubmatch(body)
+	if status != http.StatusOK || m == nil {
+		t.Fatalf("create token on the page: %d", status)
+	}
+	c := e.apiClient(m[1])
+	if s, b := c.get("/completion?campaign=1"); s != http.StatusOK {
+		t.Errorf("token from the page: %d %s", s, b)
+	}
+	if s, _ := c.get("/completion?campaign=1&unit=" + tr.codes[kemantren]); s != http.StatusNotFound {
+		t.Errorf("token bound on the page sees another unit: %d", s)
+	}
+	if _, again := e.get(admin, "/admin/tokens"); strings.Contains(again, m[1]) {
+		t.Error("the token is shown again after its creation")
+	}
+	status, body, _ = e.post(admin, "/admin/tokens", url.Values{"_csrf": {csrfOf(t, page)}, "name": {"dasbor-inspektorat"}, "scope": {api.ScopeCompletion}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "sudah dipakai") {
+		t.Errorf("duplicate name: %d", status)
+	}
+	tokens, _ := e.st.APITokens(context.Background())
+	status, _, _ = e.post(admin, fmt.Sprintf("/admin/tokens/%d/revoke", tokens[0].ID), url.Values{"_csrf": {csrfOf(t, page)}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("revoke: %d", status)
+	}
+	if s, _ := c.get("/completion?campaign=1"); s != http.StatusUnauthorized {
+		t.Errorf("revoked token: %d", s)
+	}
+	if n, err := e.st.CountAuditEvents(context.Background(), "user:admin", "api_token.revoked"); err != nil || n != 1 {
+		t.Errorf("revocation in the audit chain: %d (err %v)", n, err)
+	}
+
+	var stdout, stderr bytes.Buffer
+	env := cli.Env{Getenv: func(k string) string {
+		return map[string]string{"IKRAR_DATA": e.dir, "IKRAR_DB": e.cfg.DB, "IKRAR_DB_DRIVER": e.cfg.DBDriver}[k]
+	}, Stdout: &stdout, Stderr: &stderr}
+	if code := cli.Run(context.Background(), []string{"token", "add", "--name", "simpeg", "--scope", "roster:read,completion:read", "--department", tr.codes[kemantren], "--expires", "2099-12-31"}, env); code != 0 {
+		t.Fatalf("ikrar token add: exit %d: %s", code, stderr.String())
+	}
+	c = e.apiClient(strings.TrimSpace(stdout.String()))
+	if s, b := c.get("/roster?unit=" + tr.codes[kelurahan]); s != http.StatusOK {
+		t.Errorf("token from the CLI: %d %s", s, b)
+	}
+	if s, _ := c.get("/roster?unit=" + tr.codes[setda]); s != http.StatusNotFound {
+		t.Errorf("CLI token bound to the Kemantren sees the Setda: %d", s)
+	}
+	if code := cli.Run(context.Background(), []string{"token", "add", "--name", "x", "--scope", "everything"}, env); code != cli.ExitUsage {
+		t.Errorf("unknown scope: exit %d, want %d", code, cli.ExitUsage)
+	}
+}
+
+// The README's curl examples run as written against a live server.
+func TestAPIReadmeExamples(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("curl not installed: the README examples cannot run")
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(readme), "<!-- api-examples -->\n```sh\n")
+	if !ok {
+		t.Fatal("README has no api-examples block")
+	}
+	block, _, _ = strings.Cut(block, "```")
+	e := newEnv(t)
+	code := e.signAs("198703122010121002", "Budi Santosa")
+	token := e.newToken("readme", api.AllScopes)
+	cmd := exec.Command("bash", "-euo", "pipefail", "-c", block)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "IKRAR="+e.srv.URL, "TOKEN="+token, "CODE="+code, "CURSOR=",
+		"UNIT="+deptCode(t, e, "Dinas Pendidikan, Pemuda, dan Olahraga"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("README examples: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), `"dry_run":true`) || !strings.Contains(string(out), code) {
+		t.Errorf("README examples did not show the dry run and the certificate:\n%s", out)
+	}
+	if pdf, err := os.ReadFile(cmd.Dir + "/sertifikat.pdf"); err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Errorf("README example did not save the certificate PDF (err %v)", err)
 	}
 }

@@ -187,6 +187,8 @@ func TestIndonesianPagesHaveNoEnglish(t *testing.T) {
 		{"audit log", "admin_audit", got(admin, "/admin/audit")},
 		{"two-step verification setup", "account_2fa", got(admin, "/account/2fa")},
 		{"login, code step", "login_2fa", posted(e.client(), "/login", "/login", url.Values{"username": {"dua.langkah"}, "password": {staffPassword}})},
+		{"API tokens", "admin_tokens", got(admin, "/admin/tokens")},
+		{"API token made", "admin_tokens", posted(admin, "/admin/tokens", "/admin/tokens", url.Values{"name": {"simpeg"}, "scope": {"roster:read"}})},
 	}
 
 	files, err := fs.Glob(ikrar.Assets, "templates/pages/*.html")
