@@ -29,7 +29,7 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         self.n += 1
         name = "%d-%d-%d.eml" % (time.time_ns(), os.getpid(), self.n)
-        tmp = os.path.join(self.folder, "." + name)
+        tmp = os.path.join(self.folder, name + ".part")  # not *.eml until complete
         with open(tmp, "wb") as f:
             f.write(envelope.original_content or envelope.content)
             f.flush()
