@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -67,6 +68,9 @@ type campaignEditData struct {
 	Form       campaignForm
 	Deadline   deadlineView
 	Reminders  string // "3, 1, 0"
+	// VersionCost, when set, asks the admin to confirm a new version and
+	// says what it costs ("N pegawai ... harus menandatangani ulang").
+	VersionCost string
 }
 
 func defaultCampaignForm() campaignForm {
@@ -248,6 +252,12 @@ func (s *Server) adminCampaignEdit(c echo.Context) error {
 }
 
 func (s *Server) renderCampaignEdit(c echo.Context, status int, cp store.Campaign, form campaignForm, errKey string) error {
+	return s.renderCampaignEditAsking(c, status, cp, form, errKey, false)
+}
+
+// renderCampaignEditAsking renders the edit page; with askVersion it asks
+// to confirm a new version and says how many signers must sign again.
+func (s *Server) renderCampaignEditAsking(c echo.Context, status int, cp store.Campaign, form campaignForm, errKey string, askVersion bool) error {
 	counts, err := s.Store.SignaturesByCampaign(c.Request().Context())
 	if err != nil {
 		return err
@@ -262,6 +272,9 @@ func (s *Server) renderCampaignEdit(c echo.Context, status int, cp store.Campaig
 	d := p.Data.(campaignEditData)
 	if d.Reminders, err = s.remindersOf(c, cp); err != nil {
 		return err
+	}
+	if askVersion {
+		d.VersionCost = fmt.Sprintf(p.T["version_cost"], counts[cp.ID], cp.Version)
 	}
 	p.Data = d
 	return c.Render(status, "admin_campaign_edit", p)
@@ -281,6 +294,11 @@ func (s *Server) adminCampaignSave(c echo.Context) error {
 		return s.renderCampaignEdit(c, http.StatusUnprocessableEntity, old, form, errKey)
 	}
 	next := campaignOf(old.Slug, old.Version, old.Instansi, id, en)
+	if c.FormValue("action") == "new_version" && c.FormValue("confirm") != "1" {
+		// Nothing is saved before the admin has read what a new version
+		// costs: everyone who signed must sign again.
+		return s.renderCampaignEditAsking(c, http.StatusOK, old, form, "", true)
+	}
 	if c.FormValue("action") == "new_version" {
 		next.Status = "draft"
 		if old.Status == "open" {

@@ -414,7 +414,17 @@ func TestAdminCampaigns(t *testing.T) {
 	if after, _ := e.st.CampaignByID(ctx, 1); after.TextHash != cp.TextHash {
 		t.Fatal("frozen text changed")
 	}
+	// A new version first says what it costs, and saves nothing.
 	changed.Set("action", "new_version")
+	status, body, _ = e.post(admin, "/admin/campaigns/1", changed)
+	if status != http.StatusOK || !strings.Contains(body, "1 pegawai yang sudah menandatangani versi 1 harus menandatangani ulang") ||
+		!strings.Contains(body, `id="confirm-new-version"`) || !strings.Contains(body, "Melaporkan pelanggaran netralitas.") {
+		t.Fatalf("new version without confirmation: status %d\n%.3000s", status, body)
+	}
+	if all, _ := e.st.Campaigns(ctx); len(all) != 1 {
+		t.Fatalf("a new version was made before confirming: %d campaigns", len(all))
+	}
+	changed.Set("confirm", "1")
 	if status, _, _ = e.post(admin, "/admin/campaigns/1", changed); status != http.StatusSeeOther {
 		t.Fatalf("new version: status %d", status)
 	}

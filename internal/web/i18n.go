@@ -357,9 +357,19 @@ var messages = map[string]map[string]string{
 		"checkpoint_download": "Unduh pernyataan bertanda tangan",
 
 		// completion figures (issue 10)
-		"moved_from":        "pindah dari",
-		"figures_frozen":    "Kampanye ini sudah ditutup: angka dan daftar di sini adalah catatan saat penutupan,",
-		"campaign_reopened": "Kampanye ini dibuka kembali; angka dihitung dari daftar pegawai saat ini. Dibuka kembali",
+		"moved_from":          "pindah dari",
+		"figures_frozen":      "Kampanye ini sudah ditutup: angka dan daftar di sini adalah catatan saat penutupan,",
+		"campaign_reopened":   "Kampanye ini dibuka kembali; angka dihitung dari daftar pegawai saat ini. Dibuka kembali",
+		"version_cost":        "%d pegawai yang sudah menandatangani versi %d harus menandatangani ulang. Versi lama ditutup dan angkanya dibekukan. Lanjutkan?",
+		"confirm_new_version": "Ya, buat versi baru",
+		"text_changed_title":  "Teks ikrar telah diubah",
+		"text_changed_on":     "Teks ikrar ini diubah pada",
+		"text_changed_signed": "Anda sudah menandatangani versi",
+		"text_changed_at":     "pada",
+		"text_changed_again":  "mohon baca perubahannya di bawah ini dan tanda tangani versi baru.",
+		"text_changed_now":    "Sekarang",
+		"earlier_receipt":     "Tanda terima versi sebelumnya",
+		"earlier_certificate": "Sertifikat versi sebelumnya (PDF)",
 
 		// who really signed
 		"code_needed":              "wajib untuk ikrar ini; tercetak pada kartu undangan atau dikirim kepada Anda",
@@ -773,9 +783,19 @@ var messages = map[string]map[string]string{
 		"checkpoint_download": "Download the signed statement",
 
 		// completion figures (issue 10)
-		"moved_from":        "moved from",
-		"figures_frozen":    "This campaign is closed: the figures and lists here are the record made when it closed,",
-		"campaign_reopened": "This campaign was reopened; figures are counted from the current roster. Reopened",
+		"moved_from":          "moved from",
+		"figures_frozen":      "This campaign is closed: the figures and lists here are the record made when it closed,",
+		"campaign_reopened":   "This campaign was reopened; figures are counted from the current roster. Reopened",
+		"version_cost":        "%d employees who signed version %d will have to sign again. The old version closes and its figures are frozen. Continue?",
+		"confirm_new_version": "Yes, make a new version",
+		"text_changed_title":  "The pledge text has changed",
+		"text_changed_on":     "This pledge text was changed on",
+		"text_changed_signed": "You signed version",
+		"text_changed_at":     "on",
+		"text_changed_again":  "please read the changes below and sign the new version.",
+		"text_changed_now":    "Now",
+		"earlier_receipt":     "Receipt of the earlier version",
+		"earlier_certificate": "Certificate of the earlier version (PDF)",
 
 		// who really signed
 		"code_needed":              "required for this pledge; printed on your invitation card or sent to you",

@@ -13,6 +13,7 @@ import (
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/store"
+	"github.com/ikrar/ikrar/internal/wib"
 	"github.com/labstack/echo/v4"
 )
 
@@ -88,8 +89,9 @@ type signData struct {
 	Signature  *store.Signature
 	Closed     bool
 	Deadline   deadlineView
-	AskCode    bool          // the campaign needs the access code and the person has not typed it at /sign
-	PointsHTML template.HTML // see Server.pointsHTML; "" renders the points in the page
+	AskCode    bool            // the campaign needs the access code and the person has not typed it at /sign
+	PointsHTML template.HTML   // see Server.pointsHTML; "" renders the points in the page
+	Earlier    *earlierVersion // set when the person signed an earlier version of this text
 }
 
 // signTarget loads the person behind a token and the campaign they are
@@ -201,6 +203,9 @@ func (s *Server) signPage(c echo.Context) error {
 
 // renderSign renders the signing form, its points pre-rendered when it can.
 func (s *Server) renderSign(c echo.Context, status int, p page, d *signData) error {
+	if err := s.fillEarlier(c, p.Lang, d); err != nil {
+		return err
+	}
 	var err error
 	if d.PointsHTML, err = s.pointsHTML(p.Lang, d); err != nil {
 		return err
@@ -295,4 +300,53 @@ func (s *Server) sendCertificate(c echo.Context, sig store.Signature, a store.AS
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="sertifikat-ikrar-%s.pdf"`, a.NIP))
 	h.Set("Cache-Control", "private, no-store")
 	return c.Blob(http.StatusOK, "application/pdf", pdf)
+}
+
+// earlierVersion tells a person who signed an earlier version of the text
+// in front of them what changed, when, and where their earlier receipt is.
+type earlierVersion struct {
+	Version        int
+	ChangedOn      string // the date the new version was made, WIB
+	SignedAt       string
+	ReceiptURL     string
+	CertificateURL string
+	Points         []pledge.PointChange
+}
+
+// fillEarlier looks for the person's signature of an earlier version; only
+// versions after the first can have one, so the first version's signing
+// page (nearly every visit) costs no query.
+func (s *Server) fillEarlier(c echo.Context, lang string, d *signData) error {
+	if d.Campaign.ID == 0 || d.Campaign.Version < 2 || d.Signature != nil || d.Closed {
+		return nil
+	}
+	ctx := c.Request().Context()
+	sig, old, err := s.Store.EarlierSignature(ctx, d.ASN.ID, d.Campaign)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	oldID, oldEN, err := s.Pledge.TextsOf(old)
+	if err != nil {
+		return err
+	}
+	oldText := oldID
+	if lang == "en" {
+		oldText = oldEN
+	}
+	q := "?campaign=" + strconv.FormatUint(uint64(old.ID), 10)
+	if lang == "en" {
+		q += "&lang=en"
+	}
+	d.Earlier = &earlierVersion{
+		Version: old.Version, ChangedOn: wib.Date(d.Campaign.CreatedAt), SignedAt: FormatWIB(sig.SignedAt, lang),
+		ReceiptURL: "/sign/" + d.Token + q, CertificateURL: "/sign/" + d.Token + "/certificate.pdf" + q,
+		Points: pledge.ComparePoints(oldText.Points, d.Text.Points),
+	}
+	if lang == "en" {
+		d.Earlier.ChangedOn = d.Campaign.CreatedAt.In(wib.Zone).Format("2 January 2006")
+	}
+	return nil
 }

@@ -33,6 +33,16 @@ func DateTime(t time.Time) string {
 	return fmt.Sprintf("%d %s %d %02d.%02d WIB", t.Day(), Month(t.Month()), t.Year(), t.Hour(), t.Minute())
 }
 
+// Date renders the WIB day of t: "28 Agustus 2023". The zero time
+// renders as "".
+func Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(Zone)
+	return fmt.Sprintf("%d %s %d", t.Day(), Month(t.Month()), t.Year())
+}
+
 // Deadline renders a closing time the way an invitation states it:
 // "Jumat, 20 Desember 2024 pukul 23.59 WIB". The zero time renders as "".
 func Deadline(t time.Time) string {
