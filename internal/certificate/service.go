@@ -319,6 +319,15 @@ func (s *Service) VerifyUpload(ctx context.Context, pdf []byte) (store.Signature
 		return store.Signature{}, err
 	}
 	if err != nil || stored.SHA256 != v.SHA256 {
+		// An earlier version an admin re-issued is still ours, and says so.
+		if _, rerr := s.Store.ReplacedCertificateOf(ctx, sig.ID, v.SHA256); rerr == nil {
+			if sig.Revoked {
+				return sig, ErrRevoked
+			}
+			return sig, ErrReplaced
+		} else if !errors.Is(rerr, store.ErrNotFound) {
+			return store.Signature{}, rerr
+		}
 		ok, err := s.contentMatches(ctx, sig, pdf, stored.BaseURL)
 		if err != nil {
 			return store.Signature{}, err
@@ -382,6 +391,9 @@ func (s *Service) Reason(err error) (id, en string) {
 			"This certificate is signed by this ikrar system, but its code is not in the database (perhaps made after the backup that was restored)."
 	case errors.Is(err, ErrRevoked):
 		return "Sertifikat ini telah dicabut.", "This certificate has been revoked."
+	case errors.Is(err, ErrReplaced):
+		return "Sertifikat ini asli, tetapi sudah diganti dengan versi yang diterbitkan ulang; unduh versi terbaru dengan kode yang sama.",
+			"This certificate is genuine but has been replaced by a re-issued version; download the latest version under the same code."
 	}
 	return Reason(err)
 }

@@ -241,6 +241,12 @@ func runVerify(ctx context.Context, env Env, args []string) error {
 	}
 	svc := certificate.NewService(st, signer, cfg.BaseURL, log)
 	sig, err := svc.VerifyUpload(ctx, b)
+	if errors.Is(err, certificate.ErrReplaced) {
+		// Genuine, an earlier version of a re-issued certificate.
+		id, en := svc.Reason(err)
+		fmt.Fprintf(env.Stdout, "SAH, SUDAH DIGANTI / VALID, REPLACED: %s, NIP %s, certificate %s: %s / %s\n", sig.SignerName, sig.SignerNIP, sig.CertCode, id, en)
+		return nil
+	}
 	if err != nil {
 		id, en := svc.Reason(err)
 		fmt.Fprintf(env.Stdout, "TIDAK SAH / NOT VALID: %s / %s\n", id, en)

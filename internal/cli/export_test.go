@@ -105,3 +105,72 @@ func TestCertificatesExportZip(t *testing.T) {
 		t.Fatalf("folders %v", folders)
 	}
 }
+
+// TestCertificatesReissueStale: certificates made with a localhost address
+// are found by --stale and made again with the recorded public address;
+// the old files still verify, as replaced (issue 14).
+func TestCertificatesReissueStale(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.csv")
+	os.WriteFile(good, []byte(goodRoster), 0o600)
+	if r := run(t, dir, "", "roster", "import", good); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	cfg := config.Defaults()
+	cfg.DataDir = dir
+	if err := cfg.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	st, err := openStore(ctx, cfg, newLogger(cfg, io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	camps, _ := st.Campaigns(ctx)
+	svc := &pledge.Service{Store: st, Now: time.Now}
+	st.ActiveASN(ctx, nil, func(batch []store.ASN) error {
+		for _, a := range batch {
+			if _, err := svc.Sign(ctx, a, camps[0], pledge.Input{Ticked: []bool{true, true, true, true}, TypedName: a.Name}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return nil
+	})
+	st.Close()
+
+	// The first export runs on localhost (allowed explicitly): its
+	// certificates carry the wrong address.
+	old := filepath.Join(dir, "old.zip")
+	if r := run(t, dir, "", "certificates", "export", "--base-url", "http://localhost:8080", "--allow-localhost", "--out", old); r.code != 0 {
+		t.Fatalf("export: %s", r.stderr)
+	}
+	// Nothing named: usage. Then the stale ones are found and made again.
+	if r := run(t, dir, "", "certificates", "reissue", "--reason", "x"); r.code != ExitUsage {
+		t.Errorf("reissue without --code or --stale: exit %d", r.code)
+	}
+	r := run(t, dir, "", "certificates", "reissue", "--stale", "--reason", "QR code pointed at localhost")
+	if r.code != 0 || !strings.Contains(r.stdout, "2 certificates re-issued with http://ikrar.test") {
+		t.Fatalf("reissue: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, dir, "", "certificates", "reissue", "--stale", "--reason", "again"); !strings.Contains(r.stdout, "0 certificates re-issued") {
+		t.Errorf("second --stale run: %s", r.stdout)
+	}
+	if r := run(t, dir, "", "audit", "verify"); r.code != 0 {
+		t.Fatalf("audit after re-issue: %s %s", r.stdout, r.stderr)
+	}
+	zr, err := zip.OpenReader(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		path := filepath.Join(dir, "check.pdf")
+		os.WriteFile(path, b, 0o600)
+		if r := run(t, dir, "", "verify", path); r.code != 0 || !strings.Contains(r.stdout, "VALID, REPLACED") {
+			t.Errorf("old %s: %d %s", f.Name, r.code, r.stdout)
+		}
+	}
+}

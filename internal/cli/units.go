@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/roster"
@@ -103,5 +105,76 @@ func runAuditExport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(statusWriter(env, out), "%d audit events written to %s\n", n, out)
+	return nil
+}
+
+// runCertificatesReissue makes certificates again with today's public
+// address: the ones named by --code, or with --stale every stored
+// certificate of the campaign that no longer matches its record (e.g. made
+// with a localhost address). The old files keep verifying, as replaced.
+func runCertificatesReissue(ctx context.Context, env Env, args []string) error {
+	var codes multiFlag
+	var stale bool
+	var reason, dept string
+	var campaignID uint
+	cfg, fs, err := parseFlags(env, "certificates reissue", args, func(fs *flag.FlagSet) {
+		fs.Var(&codes, "code", "certificate code to re-issue (repeatable)")
+		fs.BoolVar(&stale, "stale", false, "re-issue every certificate that differs from what its record renders to now (e.g. another public address)")
+		fs.StringVar(&reason, "reason", "", "why (recorded in the audit chain)")
+		fs.StringVar(&dept, "department", "", "with --stale: only this department (and its sub-units)")
+		fs.UintVar(&campaignID, "campaign", 0, "with --stale: campaign id (default: the newest open campaign)")
+	})
+	if err != nil {
+		return err
+	}
+	if fs.NArg() > 0 || strings.TrimSpace(reason) == "" || (len(codes) == 0) == !stale {
+		return usageError{"give --reason and either --code CODE (repeatable) or --stale"}
+	}
+	log := newLogger(cfg, env.Stderr)
+	st, err := openExisting(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := usePublicBaseURL(ctx, &cfg, st); err != nil {
+		return err
+	}
+	quiet := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	svc, err := openCertificates(ctx, cfg, st, quiet)
+	if err != nil {
+		return err
+	}
+	if stale {
+		sc, camp, err := scopeAndCampaign(ctx, st, dept, campaignID)
+		if err != nil {
+			return err
+		}
+		err = st.SignedEntries(ctx, camp.ID, sc.IDs(), func(batch []store.SignedEntry) error {
+			for _, e := range batch {
+				sig, err := st.SignatureByID(ctx, e.SignatureID)
+				if err != nil {
+					return err
+				}
+				if sig.Revoked {
+					continue
+				}
+				if old, err := svc.Stale(ctx, sig); err != nil {
+					return err
+				} else if old {
+					codes = append(codes, sig.CertCode)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, code := range codes {
+		if _, err := svc.Reissue(ctx, "cli", code, reason); err != nil {
+			return fmt.Errorf("re-issue %s: %w", code, err)
+		}
+	}
+	fmt.Fprintf(env.Stdout, "%d certificates re-issued with %s\n", len(codes), cfg.BaseURL)
 	return nil
 }

@@ -167,6 +167,6 @@ func allModels() []any {
 	return []any{&Campaign{}, &Department{}, &ASN{}, &Signature{}, &Certificate{}, &User{}, &UserDepartment{}, &Session{}, &AuditEvent{}, &RateLimit{}, &AuditHead{}, &PendingUpload{}, &AuditCheckpoint{},
 		&OutboxMessage{}, &EmailRefusal{}, &LinkOpen{}, &ReminderSchedule{},
 		&ServerSecret{}, &LoginFailure{},
-		&CampaignClosing{}, &ClosedRosterEntry{}, &ClosedUnitCount{}, &SigningKey{}, &Setting{},
+		&CampaignClosing{}, &ClosedRosterEntry{}, &ClosedUnitCount{}, &SigningKey{}, &Setting{}, &ReplacedCertificate{},
 		&APIToken{}, &APITokenDepartment{}, &APIIdempotency{}}
 }

@@ -36,6 +36,7 @@ func (s *Server) adminRoutes() {
 	g.POST("/campaigns/:id/reminders", s.adminCampaignReminders)
 	g.POST("/campaigns/:id/require-code", s.adminCampaignRequireCode)
 	g.POST("/signatures/:code/revoke", s.adminRevoke)
+	g.POST("/signatures/:code/reissue", s.adminReissue)
 
 	g.GET("/departments", s.adminDepartments)
 	g.POST("/departments", s.adminDepartmentCreate)

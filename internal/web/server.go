@@ -37,6 +37,8 @@ type Certificates interface {
 	// Facts are what a signature's stored certificate says of itself: the
 	// signing key and the RFC 3161 time (ok false when not made yet).
 	Facts(ctx context.Context, sig store.Signature) (f certificate.Facts, ok bool, err error)
+	// Reissue makes a certificate again; the old one verifies as replaced.
+	Reissue(ctx context.Context, actor, code, reason string) (store.Signature, error)
 }
 
 // Deps is everything the web layer is built from.

@@ -44,6 +44,9 @@ type verifyData struct {
 	RevokedReason string
 	// CanRevoke: an admin is looking at a valid signature.
 	CanRevoke bool
+	// Replaced: the uploaded file is a genuine earlier version of a
+	// re-issued certificate (issue 14).
+	Replaced string
 }
 
 // checkpointLine is the latest signed statement of the audit chain's head,
@@ -194,6 +197,19 @@ func (s *Server) verifySubmit(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	sig, err := s.Certs.VerifyUpload(c.Request().Context(), b)
+	if errors.Is(err, certificate.ErrReplaced) {
+		// Genuine, but an earlier version: show the record and say so.
+		if err := s.fillVerify(c, &d, sig, p.Lang); err != nil {
+			return err
+		}
+		id, en := s.Certs.Reason(err)
+		d.Replaced = id
+		if p.Lang == "en" {
+			d.Replaced = en
+		}
+		p.Data = d
+		return s.renderVerify(c, http.StatusOK, p)
+	}
 	if errors.Is(err, certificate.ErrRevoked) {
 		// Genuine, but revoked: say when and why, like the page by code.
 		if err := s.fillVerify(c, &d, sig, p.Lang); err != nil {
@@ -221,6 +237,31 @@ func (s *Server) verifySubmit(c echo.Context) error {
 // adminRevoke revokes a signature with a reason; the person can then sign
 // again, and the old certificate verifies as DICABUT with the date and
 // reason.
+// adminReissue makes a signature's certificate again with today's data and
+// public address (e.g. after one was made with a wrong address); the old
+// file keeps verifying, as replaced.
+func (s *Server) adminReissue(c echo.Context) error {
+	code := canonicalCode(c.Param("code"))
+	reason := strings.TrimSpace(c.FormValue("reason"))
+	if code == "" || s.Certs == nil {
+		return echo.ErrNotFound
+	}
+	if reason == "" || len(reason) > 500 {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, bilingual(langOf(c), "revoke_reason_needed"))
+	}
+	_, err := s.Certs.Reissue(c.Request().Context(), actorOf(c), code, reason)
+	if errors.Is(err, store.ErrNotFound) {
+		return echo.ErrNotFound
+	}
+	if errors.Is(err, certificate.ErrRevoked) {
+		return echo.NewHTTPError(http.StatusConflict, bilingual(langOf(c), "reissue_revoked"))
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/verify/"+code)
+}
+
 func (s *Server) adminRevoke(c echo.Context) error {
 	code := canonicalCode(c.Param("code"))
 	reason := strings.TrimSpace(c.FormValue("reason"))
