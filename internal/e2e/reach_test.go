@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"github.com/ikrar/ikrar/internal/certificate"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -158,7 +159,10 @@ func TestTwoSendersOnePostgres(t *testing.T) {
 	mustCLI(t, append(append([]string{"roster", "import", "--data", dataA}, db...), rosterPath)...)
 	mail := []string{"--smtp-url", sink.URL(), "--mail-from", "ikrar@example.test", "--mail-rate", "1200"}
 	srvA := startServer(t, dataA, append(append([]string{}, db...), mail...)...)
-	srvB := startServer(t, dataB, append(append([]string{}, db...), mail...)...)
+	// Instances on one database share its signing key (docs/DEPLOY.md); a
+	// second key is refused.
+	keyArgs := []string{"--signing-cert", filepath.Join(dataA, certificate.CertFileName), "--signing-key", filepath.Join(dataA, certificate.KeyFileName)}
+	srvB := startServer(t, dataB, append(append(append([]string{}, db...), mail...), keyArgs...)...)
 	res := mustCLI(t, append([]string{"messages", "send", "--data", dataA, "--kind", "invitation"}, db...)...)
 	if !strings.Contains(res.Stdout, "queued 120 invitation") {
 		t.Fatalf("messages send: %s", res)
