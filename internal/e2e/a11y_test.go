@@ -426,6 +426,7 @@ func TestAccessibility(t *testing.T) {
 			{"exports", "/admin/exports"},
 			{"two-step verification setup", "/account/2fa"},
 			{"audit log", "/admin/audit"},
+			{"API tokens", "/admin/tokens"},
 		} {
 			b.open(srv.Base + p.path)
 			b.checkPage(p.label, s, allowed)
