@@ -85,6 +85,7 @@ func (a *API) Register(e *echo.Echo) {
 	g.GET("/signatures", a.signatures, need(ScopeSignatures))
 	g.GET("/certificates/:code", a.certificate, need(ScopeCertificates))
 	g.GET("/certificates/:code/pdf", a.certificatePDF, need(ScopeCertificates))
+	g.POST("/messages", a.messages, need(ScopeMessages))
 }
 
 // caller is the authenticated token of a request and its units.

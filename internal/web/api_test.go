@@ -630,3 +630,45 @@ func TestAPIReadmeExamples(t *testing.T) {
 		t.Errorf("README example did not save the certificate PDF (err %v)", err)
 	}
 }
+
+// Invitations asked for through the API go through the outbox once.
+func TestAPIMessages(t *testing.T) {
+	e := newEnv(t)
+	dik := deptCode(t, e, "Dinas Pendidikan, Pemuda, dan Olahraga")
+	kes := deptCode(t, e, "Dinas Kesehatan")
+	c := e.apiClient(e.newToken("dikpora", []string{api.ScopeMessages, api.ScopeRosterWrite}, dik))
+	rows := []map[string]string{{"nip": "198703122010121002", "name": "Drs. Budi Santosa, M.Pd.", "position": "Kepala Seksi Kurikulum", "unit": dik, "email": "budi@dikpora.example"}}
+	if s, b, _ := c.call(http.MethodPost, "/roster", rosterBody(t, rows), nil); s != http.StatusOK {
+		t.Fatalf("set an address: %d %s", s, b)
+	}
+	send := func(unit string) (int, map[string]any) {
+		t.Helper()
+		body, _ := json.Marshal(map[string]any{"campaign": 1, "kind": "invitation", "unit": unit})
+		s, b, _ := c.call(http.MethodPost, "/messages", body, nil)
+		if s != http.StatusOK {
+			return s, nil
+		}
+		return s, decode[map[string]any](t, b)
+	}
+	if s, res := send(dik); s != http.StatusOK || res["pending"] != float64(2) || res["queued"] != float64(1) || res["no_address"] != float64(1) {
+		t.Errorf("first call: %d %v", s, res)
+	}
+	if s, res := send(""); s != http.StatusOK || res["queued"] != float64(0) || res["already"] != float64(1) {
+		t.Errorf("second call: %d %v", s, res)
+	}
+	if s, _ := send(kes); s != http.StatusNotFound {
+		t.Errorf("another unit: %d, want 404", s)
+	}
+	if n, err := e.st.CountAuditEvents(context.Background(), "api:dikpora", "messages.queued"); err != nil || n < 1 {
+		t.Errorf("messages.queued by api:dikpora in the audit chain: %d (err %v)", n, err)
+	}
+	ro := e.apiClient(e.newToken("read-only", []string{api.ScopeRosterRead}))
+	body, _ := json.Marshal(map[string]any{"campaign": 1, "kind": "reminder"})
+	if s, _, _ := ro.call(http.MethodPost, "/messages", body, nil); s != http.StatusForbidden {
+		t.Errorf("token without messages:write: %d", s)
+	}
+	body, _ = json.Marshal(map[string]any{"campaign": 1, "kind": "sms"})
+	if s, _, _ := c.call(http.MethodPost, "/messages", body, nil); s != http.StatusBadRequest {
+		t.Errorf("unknown kind: %d", s)
+	}
+}
