@@ -672,3 +672,56 @@ func TestAPIMessages(t *testing.T) {
 		t.Errorf("unknown kind: %d", s)
 	}
 }
+
+// TestPerfAPIBulkUpsert measures a 100,000-row roster upsert through the
+// API against `ikrar roster import` of the same rows, each on a fresh
+// database, in the same run (docs/PERFORMANCE.md). It only reports: run it
+// with IKRAR_PERF=1 go test -run PerfAPIBulk -v ./internal/web.
+func TestPerfAPIBulkUpsert(t *testing.T) {
+	if os.Getenv("IKRAR_PERF") == "" {
+		t.Skip("set IKRAR_PERF=1 to measure the 100,000-row upsert")
+	}
+	const n = 100_000
+	rows := bulkRows(n)
+	body := rosterBody(t, rows)
+	var csv strings.Builder
+	csv.WriteString("nip;nama;jabatan;unit_kerja\n")
+	for _, r := range rows {
+		fmt.Fprintf(&csv, "%s;%s;%s;%s\n", r["nip"], r["name"], r["position"], r["unit"])
+	}
+	file := t.TempDir() + "/roster.csv"
+	if err := os.WriteFile(file, []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for round := range 2 {
+		cliEnv := newEnv(t)
+		var stdout, stderr bytes.Buffer
+		env := cli.Env{Getenv: func(k string) string {
+			return map[string]string{"IKRAR_DATA": cliEnv.dir, "IKRAR_DB": cliEnv.cfg.DB, "IKRAR_DB_DRIVER": cliEnv.cfg.DBDriver}[k]
+		}, Stdout: &stdout, Stderr: &stderr}
+		start := time.Now()
+		if code := cli.Run(context.Background(), []string{"roster", "import", file}, env); code != 0 {
+			t.Fatalf("ikrar roster import: %d %s", code, stderr.String())
+		}
+		cliTime := time.Since(start)
+
+		apiEnv := newEnv(t)
+		c := apiEnv.apiClient(apiEnv.newToken("perf", []string{api.ScopeRosterWrite}))
+		req, _ := http.NewRequest(http.MethodPost, apiEnv.srv.URL+"/api/v1/roster", bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		req.Header.Set("Content-Type", "application/json")
+		start = time.Now()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		apiTime := time.Since(start)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("API upsert: %d %s", resp.StatusCode, truncateBody(out))
+		}
+		t.Logf("round %d: %d rows (%d MB of JSON): API %.2f s, CLI import %.2f s, ratio %.2f×",
+			round+1, n, len(body)>>20, apiTime.Seconds(), cliTime.Seconds(), apiTime.Seconds()/cliTime.Seconds())
+	}
+}
