@@ -109,7 +109,7 @@ func OpenSigner(ctx context.Context, st *store.Store, opts KeyOptions, acceptNew
 	return signer, nil
 }
 
-// verifiers returns a verifier for each recorded key other than s's own.
+// earlierKeys returns a verifier for each recorded key other than s's own.
 func (s *Service) earlierKeys(ctx context.Context) []*Signer {
 	keys, err := s.Store.SigningKeys(ctx)
 	if err != nil {

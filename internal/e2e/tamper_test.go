@@ -122,7 +122,7 @@ func TestTamperingIsCaughtByTheCLI(t *testing.T) {
 			want: []string{fmt.Sprintf("event %d", sigs[4].Event), sigs[4].Code}},
 		{name: "roster entry of a signer given another NIP", sql: `UPDATE asns SET nip = ? WHERE nip = ?`, args: []any{f.People[7].NIP + "x", sigs[2].NIP},
 			want: []string{fmt.Sprintf("event %d", sigs[2].Event), sigs[2].Code}},
-		{name: "stored certificate swapped", sql: `UPDATE certificates SET sha256 = 'ff' WHERE signature_id = ?`, args: []any{sigs[0].ID},
+		{name: "certificate hash changed", sql: `UPDATE signatures SET cert_sha256 = 'ff' WHERE id = ?`, args: []any{sigs[0].ID},
 			want: []string{sigs[0].Code, "certificate SHA-256"}},
 		{name: "signature deleted", sql: `DELETE FROM signatures WHERE id = ?`, args: []any{sigs[1].ID}, want: []string{"missing"}},
 		{name: "audit event detail edited", sql: `UPDATE audit_events SET detail = '{"count":"1"}' WHERE id = ?`, args: []any{exportID},

@@ -170,9 +170,8 @@ func checkSignatures(tx *gorm.DB, recorded map[uint]*sigRecord) error {
 	for {
 		var sigs []signatureWithNIP
 		err := tx.Table("signatures").
-			Select("signatures.*, asns.nip AS nip, certificates.sha256 AS stored_sha256").
+			Select("signatures.*, asns.nip AS nip").
 			Joins("JOIN asns ON asns.id = signatures.asn_id").
-			Joins("LEFT JOIN certificates ON certificates.signature_id = signatures.id").
 			Where("signatures.id > ?", lastID).Order("signatures.id").Limit(5000).Scan(&sigs).Error
 		if err != nil {
 			return fmt.Errorf("read signatures: %w", err)

@@ -325,8 +325,11 @@ func parseSignatureDetail(detail string) (map[string]string, uint, error) {
 
 type signatureWithNIP struct {
 	Signature
-	NIP          string `gorm:"column:nip"`           // the roster entry's NIP now
-	StoredSHA256 string `gorm:"column:stored_sha256"` // the stored certificate's, if made
+	// NIP is the roster entry's NIP now. The stored certificate's own
+	// sha256 is not read here: on SQLite reading it walks the PDF's
+	// overflow pages, which would make every check read every certificate.
+	// Its copy on the signature row, written in the same transaction, is.
+	NIP string `gorm:"column:nip"`
 }
 
 // check compares a signature row with what the chain recorded about it and
@@ -353,9 +356,9 @@ func (s signatureWithNIP) check(rec *sigRecord) (string, uint64) {
 		return "marked revoked without a revocation event", rec.seq
 	case !s.Revoked && rec.revokedSeq != 0:
 		return "revoked by its revocation event but no longer marked revoked", rec.revokedSeq
-	case rec.certSeq != 0 && (s.CertSHA256 != rec.certSHA || (s.StoredSHA256 != "" && s.StoredSHA256 != rec.certSHA)):
+	case rec.certSeq != 0 && s.CertSHA256 != rec.certSHA:
 		return "certificate SHA-256 differs from the one its issuing event recorded", rec.certSeq
-	case rec.certSeq == 0 && rec.version != "" && (s.CertSHA256 != "" || s.StoredSHA256 != ""):
+	case rec.certSeq == 0 && rec.version != "" && s.CertSHA256 != "":
 		return "certificate stored without an issuing event", rec.seq
 	}
 	return "", 0
