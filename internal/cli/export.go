@@ -257,7 +257,19 @@ func runVerify(ctx context.Context, env Env, args []string) error {
 		}
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
-	fmt.Fprintf(env.Stdout, "SAH / VALID: %s, NIP %s, certificate %s, signed %s\n", sig.SignerName, sig.SignerNIP, sig.CertCode, sig.SignedAt.UTC().Format(time.RFC3339))
+	// What the certificate says, as signed, and the time in WIB: in UTC a
+	// signature made between 00.00 and 07.00 WIB read a day early.
+	dept, err := st.DepartmentByID(ctx, sig.DepartmentID)
+	if err != nil {
+		return err
+	}
+	camp, err := st.CampaignByID(ctx, sig.CampaignID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "SAH / VALID: %s, NIP %s, %s, %s\n", sig.SignerName, sig.SignerNIP, sig.SignerPosition, dept.Name)
+	fmt.Fprintf(env.Stdout, "Kampanye / Campaign: %s (versi / version %d)\n", camp.Title, camp.Version)
+	fmt.Fprintf(env.Stdout, "Ditandatangani / Signed: %s, sertifikat / certificate %s\n", wib.DateTime(sig.SignedAt), sig.CertCode)
 	if f, err := certificate.FactsOf(b); err == nil {
 		fmt.Fprintf(env.Stdout, "Kunci / Key: SHA-256 %s, %s, berlaku / valid %s – %s\n", f.KeySHA256, f.KeySubject,
 			f.KeyNotBefore.Format("2006-01-02"), f.KeyNotAfter.Format("2006-01-02"))

@@ -17,6 +17,12 @@ import (
 // returns the certificate PDF, as a server would.
 func signAndCertify(t *testing.T, dir, nipStr string) []byte {
 	t.Helper()
+	return signAndCertifyAt(t, dir, nipStr, time.Now())
+}
+
+// signAndCertifyAt is signAndCertify with the signing time given.
+func signAndCertifyAt(t *testing.T, dir, nipStr string, at time.Time) []byte {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, store.Options{DSN: filepath.Join(dir, "ikrar.db")})
 	if err != nil {
@@ -42,7 +48,7 @@ func signAndCertify(t *testing.T, dir, nipStr string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := st.Sign(ctx, store.NewSignature{ASN: a, CampaignID: camps[0].ID, SignedAt: time.Now(), TypedName: a.Name,
+	res, err := st.Sign(ctx, store.NewSignature{ASN: a, CampaignID: camps[0].ID, SignedAt: at, TypedName: a.Name,
 		PledgeHash: camps[0].TextHash, CertCode: "IKR-" + nipStr[:4] + "-" + nipStr[4:8] + "-" + nipStr[8:12] + "-" + nipStr[12:16]})
 	if err != nil {
 		t.Fatal(err)
@@ -134,5 +140,37 @@ func TestCertificatesRevoke(t *testing.T) {
 	}
 	if r := run(t, dir, "", "audit", "verify"); r.code != 0 {
 		t.Fatalf("audit after revoking: %s", r.stdout)
+	}
+}
+
+// TestVerifyPrintsWIB: `ikrar verify` says what the certificate says (name,
+// position and unit as signed, the campaign and its version) and the time
+// in WIB with Indonesian month names: 18.30 UTC on 13 February is already
+// the 14th in Yogyakarta.
+func TestVerifyPrintsWIB(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "roster.csv"), []byte(goodRoster), 0o600)
+	if r := run(t, dir, "", "roster", "import", filepath.Join(dir, "roster.csv")); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	pdf := signAndCertifyAt(t, dir, "198703122010121002", time.Date(2024, 2, 13, 18, 30, 0, 0, time.UTC))
+	// Promoted after signing: the certificate still says what was signed.
+	os.WriteFile(filepath.Join(dir, "roster.csv"), []byte(strings.Replace(goodRoster, "Kepala Seksi", "Kepala Bidang", 1)), 0o600)
+	if r := run(t, dir, "", "roster", "import", filepath.Join(dir, "roster.csv")); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	f := filepath.Join(dir, "cert.pdf")
+	os.WriteFile(f, pdf, 0o600)
+	r := run(t, dir, "", "verify", f)
+	if r.code != 0 {
+		t.Fatalf("verify: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"14 Februari 2024 01.30 WIB", "Kepala Seksi,", "Dinas Pendidikan, Pemuda, dan Olahraga", "(versi / version 1)"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("verify output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "2024-02-13") {
+		t.Errorf("verify output still shows the UTC day:\n%s", r.stdout)
 	}
 }
