@@ -169,7 +169,7 @@ type signatureJSON struct {
 	Name            string `json:"name"`
 	Position        string `json:"position"`
 	Unit            string `json:"unit"`
-	SignedAt        string `json:"signed_at"`
+	SignedAt        string `json:"signed_at_utc"`
 	Revoked         bool   `json:"revoked"`
 }
 

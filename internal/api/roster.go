@@ -29,7 +29,7 @@ type rosterJSON struct {
 	Email     string `json:"email,omitempty"`
 	Phone     string `json:"phone,omitempty"`
 	Active    bool   `json:"active"`
-	UpdatedAt string `json:"updated_at"`
+	UpdatedAt string `json:"updated_at_utc"`
 }
 
 // rosterList pages through the roster of the token's units in a stable

@@ -97,7 +97,7 @@ func WriteAuditCSV(ctx context.Context, st *store.Store, f store.AuditFilter, w 
 // AuditLine is one event of the JSON Lines export.
 type AuditLine struct {
 	No       uint            `json:"no"`
-	At       time.Time       `json:"at"` // UTC, RFC 3339
+	At       time.Time       `json:"at_utc"` // RFC 3339; _utc says the zone to machines
 	Actor    string          `json:"actor"`
 	Action   string          `json:"action"`
 	Subject  string          `json:"subject"`
