@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -95,5 +97,36 @@ func TestAdminRosterSimilarUnits(t *testing.T) {
 	_, depts := e.get(admin, "/admin/departments")
 	if strings.Contains(depts, "Pemuda dan Olahraga") {
 		t.Error("the near-duplicate unit was created although it was mapped")
+	}
+}
+
+// TestAdminRosterDeactivatedPaged: the people a preview would deactivate
+// are listed by name, 50 a page, and the next page is computed again from
+// the pending upload without writing anything.
+func TestAdminRosterDeactivatedPaged(t *testing.T) {
+	e, admin := adminEnv(t)
+	var sb strings.Builder
+	sb.WriteString("nip;nama;jabatan;unit_kerja\n")
+	for i := 0; i < 60; i++ {
+		fmt.Fprintf(&sb, "19870312201012%d%03d;Pegawai %03d;Staf;Inspektorat\n", 1+i%2, i+1, i+1)
+	}
+	if _, err := importRoster(e, sb.String()); err != nil {
+		t.Fatal(err)
+	}
+	file := "nip;nama;jabatan;unit_kerja\r\n" + adminNIPBudi + ";Drs. Budi Santosa, M.Pd.;Kepala Seksi Kurikulum;Dinas Pendidikan, Pemuda, dan Olahraga\r\n"
+	status, body := e.adminUpload(admin, "satu.csv", file, true)
+	if status != 200 || !strings.Contains(body, `id="deactivated-page">1 / 2<`) || strings.Count(body, `<td class="mono">1987`)+strings.Count(body, `<td class="mono">1990`)+strings.Count(body, `<td class="mono">1985`) != 50 {
+		t.Fatalf("first page: %d\n%.2000s", status, body)
+	}
+	m := regexp.MustCompile(`href="(/admin/roster/preview\?[^"]+)" rel="next"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no link to the next page")
+	}
+	status, p2 := e.get(admin, strings.ReplaceAll(m[1], "&amp;", "&"))
+	if status != 200 || !strings.Contains(p2, `id="deactivated-page">2 / 2<`) || !strings.Contains(p2, `rel="prev"`) || !strings.Contains(p2, `id="commit-form"`) {
+		t.Fatalf("second page: %d\n%.2000s", status, p2)
+	}
+	if !e.asn(adminNIPZoe).Active {
+		t.Fatal("paging wrote something")
 	}
 }
