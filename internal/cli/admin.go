@@ -59,6 +59,36 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
+// runUserReset2FA turns two-step verification off for a user who lost
+// both the phone and the recovery codes; with IKRAR_REQUIRE_2FA an admin
+// sets it up again at the next sign-in.
+func runUserReset2FA(ctx context.Context, env Env, args []string) error {
+	var username string
+	cfg, fs, err := parseFlags(env, "user reset-2fa", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&username, "username", "", "login name")
+	})
+	if err != nil {
+		return err
+	}
+	if fs.NArg() > 0 || username == "" {
+		return usageError{"--username is required"}
+	}
+	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.UserByUsername(ctx, username)
+	if err != nil {
+		return err
+	}
+	if err := st.DisableTOTP(ctx, "cli", u.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "two-step verification of %s turned off / verifikasi dua langkah %s dimatikan\n", u.Username, u.Username)
+	return nil
+}
+
 func runAuditVerify(ctx context.Context, env Env, args []string) error {
 	var expect, checkpoint string
 	cfg, fs, err := parseFlags(env, "audit verify", args, func(fs *flag.FlagSet) {

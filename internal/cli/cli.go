@@ -51,6 +51,7 @@ func commands() map[string]command {
 		"roster import":        {"roster import [--dry-run] [--deactivate-missing] [--confirm-deactivate N] [--map \"NAME=UNIT\"] [--confirm-new-units] FILE", runRosterImport},
 		"units import":         {"units import [--dry-run] FILE (.csv or .xlsx: kode;nama;induk)", runUnitsImport},
 		"user add":             {"user add --role admin|head --username U [--department CODE ...] [--password-stdin]", runUserAdd},
+		"user reset-2fa":       {"user reset-2fa --username U", runUserReset2FA},
 		"links export":         {"links export [--department CODE] [--format csv|pdf] --out FILE.csv|FILE.pdf|-", runLinksExport},
 		"certificates revoke":  {"certificates revoke --reason TEXT --by NAME CODE", runRevoke},
 		"certificates export":  {"certificates export [--department CODE] [--campaign ID] --out FILE.zip", runCertificatesExport},
