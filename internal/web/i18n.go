@@ -54,6 +54,8 @@ var messages = map[string]map[string]string{
 		"no_campaign":     "Belum ada ikrar yang dibuka untuk ditandatangani.",
 		"closed":          "Ikrar ini sudah ditutup.",
 		// Reaching people (issue 12): deadlines, outbox, invitations, reminders.
+		"outbox_waiting_title":   "Menunggu dikirim (50 pertama)",
+		"outbox_not_sent":        "tidak terkirim: SMTP belum diatur",
 		"reminder_days":          "Pengingat email (hari sebelum batas waktu)",
 		"reminder_days_hint":     "Pukul 07.00 WIB pada hari-hari itu, kepada yang belum menandatangani; 0 = pagi hari batas waktu; kosongkan untuk tanpa pengingat otomatis.",
 		"flash_reminders_saved":  "Jadwal pengingat disimpan.",
@@ -485,6 +487,8 @@ var messages = map[string]map[string]string{
 		"no_campaign":     "No pledge is open for signing yet.",
 		"closed":          "This pledge is closed.",
 		// Reaching people (issue 12): deadlines, outbox, invitations, reminders.
+		"outbox_waiting_title":   "Waiting to be sent (first 50)",
+		"outbox_not_sent":        "not sent: SMTP is not set up",
 		"reminder_days":          "Email reminders (days before the deadline)",
 		"reminder_days_hint":     "At 07.00 WIB on those days, to those who have not signed; 0 = the morning of the deadline; leave empty for no automatic reminders.",
 		"flash_reminders_saved":  "Reminder schedule saved.",

@@ -24,6 +24,7 @@ type outboxData struct {
 	Queued   int
 	NoSMTP   bool
 	Failures []store.OutboxEntry
+	Waiting  []store.OutboxEntry // the first queued messages: who they would go to
 }
 
 func (s *Server) adminOutbox(c echo.Context) error {
@@ -56,6 +57,9 @@ func (s *Server) adminOutbox(c echo.Context) error {
 		}
 	}
 	if d.Failures, err = s.Store.OutboxByState(ctx, store.OutboxFailed, 200); err != nil {
+		return err
+	}
+	if d.Waiting, err = s.Store.OutboxByState(ctx, store.OutboxQueued, 50); err != nil {
 		return err
 	}
 	p.Data = d

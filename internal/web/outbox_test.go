@@ -36,6 +36,9 @@ func TestOutboxPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, body = e.get(admin, "/admin/outbox")
+	if w := between(body, `id="outbox-waiting"`, "</section>"); !strings.Contains(w, "tidak terkirim: SMTP belum diatur") || !strings.Contains(w, "@example.test") {
+		t.Errorf("waiting messages do not say where they would go:\n%s", w)
+	}
 	for _, want := range []string{"Tidak terkirim: SMTP belum diatur", "(1 pesan menunggu)", "550 5.1.1 mailbox unavailable", "Undangan"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("outbox page lacks %q", want)
