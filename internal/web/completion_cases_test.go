@@ -239,7 +239,16 @@ func testCompletionCases(t *testing.T, backend storetest.Backend) {
 			tr.check(tr.e.t, map[string]figure{kemantren: {5, 0}, kelurahan: {3, 0}, setda: {7, 0}})
 			tr.camp = 1
 		}, map[string]figure{kelurahan: {3, 1}, kemantren: {5, 1}, setda: {6, 1}, bagian: {4, 0}},
-			func(t *testing.T, tr *tree) { tr.wantNote(t, "catatan saat penutupan") }},
+			func(t *testing.T, tr *tree) {
+				tr.wantNote(t, "catatan saat penutupan")
+				// The dashboard shows each version's own numbers.
+				_, dash := tr.e.get(tr.e.staffLogin("admin", store.RoleAdmin), "/dashboard?campaign=1")
+				for _, want := range []string{`data-version="1">2/14 (14,3%)`, `data-version="2">0/15 (0,0%)`} {
+					if !strings.Contains(dash, want) {
+						t.Errorf("dashboard lacks the version figures %s", want)
+					}
+				}
+			}},
 		{"reopened campaign", func(tr *tree) {
 			tr.sign(8)
 			tr.setStatus("closed")

@@ -108,6 +108,40 @@ type dashboardData struct {
 	Funnel    funnel
 	StateNote string
 	Behind    []report.Behind
+	Versions  []versionFigure
+}
+
+// versionFigure is one version of the shown campaign's text with its own
+// figures: a new version starts from nobody, and the head sees both.
+type versionFigure struct {
+	Campaign store.Campaign
+	Total    report.Completion
+	Current  bool
+	Query    template.URL
+}
+
+// versionFigures lists every version of camp's text, newest first, each
+// with its own total in the scope (nil when there is only one version).
+// A closed version reads its closing record, so this costs little.
+func (s *Server) versionFigures(ctx context.Context, sc report.Scope, camp store.Campaign, all []store.Campaign, total report.Completion) ([]versionFigure, error) {
+	var out []versionFigure
+	for _, cp := range all {
+		if cp.Slug != camp.Slug {
+			continue
+		}
+		v := versionFigure{Campaign: cp, Total: total, Current: cp.ID == camp.ID, Query: campaignQuery(cp)}
+		if !v.Current {
+			var err error
+			if _, v.Total, err = report.CompletionOf(ctx, s.Store, sc, cp.ID); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, v)
+	}
+	if len(out) < 2 {
+		return nil, nil
+	}
+	return out, nil
 }
 
 func (s *Server) dashboard(c echo.Context) error {
@@ -122,6 +156,10 @@ func (s *Server) dashboard(c echo.Context) error {
 		return err
 	}
 	rows, total, err := report.CompletionOf(ctx, s.Store, sc, camp.ID)
+	if err != nil {
+		return err
+	}
+	versions, err := s.versionFigures(ctx, sc, camp, all, total)
 	if err != nil {
 		return err
 	}
@@ -141,7 +179,7 @@ func (s *Server) dashboard(c echo.Context) error {
 	p.Data = dashboardData{Campaign: camp, Campaigns: all, Rows: report.SortByCompletion(rows), Total: total,
 		Chart: dailyChart(days, p.Lang), Query: campaignQuery(camp),
 		Deadline: s.deadlineOf(camp, p.Lang), Funnel: fun, StateNote: note,
-		Behind: report.Escalation(rows, campaignStart(camp), camp.ClosesAt, s.Now(), 15)}
+		Behind: report.Escalation(rows, campaignStart(camp), camp.ClosesAt, s.Now(), 15), Versions: versions}
 	return c.Render(http.StatusOK, "dashboard", p)
 }
 
