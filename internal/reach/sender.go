@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +40,10 @@ type Sender struct {
 	MaxAttempts int             // then a message fails (default 8)
 	Idle        time.Duration   // pause when nothing is due (default 2 s)
 	queued      map[string]bool // reminder steps this process has queued (campaign/step/deadline)
+
+	// HTTP posts webhooks (nil: a client with a 30 s timeout). Webhooks
+	// go out even without a Mailer.
+	HTTP *http.Client
 
 	Schedule []int // reminder days before the deadline for every campaign; nil: each campaign's own (ScheduleOf)
 }
@@ -91,12 +96,9 @@ func (s *Sender) Run(ctx context.Context) error {
 				s.Log.Error("queue scheduled reminders", "err", err)
 			}
 		}
-		n := 0
-		if s.Mailer != nil {
-			var err error
-			if n, err = s.deliverBatch(ctx, limit); err != nil && ctx.Err() == nil {
-				s.Log.Error("deliver messages", "err", err)
-			}
+		n, err := s.deliverBatch(ctx, limit)
+		if err != nil && ctx.Err() == nil {
+			s.Log.Error("deliver messages", "err", err)
 		}
 		if n == 0 {
 			select {
@@ -156,7 +158,11 @@ func (s *Sender) DeliverOnce(ctx context.Context) (int, error) {
 }
 
 func (s *Sender) deliverBatch(ctx context.Context, limit *rate.Limiter) (int, error) {
-	batch, err := s.Store.ClaimMessages(ctx, s.Batch, s.Lease)
+	var kinds []string // every kind
+	if s.Mailer == nil {
+		kinds = []string{store.KindWebhook} // mail waits for an instance with SMTP
+	}
+	batch, err := s.Store.ClaimMessagesOf(ctx, s.Batch, s.Lease, kinds)
 	if err != nil || len(batch) == 0 {
 		return 0, err
 	}
@@ -184,6 +190,9 @@ func (s *Sender) deliverBatch(ctx context.Context, limit *rate.Limiter) (int, er
 func (s *Sender) deliver(ctx context.Context, m store.ClaimedMessage) error {
 	if m.Attempts > s.MaxAttempts {
 		return s.Store.MarkFailed(ctx, m.ID, "too many attempts")
+	}
+	if m.Kind == store.KindWebhook {
+		return s.deliverWebhook(ctx, m)
 	}
 	mail, skip, err := s.compose(ctx, m)
 	if err != nil {

@@ -337,7 +337,11 @@ func (s *Store) ImportRoster(ctx context.Context, actor, source string, rows []I
 			"rows": strconv.Itoa(len(rows)), "added": strconv.Itoa(res.Added), "updated": strconv.Itoa(res.Updated),
 			"deactivated": strconv.Itoa(res.Deactivated), "new_departments": strconv.Itoa(len(res.NewDepartments)),
 		}))
-		return err
+		if err != nil {
+			return err
+		}
+		return emitEvent(tx, s.now(), EventRosterImported, map[string]any{"source": source, "actor": actor, "rows": len(rows),
+			"added": res.Added, "updated": res.Updated, "unchanged": res.Unchanged, "deactivated": res.Deactivated, "new_units": res.NewDepartments})
 	})
 	if err == errDryRun {
 		err = nil

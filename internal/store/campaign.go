@@ -72,6 +72,9 @@ func (s *Store) SetCampaignStatus(ctx context.Context, actor string, id uint, st
 			if err := recordClosing(tx, id, s.now()); err != nil {
 				return err
 			}
+			if err := emitEvent(tx, s.now(), EventCampaignClosed, map[string]any{"campaign": id, "slug": old.Slug, "version": old.Version, "title": old.Title}); err != nil {
+				return err
+			}
 		case status == "open" && old.Status == "closed":
 			if err := recordReopening(tx, id, s.now()); err != nil {
 				return err

@@ -168,5 +168,6 @@ func allModels() []any {
 		&OutboxMessage{}, &EmailRefusal{}, &LinkOpen{}, &ReminderSchedule{},
 		&ServerSecret{}, &LoginFailure{},
 		&CampaignClosing{}, &ClosedRosterEntry{}, &ClosedUnitCount{}, &SigningKey{}, &Setting{}, &ReplacedCertificate{},
-		&APIToken{}, &APITokenDepartment{}, &APIIdempotency{}}
+		&APIToken{}, &APITokenDepartment{}, &APIIdempotency{},
+		&WebhookSubscription{}, &WebhookEvent{}, &WebhookAttempt{}}
 }

@@ -191,7 +191,21 @@ type ClaimedMessage struct {
 // picked with FOR UPDATE SKIP LOCKED and the state re-checked on update;
 // on SQLite the single writer does the same.
 func (s *Store) ClaimMessages(ctx context.Context, n int, lease time.Duration) ([]ClaimedMessage, error) {
+	return s.ClaimMessagesOf(ctx, n, lease, nil)
+}
+
+// ClaimMessagesOf claims like ClaimMessages, only messages of the given
+// kinds (nil: every kind): an instance without SMTP still delivers
+// webhooks and leaves mail to one that has it.
+func (s *Store) ClaimMessagesOf(ctx context.Context, n int, lease time.Duration, kinds []string) ([]ClaimedMessage, error) {
 	now := s.now().UTC()
+	kindCond := ""
+	pickArgs := []any{OutboxQueued, OutboxSending, now}
+	if kinds != nil {
+		kindCond = " AND kind IN ?"
+		pickArgs = append(pickArgs, kinds)
+	}
+	pickArgs = append(pickArgs, n)
 	lock := ""
 	if s.d.multiWriter() {
 		lock = " FOR UPDATE SKIP LOCKED"
@@ -200,12 +214,11 @@ func (s *Store) ClaimMessages(ctx context.Context, n int, lease time.Duration) (
 	// The ids are picked in a materialised CTE: as a plain IN (subquery)
 	// PostgreSQL may run the locking subquery more than once and claim more
 	// than n rows.
-	err := s.w.WithContext(ctx).Raw(`WITH picked AS MATERIALIZED (SELECT id FROM outbox_messages WHERE state IN (?, ?) AND next_at <= ? ORDER BY next_at, id LIMIT ?`+lock+`)
+	err := s.w.WithContext(ctx).Raw(`WITH picked AS MATERIALIZED (SELECT id FROM outbox_messages WHERE state IN (?, ?) AND next_at <= ?`+kindCond+` ORDER BY next_at, id LIMIT ?`+lock+`)
 		UPDATE outbox_messages SET state = ?, next_at = ?, attempts = attempts + 1, updated_at = ?
 		WHERE id IN (SELECT id FROM picked) AND state IN (?, ?) AND next_at <= ?
 		RETURNING id, asn_id, campaign_id, kind, step, recipient, attempts`,
-		OutboxQueued, OutboxSending, now, n,
-		OutboxSending, now.Add(lease), now, OutboxQueued, OutboxSending, now).Scan(&out).Error
+		append(pickArgs, OutboxSending, now.Add(lease), now, OutboxQueued, OutboxSending, now)...).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("claim messages: %w", err)
 	}
