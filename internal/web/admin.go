@@ -63,6 +63,9 @@ func (s *Server) adminRoutes() {
 	g.GET("/tokens", s.adminTokens)
 	g.POST("/tokens", s.adminTokenCreate)
 	g.POST("/tokens/:id/revoke", s.adminTokenRevoke)
+	g.GET("/webhooks", s.adminWebhooks)
+	g.POST("/webhooks", s.adminWebhookCreate)
+	g.POST("/webhooks/:id/test", s.adminWebhookTest)
 }
 
 // navLink is one entry of the admin section menu.
@@ -87,7 +90,7 @@ func (s *Server) adminPage(c echo.Context, section string) (page, adminHead) {
 	sections := []struct{ key, url string }{
 		{"home", "/admin"}, {"roster", "/admin/roster"}, {"campaigns", "/admin/campaigns"},
 		{"departments", "/admin/departments"}, {"users", "/admin/users"}, {"exports", "/admin/exports"}, {"audit", "/admin/audit"},
-		{"outbox", "/admin/outbox"}, {"tokens", "/admin/tokens"},
+		{"outbox", "/admin/outbox"}, {"tokens", "/admin/tokens"}, {"webhooks", "/admin/webhooks"},
 	}
 	h := adminHead{Flash: flashOf(c, p.T)}
 	for _, sc := range sections {

@@ -189,6 +189,8 @@ func TestIndonesianPagesHaveNoEnglish(t *testing.T) {
 		{"login, code step", "login_2fa", posted(e.client(), "/login", "/login", url.Values{"username": {"dua.langkah"}, "password": {staffPassword}})},
 		{"API tokens", "admin_tokens", got(admin, "/admin/tokens")},
 		{"API token made", "admin_tokens", posted(admin, "/admin/tokens", "/admin/tokens", url.Values{"name": {"simpeg"}, "scope": {"roster:read"}})},
+		{"webhooks", "admin_webhooks", got(admin, "/admin/webhooks")},
+		{"webhook made", "admin_webhooks", posted(admin, "/admin/webhooks", "/admin/webhooks", url.Values{"url": {"https://simpeg.example/ikrar"}, "event": {"roster.imported"}})},
 	}
 
 	files, err := fs.Glob(ikrar.Assets, "templates/pages/*.html")
