@@ -91,7 +91,8 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(TableCount
 // copyTables is every table CopyTo moves, in an order that keeps
 // references pointing backwards.
 var copyTables = []string{"campaigns", "departments", "asns", "signatures", "certificates", "users", "user_departments",
-	"campaign_closings", "closed_roster_entries", "closed_unit_counts", "audit_events", "signing_keys"}
+	"campaign_closings", "closed_roster_entries", "closed_unit_counts", "audit_events", "signing_keys",
+	"replaced_certificates", "audit_checkpoints", "settings"}
 
 func copyAll(src, out *gorm.DB, progress func(TableCount)) ([]TableCount, error) {
 	steps := []func() (int64, error){
@@ -132,6 +133,15 @@ func copyAll(src, out *gorm.DB, progress func(TableCount)) ([]TableCount, error)
 		},
 		func() (int64, error) { // the keys certificates were signed with (certificate.OpenSigner)
 			return copyRows[SigningKey](src, out, "fingerprint", nil, copyBatch, nil)
+		},
+		func() (int64, error) { // certificates re-issued: the old files still verify as replaced
+			return copyRows(src, out, "id", func(r *ReplacedCertificate) uint { return r.ID }, copyBatch, nil)
+		},
+		func() (int64, error) { // signed statements of the chain's head
+			return copyRows(src, out, "id", func(r *AuditCheckpoint) uint { return r.ID }, copyBatch, nil)
+		},
+		func() (int64, error) { // the recorded public address
+			return copyRows[Setting](src, out, `"key"`, nil, copyBatch, nil)
 		},
 	}
 	var counts []TableCount

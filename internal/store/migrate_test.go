@@ -98,7 +98,7 @@ func TestCopyToMovesACity(t *testing.T) {
 				t.Errorf("%s: %d rows copied, want %d", tc.Table, tc.Rows, want[tc.Table])
 			}
 		}
-		if len(rep.Tables) != 12 || len(heard) != 12 {
+		if len(rep.Tables) != 15 || len(heard) != 15 {
 			t.Fatalf("report has %d tables, progress heard %v", len(rep.Tables), heard)
 		}
 		if rep.Audit != srcAudit {
