@@ -63,29 +63,39 @@ func (r *openRecorder) flushLoop() {
 	for {
 		time.Sleep(r.delay)
 		r.mu.Lock()
-		batch := r.pending
-		if len(batch) == 0 {
+		if len(r.pending) == 0 {
 			r.flushing = false
 			r.mu.Unlock()
 			return
 		}
-		r.pending = map[openKey]time.Time{}
 		r.mu.Unlock()
-		opens := make([]store.LinkOpen, 0, len(batch))
-		for k, at := range batch {
-			opens = append(opens, store.LinkOpen{ASNID: k.asn, CampaignID: k.campaign, OpenedAt: at})
-		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		if err := r.store.RecordOpens(ctx, opens); err != nil {
-			// A lost "opened" mark is not worth failing anything for; let
-			// the next visit try again.
-			r.log.Warn("record link opens", "n", len(opens), "err", err)
-			r.mu.Lock()
-			for k := range batch {
-				delete(r.seen, k)
-			}
-			r.mu.Unlock()
-		}
+		r.flush(ctx)
 		cancel()
+	}
+}
+
+// flush writes the visits gathered so far.
+func (r *openRecorder) flush(ctx context.Context) {
+	r.mu.Lock()
+	batch := r.pending
+	r.pending = map[openKey]time.Time{}
+	r.mu.Unlock()
+	if len(batch) == 0 {
+		return
+	}
+	opens := make([]store.LinkOpen, 0, len(batch))
+	for k, at := range batch {
+		opens = append(opens, store.LinkOpen{ASNID: k.asn, CampaignID: k.campaign, OpenedAt: at})
+	}
+	if err := r.store.RecordOpens(ctx, opens); err != nil {
+		// A lost "opened" mark is not worth failing anything for; let the
+		// next visit try again.
+		r.log.Warn("record link opens", "n", len(opens), "err", err)
+		r.mu.Lock()
+		for k := range batch {
+			delete(r.seen, k)
+		}
+		r.mu.Unlock()
 	}
 }

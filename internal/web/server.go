@@ -149,6 +149,7 @@ func (s *Server) Run(ctx context.Context, addr string, ready func(addr string)) 
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	s.opens.flush(sctx) // link visits noted in the last moment
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
