@@ -65,10 +65,12 @@ func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, n
 
 // benchDB returns the path of a cached database with a campaign, 200
 // departments (20 with 9 sub-units each) and n roster entries, signed by
-// the given share of them over 14 days. It builds it on first use.
+// the given share of them over 14 days, 1 % of whom then moved to another
+// unit (so completion's correction for moves has work to do, as in a real
+// campaign). It builds it on first use.
 func benchDB(b *testing.B, n int, signedShare float64) string {
 	b.Helper()
-	name := fmt.Sprintf("roster%d-signed%02.0f-v2.db", n, signedShare*100)
+	name := fmt.Sprintf("roster%d-signed%02.0f-v3.db", n, signedShare*100)
 	path := filepath.Join(benchCacheDir(b), name)
 	if _, err := os.Stat(path); err == nil {
 		return path
@@ -94,7 +96,9 @@ func buildBenchDB(path string, n int, signedShare float64) error {
 	// The roster is imported a week before the first signature, as in a
 	// real campaign; the store's clock stamps it then.
 	imported := time.Date(2024, 1, 1, 1, 0, 0, 0, time.UTC)
-	st, err := store.Open(ctx, store.Options{DSN: path, Logger: quietLog(), Now: func() time.Time { return imported }})
+	var clock atomic.Int64 // the store's clock, moved on for the moves
+	clock.Store(imported.UnixNano())
+	st, err := store.Open(ctx, store.Options{DSN: path, Logger: quietLog(), Now: func() time.Time { return time.Unix(0, clock.Load()).UTC() }})
 	if err != nil {
 		return err
 	}
@@ -183,7 +187,23 @@ func buildBenchDB(path string, n int, signedShare float64) error {
 		return err
 	default:
 	}
-	return nil
+	clock.Store(time.Date(2024, 1, 25, 1, 0, 0, 0, time.UTC).UnixNano())
+	return moveSome(ctx, st, todo, names, r)
+}
+
+// moveSome moves 1 % of the signers to another unit, through a roster
+// import (stamped after the signing fortnight by the caller's clock).
+func moveSome(ctx context.Context, st *store.Store, signers []store.ASN, names []string, r *rand.Rand) error {
+	var rows []store.ImportRow
+	for i, a := range signers {
+		if i%100 != 0 {
+			continue
+		}
+		rows = append(rows, store.ImportRow{Line: len(rows) + 2, NIP: a.NIP, Name: a.Name, Position: a.Position,
+			Department: names[r.IntN(len(names))], Kind: a.Kind})
+	}
+	_, err := st.ImportRoster(ctx, "bench", "moves.csv", rows, store.ImportOptions{})
+	return err
 }
 
 // copyDB copies a cached database into a fresh folder so a benchmark may
