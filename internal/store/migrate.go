@@ -92,7 +92,8 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(TableCount
 // references pointing backwards.
 var copyTables = []string{"campaigns", "departments", "asns", "signatures", "certificates", "users", "user_departments",
 	"campaign_closings", "closed_roster_entries", "closed_unit_counts", "audit_events", "signing_keys",
-	"replaced_certificates", "audit_checkpoints", "settings"}
+	"replaced_certificates", "audit_checkpoints", "settings",
+	"outbox_messages", "email_refusals", "link_opens", "reminder_schedules"}
 
 func copyAll(src, out *gorm.DB, progress func(TableCount)) ([]TableCount, error) {
 	steps := []func() (int64, error){
@@ -142,6 +143,18 @@ func copyAll(src, out *gorm.DB, progress func(TableCount)) ([]TableCount, error)
 		},
 		func() (int64, error) { // the recorded public address
 			return copyRows[Setting](src, out, `"key"`, nil, copyBatch, nil)
+		},
+		func() (int64, error) { // reaching people: what was sent, so nothing is sent twice after the move
+			return copyRows(src, out, "id", func(r *OutboxMessage) uint { return r.ID }, copyBatch, nil)
+		},
+		func() (int64, error) { // addresses the mail server refused
+			return copyRows(src, out, "asn_id", func(r *EmailRefusal) uint { return r.ASNID }, copyBatch, nil)
+		},
+		func() (int64, error) { // first visits of personal links ("dibuka")
+			return copyRows[LinkOpen](src, out, "asn_id, campaign_id", nil, copyBatch, nil)
+		},
+		func() (int64, error) { // each campaign's reminder days
+			return copyRows(src, out, "campaign_id", func(r *ReminderSchedule) uint { return r.CampaignID }, copyBatch, nil)
 		},
 	}
 	var counts []TableCount

@@ -70,6 +70,16 @@ func cityOnSQLite(t *testing.T) (*store.Store, []store.ASN) {
 		NewToken: func() string { return "unused" }, NewAccessCode: func() string { return "ABCDEFGH" }}); err != nil {
 		t.Fatal(err)
 	}
+	// Reaching people: a link visit, a refused address, a reminder schedule.
+	if err := src.RecordOpens(ctx, []store.LinkOpen{{ASNID: people[3].ID, CampaignID: c.ID, OpenedAt: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.RefuseAddress(ctx, people[3].ID, "tolak@example.test", "550 mailbox unavailable"); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.SetReminderDays(ctx, "test", c.ID, "5, 1"); err != nil {
+		t.Fatal(err)
+	}
 	return src, people
 }
 
@@ -87,7 +97,8 @@ func TestCopyToMovesACity(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := map[string]int64{"campaigns": 1, "departments": 2, "asns": 5, "signatures": 3, "certificates": 1,
-			"users": 2, "user_departments": 2, "campaign_closings": 1, "closed_roster_entries": 5, "closed_unit_counts": 1}
+			"users": 2, "user_departments": 2, "campaign_closings": 1, "closed_roster_entries": 5, "closed_unit_counts": 1,
+			"link_opens": 1, "email_refusals": 1, "reminder_schedules": 1}
 		srcAudit, err := src.VerifyAudit(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -98,7 +109,7 @@ func TestCopyToMovesACity(t *testing.T) {
 				t.Errorf("%s: %d rows copied, want %d", tc.Table, tc.Rows, want[tc.Table])
 			}
 		}
-		if len(rep.Tables) != 15 || len(heard) != 15 {
+		if len(rep.Tables) != 19 || len(heard) != 19 {
 			t.Fatalf("report has %d tables, progress heard %v", len(rep.Tables), heard)
 		}
 		if rep.Audit != srcAudit {
