@@ -304,6 +304,17 @@ func (tr *tree) check(t *testing.T, want map[string]figure) {
 			return e.download(admin, "/reports/departments/"+tr.codes[unit]+"."+ext+q)
 		}
 	}
+	// One unit report through the command line too (every unit would
+	// only repeat the same code path).
+	sources["ikrar report --department "+setda] = func(ext string) []byte {
+		out := filepath.Join(t.TempDir(), "unit."+ext)
+		tr.cli(t, "report", "--department", tr.codes[setda], "--campaign", strconv.Itoa(int(tr.camp)), "--format", ext, "--out", out)
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
 	for name, get := range sources {
 		if name == "summary endpoint" {
 			tr.checkTree(t, get("csv"))
@@ -315,6 +326,9 @@ func (tr *tree) check(t *testing.T, want map[string]figure) {
 			if strings.HasPrefix(name, "unit endpoint ") && !tr.inside(unit, strings.TrimPrefix(name, "unit endpoint ")) {
 				continue
 			}
+			if strings.HasPrefix(name, "ikrar report --department ") && !tr.inside(unit, setda) {
+				continue
+			}
 			code := tr.codes[unit]
 			if got, ok := csvRows[code]; !ok || got != f {
 				t.Errorf("%s CSV %s: %v (present %v), want %v", name, unit, got, ok, f)
@@ -322,7 +336,7 @@ func (tr *tree) check(t *testing.T, want map[string]figure) {
 			if got, ok := xlsxRows[code]; !ok || got.figure != f || !fractionAgrees(got.fraction, f) {
 				t.Errorf("%s XLSX %s: %+v (present %v), want %v", name, unit, got, ok, f)
 			}
-			if !pdfShows(pdf, unit, f, name == "unit endpoint "+unit) {
+			if !pdfShows(pdf, unit, f, name == "unit endpoint "+unit || name == "ikrar report --department "+unit) {
 				t.Errorf("%s PDF has no line for %s with %d, %d and %s%%:\n%s", name, unit, f.roster, f.signed, f.percent(), pdf)
 			}
 		}
