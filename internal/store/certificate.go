@@ -58,9 +58,17 @@ func recordCertificate(tx *gorm.DB, at time.Time, c Certificate) error {
 		return fmt.Errorf("record certificate hash: %w", err)
 	}
 	id := strconv.FormatUint(uint64(c.SignatureID), 10)
-	_, err := appendEvent(tx, at, "system", ActionCertificateIssued, "signature-id:"+id,
-		audit.Detail(map[string]string{"signature_id": id, "sha256": c.SHA256}))
-	return err
+	if _, err := appendEvent(tx, at, "system", ActionCertificateIssued, "signature-id:"+id,
+		audit.Detail(map[string]string{"signature_id": id, "sha256": c.SHA256})); err != nil {
+		return err
+	}
+	return emitEventOf(tx, at, EventCertificateIssued, func() (any, error) {
+		var sig Signature
+		if err := tx.Omit("drawn_png").Take(&sig, c.SignatureID).Error; err != nil {
+			return nil, fmt.Errorf("read signature %d: %w", c.SignatureID, err)
+		}
+		return map[string]any{"signature_id": sig.ID, "certificate_code": sig.CertCode, "nip": sig.SignerNIP, "campaign": sig.CampaignID, "sha256": c.SHA256}, nil
+	})
 }
 
 // RevokeSignature marks the signature with this certificate code revoked

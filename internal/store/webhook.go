@@ -88,11 +88,19 @@ func WebhookPayload(event string, at time.Time, data any) ([]byte, error) {
 
 // emitEvent queues event with data inside tx (see emitWebhook).
 func emitEvent(tx *gorm.DB, now time.Time, event string, data any) error {
-	p, err := WebhookPayload(event, now, data)
-	if err != nil {
-		return err
-	}
-	return emitWebhook(tx, now, NewWebhookEventID(), event, p, 0)
+	return emitEventOf(tx, now, event, func() (any, error) { return data, nil })
+}
+
+// emitEventOf is emitEvent with data made only when someone subscribes:
+// its queries cost nothing to an instance without webhooks.
+func emitEventOf(tx *gorm.DB, now time.Time, event string, data func() (any, error)) error {
+	return emitWebhook(tx, now, NewWebhookEventID(), event, func() ([]byte, error) {
+		d, err := data()
+		if err != nil {
+			return nil, err
+		}
+		return WebhookPayload(event, now, d)
+	}, 0)
 }
 
 // CreateWebhook adds a subscription.
@@ -135,13 +143,13 @@ func (s *Store) WebhookByID(ctx context.Context, id uint) (WebhookSubscription, 
 // "send test event" button).
 func (s *Store) EmitWebhook(ctx context.Context, id, event string, payload []byte, only uint) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return emitWebhook(tx, s.now(), id, event, payload, only)
+		return emitWebhook(tx, s.now(), id, event, func() ([]byte, error) { return payload, nil }, only)
 	})
 }
 
 // emitWebhook does EmitWebhook inside a caller's transaction, so an event
 // is queued exactly when the change it reports is committed.
-func emitWebhook(tx *gorm.DB, now time.Time, id, event string, payload []byte, only uint) error {
+func emitWebhook(tx *gorm.DB, now time.Time, id, event string, payloadOf func() ([]byte, error), only uint) error {
 	var subs []WebhookSubscription
 	q := tx.Where("active = ?", true)
 	if only != 0 {
@@ -160,6 +168,10 @@ func emitWebhook(tx *gorm.DB, now time.Time, id, event string, payload []byte, o
 	}
 	if len(rows) == 0 {
 		return nil
+	}
+	payload, err := payloadOf()
+	if err != nil {
+		return fmt.Errorf("webhook %s payload: %w", event, err)
 	}
 	if err := tx.Create(&WebhookEvent{ID: id, Type: event, Payload: payload, CreatedAt: now.UTC()}).Error; err != nil {
 		return fmt.Errorf("record webhook event %s: %w", event, err)

@@ -36,7 +36,7 @@ func TestAdminWebhooks(t *testing.T) {
 	if status, _, _ := e.post(admin, "/admin/webhooks", url.Values{"_csrf": {csrfOf(t, page)}, "url": {"javascript:alert(1)"}, "event": {"roster.imported"}}); status != http.StatusUnprocessableEntity {
 		t.Errorf("a javascript: URL was accepted: %d", status)
 	}
-	status, body, _ := e.post(admin, "/admin/webhooks", url.Values{"_csrf": {csrfOf(t, page)}, "url": {rcv.URL}, "event": {"roster.imported", "campaign.closed"}})
+	status, body, _ := e.post(admin, "/admin/webhooks", url.Values{"_csrf": {csrfOf(t, page)}, "url": {rcv.URL}, "event": {"roster.imported", "campaign.closed", "certificate.issued"}})
 	m := regexp.MustCompile(`id="new-secret"[^>]*>(whsec_[^<]+)<`).FindStringSubmatch(body)
 	if status != http.StatusOK || m == nil {
 		t.Fatalf("create webhook: %d", status)
@@ -63,6 +63,26 @@ func TestAdminWebhooks(t *testing.T) {
 	mu.Unlock()
 	if _, page = e.get(admin, "/admin/webhooks"); !strings.Contains(page, "<td>202</td>") {
 		t.Error("the delivery log does not show the receiver's 202")
+	}
+
+	// A certificate made is an event with its code.
+	code := e.signAs("198703122010121002", "Budi Santosa")
+	if status, _ := e.get(e.client(), "/sign/"+e.asn("198703122010121002").Token+"/certificate.pdf"); status != http.StatusOK {
+		t.Fatalf("certificate download: %d", status)
+	}
+	for range 5 {
+		if n, err := s.DeliverOnce(context.Background()); err != nil || n == 0 {
+			break
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	found := false
+	for _, g := range got {
+		found = found || (strings.Contains(g, `"type":"certificate.issued"`) && strings.Contains(g, code))
+	}
+	if !found {
+		t.Errorf("no certificate.issued event with %s among %q", code, got)
 	}
 }
 
