@@ -80,3 +80,27 @@ func TestParseSchedule(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseSchedule(f *testing.F) {
+	for _, s := range []string{"3, 1, 0", "7;2", "", "-1", "60 60 0", "1,2,3,4,5,6,7,8,9,10,11"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		days, err := ParseSchedule(s)
+		if err != nil {
+			return
+		}
+		if len(days) > 10 {
+			t.Fatalf("%q: %d days", s, len(days))
+		}
+		for i, d := range days {
+			if d < 0 || d > 60 || (i > 0 && d >= days[i-1]) {
+				t.Fatalf("%q: %v not distinct days 0-60, furthest first", s, days)
+			}
+		}
+		again, err := ParseSchedule(FormatSchedule(days))
+		if err != nil || FormatSchedule(again) != FormatSchedule(days) {
+			t.Fatalf("%q: round trip %v -> %v (%v)", s, days, again, err)
+		}
+	})
+}
