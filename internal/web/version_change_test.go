@@ -66,6 +66,12 @@ func TestReturningSignerOfOlderVersion(t *testing.T) {
 	if pdf := e.download(c, "/sign/"+token+"/certificate.pdf?campaign=1"); !strings.HasPrefix(string(pdf), "%PDF") {
 		t.Error("earlier certificate is not a PDF")
 	}
+	// The verify page of the earlier certificate names its version and
+	// the position as signed.
+	if _, v := e.get(e.client(), "/verify/"+oldCode); !strings.Contains(v, `id="verify-campaign"`) || !strings.Contains(v, "(versi 1)") ||
+		!strings.Contains(v, "Kepala Seksi Kurikulum") {
+		t.Error("verify page lacks the campaign version or the position as signed")
+	}
 	// In English too.
 	if _, en := e.get(c, "/sign/"+token+"?lang=en"); !strings.Contains(en, "You signed version 1") {
 		t.Error("English signing page does not say the text changed")
