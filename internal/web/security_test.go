@@ -151,10 +151,15 @@ func TestBodiesCappedBeforeRead(t *testing.T) {
 						if pattern == "/verify" {
 							limit = 2 << 20
 						}
+						over := int64(slack)
 						if who == "admin" && (pattern == "/admin/roster/preview" || pattern == "/admin/roster/units/preview") {
-							limit = 64 << 20
+							// Past a 64 MB cap the client's socket buffers and a
+							// loaded machine let it push tens of MB more before
+							// it reads the answer; what matters is that the
+							// 100 MB body was not read to its end.
+							limit, over = 64<<20, 32<<20
 						}
-						if n := read.Load(); n > limit+slack {
+						if n := read.Load(); n > limit+over {
 							t.Errorf("the client sent %d MB before the answer; the cap is %d KB", n>>20, limit>>10)
 						}
 						if left, _ := os.ReadDir(tmp); len(left) > 0 {
