@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -50,6 +51,7 @@ func TestMigrateMovesACity(t *testing.T) {
 		for _, args := range [][]string{
 			{"roster", "import", roster},
 			{"user", "add", "--role", "admin", "--username", "admin", "--password-stdin"},
+			{"token", "add", "--name", "simpeg", "--scope", "roster:read"},
 		} {
 			if r := run(t, dir, "rahasia-sekali-1\n", args...); r.code != ExitOK {
 				t.Fatalf("%v: %d %s", args, r.code, r.stderr)
@@ -63,7 +65,8 @@ func TestMigrateMovesACity(t *testing.T) {
 		target := storetest.Options(t, b)
 		to := target.Driver + ":" + target.DSN
 		r := run(t, dir, "", "migrate", "--from", "sqlite:"+filepath.Join(dir, "ikrar.db"), "--to", to)
-		if r.code != ExitOK || !strings.Contains(r.stdout, "ok: row counts of 19 tables match") || !strings.Contains(r.stdout, "asns              2 rows") {
+		if r.code != ExitOK || !strings.Contains(r.stdout, "ok: row counts of 25 tables match") || !strings.Contains(r.stdout, "asns              2 rows") ||
+			!regexp.MustCompile(`api_tokens\s+1 rows`).MatchString(r.stdout) {
 			t.Fatalf("migrate: exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
 		}
 		after := run(t, dir, "", "audit", "verify", "--db-driver", target.Driver, "--db", target.DSN)

@@ -137,7 +137,8 @@ func (postgresDialect) headTrigger() []string {
 
 // afterCopy moves each id sequence past the copied rows.
 func (postgresDialect) afterCopy(tx *gorm.DB) error {
-	for _, table := range []string{"campaigns", "departments", "asns", "signatures", "users", "closed_roster_entries", "replaced_certificates", "audit_checkpoints", "outbox_messages"} {
+	for _, table := range []string{"campaigns", "departments", "asns", "signatures", "users", "closed_roster_entries", "replaced_certificates", "audit_checkpoints", "outbox_messages",
+		"api_tokens", "webhook_subscriptions", "webhook_attempts"} {
 		q := "SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), COALESCE((SELECT MAX(id) FROM " + table + "), 0) + 1, false)"
 		if err := tx.Exec(q).Error; err != nil {
 			return fmt.Errorf("advance id sequence of %s: %w", table, err)

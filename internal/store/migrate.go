@@ -93,7 +93,8 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(TableCount
 var copyTables = []string{"campaigns", "departments", "asns", "signatures", "certificates", "users", "user_departments",
 	"campaign_closings", "closed_roster_entries", "closed_unit_counts", "audit_events", "signing_keys",
 	"replaced_certificates", "audit_checkpoints", "settings",
-	"outbox_messages", "email_refusals", "link_opens", "reminder_schedules"}
+	"outbox_messages", "email_refusals", "link_opens", "reminder_schedules",
+	"api_tokens", "api_token_departments", "api_idempotency", "webhook_subscriptions", "webhook_events", "webhook_attempts"}
 
 func copyAll(src, out *gorm.DB, progress func(TableCount)) ([]TableCount, error) {
 	steps := []func() (int64, error){
@@ -155,6 +156,24 @@ func copyAll(src, out *gorm.DB, progress func(TableCount)) ([]TableCount, error)
 		},
 		func() (int64, error) { // each campaign's reminder days
 			return copyRows(src, out, "campaign_id", func(r *ReminderSchedule) uint { return r.CampaignID }, copyBatch, nil)
+		},
+		func() (int64, error) { // JSON API tokens (hashes only) and their units
+			return copyRows(src, out, "id", func(r *APIToken) uint { return r.ID }, copyBatch, nil)
+		},
+		func() (int64, error) {
+			return copyRows[APITokenDepartment](src, out, "token_id, department_id", nil, copyBatch, nil)
+		},
+		func() (int64, error) { // remembered answers to Idempotency-Keys
+			return copyRows[APIIdempotency](src, out, "token_id, idem_key", nil, copyBatch, nil)
+		},
+		func() (int64, error) { // webhook subscriptions, events and the delivery log
+			return copyRows(src, out, "id", func(r *WebhookSubscription) uint { return r.ID }, copyBatch, nil)
+		},
+		func() (int64, error) {
+			return copyRows[WebhookEvent](src, out, "id", nil, copyBatch, nil)
+		},
+		func() (int64, error) {
+			return copyRows(src, out, "id", func(r *WebhookAttempt) uint { return r.ID }, copyBatch, nil)
 		},
 	}
 	var counts []TableCount

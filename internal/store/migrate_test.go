@@ -109,7 +109,7 @@ func TestCopyToMovesACity(t *testing.T) {
 				t.Errorf("%s: %d rows copied, want %d", tc.Table, tc.Rows, want[tc.Table])
 			}
 		}
-		if len(rep.Tables) != 19 || len(heard) != 19 {
+		if len(rep.Tables) != 25 || len(heard) != 25 {
 			t.Fatalf("report has %d tables, progress heard %v", len(rep.Tables), heard)
 		}
 		if rep.Audit != srcAudit {
