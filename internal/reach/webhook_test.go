@@ -152,3 +152,37 @@ func testWebhookDelivered(t *testing.T, b storetest.Backend) {
 		t.Errorf("after closing and the test button: %s", got)
 	}
 }
+
+// A sender killed after claiming a delivery (its lease still running)
+// loses nothing: once the lease ends another sender delivers it, once.
+func TestWebhookSurvivesDeadSender(t *testing.T) { storetest.Each(t, testWebhookSurvivesDeadSender) }
+
+func testWebhookSurvivesDeadSender(t *testing.T, b storetest.Backend) {
+	ctx := context.Background()
+	c := startClock()
+	st, _, _ := setup(t, b, c)
+	rcv := &receiver{secret: reach.NewWebhookSecret()}
+	srv := httptest.NewServer(rcv)
+	t.Cleanup(srv.Close)
+	sub := store.WebhookSubscription{URL: srv.URL, Secret: rcv.secret, Events: store.EventRosterImported}
+	if err := st.CreateWebhook(ctx, "test", &sub); err != nil {
+		t.Fatal(err)
+	}
+	if err := reach.SendTestEvent(ctx, st, sub.ID, c.Now()); err != nil {
+		t.Fatal(err)
+	}
+	// The first sender claims it and dies before posting.
+	claimed, err := st.ClaimMessagesOf(ctx, 10, 2*time.Minute, []string{store.KindWebhook})
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("claim: %v %v", claimed, err)
+	}
+	s := &reach.Sender{Store: st, Rate: 6000, Log: quiet(), Now: c.Now, Lease: 2 * time.Minute}
+	if n, _ := s.DeliverOnce(ctx); n != 0 {
+		t.Fatal("a second sender took a delivery whose lease still runs")
+	}
+	c.Add(3 * time.Minute)
+	drain(t, s)
+	if len(rcv.got) != 1 || !rcv.got[0].valid || rcv.got[0].body["type"] != store.EventTest {
+		t.Fatalf("after the lease: %+v", rcv.got)
+	}
+}

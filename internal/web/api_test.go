@@ -285,6 +285,28 @@ func testAPITokensAndUnits(t *testing.T, backend storetest.Backend) {
 		}
 	})
 
+	t.Run("campaigns and the document", func(t *testing.T) {
+		_, b := head.get("/campaigns")
+		camps := decode[struct {
+			Campaigns []struct {
+				ID     uint
+				Status string
+			}
+		}](t, b)
+		if len(camps.Campaigns) != 1 || camps.Campaigns[0].ID != 1 || camps.Campaigns[0].Status != "open" {
+			t.Errorf("campaigns: %s", b)
+		}
+		resp, err := http.Get(e.srv.URL + "/api/openapi.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !bytes.Equal(doc, api.OpenAPI()) || resp.Header.Get("ETag") == "" {
+			t.Errorf("/api/openapi.json: %d, %d bytes, ETag %q", resp.StatusCode, len(doc), resp.Header.Get("ETag"))
+		}
+	})
+
 	t.Run("paging, ETags and problems", func(t *testing.T) {
 		var seen []string
 		cursor := ""
