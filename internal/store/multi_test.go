@@ -197,7 +197,10 @@ func TestIssueOnceAfterIssuerDies(t *testing.T) {
 	id := res.Signature.ID
 
 	dyingOpts := opts
-	dyingOpts.DSN = storetest.WithParam(t, opts.DSN, "application_name", "ikrar-dying")
+	// A name of this run's own: other test processes on the same server
+	// must not be counted (or killed).
+	dyingName := fmt.Sprintf("ikrar-dying-%d", time.Now().UnixNano())
+	dyingOpts.DSN = storetest.WithParam(t, opts.DSN, "application_name", dyingName)
 	dying := storetest.OpenWith(t, dyingOpts)
 	making := make(chan struct{})
 	release := make(chan struct{})
@@ -230,10 +233,21 @@ func TestIssueOnceAfterIssuerDies(t *testing.T) {
 
 	// The instance dies: its backend goes away with its transaction.
 	raw := storetest.DB(t, opts)
+	// pg_stat_activity may lag a moment behind the backend's state on a
+	// loaded server: ask again for a little while.
 	var killed int
-	if err := raw.QueryRow(`SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
-		WHERE application_name = 'ikrar-dying' AND state = 'idle in transaction'`).Scan(&killed); err != nil || killed != 1 {
-		t.Fatalf("terminate the dying instance's transaction: %d terminated, %v", killed, err)
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		err := raw.QueryRow(`SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+			WHERE application_name = $1 AND state = 'idle in transaction'`, dyingName).Scan(&killed)
+		if err != nil {
+			t.Fatalf("terminate the dying instance's transaction: %v", err)
+		}
+		if killed > 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if killed != 1 {
+		t.Fatalf("terminate the dying instance's transaction: %d terminated", killed)
 	}
 	close(release)
 	if err := <-dyingErr; err == nil {
