@@ -459,6 +459,7 @@ var messages = map[string]map[string]string{
 		"webhook_bad_url":     "Alamat penerima harus http:// atau https:// yang lengkap.",
 		"webhook_no_event":    "Pilih minimal satu kejadian.",
 		"flash_webhook_test":  "Kejadian uji masuk antrean; lihat catatan pengiriman.",
+		"outbox_kind_webhook": "Webhook",
 	},
 	"en": {
 		"app":             "ASN Neutrality Pledge",
@@ -909,6 +910,7 @@ var messages = map[string]map[string]string{
 		"webhook_bad_url":     "The receiver address must be a full http:// or https:// URL.",
 		"webhook_no_event":    "Choose at least one event.",
 		"flash_webhook_test":  "Test event queued; see the delivery log.",
+		"outbox_kind_webhook": "Webhook",
 	},
 }
 

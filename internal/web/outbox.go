@@ -47,11 +47,11 @@ func (s *Server) adminOutbox(c echo.Context) error {
 				r.Counts[i] = x.N
 			}
 		}
-		if x.State == store.OutboxQueued {
+		if x.State == store.OutboxQueued && x.Kind != store.KindWebhook { // webhooks need no SMTP
 			d.Queued += x.N
 		}
 	}
-	for _, k := range []string{"invitation", "reminder"} {
+	for _, k := range []string{"invitation", "reminder", store.KindWebhook} {
 		if r := rows[k]; r != nil {
 			d.Rows = append(d.Rows, *r)
 		}

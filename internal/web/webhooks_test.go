@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ikrar/ikrar/internal/reach"
 	"github.com/ikrar/ikrar/internal/store"
@@ -87,3 +88,19 @@ func TestAdminWebhooks(t *testing.T) {
 }
 
 func itoa(n uint) string { return strconv.FormatUint(uint64(n), 10) }
+
+// A queued webhook is named as such on the outbox page.
+func TestOutboxNamesWebhooks(t *testing.T) {
+	e := newEnv(t)
+	sub := store.WebhookSubscription{URL: "http://127.0.0.1:9/none", Secret: reach.NewWebhookSecret(), Events: store.EventRosterImported}
+	if err := e.st.CreateWebhook(context.Background(), "test", &sub); err != nil {
+		t.Fatal(err)
+	}
+	if err := reach.SendTestEvent(context.Background(), e.st, sub.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	_, page := e.get(e.staffLogin("admin", store.RoleAdmin), "/admin/outbox")
+	if !strings.Contains(page, "<td>Webhook</td>") {
+		t.Error("the outbox page does not name the webhook kind")
+	}
+}
