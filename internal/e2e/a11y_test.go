@@ -427,6 +427,7 @@ func TestAccessibility(t *testing.T) {
 			{"two-step verification setup", "/account/2fa"},
 			{"audit log", "/admin/audit"},
 			{"API tokens", "/admin/tokens"},
+			{"webhooks", "/admin/webhooks"},
 		} {
 			b.open(srv.Base + p.path)
 			b.checkPage(p.label, s, allowed)
