@@ -186,3 +186,52 @@ func testWebhookSurvivesDeadSender(t *testing.T, b storetest.Backend) {
 		t.Fatalf("after the lease: %+v", rcv.got)
 	}
 }
+
+// TestSignatureCreatedWebhook: a new signature queues signature.created in
+// the group commit's own transaction; signing again queues nothing; the
+// receiver gets each event once, signed.
+func TestSignatureCreatedWebhook(t *testing.T) { storetest.Each(t, testSignatureCreatedWebhook) }
+
+func testSignatureCreatedWebhook(t *testing.T, b storetest.Backend) {
+	ctx := context.Background()
+	c := startClock()
+	st, camp, people := setup(t, b, c)
+	rcv := &receiver{secret: reach.NewWebhookSecret()}
+	srv := httptest.NewServer(rcv)
+	t.Cleanup(srv.Close)
+	sub := store.WebhookSubscription{URL: srv.URL + "/ikrar", Secret: rcv.secret, Events: store.EventSignatureCreated}
+	if err := st.CreateWebhook(ctx, "test", &sub); err != nil {
+		t.Fatal(err)
+	}
+	codes := map[string]bool{}
+	for i, a := range people[:3] {
+		res, err := st.Sign(ctx, store.NewSignature{ASN: a, CampaignID: camp.ID, SignedAt: c.Now(), TypedName: a.Name,
+			PledgeHash: camp.TextHash, CertCode: fmt.Sprintf("IKR-WHK%d-%d", i, time.Now().UnixNano())})
+		if err != nil || !res.Created {
+			t.Fatalf("sign %d: %+v %v", i, res, err)
+		}
+		codes[res.Signature.CertCode] = true
+	}
+	// The same person again: no second signature, no second event.
+	if res, err := st.Sign(ctx, store.NewSignature{ASN: people[0], CampaignID: camp.ID, SignedAt: c.Now(), TypedName: people[0].Name,
+		PledgeHash: camp.TextHash, CertCode: "IKR-WHK-AGAIN"}); err != nil || res.Created {
+		t.Fatalf("second signature: %+v %v", res, err)
+	}
+	s := &reach.Sender{Store: st, Rate: 6000, Log: quiet(), Now: c.Now}
+	for i := 0; i < 3; i++ {
+		if _, err := s.DeliverOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(rcv.got) != 3 {
+		t.Fatalf("%d signature.created deliveries, want 3", len(rcv.got))
+	}
+	for i, d := range rcv.got {
+		data, _ := d.body["data"].(map[string]any)
+		if !d.valid || d.body["type"] != store.EventSignatureCreated || !codes[fmt.Sprint(data["certificate_code"])] ||
+			data["nip"] == "" || data["signed_at_utc"] == nil {
+			t.Errorf("delivery %d: valid %v, body %v", i+1, d.valid, d.body)
+		}
+		delete(codes, fmt.Sprint(data["certificate_code"]))
+	}
+}

@@ -176,6 +176,15 @@ func (g *groupCommitter) writeBatchRows(live []signReq, replies []signReply) (er
 			return fmt.Errorf("append audit events: %w", err)
 		}
 	}
+	var created []Signature
+	for i := range sigs {
+		if sigs[i].ID != 0 {
+			created = append(created, sigs[i])
+		}
+	}
+	if err := g.emitSignaturesCreated(ctx, tx, created); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit signature batch: %w", err)
 	}

@@ -237,12 +237,19 @@ func (g *groupCommitter) writeBatch(live []signReq, replies []signReply) (err er
 	default:
 		w.seq = headID + 1
 	}
+	var created []Signature
 	for i, r := range live {
 		res, err := w.insertSignature(ctx, r.sig)
 		if err != nil {
 			return err
 		}
 		replies[i] = signReply{res: res}
+		if res.Created {
+			created = append(created, res.Signature)
+		}
+	}
+	if err := g.emitSignaturesCreated(ctx, tx, created); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit signature batch: %w", err)

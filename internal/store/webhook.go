@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -225,4 +226,62 @@ func (s *Store) WebhookAttempts(ctx context.Context, subID uint, limit int) ([]W
 		return nil, fmt.Errorf("list webhook attempts: %w", err)
 	}
 	return as, nil
+}
+
+// emitSignaturesCreated queues signature.created for a batch's new
+// signatures inside the batch's own transaction (database/sql, the group
+// commit's), so the event of an acknowledged signature survives a crash
+// and a rolled-back batch sends none. Without a subscription it costs one
+// read of the (tiny) subscriptions table per batch, not per signature.
+func (g *groupCommitter) emitSignaturesCreated(ctx context.Context, tx *sql.Tx, created []Signature) error {
+	if len(created) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, events FROM webhook_subscriptions WHERE active = true`)
+	if err != nil {
+		return fmt.Errorf("read webhooks: %w", err)
+	}
+	var subs []uint
+	for rows.Next() {
+		var sub WebhookSubscription
+		if err := rows.Scan(&sub.ID, &sub.Events); err != nil {
+			rows.Close()
+			return fmt.Errorf("read webhooks: %w", err)
+		}
+		if sub.Subscribes(EventSignatureCreated) {
+			subs = append(subs, sub.ID)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read webhooks: %w", err)
+	}
+	if len(subs) == 0 {
+		return nil
+	}
+	now := g.s.now().UTC()
+	event := g.s.d.rebind(`INSERT INTO webhook_events (id, type, payload, created_at) VALUES (?, ?, ?, ?)`)
+	queue := g.s.d.rebind(`INSERT INTO outbox_messages (asn_id, campaign_id, kind, step, channel, recipient, state, next_at, attempts, last_error, created_at, updated_at)
+		VALUES (0, 0, ?, ?, ?, ?, ?, ?, 0, '', ?, ?)`)
+	for _, s := range created {
+		id := NewWebhookEventID()
+		payload, err := WebhookPayload(EventSignatureCreated, now, map[string]any{
+			"signature_id": s.ID, "certificate_code": s.CertCode, "nip": s.SignerNIP, "name": s.SignerName,
+			"position": s.SignerPosition, "department_id": s.DepartmentID, "campaign_id": s.CampaignID,
+			"signed_at_utc": s.SignedAt.UTC().Format(time.RFC3339Nano),
+		})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, event, id, EventSignatureCreated, payload, now); err != nil {
+			return fmt.Errorf("record webhook event %s: %w", EventSignatureCreated, err)
+		}
+		for _, sub := range subs {
+			if _, err := tx.ExecContext(ctx, queue, KindWebhook, id+"/"+strconv.Itoa(int(sub)), KindWebhook, strconv.Itoa(int(sub)),
+				OutboxQueued, now, now, now); err != nil {
+				return fmt.Errorf("queue webhook %s: %w", EventSignatureCreated, err)
+			}
+		}
+	}
+	return nil
 }
