@@ -16,6 +16,7 @@ import (
 	"github.com/ikrar/ikrar/internal/demo"
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/reach"
+	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/web"
 )
@@ -115,6 +116,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		workDone = none
 	}
 	checkpointsDone := app.StartCheckpoints(workCtx, cfg.Instansi, filepath.Join(cfg.DataDir, "checkpoints"), time.Hour)
+	completedDone := report.WatchCompletedUnits(workCtx, st, log, time.Minute)
 	sendDone := make(chan struct{})
 	go func() {
 		defer close(sendDone)
@@ -127,6 +129,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	stopWork()
 	<-workDone
 	<-checkpointsDone
+	<-completedDone
 	<-sendDone
 	return err
 }

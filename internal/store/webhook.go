@@ -285,3 +285,37 @@ func (g *groupCommitter) emitSignaturesCreated(ctx context.Context, tx *sql.Tx, 
 	}
 	return nil
 }
+
+// Subscribed reports whether any active subscription asks for event, so
+// work that only feeds that event can be skipped.
+func (s *Store) Subscribed(ctx context.Context, event string) (bool, error) {
+	subs, err := s.Webhooks(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, w := range subs {
+		if w.Active && w.Subscribes(event) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// EmitWebhookOnce emits an event under a fixed id unless an event with
+// that id was already recorded: an event that must go once ever (a unit
+// reaching 100 %) whichever instance notices it first.
+func (s *Store) EmitWebhookOnce(ctx context.Context, id, event string, payload func() ([]byte, error)) (bool, error) {
+	emitted := false
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&WebhookEvent{}).Where("id = ?", id).Count(&n).Error; err != nil {
+			return fmt.Errorf("find webhook event %s: %w", id, err)
+		}
+		if n > 0 {
+			return nil
+		}
+		emitted = true
+		return emitWebhook(tx, s.now(), id, event, payload, 0)
+	})
+	return emitted, err
+}
