@@ -382,6 +382,7 @@ func sameSet(a, b string) bool {
 // The API gives the dashboard's figures, for an admin token and for a
 // token bound to the units of a head, compared with that head's dashboard.
 func TestAPICompletionMatchesDashboard(t *testing.T) {
+	t.Parallel() // long: runs beside the others once the serial tests are done
 	storetest.Each(t, func(t *testing.T, backend storetest.Backend) {
 		tr := newTree(t, backend)
 		e := tr.e
@@ -448,7 +449,10 @@ func rosterBody(t *testing.T, rows []map[string]string) []byte {
 	return b
 }
 
-func TestAPIRosterBulkUpsert(t *testing.T) { storetest.Each(t, testAPIRosterBulkUpsert) }
+func TestAPIRosterBulkUpsert(t *testing.T) {
+	t.Parallel() // long: runs beside the others once the serial tests are done
+	storetest.Each(t, testAPIRosterBulkUpsert)
+}
 
 func testAPIRosterBulkUpsert(t *testing.T, backend storetest.Backend) {
 	e := newEnvOn(t, backend)

@@ -172,7 +172,10 @@ func (tr *tree) newVersion() uint {
 	return next.ID
 }
 
-func TestCompletionCases(t *testing.T) { storetest.Each(t, testCompletionCases) }
+func TestCompletionCases(t *testing.T) {
+	t.Parallel() // long: runs beside the others once the serial tests are done
+	storetest.Each(t, testCompletionCases)
+}
 
 func testCompletionCases(t *testing.T, backend storetest.Backend) {
 	// People 1–2 are in the Kemantren, 3–5 in its Kelurahan, 6–7 in the

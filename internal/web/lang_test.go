@@ -117,6 +117,7 @@ var urlRe = regexp.MustCompile(`https?://\S+`)
 // that only the English catalogue uses. It also fails when a template in
 // templates/pages is not in its table, so a new page cannot skip it.
 func TestIndonesianPagesHaveNoEnglish(t *testing.T) {
+	t.Parallel() // long: runs beside the others once the serial tests are done
 	e := newEnv(t)
 	ctx := context.Background()
 	// A second open campaign makes the dashboard show its campaign picker.

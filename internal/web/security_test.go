@@ -211,6 +211,7 @@ func (e *env) getFrom(c *http.Client, addr, path string) (int, string) {
 }
 
 func TestRateLimitsPerPurposeAndTarget(t *testing.T) {
+	t.Parallel() // long: runs beside the others once the serial tests are done
 	lim := web.DefaultLimits()
 	const office = "203.0.113.50"
 

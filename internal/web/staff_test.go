@@ -56,7 +56,10 @@ func deptCode(t *testing.T, e *env, name string) string {
 	return ""
 }
 
-func TestLoginLogoutAndLimits(t *testing.T) { storetest.Each(t, testLoginLogoutAndLimits) }
+func TestLoginLogoutAndLimits(t *testing.T) {
+	t.Parallel() // long: runs beside the others once the serial tests are done
+	storetest.Each(t, testLoginLogoutAndLimits)
+}
 
 func testLoginLogoutAndLimits(t *testing.T, backend storetest.Backend) {
 	e := newEnvOn(t, backend)
