@@ -150,8 +150,36 @@ func (a *API) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		c.Set(ctxCaller, caller{Token: t, Scope: sc, Bound: len(ids) > 0})
-		return next(c)
+		err = next(c)
+		// Every call is in the audit chain under the token's name: changes
+		// record their own events in their transactions; reads (who pulled
+		// which personal data, and when) are recorded here, after the answer.
+		if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
+			status := c.Response().Status
+			var he *echo.HTTPError
+			var pr *Problem
+			switch {
+			case errors.As(err, &pr):
+				status = pr.Status
+			case errors.As(err, &he):
+				status = he.Code
+			case err != nil:
+				status = http.StatusInternalServerError
+			}
+			if rerr := a.Store.Record(ctx, "api:"+t.Name, "api.read", truncate(c.Request().URL.RequestURI(), 128),
+				map[string]string{"status": strconv.Itoa(status)}); rerr != nil {
+				a.Log.Warn("record API read", "token", t.Name, "err", rerr)
+			}
+		}
+		return err
 	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
 }
 
 func (a *API) limiter(id uint) *rate.Limiter {
