@@ -233,17 +233,24 @@ func (s *Server) adminRosterPreview(c echo.Context) error {
 	return c.Render(http.StatusOK, "admin_roster", p)
 }
 
-// adminRosterCommit imports a previewed upload for real. Taking the upload
-// deletes it, so a token works once even if the button is pressed twice.
-func (s *Server) adminRosterCommit(c echo.Context) error {
+// takeUpload takes the previewed upload named by the form's token: once
+// (taking deletes it), and 404 for a malformed, unknown or expired token.
+func (s *Server) takeUpload(c echo.Context) (store.PendingUpload, error) {
 	token := c.FormValue("token")
 	if !uploadTokenRe.MatchString(token) {
-		return echo.ErrNotFound
+		return store.PendingUpload{}, echo.ErrNotFound
 	}
 	up, err := s.Store.TakeUpload(c.Request().Context(), token, s.Now().Add(-uploadTTL))
 	if errors.Is(err, store.ErrNotFound) {
-		return echo.ErrNotFound
+		return store.PendingUpload{}, echo.ErrNotFound
 	}
+	return up, err
+}
+
+// adminRosterCommit imports a previewed upload for real. Taking the upload
+// deletes it, so a token works once even if the button is pressed twice.
+func (s *Server) adminRosterCommit(c echo.Context) error {
+	up, err := s.takeUpload(c)
 	if err != nil {
 		return err
 	}

@@ -108,14 +108,7 @@ func (s *Server) adminUnitsPreview(c echo.Context) error {
 
 // adminUnitsCommit applies a previewed units file; the token works once.
 func (s *Server) adminUnitsCommit(c echo.Context) error {
-	token := c.FormValue("token")
-	if !uploadTokenRe.MatchString(token) {
-		return echo.ErrNotFound
-	}
-	up, err := s.Store.TakeUpload(c.Request().Context(), token, s.Now().Add(-uploadTTL))
-	if errors.Is(err, store.ErrNotFound) {
-		return echo.ErrNotFound
-	}
+	up, err := s.takeUpload(c)
 	if err != nil {
 		return err
 	}
