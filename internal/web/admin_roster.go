@@ -62,6 +62,9 @@ const deactivatedPerPage = 50
 
 // previewData fills the preview of a dry run: counts, similar units and
 // page of the deactivated list (1-based).
+// UploadURL is where to try another roster file (templates/partials/import.html).
+func (rosterData) UploadURL() string { return "/admin/roster" }
+
 func previewData(h adminHead, token, name string, deactivate bool, res store.ImportResult, page int) rosterData {
 	d := rosterData{adminHead: h, Previewed: true, Token: token, FileName: name, Deactivate: deactivate,
 		Result: res, NewDepts: len(res.NewDepartments), Similar: res.Similar,

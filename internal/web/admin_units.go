@@ -30,6 +30,9 @@ type unitsData struct {
 	Committed bool
 }
 
+// UploadURL is where to try another units file (templates/partials/import.html).
+func (unitsData) UploadURL() string { return "/admin/roster/units" }
+
 func (s *Server) unitsPage(c echo.Context) (page, adminHead) {
 	p, h := s.adminPage(c, "departments")
 	p.Title = p.T["units_import"]
