@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ikrar/ikrar/internal/audit"
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
 )
@@ -112,11 +113,7 @@ func flashOf(c echo.Context, t map[string]string) string {
 // bilingual renders an i18n message in the page language first and the
 // other language after it, so a refused form is understood either way.
 func bilingual(lang, key string) string {
-	other := "en"
-	if lang == "en" {
-		other = "id"
-	}
-	return messages[lang][key] + " / " + messages[other][key]
+	return i18n.TwoLang(lang, key)
 }
 
 // actorOf names the logged-in admin in the audit chain.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/reach"
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
@@ -246,7 +247,7 @@ func (s *Server) departmentPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rv.Flash = flashOf(c, messages[langOf(c)])
+	rv.Flash = flashOf(c, i18n.Table(langOf(c)))
 	days, err := s.Store.SignaturesPerDay(ctx, camp.ID, subIDs)
 	if err != nil {
 		return err
@@ -344,10 +345,7 @@ type bar struct {
 
 func dailyChart(days []store.DayCount, lang string) chart {
 	const width, height, top = 600, 160, 10
-	t := messages[lang]
-	if t == nil {
-		t = messages["id"]
-	}
+	t := i18n.Table(lang)
 	ch := chart{Width: width, Height: height, Empty: len(days) == 0, T: t}
 	if len(days) > 60 {
 		days = days[len(days)-60:]

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/reach"
 	"github.com/ikrar/ikrar/internal/store"
@@ -24,7 +25,7 @@ type deadlineView struct {
 }
 
 func (s *Server) deadlineOf(c store.Campaign, lang string) deadlineView {
-	v := deadlineView{Label: messages[lang]["deadline"]}
+	v := deadlineView{Label: i18n.T(lang, "deadline")}
 	if c.ClosesAt == nil {
 		return v
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	ikrar "github.com/ikrar/ikrar"
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/store"
 )
@@ -36,7 +37,7 @@ func TestPointsHTMLSameAsPage(t *testing.T) {
 	}
 	render := func(d *signData, lang string) string {
 		var buf bytes.Buffer
-		p := page{Lang: lang, T: messages[lang], Data: d}
+		p := page{Lang: lang, T: i18n.Table(lang), Data: d}
 		if err := s.renderer().Render(&buf, "sign", p, nil); err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/ikrar/ikrar/internal/i18n"
 )
 
 // Limits are the failure budgets of the rate limits, each per purpose and
@@ -230,7 +232,7 @@ func waitMinutes(d time.Duration) int {
 
 // tooManyMessage says, in the page language, how long to wait.
 func tooManyMessage(lang string, wait time.Duration) string {
-	return fmt.Sprintf(messages[lang]["too_many_wait"], waitMinutes(wait))
+	return i18n.T(lang, "too_many_wait", waitMinutes(wait))
 }
 
 // tooMany refuses a request that used up its attempts, as an error page

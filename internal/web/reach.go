@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/store"
 )
 
@@ -40,7 +41,7 @@ func (s *Server) funnelOf(ctx context.Context, campaignID uint, deptIDs []uint, 
 	if err != nil {
 		return funnel{}, err
 	}
-	t := messages[lang]
+	t := i18n.Table(lang)
 	return funnel{Roster: rc.Roster, Invited: rc.Invited, Opened: rc.Opened, Signed: signed,
 		InvitedPct: percentOf(rc.Invited, rc.Roster), OpenedPct: percentOf(rc.Opened, rc.Roster), SignedPct: percentOf(signed, rc.Roster),
 		InvitedLabel: t["reach_invited"], OpenedLabel: t["reach_opened"], SignedLabel: t["reach_signed"]}, nil
@@ -48,7 +49,7 @@ func (s *Server) funnelOf(ctx context.Context, campaignID uint, deptIDs []uint, 
 
 // reachOfUnit describes the listed people's reach and the unit's funnel.
 func (s *Server) reachOfUnit(ctx context.Context, camp store.Campaign, deptIDs []uint, entries []store.RosterEntry, signedTotal int, lang string) (unitReach, error) {
-	t := messages[lang]
+	t := i18n.Table(lang)
 	ids := make([]uint, 0, len(entries))
 	signed := map[uint]bool{}
 	for _, e := range entries {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/wib"
@@ -224,10 +225,7 @@ func (r *renderer) Render(w io.Writer, name string, data any, c echo.Context) er
 // campaignLabel names a campaign in a selector in the page's language:
 // "Ikrar … (versi 2, ditutup)".
 func campaignLabel(lang string, c store.Campaign) string {
-	t := messages["id"]
-	if m, ok := messages[lang]; ok {
-		t = m
-	}
+	t := i18n.Table(lang)
 	status := t["status_"+c.Status]
 	if status == "" {
 		status = c.Status

@@ -16,6 +16,7 @@ import (
 	"github.com/ikrar/ikrar/internal/api"
 	"github.com/ikrar/ikrar/internal/certificate"
 	"github.com/ikrar/ikrar/internal/config"
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
@@ -280,7 +281,7 @@ type page struct {
 
 func (s *Server) page(c echo.Context, titleKey string) page {
 	lang := langOf(c)
-	p := page{Lang: lang, T: messages[lang], LangURL: switchURL(c, lang)}
+	p := page{Lang: lang, T: i18n.Table(lang), LangURL: switchURL(c, lang)}
 	if tok, ok := c.Get(ctxCSRF).(string); ok {
 		p.CSRF = tok
 	}

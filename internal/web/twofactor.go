@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/staff"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
@@ -167,7 +168,7 @@ func (s *Server) twoFAEnable(c echo.Context) error {
 	}
 	codes, err := staff.EnableTOTP(c.Request().Context(), s.Store, actorOf(c), *u, sec, c.FormValue("code"), s.Now())
 	if errors.Is(err, staff.ErrBadSecondFactor) {
-		return s.renderTwoFA(c, http.StatusUnprocessableEntity, twoFAData{Secret: sec, Error: messages[langOf(c)]["bad_2fa"]})
+		return s.renderTwoFA(c, http.StatusUnprocessableEntity, twoFAData{Secret: sec, Error: i18n.T(langOf(c), "bad_2fa")})
 	}
 	if err != nil {
 		return err
@@ -184,11 +185,11 @@ func (s *Server) twoFAEnable(c echo.Context) error {
 func (s *Server) twoFADisable(c echo.Context) error {
 	u := c.Get(ctxUser).(*store.User)
 	if s.twoFARequired(u) {
-		return s.renderTwoFA(c, http.StatusUnprocessableEntity, twoFAData{Error: messages[langOf(c)]["twofa_required"]})
+		return s.renderTwoFA(c, http.StatusUnprocessableEntity, twoFAData{Error: i18n.T(langOf(c), "twofa_required")})
 	}
 	err := staff.CheckSecondFactor(c.Request().Context(), s.Store, *u, c.FormValue("code"), s.Now())
 	if errors.Is(err, staff.ErrBadSecondFactor) {
-		return s.renderTwoFA(c, http.StatusUnprocessableEntity, twoFAData{Error: messages[langOf(c)]["bad_2fa"]})
+		return s.renderTwoFA(c, http.StatusUnprocessableEntity, twoFAData{Error: i18n.T(langOf(c), "bad_2fa")})
 	}
 	if err != nil {
 		return err
