@@ -20,13 +20,14 @@ import (
 )
 
 func runUserAdd(ctx context.Context, env Env, args []string) error {
-	var role, username string
+	var role, username, email string
 	var depts multiFlag
 	var fromStdin bool
 	cfg, fs, err := parseFlags(env, "user add", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&role, "role", "", "admin or head")
 		fs.StringVar(&username, "username", "", "login name")
 		fs.Var(&depts, "department", "department code a head may see (repeatable)")
+		fs.StringVar(&email, "email", "", "address for the daily digest and unit-at-100 % messages (optional)")
 		fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from standard input")
 	})
 	if err != nil {
@@ -51,11 +52,40 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	u, err := staff.Add(ctx, st, "cli", username, role, password, depts)
+	u, err := staff.Create(ctx, st, "cli", staff.Account{Username: username, Role: role, Password: password, Email: email, Departments: depts})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "user %s added (role %s)\n", u.Username, u.Role)
+	return nil
+}
+
+// runUserSetEmail sets or (with --email "") clears a staff user's address.
+func runUserSetEmail(ctx context.Context, env Env, args []string) error {
+	var username, email string
+	cfg, fs, err := parseFlags(env, "user set-email", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&username, "username", "", "login name")
+		fs.StringVar(&email, "email", "", `address for the daily digest and unit-at-100 % messages; "" clears it`)
+	})
+	if err != nil {
+		return err
+	}
+	if fs.NArg() > 0 || username == "" {
+		return usageError{"--username is required"}
+	}
+	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.UserByUsername(ctx, username)
+	if err != nil {
+		return err
+	}
+	if err := staff.SetEmail(ctx, st, "cli", u.ID, email); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "email of %s set to %q / email %s diatur ke %q\n", u.Username, strings.TrimSpace(email), u.Username, strings.TrimSpace(email))
 	return nil
 }
 

@@ -611,6 +611,15 @@ var pages = map[string]Text{
 		"You cannot disable your own account.",
 	},
 
+	// staff email (issue 12: the daily digest and "unit at 100 %" messages to heads)
+	"user_email": {
+		"Email (untuk ringkasan harian dan kabar unit 100 %; boleh kosong)",
+		"Email (for the daily digest and \"unit at 100 %\" news; optional)",
+	},
+	"user_email_edit":        {"Ubah email", "Change email"},
+	"user_no_email":          {"tanpa email", "no email"},
+	"flash_user_email_saved": {"Email pengguna disimpan.", "User's email saved."},
+
 	// audit checkpoints
 	"checkpoint_latest": {
 		"Titik periksa rantai audit terakhir, ditandatangani",

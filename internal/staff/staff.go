@@ -6,7 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/mail"
 	"regexp"
+	"strings"
 
 	"github.com/ikrar/ikrar/internal/store"
 	"golang.org/x/crypto/bcrypt"
@@ -38,8 +40,55 @@ func HashPassword(username, pw string) (string, error) {
 	return string(h), nil
 }
 
-// Add creates a user after validating role, username and departments.
+// Add creates a user without an email address (see Create).
 func Add(ctx context.Context, st *store.Store, actor, username, role, password string, deptCodes []string) (store.User, error) {
+	return Create(ctx, st, actor, Account{Username: username, Role: role, Password: password, Departments: deptCodes})
+}
+
+// Account is a new staff user as an admin describes it.
+type Account struct {
+	Username, Role, Password string
+	Email                    string   // optional
+	Departments              []string // codes; heads only
+}
+
+// ErrEmail is an address that is not one (bilingual, for the pages and the CLI).
+var ErrEmail = errors.New("alamat email tidak valid (contoh: nama@instansi.go.id) / not a valid email address (e.g. name@agency.go.id)")
+
+// CheckEmail validates an optional staff address: "" (none) or one bare
+// address with a dotted domain, at most 200 characters. Surrounding
+// spaces are dropped.
+func CheckEmail(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	if len(v) > 200 {
+		return "", ErrEmail
+	}
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Name != "" || a.Address != v {
+		return "", ErrEmail
+	}
+	domain := v[strings.LastIndexByte(v, '@')+1:]
+	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
+		return "", ErrEmail
+	}
+	return v, nil
+}
+
+// SetEmail validates and stores a staff user's address ("" clears it).
+func SetEmail(ctx context.Context, st *store.Store, actor string, userID uint, email string) error {
+	email, err := CheckEmail(email)
+	if err != nil {
+		return err
+	}
+	return st.SetUserEmail(ctx, actor, userID, email)
+}
+
+// Create adds a user after validating role, username, email and departments.
+func Create(ctx context.Context, st *store.Store, actor string, a Account) (store.User, error) {
+	username, role, password, deptCodes := a.Username, a.Role, a.Password, a.Departments
 	if !usernameRe.MatchString(username) {
 		return store.User{}, errors.New("nama pengguna 3–64 huruf kecil, angka, titik, tanda hubung atau garis bawah / username must be 3–64 lowercase letters, digits, dot, dash or underscore")
 	}
@@ -57,11 +106,15 @@ func Add(ctx context.Context, st *store.Store, actor, username, role, password s
 		}
 		ids = append(ids, d.ID)
 	}
+	email, err := CheckEmail(a.Email)
+	if err != nil {
+		return store.User{}, err
+	}
 	hash, err := HashPassword(username, password)
 	if err != nil {
 		return store.User{}, err
 	}
-	u := store.User{Username: username, Role: role, PasswordHash: hash}
+	u := store.User{Username: username, Role: role, PasswordHash: hash, Email: email}
 	if err := st.CreateUser(ctx, actor, &u, ids); err != nil {
 		return store.User{}, err
 	}

@@ -115,6 +115,9 @@ type User struct {
 	PasswordHash string `gorm:"not null"`
 	Role         string `gorm:"size:16;not null"`
 	Disabled     bool   `gorm:"not null;default:false"`
+	// Email is where the daily digest and the "unit reached 100 %" message
+	// go ("" : none); optional, set by an admin.
+	Email string `gorm:"size:200;not null;default:''"`
 	// Two-factor sign-in (RFC 6238): the base32 secret once confirmed (empty:
 	// off), the last time step used (a code works once), and the SHA-256
 	// hashes of the unused recovery codes, one per line.

@@ -37,8 +37,11 @@ func (s *Store) CreateUser(ctx context.Context, actor string, u *User, deptIDs [
 			}
 			codes = append(codes, fmt.Sprint(id))
 		}
-		_, err := appendEvent(tx, s.now(), actor, "user.created", "user:"+u.Username,
-			audit.Detail(map[string]string{"role": u.Role, "departments": strings.Join(codes, ",")}))
+		detail := map[string]string{"role": u.Role, "departments": strings.Join(codes, ",")}
+		if u.Email != "" {
+			detail["email"] = u.Email
+		}
+		_, err := appendEvent(tx, s.now(), actor, "user.created", "user:"+u.Username, audit.Detail(detail))
 		return err
 	})
 }
@@ -61,6 +64,25 @@ func (s *Store) SetUserPassword(ctx context.Context, actor string, userID uint, 
 			return fmt.Errorf("end sessions: %w", err)
 		}
 		_, err := appendEvent(tx, s.now(), actor, "user.password_changed", fmt.Sprintf("user:%d", userID), "{}")
+		return err
+	})
+}
+
+// SetUserEmail sets (or, with "", clears) a staff user's address for the
+// messages ikrar sends them; the caller has validated it.
+func (s *Store) SetUserEmail(ctx context.Context, actor string, userID uint, email string) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockChain(tx); err != nil {
+			return err
+		}
+		res := tx.Model(&User{}).Where("id = ?", userID).Update("email", email)
+		if res.Error != nil {
+			return fmt.Errorf("set email of user %d: %w", userID, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("user %d: %w", userID, ErrNotFound)
+		}
+		_, err := appendEvent(tx, s.now(), actor, "user.email", fmt.Sprintf("user:%d", userID), audit.Detail(map[string]string{"email": email}))
 		return err
 	})
 }

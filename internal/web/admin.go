@@ -49,6 +49,7 @@ func (s *Server) adminRoutes() {
 	g.POST("/users/:id/disable", s.adminUserDisable)
 	g.POST("/users/:id/enable", s.adminUserEnable)
 	g.POST("/users/:id/password", s.adminUserPassword)
+	g.POST("/users/:id/email", s.adminUserEmail)
 
 	g.GET("/audit", s.adminAudit)
 	g.GET("/audit/export.:format", s.adminAuditExport)

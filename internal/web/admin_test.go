@@ -108,7 +108,7 @@ func TestAdminAccess(t *testing.T) {
 		"/admin/exports/links.pdf", "/admin/exports/certificates.zip", "/admin/exports/links.csv?department=" + adminDeptKes}
 	posts := []string{"/admin/roster/preview", "/admin/roster/commit", "/admin/campaigns", "/admin/campaigns/1",
 		"/admin/campaigns/1/status", "/admin/departments", "/admin/departments/" + adminDeptKes, "/admin/users",
-		"/admin/users/1/disable", "/admin/users/1/enable", "/admin/users/1/password"}
+		"/admin/users/1/disable", "/admin/users/1/enable", "/admin/users/1/password", "/admin/users/1/email"}
 	for _, p := range gets {
 		t.Run("GET "+p, func(t *testing.T) {
 			if status, _ := e.get(admin, p); status != http.StatusOK {
@@ -610,6 +610,23 @@ func TestAdminUsers(t *testing.T) {
 	}
 	e.adminSignIn("kepala.dinkes", "kata-sandi-baru-9")
 
+	// The address digests go to: validated, shown, changed and cleared.
+	if status, _, _ := e.post(admin, "/admin/users/"+id+"/email", url.Values{"_csrf": {csrf}, "email": {" kepala@dinkes.jogjakota.go.id "}}); status != http.StatusSeeOther {
+		t.Fatalf("set email: %d", status)
+	}
+	if u, _ := e.st.UserByID(ctx, u.ID); u.Email != "kepala@dinkes.jogjakota.go.id" {
+		t.Fatalf("email stored as %q", u.Email)
+	}
+	if _, body := e.get(admin, "/admin/users"); !strings.Contains(body, "kepala@dinkes.jogjakota.go.id") {
+		t.Error("user list lacks the email")
+	}
+	if status, _, _ := e.post(admin, "/admin/users/"+id+"/email", url.Values{"_csrf": {csrf}, "email": {""}}); status != http.StatusSeeOther {
+		t.Fatalf("clear email: %d", status)
+	}
+	if u, _ := e.st.UserByID(ctx, u.ID); u.Email != "" {
+		t.Fatalf("email not cleared: %q", u.Email)
+	}
+
 	self, _ := e.st.UserByUsername(ctx, "admin")
 	tests := []struct {
 		name   string
@@ -623,6 +640,9 @@ func TestAdminUsers(t *testing.T) {
 		{"short password", "/admin/users", url.Values{"username": {"kepala.baru"}, "role": {"head"}, "department": {adminDeptKes}, "password": {"pendek"}}, http.StatusUnprocessableEntity, "kata sandi minimal 10"},
 		{"unknown department", "/admin/users", url.Values{"username": {"kepala.baru"}, "role": {"head"}, "department": {"tidak-ada"}, "password": {"rahasia-dinkes-1"}}, http.StatusUnprocessableEntity, "Unit kerja tidak dikenal"},
 		{"bad role", "/admin/users", url.Values{"username": {"kepala.baru"}, "role": {"root"}, "password": {"rahasia-dinkes-1"}}, http.StatusUnprocessableEntity, "peran harus admin atau head"},
+		{"bad email on create", "/admin/users", url.Values{"username": {"kepala.baru"}, "role": {"head"}, "department": {adminDeptKes}, "email": {"kepala@dinkes"}, "password": {"rahasia-dinkes-1"}}, http.StatusUnprocessableEntity, "alamat email tidak valid"},
+		{"bad email on edit", "/admin/users/" + id + "/email", url.Values{"email": {"bukan alamat"}}, http.StatusUnprocessableEntity, "alamat email tidak valid"},
+		{"email of unknown user", "/admin/users/999/email", url.Values{"email": {"a@b.go.id"}}, http.StatusNotFound, ""},
 		{"short reset", "/admin/users/" + id + "/password", url.Values{"password": {"pendek"}}, http.StatusUnprocessableEntity, "kata sandi minimal 10"},
 		{"self disable", "/admin/users/" + strconv.FormatUint(uint64(self.ID), 10) + "/disable", url.Values{}, http.StatusUnprocessableEntity, "akun Anda sendiri"},
 		{"unknown user", "/admin/users/999/disable", url.Values{}, http.StatusNotFound, ""},

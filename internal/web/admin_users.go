@@ -17,6 +17,7 @@ type userRow struct {
 
 type userForm struct {
 	Username    string
+	Email       string
 	Role        string
 	Departments map[string]bool // selected codes
 }
@@ -90,7 +91,8 @@ func (s *Server) adminUserCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	form := userForm{Username: strings.ToLower(strings.TrimSpace(params.Get("username"))), Role: params.Get("role"), Departments: map[string]bool{}}
+	form := userForm{Username: strings.ToLower(strings.TrimSpace(params.Get("username"))), Email: strings.TrimSpace(params.Get("email")),
+		Role: params.Get("role"), Departments: map[string]bool{}}
 	var codes []string
 	if form.Role == store.RoleHead {
 		for _, code := range params["department"] {
@@ -100,7 +102,8 @@ func (s *Server) adminUserCreate(c echo.Context) error {
 			}
 		}
 	}
-	_, err = staff.Add(ctx, s.Store, actorOf(c), form.Username, form.Role, params.Get("password"), codes)
+	_, err = staff.Create(ctx, s.Store, actorOf(c), staff.Account{Username: form.Username, Role: form.Role,
+		Password: params.Get("password"), Email: form.Email, Departments: codes})
 	if err != nil {
 		msg, ok := staffMessage(langOf(c), err)
 		if !ok {
@@ -168,4 +171,21 @@ func (s *Server) adminUserPassword(c echo.Context) error {
 		return err
 	}
 	return seeOther(c, "/admin/users", "password_reset")
+}
+
+// adminUserEmail sets or clears the address a user's digests and
+// "100 %" messages go to.
+func (s *Server) adminUserEmail(c echo.Context) error {
+	u, err := s.userParam(c)
+	if err != nil {
+		return err
+	}
+	if err := staff.SetEmail(c.Request().Context(), s.Store, actorOf(c), u.ID, c.FormValue("email")); err != nil {
+		msg, ok := staffMessage(langOf(c), err)
+		if !ok {
+			return err
+		}
+		return s.renderUsers(c, http.StatusUnprocessableEntity, userForm{Role: store.RoleHead}, msg)
+	}
+	return seeOther(c, "/admin/users", "user_email_saved")
 }
