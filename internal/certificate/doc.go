@@ -27,9 +27,9 @@
 //     Windows-1252 uses pre-built single-byte DejaVu fonts instead, which
 //     cost what a core font does; see fonts/README.md. Other text falls
 //     back to UTF-8 subsets, slower but correct.
-//   - QR code: go-qrcode needs about 0.5 ms per symbol; qrenc.go produces
-//     the identical symbol in about 0.05 ms (checked module by module
-//     against go-qrcode), drawn as vector rectangles.
+//   - QR code: go-qrcode needs about 0.5 ms per symbol; pdfkit's encoder
+//     produces the identical symbol in about 0.05 ms (checked module by
+//     module against go-qrcode), drawn as vector rectangles.
 //   - Compression: gofpdf allocates a new zlib compressor (over 1 MB) per
 //     stream, which was half the cost of a certificate; the page is
 //     deflated with a recycled compressor instead (deflate.go), Huffman

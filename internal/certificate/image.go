@@ -9,6 +9,8 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+
+	"github.com/ikrar/ikrar/internal/pdfkit"
 )
 
 // Limits for a drawn signature. The caller validates uploads; these keep a
@@ -117,7 +119,7 @@ func inkOnTransparent(img *image.NRGBA) (ink color.NRGBA, box image.Rectangle, o
 		return ink, box, false
 	}
 	if sum == 0 { // an empty canvas: keep a small blank image
-		return color.NRGBA{R: uint8(blue.r), G: uint8(blue.g), B: uint8(blue.b), A: 0xff}, image.Rect(b.Min.X, b.Min.Y, b.Min.X+1, b.Min.Y+1), true
+		return color.NRGBA{R: uint8(pdfkit.Pen.R), G: uint8(pdfkit.Pen.G), B: uint8(pdfkit.Pen.B), A: 0xff}, image.Rect(b.Min.X, b.Min.Y, b.Min.X+1, b.Min.Y+1), true
 	}
 	ink = color.NRGBA{R: uint8(r / sum), G: uint8(g / sum), B: uint8(bl / sum), A: 0xff}
 	const pad = 2

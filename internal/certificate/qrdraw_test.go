@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/ikrar/ikrar/internal/pdfkit"
 )
 
 // TestQRCodeOnThePage rasterises a certificate and reads the QR code back
@@ -16,7 +18,7 @@ func TestQRCodeOnThePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := encodeQR(d.VerifyURL)
+	want, err := pdfkit.EncodeQR(d.VerifyURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,23 +37,23 @@ func TestQRCodeOnThePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mod := qrSize / float64(want.n)
+	mod := qrSize / float64(want.Modules())
 	dark := func(mx, my int) bool {
 		px := int((qrLeft + (float64(mx)+0.5)*mod) * dpmm)
 		py := int((qrTop + (float64(my)+0.5)*mod) * dpmm)
 		r, _, _, _ := img.At(px, py).RGBA()
 		return r < 0x8000
 	}
-	for my := 0; my < want.n; my++ {
-		for mx := 0; mx < want.n; mx++ {
-			if got := dark(mx, my); got != want.at(mx, my) {
-				t.Fatalf("module (%d,%d): dark=%v on the page, want %v", mx, my, got, want.at(mx, my))
+	for my := 0; my < want.Modules(); my++ {
+		for mx := 0; mx < want.Modules(); mx++ {
+			if got := dark(mx, my); got != want.At(mx, my) {
+				t.Fatalf("module (%d,%d): dark=%v on the page, want %v", mx, my, got, want.At(mx, my))
 			}
 		}
 	}
 	// A two-module quiet zone on every side is white.
-	for i := -2; i < want.n+2; i++ {
-		for _, m := range [][2]int{{i, -1}, {i, -2}, {i, want.n}, {i, want.n + 1}, {-1, i}, {-2, i}, {want.n, i}, {want.n + 1, i}} {
+	for i := -2; i < want.Modules()+2; i++ {
+		for _, m := range [][2]int{{i, -1}, {i, -2}, {i, want.Modules()}, {i, want.Modules() + 1}, {-1, i}, {-2, i}, {want.Modules(), i}, {want.Modules() + 1, i}} {
 			if dark(m[0], m[1]) {
 				t.Fatalf("quiet zone module (%d,%d) is dark", m[0], m[1])
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/jung-kurt/gofpdf"
 
 	"github.com/ikrar/ikrar/internal/pdfkit"
+	"github.com/ikrar/ikrar/internal/wib"
 )
 
 // Data is everything printed on one certificate. The caller has already
@@ -76,19 +77,6 @@ const (
 	qrTop  = bodyBottom + 4
 )
 
-// Colours: a dark navy for structure, a muted gold accent, near-black text.
-var (
-	navy  = rgb{22, 48, 92}
-	gold  = rgb{184, 146, 60}
-	ink   = rgb{33, 37, 41}
-	grey  = rgb{95, 103, 115}
-	tint  = rgb{239, 243, 249}
-	blue  = rgb{24, 45, 120} // "pen" colour of the typed signature
-	white = rgb{255, 255, 255}
-)
-
-type rgb struct{ r, g, b int }
-
 // scales are the type scales tried in turn until the body fits the page.
 var scales = [...]float64{1, 0.93, 0.86, 0.79, 0.72, 0.66, 0.6, 0.55, 0.5, 0.45}
 
@@ -97,13 +85,13 @@ type prepared struct {
 	Data
 	points []string
 	utf8   bool // text needs the UTF-8 fonts
-	qr     *qrMatrix
+	qr     *pdfkit.QR
 	fonts  fontSet
 
 	curFamily, curStyle string // font last selected, see font
 	curSize             float64
 	// Colours last set, see setText; {-1,-1,-1} is none yet.
-	textColor, fillColor, drawColor rgb
+	textColor, fillColor, drawColor pdfkit.RGB
 	sigImg                          []byte // normalised signature PNG, nil if none
 	imgW                            float64
 	imgH                            float64
@@ -145,7 +133,7 @@ func Render(d Data) ([]byte, error) {
 }
 
 func prepare(d Data) (*prepared, error) {
-	none := rgb{-1, -1, -1}
+	none := pdfkit.RGB{R: -1, G: -1, B: -1}
 	p := &prepared{Data: d, textColor: none, fillColor: none, drawColor: none}
 	p.Code = strings.TrimSpace(d.Code)
 	if p.Code == "" || len(p.Code) > maxCode || !isCodeSafe(p.Code) {
@@ -189,7 +177,7 @@ func prepare(d Data) (*prepared, error) {
 		}
 	}
 	if p.VerifyURL != "" {
-		m, err := encodeQR(p.VerifyURL)
+		m, err := pdfkit.EncodeQR(p.VerifyURL)
 		if err != nil {
 			return nil, fmt.Errorf("%w: QR code for %q: %v", ErrInvalidData, p.VerifyURL, err)
 		}
@@ -246,27 +234,27 @@ func (p *prepared) newDocument() *gofpdf.Fpdf {
 
 // setText sets the text colour and the fill colour with it: gofpdf wraps
 // every text cell in a colour-changing q/Q block when the two differ.
-func (p *prepared) setText(pdf *gofpdf.Fpdf, c rgb) {
+func (p *prepared) setText(pdf *gofpdf.Fpdf, c pdfkit.RGB) {
 	if p.textColor != c {
 		p.textColor = c
-		pdf.SetTextColor(c.r, c.g, c.b)
+		c.Text(pdf)
 	}
 	p.setFill(pdf, c)
 }
 
 // setFill and setDraw skip repeated colours: gofpdf formats and writes the
 // colour operator on every call.
-func (p *prepared) setFill(pdf *gofpdf.Fpdf, c rgb) {
+func (p *prepared) setFill(pdf *gofpdf.Fpdf, c pdfkit.RGB) {
 	if p.fillColor != c {
 		p.fillColor = c
-		pdf.SetFillColor(c.r, c.g, c.b)
+		c.Fill(pdf)
 	}
 }
 
-func (p *prepared) setDraw(pdf *gofpdf.Fpdf, c rgb) {
+func (p *prepared) setDraw(pdf *gofpdf.Fpdf, c pdfkit.RGB) {
 	if p.drawColor != c {
 		p.drawColor = c
-		pdf.SetDrawColor(c.r, c.g, c.b)
+		c.Draw(pdf)
 	}
 }
 
@@ -275,26 +263,26 @@ func lineH(pt float64) float64 { return pt * 0.3528 * 1.32 }
 
 func (p *prepared) drawFrame(pdf *gofpdf.Fpdf) {
 	// Double frame: heavy navy outside, thin gold inside.
-	p.setDraw(pdf, navy)
+	p.setDraw(pdf, pdfkit.Navy)
 	pdf.SetLineWidth(1.1)
 	pdf.Rect(7, 7, pageW-14, pageH-14, "D")
-	p.setDraw(pdf, gold)
+	p.setDraw(pdf, pdfkit.Gold)
 	pdf.SetLineWidth(0.35)
 	pdf.Rect(9.5, 9.5, pageW-19, pageH-19, "D")
 
 	// Header band with the instansi and the title.
-	p.setFill(pdf, navy)
+	p.setFill(pdf, pdfkit.Navy)
 	pdf.Rect(9.5, 9.5, pageW-19, 31, "F")
-	p.setFill(pdf, gold)
+	p.setFill(pdf, pdfkit.Gold)
 	pdf.Rect(9.5, 40.5, pageW-19, 1.1, "F")
 
-	p.setText(pdf, rgb{232, 205, 140})
+	p.setText(pdf, pdfkit.GoldLight)
 	txt, size := p.fitLine(pdf, p.fonts.sans, "B", strings.ToUpper(p.Instansi), contentW+10, 10, 6.5)
 	p.font(pdf, p.fonts.sans, "B", size)
 	pdf.SetXY(marginX-5, 14)
 	pdf.CellFormat(contentW+10, 5, p.t(txt), "", 0, "C", false, 0, "")
 
-	p.setText(pdf, white)
+	p.setText(pdf, pdfkit.White)
 	p.font(pdf, p.fonts.sans, "B", 17)
 	pdf.SetXY(marginX, 21.5)
 	pdf.CellFormat(contentW, 7.5, p.t("SERTIFIKAT IKRAR NETRALITAS"), "", 2, "C", false, 0, "")
@@ -315,7 +303,7 @@ type flow struct {
 func (f *flow) gap(base, weight float64) { f.y += base*f.s + f.extra*weight }
 
 // para writes a paragraph of wrapped text at (x, f.y) and moves f.y below it.
-func (f *flow) para(x, w, size float64, style string, c rgb, text, align string) {
+func (f *flow) para(x, w, size float64, style string, c pdfkit.RGB, text, align string) {
 	pdf := f.pdf
 	f.p.font(pdf, f.p.fonts.sans, style, size)
 	lh := lineH(size)
@@ -331,10 +319,10 @@ func (f *flow) para(x, w, size float64, style string, c rgb, text, align string)
 func (f *flow) body() {
 	p, pdf, s := f.p, f.pdf, f.s
 	f.y = bodyTop
-	f.para(marginX+5, contentW-10, 12.5*s, "B", navy, p.CampaignTitle, "C")
+	f.para(marginX+5, contentW-10, 12.5*s, "B", pdfkit.Navy, p.CampaignTitle, "C")
 	f.gap(2.5, 0.5)
 	if !f.dry {
-		p.setDraw(pdf, gold)
+		p.setDraw(pdf, pdfkit.Gold)
 		pdf.SetLineWidth(0.5)
 		pdf.Line(pageW/2-22, f.y, pageW/2+22, f.y)
 	}
@@ -342,7 +330,7 @@ func (f *flow) body() {
 
 	size := 10.5 * s
 	lh := lineH(size)
-	f.para(marginX, contentW, size, "", ink, "Yang bertanda tangan di bawah ini:", "L")
+	f.para(marginX, contentW, size, "", pdfkit.Ink, "Yang bertanda tangan di bawah ini:", "L")
 	f.gap(1.5, 0.5)
 
 	// Identity table on a tinted panel with a navy accent bar.
@@ -367,13 +355,13 @@ func (f *flow) body() {
 		panelH += float64(len(values[i])) * lh
 	}
 	if !f.dry {
-		p.setFill(pdf, tint)
+		p.setFill(pdf, pdfkit.Tint)
 		pdf.Rect(marginX, f.y, contentW, panelH, "F")
-		p.setFill(pdf, navy)
+		p.setFill(pdf, pdfkit.Navy)
 		pdf.Rect(marginX, f.y, 1.3, panelH, "F")
 		// Labels first, then values, so the font changes only a few times.
 		p.font(pdf, p.fonts.sans, "", size)
-		p.setText(pdf, grey)
+		p.setText(pdf, pdfkit.Muted)
 		ry := f.y + pad
 		for i, r := range rows {
 			pdf.SetXY(labelX, ry)
@@ -381,7 +369,7 @@ func (f *flow) body() {
 			pdf.CellFormat(colonW, lh, ":", "", 0, "L", false, 0, "")
 			ry += float64(len(values[i]))*lh + rowGap
 		}
-		p.setText(pdf, ink)
+		p.setText(pdf, pdfkit.Ink)
 		ry = f.y + pad
 		for i, r := range rows {
 			p.font(pdf, p.fonts.sans, r.style, size)
@@ -393,7 +381,7 @@ func (f *flow) body() {
 	f.gap(3.5, 1)
 
 	// The pledge as signed.
-	f.para(marginX, contentW, size, "", ink, p.Preamble, "J")
+	f.para(marginX, contentW, size, "", pdfkit.Ink, p.Preamble, "J")
 	f.gap(1.5, 0.6)
 	const numW = 7.0
 	numY := make([]float64, len(p.points))
@@ -402,18 +390,18 @@ func (f *flow) body() {
 			f.gap(1.2, 0.4)
 		}
 		numY[i] = f.y
-		f.para(marginX+2+numW, contentW-2-numW, size, "", ink, pt, "J")
+		f.para(marginX+2+numW, contentW-2-numW, size, "", pdfkit.Ink, pt, "J")
 	}
 	if !f.dry {
 		p.font(pdf, p.fonts.sans, "B", size)
-		p.setText(pdf, navy)
+		p.setText(pdf, pdfkit.Navy)
 		for i, y := range numY {
 			pdf.SetXY(marginX+2, y)
 			pdf.CellFormat(numW, lh, strconv.Itoa(i+1)+".", "", 0, "L", false, 0, "")
 		}
 	}
 	f.gap(2, 0.8)
-	f.para(marginX, contentW, size, "", ink, p.Closing, "J")
+	f.para(marginX, contentW, size, "", pdfkit.Ink, p.Closing, "J")
 }
 
 // gapWeights is the sum of the weights passed to flow.gap in body (with four
@@ -521,13 +509,13 @@ func (p *prepared) drawSignatureBlock(pdf *gofpdf.Fpdf) {
 	y0 := bodyBottom + 5
 	const colX, colW = marginX + 2, 112.0
 
-	p.setText(pdf, grey)
+	p.setText(pdf, pdfkit.Muted)
 	p.font(pdf, p.fonts.sans, "", 9)
 	pdf.SetXY(colX, y0)
 	pdf.CellFormat(colW, 4.5, p.t("Ditandatangani secara elektronik pada"), "", 2, "L", false, 0, "")
-	p.setText(pdf, ink)
+	p.setText(pdf, pdfkit.Ink)
 	p.font(pdf, p.fonts.sans, "B", 10)
-	pdf.CellFormat(colW, 5, p.t(FormatWIB(p.SignedAt)), "", 2, "L", false, 0, "")
+	pdf.CellFormat(colW, 5, p.t(wib.Deadline(p.SignedAt)), "", 2, "L", false, 0, "")
 
 	// Signature: the drawn image if any, else the typed name in a pen-like face.
 	const sigTop, sigBoxW, sigBoxH = 11.5, 70.0, 19.0
@@ -540,20 +528,20 @@ func (p *prepared) drawSignatureBlock(pdf *gofpdf.Fpdf) {
 		pdf.RegisterImageOptionsReader("signature", opt, bytes.NewReader(p.sigImg))
 		pdf.ImageOptions("signature", colX, y0+sigTop+(sigBoxH-h)/2, w, h, false, opt, 0, "")
 	} else {
-		p.setText(pdf, blue)
+		p.setText(pdf, pdfkit.Pen)
 		txt, size := p.fitLine(pdf, p.fonts.serif, "I", p.TypedName, sigBoxW+25, 22, 10)
 		p.font(pdf, p.fonts.serif, "I", size)
 		pdf.SetXY(colX, y0+sigTop+sigBoxH-lineH(size)-1)
 		pdf.CellFormat(sigBoxW+25, lineH(size), p.t(txt), "", 0, "L", false, 0, "")
 	}
-	p.setDraw(pdf, grey)
+	p.setDraw(pdf, pdfkit.Muted)
 	pdf.SetLineWidth(0.3)
 	ly := y0 + sigTop + sigBoxH + 1
 	pdf.Line(colX, ly, colX+sigBoxW+10, ly)
 
 	// The full name under the signature: one line if it fits at a
 	// readable size, else wrapped onto two smaller ones.
-	p.setText(pdf, ink)
+	p.setText(pdf, pdfkit.Ink)
 	y := ly + 1.5
 	txt, size := p.fitLine(pdf, p.fonts.sans, "B", p.Name, colW, 10.5, 8.5)
 	lines := []string{p.t(txt)}
@@ -586,16 +574,16 @@ func (p *prepared) drawSignatureBlock(pdf *gofpdf.Fpdf) {
 	if p.qr == nil {
 		return // no verification URL: no code and no caption
 	}
-	p.setFill(pdf, navy)
-	p.qr.draw(pdf, qrX, qrY, qrSize)
+	p.setFill(pdf, pdfkit.Navy)
+	p.qr.Draw(pdf, qrX, qrY, qrSize)
 	capX, capW := qrX-8, qrSize+16
-	p.setText(pdf, ink)
+	p.setText(pdf, pdfkit.Ink)
 	p.font(pdf, p.fonts.sans, "B", 7.5)
 	// The caption starts three modules below the symbol, leaving most of
 	// the quiet zone that scanners look for.
 	pdf.SetXY(capX, qrY+qrSize+3)
 	pdf.CellFormat(capW, 3.2, p.t("Pindai untuk verifikasi"), "", 2, "C", false, 0, "")
-	p.setText(pdf, grey)
+	p.setText(pdf, pdfkit.Muted)
 	p.font(pdf, p.fonts.sans, "", 7)
 	pdf.SetX(capX)
 	pdf.CellFormat(capW, 3.0, "Scan to verify", "", 2, "C", false, 0, "")
@@ -647,26 +635,26 @@ func (p *prepared) wrapURL(pdf *gofpdf.Fpdf, url string, w float64, maxLines int
 }
 
 func (p *prepared) drawFooter(pdf *gofpdf.Fpdf) {
-	p.setDraw(pdf, gold)
+	p.setDraw(pdf, pdfkit.Gold)
 	pdf.SetLineWidth(0.35)
 	pdf.Line(marginX, footerTop, marginX+contentW, footerTop)
 
 	y := footerTop + 2.5
-	p.setText(pdf, grey)
+	p.setText(pdf, pdfkit.Muted)
 	p.font(pdf, p.fonts.sans, "", 7.5)
 	pdf.SetXY(marginX, y)
 	label := "Kode sertifikat: "
 	pdf.CellFormat(pdf.GetStringWidth(label), 4.2, label, "", 0, "L", false, 0, "")
 	// The code in bold with a little letter spacing (Tc), the hash in
 	// small type: both only ever ASCII.
-	p.setText(pdf, navy)
+	p.setText(pdf, pdfkit.Navy)
 	p.font(pdf, p.fonts.sans, "B", 8.5)
 	pdf.RawWriteStr("0.6 Tc")
 	pdf.CellFormat(80, 4.2, p.Code, "", 0, "L", false, 0, "")
 	pdf.RawWriteStr("0 Tc")
 
 	y += 4.8
-	p.setText(pdf, grey)
+	p.setText(pdf, pdfkit.Muted)
 	p.font(pdf, p.fonts.sans, "", 6.5)
 	pdf.SetXY(marginX, y)
 	hash := p.PledgeHash

@@ -262,26 +262,6 @@ func TestControlCharactersDoNotReachThePage(t *testing.T) {
 	}
 }
 
-func TestFormatWIB(t *testing.T) {
-	tests := []struct {
-		in   time.Time
-		want string
-	}{
-		{time.Date(2023, 8, 28, 5, 20, 0, 0, time.UTC), "Senin, 28 Agustus 2023 pukul 12.20 WIB"},
-		// 17:05 UTC is already the next day in WIB.
-		{time.Date(2024, 2, 13, 17, 5, 0, 0, time.UTC), "Rabu, 14 Februari 2024 pukul 00.05 WIB"},
-		{time.Date(2024, 11, 27, 1, 9, 59, 0, time.UTC), "Rabu, 27 November 2024 pukul 08.09 WIB"},
-		{time.Date(2024, 12, 31, 16, 59, 0, 0, time.UTC), "Selasa, 31 Desember 2024 pukul 23.59 WIB"},
-		{time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC), "Minggu, 1 Januari 2023 pukul 07.00 WIB"},
-		{time.Date(2023, 3, 3, 5, 0, 0, 0, time.FixedZone("WITA", 8*3600)), "Jumat, 3 Maret 2023 pukul 04.00 WIB"},
-	}
-	for _, tt := range tests {
-		if got := FormatWIB(tt.in); got != tt.want {
-			t.Errorf("FormatWIB(%v) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestCP1252(t *testing.T) {
 	tests := []struct {
 		in   string

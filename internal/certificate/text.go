@@ -1,41 +1,6 @@
 package certificate
 
-import (
-	"strconv"
-	"strings"
-	"time"
-	"unicode/utf8"
-
-	"github.com/ikrar/ikrar/internal/wib"
-)
-
-// FormatWIB renders t in WIB with Indonesian words, the way an official letter
-// would: "Senin, 28 Agustus 2023 pukul 12.20 WIB".
-func FormatWIB(t time.Time) string {
-	t = t.In(wib.Zone)
-	var b strings.Builder
-	b.Grow(48)
-	b.WriteString(wib.Weekday(t.Weekday()))
-	b.WriteString(", ")
-	b.WriteString(strconv.Itoa(t.Day()))
-	b.WriteByte(' ')
-	b.WriteString(wib.Month(t.Month()))
-	b.WriteByte(' ')
-	b.WriteString(strconv.Itoa(t.Year()))
-	b.WriteString(" pukul ")
-	b.WriteString(twoDigits(t.Hour()))
-	b.WriteByte('.')
-	b.WriteString(twoDigits(t.Minute()))
-	b.WriteString(" WIB")
-	return b.String()
-}
-
-func twoDigits(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
-}
+import "unicode/utf8"
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

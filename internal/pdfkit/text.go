@@ -1,7 +1,15 @@
 // Package pdfkit holds what every PDF that ikrar makes (certificates,
-// reports, signing-link sheets) shares. For now that is the rule for text:
-// whatever a roster, an admin or a signer typed must reach gofpdf in a form
-// it can lay out without panicking and that reads back as it was typed.
+// reports, signing-link and pending sheets) shares, so that they look alike
+// and change together:
+//
+//   - the rule for text (Text, Clip): whatever a roster, an admin or a
+//     signer typed must reach gofpdf in a form it can lay out without
+//     panicking and that reads back as it was typed;
+//   - the palette (palette.go), the certificate's navy and gold as the brand;
+//   - QR codes (EncodeQR, QR.Draw): a fast encoder checked module by module
+//     against go-qrcode, drawn as vector rectangles.
+//
+// Dates in WIB come from package wib.
 package pdfkit
 
 import (

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	qrcode "github.com/skip2/go-qrcode"
+	"github.com/ikrar/ikrar/internal/pdfkit"
 )
 
 // Geometry of the cut-out cards sheet, in mm: 2 × 4 cards per A4 page.
@@ -36,7 +36,7 @@ func WriteLinksPDF(w io.Writer, s LinksSheet) error {
 	if len(s.Links) == 0 {
 		f.AddPage()
 		doc.font(false, 11)
-		doc.textColor(colMuted)
+		doc.textColor(pdfkit.Muted)
 		doc.text(linksMarginX, linksTop+20, pageW-2*linksMarginX, "Tidak ada pegawai dalam daftar ini.", 'C')
 		return doc.output(w, "links PDF")
 	}
@@ -57,7 +57,7 @@ func WriteLinksPDF(w io.Writer, s LinksSheet) error {
 
 func linksHeader(d *pdfDoc, s LinksSheet) {
 	d.font(false, 7)
-	d.textColor(colMuted)
+	d.textColor(pdfkit.Muted)
 	page := d.f.PageNo()
 	label := fmt.Sprintf("Halaman %d dari ", page)
 	// {nb} is replaced when the document closes; leave room for as many
@@ -77,7 +77,7 @@ func linksHeader(d *pdfDoc, s LinksSheet) {
 func cutLines(d *pdfDoc, n int) {
 	f := d.f
 	rows := (n + linksCols - 1) / linksCols
-	d.draw(rgb{150, 156, 164})
+	d.draw(pdfkit.CutLine)
 	f.SetLineWidth(0.2)
 	f.SetDashPattern([]float64{2, 1.5}, 0)
 	bottom := linksTop + float64(rows)*linksCardH
@@ -91,7 +91,7 @@ func cutLines(d *pdfDoc, n int) {
 	}
 	f.SetDashPattern(nil, 0)
 	d.font(false, 9)
-	d.textColor(rgb{150, 156, 164})
+	d.textColor(pdfkit.CutLine)
 	f.Text(linksMarginX-7, linksTop+1.2, "✂")
 }
 
@@ -102,21 +102,21 @@ func linkCard(d *pdfDoc, s LinksSheet, l Link, x, y float64) error {
 	textW := linksCardW - 2*linksCardPad
 
 	d.font(true, 6.5)
-	d.textColor(colNavy)
+	d.textColor(pdfkit.Navy)
 	d.text(left, y+7, 0, d.fit(strings.ToUpper(s.Instansi), textW), 'L')
 	d.font(false, 6.5)
-	d.textColor(colMuted)
+	d.textColor(pdfkit.Muted)
 	d.text(left, y+10.3, 0, d.fit(s.CampaignTitle, textW), 'L')
-	d.fill(colGold)
+	d.fill(pdfkit.Gold)
 	f.Rect(left, y+12, 10, 0.7, "F")
-	d.draw(colRule)
+	d.draw(pdfkit.Rule)
 	f.SetLineWidth(0.2)
 	f.Line(left+10, y+12.35, x+linksTextRight, y+12.35)
 
 	// Name, NIP, position and unit, top-aligned.
 	ty := y + 17.5
 	d.font(true, 10.5)
-	d.textColor(colText)
+	d.textColor(pdfkit.Ink)
 	for _, line := range d.wrap(l.Name, textW, 2) {
 		d.text(left, ty, 0, line, 'L')
 		ty += 4.4
@@ -125,7 +125,7 @@ func linkCard(d *pdfDoc, s LinksSheet, l Link, x, y float64) error {
 	d.text(left, ty, 0, "NIP "+l.NIP, 'L')
 	ty += 3.9
 	d.font(false, 7)
-	d.textColor(colMuted)
+	d.textColor(pdfkit.Muted)
 	var unit []string
 	for _, part := range []string{l.Position, l.Department} {
 		if strings.TrimSpace(part) != "" {
@@ -147,13 +147,13 @@ func linkCard(d *pdfDoc, s LinksSheet, l Link, x, y float64) error {
 	rx := left + linksQRSize + 2
 	rw := x + linksTextRight - rx
 	d.font(true, 6)
-	d.textColor(colMuted)
+	d.textColor(pdfkit.Muted)
 	d.text(rx, qrY+5.5, 0, "KODE AKSES", 'L')
-	d.fill(colZebra)
+	d.fill(pdfkit.Zebra)
 	f.Rect(rx, qrY+7, rw, 10.5, "F")
-	d.fill(colNavy)
+	d.fill(pdfkit.Navy)
 	f.Rect(rx, qrY+7, 0.9, 10.5, "F")
-	d.textColor(colNavy)
+	d.textColor(pdfkit.Navy)
 	size := 19.0
 	d.font(true, size)
 	for size > 9 && d.width(l.AccessCode) > rw-5 {
@@ -163,7 +163,7 @@ func linkCard(d *pdfDoc, s LinksSheet, l Link, x, y float64) error {
 	d.text(rx+3, d.baseline(qrY+7, 10.5), 0, l.AccessCode, 'L')
 
 	d.font(false, 6.5)
-	d.textColor(colText)
+	d.textColor(pdfkit.Ink)
 	help := "Pindai kode QR dengan kamera ponsel, atau buka " + s.SignURL + " dan masukkan NIP + kode akses."
 	if s.SignURL == "" {
 		help = "Pindai kode QR dengan kamera ponsel, lalu ikuti petunjuk di layar."
@@ -176,37 +176,18 @@ func linkCard(d *pdfDoc, s LinksSheet, l Link, x, y float64) error {
 	return nil
 }
 
-// drawQR draws the QR code of content as vector squares (crisp at any print
-// resolution and smaller than an embedded image), quiet zone included, in a
-// size × size square at (x, y).
+// drawQR draws the QR code of content (quiet zone included) in a size ×
+// size square at (x, y), black, as vector rectangles: crisp at any print
+// resolution and smaller than an embedded image.
 func drawQR(d *pdfDoc, content string, x, y, size float64) error {
 	if content == "" {
 		return fmt.Errorf("empty signing URL")
 	}
-	q, err := qrcode.New(content, qrcode.Medium)
+	q, err := pdfkit.EncodeQR(content)
 	if err != nil {
 		return fmt.Errorf("QR code: %w", err)
 	}
-	bm := q.Bitmap()
-	if len(bm) == 0 {
-		return fmt.Errorf("QR code: empty bitmap")
-	}
-	m := size / float64(len(bm))
-	d.fill(rgb{0, 0, 0})
-	for row, line := range bm {
-		// One rectangle per horizontal run of dark modules; the tiny overlap
-		// hides hairline gaps some PDF viewers show between adjacent squares.
-		for col := 0; col < len(line); {
-			if !line[col] {
-				col++
-				continue
-			}
-			start := col
-			for col < len(line) && line[col] {
-				col++
-			}
-			d.f.Rect(x+float64(start)*m, y+float64(row)*m, float64(col-start)*m+0.02, m+0.02, "F")
-		}
-	}
+	d.fill(pdfkit.Black)
+	q.DrawWithQuietZone(d.f, x, y, size, 4)
 	return nil
 }

@@ -69,7 +69,7 @@ func (rp *reportPDF) header() {
 	f := rp.f
 	if f.PageNo() > 1 {
 		rp.font(false, 7.5)
-		rp.textColor(colMuted)
+		rp.textColor(pdfkit.Muted)
 		left := joinNonEmpty(" · ", rp.r.Instansi, reportTitle)
 		rp.font(true, 7.5)
 		scope := rp.fit(rp.r.Scope, 70)
@@ -77,7 +77,7 @@ func (rp *reportPDF) header() {
 		rp.text(marginX, 11, contentW, scope, 'R')
 		rp.font(false, 7.5)
 		rp.text(marginX, 11, 0, rp.fit(left, contentW-scopeW-6), 'L')
-		rp.draw(colNavy)
+		rp.draw(pdfkit.Navy)
 		f.SetLineWidth(0.35)
 		f.Line(marginX, 13.5, pageW-marginX, 13.5)
 		rp.y = 20
@@ -87,19 +87,19 @@ func (rp *reportPDF) header() {
 	rp.font(false, 9.5)
 	campaign := rp.wrap(rp.r.CampaignTitle, contentW, 2)
 	bandH := 29 + float64(len(campaign))*4.6
-	rp.fill(colNavy)
+	rp.fill(pdfkit.Navy)
 	f.Rect(0, 0, pageW, bandH, "F")
-	rp.fill(colGold)
+	rp.fill(pdfkit.Gold)
 	f.Rect(0, bandH, pageW, 1.1, "F")
 
 	rp.font(true, 8.5)
-	rp.textColor(colNavyLight)
+	rp.textColor(pdfkit.NavyLight)
 	rp.text(marginX, 11, 0, rp.fit(strings.ToUpper(rp.r.Instansi), contentW), 'L')
 	rp.font(true, 17)
-	rp.textColor(colWhite)
+	rp.textColor(pdfkit.White)
 	rp.text(marginX, 20.5, 0, reportTitle, 'L')
 	rp.font(false, 9.5)
-	rp.textColor(colNavyLight)
+	rp.textColor(pdfkit.NavyLight)
 	for i, line := range campaign {
 		rp.text(marginX, 27.5+float64(i)*4.6, 0, line, 'L')
 	}
@@ -108,11 +108,11 @@ func (rp *reportPDF) header() {
 	top := bandH + 7
 	half := contentW / 2
 	rp.font(false, 7.5)
-	rp.textColor(colMuted)
+	rp.textColor(pdfkit.Muted)
 	rp.text(marginX, top, 0, "CAKUPAN", 'L')
 	rp.text(marginX+half, top, half, "WAKTU LAPORAN", 'R')
 	rp.font(true, 10.5)
-	rp.textColor(colText)
+	rp.textColor(pdfkit.Ink)
 	rp.text(marginX, top+5.5, 0, rp.fit(rp.r.Scope, half+20), 'L')
 	rp.font(false, 10.5)
 	rp.text(marginX+half, top+5.5, half, rp.generated, 'R')
@@ -121,11 +121,11 @@ func (rp *reportPDF) header() {
 
 func (rp *reportPDF) footer() {
 	f := rp.f
-	rp.draw(colRule)
+	rp.draw(pdfkit.Rule)
 	f.SetLineWidth(0.25)
 	f.Line(marginX, footerRuleY, pageW-marginX, footerRuleY)
 	rp.font(false, 7.5)
-	rp.textColor(colMuted)
+	rp.textColor(pdfkit.Muted)
 	made := "Dibuat oleh ikrar"
 	if rp.generated != "" {
 		made += " pada " + rp.generated
@@ -159,14 +159,14 @@ func (rp *reportPDF) sectionTitle(title string, keep float64) {
 	rp.ensure(11 + keep)
 	rp.y += 2
 	rp.font(true, 11.5)
-	rp.textColor(colNavy)
+	rp.textColor(pdfkit.Navy)
 	rp.text(marginX, rp.y+4, 0, title, 'L')
 	if !strings.HasSuffix(title, continued) {
 		rp.f.Bookmark(pdfkit.Text(title), 0, rp.y) // one outline entry per section
 	}
-	rp.fill(colGold)
+	rp.fill(pdfkit.Gold)
 	rp.f.Rect(marginX, rp.y+6, 14, 0.8, "F")
-	rp.draw(colRule)
+	rp.draw(pdfkit.Rule)
 	rp.f.SetLineWidth(0.2)
 	rp.f.Line(marginX+14, rp.y+6.4, pageW-marginX, rp.y+6.4)
 	rp.y += 10
@@ -177,33 +177,33 @@ func (rp *reportPDF) totals() {
 	t := rp.r.Total
 	cards := []struct {
 		label, value string
-		accent       rgb
+		accent       pdfkit.RGB
 	}{
-		{"JUMLAH PEGAWAI", formatIntID(t.Roster), colNavy},
-		{"SUDAH MENANDATANGANI", formatIntID(t.Signed), colGreen},
-		{"BELUM MENANDATANGANI", formatIntID(t.Pending()), colRed},
-		{"PERSENTASE", formatPercentID(t), colGold},
+		{"JUMLAH PEGAWAI", formatIntID(t.Roster), pdfkit.Navy},
+		{"SUDAH MENANDATANGANI", formatIntID(t.Signed), pdfkit.Green},
+		{"BELUM MENANDATANGANI", formatIntID(t.Pending()), pdfkit.Red},
+		{"PERSENTASE", formatPercentID(t), pdfkit.Gold},
 	}
 	const gap, h = 4.0, 20.0
 	w := (contentW - gap*float64(len(cards)-1)) / float64(len(cards))
 	for i, c := range cards {
 		x := marginX + float64(i)*(w+gap)
-		rp.fill(colZebra)
+		rp.fill(pdfkit.Zebra)
 		rp.f.Rect(x, rp.y, w, h, "F")
 		rp.fill(c.accent)
 		rp.f.Rect(x, rp.y, 1.2, h, "F")
 		rp.font(true, 6.5)
-		rp.textColor(colMuted)
+		rp.textColor(pdfkit.Muted)
 		rp.text(x+4, rp.y+6, 0, c.label, 'L')
 		rp.font(true, 17)
-		rp.textColor(colText)
+		rp.textColor(pdfkit.Ink)
 		rp.text(x+4, rp.y+15.5, 0, c.value, 'L')
 	}
 	rp.y += h + 5
 	rp.progressBar(marginX, rp.y, contentW, 2.6, t.Percent())
 	rp.y += 7
 	rp.font(false, 8.5)
-	rp.textColor(colMuted)
+	rp.textColor(pdfkit.Muted)
 	rp.text(marginX, rp.y, 0, fmt.Sprintf("%s dari %s pegawai telah menandatangani ikrar netralitas (%s).",
 		formatIntID(t.Signed), formatIntID(t.Roster), formatPercentID(t)), 'L')
 	rp.y += 6
@@ -250,10 +250,10 @@ func (rp *reportPDF) table(spec tableSpec, rows []tableRow) {
 	capH := spec.fontSize * ptToMM * 0.73
 
 	head := func() {
-		rp.fill(colNavy)
+		rp.fill(pdfkit.Navy)
 		f.Rect(marginX, rp.y, contentW, tableHeadH, "F")
 		rp.font(true, spec.fontSize-0.5)
-		rp.textColor(colWhite)
+		rp.textColor(pdfkit.White)
 		x := marginX
 		for _, c := range spec.cols {
 			rp.text(x+cellPadX, rp.baseline(rp.y, tableHeadH), c.w-2*cellPadX, c.title, c.align)
@@ -302,16 +302,16 @@ func (rp *reportPDF) table(spec tableSpec, rows []tableRow) {
 		}
 		switch {
 		case row.total:
-			rp.fill(colNavyLight)
+			rp.fill(pdfkit.NavyLight)
 			f.Rect(marginX, rp.y, contentW, rowH, "F")
-			rp.draw(colNavy)
+			rp.draw(pdfkit.Navy)
 			f.SetLineWidth(0.5)
 			f.Line(marginX, rp.y, pageW-marginX, rp.y)
 		case i%2 == 1:
-			rp.fill(colZebra)
+			rp.fill(pdfkit.Zebra)
 			f.Rect(marginX, rp.y, contentW, rowH, "F")
 		}
-		rp.textColor(colText)
+		rp.textColor(pdfkit.Ink)
 		x := marginX
 		indentUsed = false
 		for j, c := range spec.cols {
@@ -341,7 +341,7 @@ func (rp *reportPDF) table(spec tableSpec, rows []tableRow) {
 
 // closeTable draws the rule that ends a table (or its part on this page).
 func (rp *reportPDF) closeTable() {
-	rp.draw(colNavy)
+	rp.draw(pdfkit.Navy)
 	rp.f.SetLineWidth(0.35)
 	rp.f.Line(marginX, rp.y, pageW-marginX, rp.y)
 }
@@ -423,10 +423,10 @@ func (rp *reportPDF) percentChart() {
 	top := rp.y
 
 	// Grid at 0/25/50/75/100 % with axis labels below.
-	rp.draw(colRule)
+	rp.draw(pdfkit.Rule)
 	f.SetLineWidth(0.15)
 	rp.font(false, 6.5)
-	rp.textColor(colMuted)
+	rp.textColor(pdfkit.Muted)
 	bottom := top + float64(len(ds))*pitch
 	for p := 0; p <= 100; p += 25 {
 		gx := x0 + cw*float64(p)/100
@@ -436,10 +436,10 @@ func (rp *reportPDF) percentChart() {
 	for i, d := range ds {
 		y := top + float64(i)*pitch
 		rp.font(false, 7.5)
-		rp.textColor(colText)
+		rp.textColor(pdfkit.Ink)
 		rp.text(marginX, rp.baseline(y, pitch), labelW-3, rp.fit(d.Name, labelW-3), 'R')
 		by := y + (pitch-barH)/2
-		rp.fill(colTrack)
+		rp.fill(pdfkit.Track)
 		f.Rect(x0, by, cw, barH, "F")
 		pct := d.Percent()
 		if pct > 0 {
@@ -457,11 +457,11 @@ func (rp *reportPDF) percentChart() {
 // legend explains the traffic-light colours.
 func (rp *reportPDF) legend() {
 	items := []struct {
-		c     rgb
+		c     pdfkit.RGB
 		label string
-	}{{colGreen, "≥ 90%"}, {colAmber, "50–89,9%"}, {colRed, "< 50%"}}
+	}{{pdfkit.Green, "≥ 90%"}, {pdfkit.Amber, "50–89,9%"}, {pdfkit.Red, "< 50%"}}
 	rp.font(false, 7)
-	rp.textColor(colMuted)
+	rp.textColor(pdfkit.Muted)
 	x := marginX + 64
 	for _, it := range items {
 		rp.fill(it.c)
@@ -504,18 +504,18 @@ func (rp *reportPDF) dailyChart() {
 			h = plotH * float64(d.Count) / float64(scaleMax)
 		}
 		bx := x0 + float64(i)*slot + (slot-barW)/2
-		rp.fill(colNavy)
+		rp.fill(pdfkit.Navy)
 		if h > 0 {
 			f.Rect(bx, top+plotH-h, barW, h, "F")
 		}
 		if slot >= 5.5 && d.Count > 0 {
 			rp.font(false, 6)
-			rp.textColor(colText)
+			rp.textColor(pdfkit.Ink)
 			rp.text(bx-4, top+plotH-h-1.2, barW+8, formatIntID(d.Count), 'C')
 		}
 		if i%labelEvery == 0 {
 			rp.font(false, 6.5)
-			rp.textColor(colMuted)
+			rp.textColor(pdfkit.Muted)
 			day := d.Day.In(wib.Zone)
 			rp.text(bx-6, top+plotH+4, barW+12, fmt.Sprintf("%02d/%02d", day.Day(), int(day.Month())), 'C')
 		}
@@ -530,14 +530,14 @@ func (rp *reportPDF) dailyAxis(maxCount int, plotH float64) float64 {
 	top := rp.y + 2
 	scaleMax := niceCeil(maxCount)
 	rp.font(false, 6.5)
-	rp.textColor(colMuted)
+	rp.textColor(pdfkit.Muted)
 	f.SetLineWidth(0.15)
 	for i := 0; i <= 4; i++ {
 		y := top + plotH - plotH*float64(i)/4
 		if i == 0 {
-			rp.draw(colMuted)
+			rp.draw(pdfkit.Muted)
 		} else {
-			rp.draw(colRule)
+			rp.draw(pdfkit.Rule)
 		}
 		f.Line(marginX+12, y, pageW-marginX, y)
 		rp.text(marginX, y+1, 10, formatIntID(scaleMax*i/4), 'R')
@@ -567,7 +567,7 @@ func (rp *reportPDF) peopleTable(title string, people []Person, signed bool, emp
 	if len(people) == 0 {
 		rp.sectionTitle(title, 8)
 		rp.font(false, 9)
-		rp.textColor(colMuted)
+		rp.textColor(pdfkit.Muted)
 		rp.text(marginX, rp.y+3, 0, empty, 'L')
 		rp.y += 10
 		return

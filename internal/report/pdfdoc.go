@@ -29,26 +29,6 @@ const (
 	ptToMM     = 25.4 / 72
 )
 
-// rgb is a colour of the report palette.
-type rgb struct{ r, g, b int }
-
-// Palette: a sober navy with a gold rule reads as "government report"; the
-// traffic-light colours are muted so black-and-white prints stay legible.
-var (
-	colNavy      = rgb{31, 58, 95}
-	colNavyLight = rgb{205, 216, 232}
-	colGold      = rgb{200, 160, 60}
-	colText      = rgb{33, 37, 41}
-	colMuted     = rgb{100, 110, 122}
-	colRule      = rgb{206, 212, 218}
-	colZebra     = rgb{244, 246, 249}
-	colTrack     = rgb{228, 232, 237}
-	colGreen     = rgb{46, 125, 50}
-	colAmber     = rgb{230, 160, 40}
-	colRed       = rgb{190, 60, 50}
-	colWhite     = rgb{255, 255, 255}
-)
-
 // pdfDoc wraps a gofpdf document with the few drawing helpers the report and
 // the links sheet share.
 type pdfDoc struct {
@@ -87,9 +67,9 @@ func (d *pdfDoc) output(w io.Writer, what string) error {
 	return nil
 }
 
-func (d *pdfDoc) fill(c rgb)      { d.f.SetFillColor(c.r, c.g, c.b) }
-func (d *pdfDoc) draw(c rgb)      { d.f.SetDrawColor(c.r, c.g, c.b) }
-func (d *pdfDoc) textColor(c rgb) { d.f.SetTextColor(c.r, c.g, c.b) }
+func (d *pdfDoc) fill(c pdfkit.RGB)      { c.Fill(d.f) }
+func (d *pdfDoc) draw(c pdfkit.RGB)      { c.Draw(d.f) }
+func (d *pdfDoc) textColor(c pdfkit.RGB) { c.Text(d.f) }
 
 // font selects DejaVu Sans; bold chooses the bold face, size is in points.
 func (d *pdfDoc) font(bold bool, size float64) {
@@ -202,7 +182,7 @@ func (d *pdfDoc) wrap(s string, w float64, maxLines int) []string {
 // progressBar draws a rounded track with the completed share filled in the
 // traffic-light colour of pct.
 func (d *pdfDoc) progressBar(x, y, w, h, pct float64) {
-	d.fill(colTrack)
+	d.fill(pdfkit.Track)
 	d.f.RoundedRect(x, y, w, h, h/2, "1234", "F")
 	if pct <= 0 {
 		return
@@ -218,13 +198,13 @@ func (d *pdfDoc) progressBar(x, y, w, h, pct float64) {
 
 // completionColor maps a completion percentage to green (≥ 90), amber
 // (≥ 50) or red.
-func completionColor(pct float64) rgb {
+func completionColor(pct float64) pdfkit.RGB {
 	switch {
 	case pct >= 90:
-		return colGreen
+		return pdfkit.Green
 	case pct >= 50:
-		return colAmber
+		return pdfkit.Amber
 	default:
-		return colRed
+		return pdfkit.Red
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ikrar/ikrar/internal/excelcsv"
+	"github.com/ikrar/ikrar/internal/pdfkit"
 	"github.com/ikrar/ikrar/internal/reach"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/wib"
@@ -118,7 +119,7 @@ func WritePendingPDF(w io.Writer, l PendingList) error {
 	}{{"No", 10}, {"Nama", 62}, {"NIP", 40}, {"Telepon", 34}, {"Kode akses", 24}, {"Paraf", 12}}
 	header := func(unit string, cont bool) {
 		f.AddPage()
-		doc.textColor(colText)
+		doc.textColor(pdfkit.Ink)
 		doc.font(true, 13)
 		title := unit
 		if cont {
@@ -126,7 +127,7 @@ func WritePendingPDF(w io.Writer, l PendingList) error {
 		}
 		doc.text(margin, 18, pageW-2*margin, doc.fit(title, pageW-2*margin), 'L')
 		doc.font(false, 9)
-		doc.textColor(colMuted)
+		doc.textColor(pdfkit.Muted)
 		sub := "Belum menandatangani " + l.CampaignTitle
 		if l.Deadline != nil {
 			sub += " · batas waktu " + wib.Deadline(*l.Deadline)
@@ -134,7 +135,7 @@ func WritePendingPDF(w io.Writer, l PendingList) error {
 		doc.text(margin, 24, pageW-2*margin, doc.fit(sub, pageW-2*margin), 'L')
 		doc.text(margin, 29, pageW-2*margin, doc.fit(joinNonEmpty(" · ", l.Instansi, "tanda tangan di "+l.SignURL+" dengan NIP dan kode akses", "dicetak "+formatDateTimeID(l.GeneratedAt)), pageW-2*margin), 'L')
 		doc.font(true, 9)
-		doc.textColor(colText)
+		doc.textColor(pdfkit.Ink)
 		x := margin
 		for _, c := range cols {
 			doc.text(x+1, top-2, c.w-2, c.title, 'L')
@@ -171,7 +172,7 @@ func WritePendingPDF(w io.Writer, l PendingList) error {
 			x += cols[i].w
 		}
 		y += rowH
-		doc.draw(colMuted)
+		doc.draw(pdfkit.Muted)
 		f.Line(margin, y, pageW-margin, y)
 	}
 	return doc.output(w, "pending PDF")

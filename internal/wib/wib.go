@@ -43,7 +43,8 @@ func Date(t time.Time) string {
 	return fmt.Sprintf("%d %s %d", t.Day(), Month(t.Month()), t.Year())
 }
 
-// Deadline renders a closing time the way an invitation states it:
+// Deadline renders t in the long form of an official letter, the way an
+// invitation states its closing time and a certificate its signing time:
 // "Jumat, 20 Desember 2024 pukul 23.59 WIB". The zero time renders as "".
 func Deadline(t time.Time) string {
 	if t.IsZero() {

@@ -1,4 +1,4 @@
-package certificate
+package pdfkit
 
 import (
 	"strconv"
@@ -7,18 +7,25 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 )
 
-// qrMatrix is a QR code symbol without its quiet zone.
-type qrMatrix struct {
+// QR is a QR code symbol without its quiet zone, the one way every ikrar
+// PDF (certificates, signing-link cards) draws a code.
+type QR struct {
 	n    int
 	dark []bool // row-major, n*n
 }
 
-func (m *qrMatrix) at(x, y int) bool { return m.dark[y*m.n+x] }
+// Modules is the symbol's width (and height) in modules, quiet zone not
+// included.
+func (m *QR) Modules() int { return m.n }
 
-// encodeQR encodes text at the Medium recovery level: enough to survive a
+// At reports whether module (x, y) is dark.
+func (m *QR) At(x, y int) bool { return m.dark[y*m.n+x] }
+
+// EncodeQR encodes text at the Medium recovery level: enough to survive a
 // creased printout, while keeping the symbol small. See qrenc.go for why
-// there is an encoder of our own; go-qrcode stays as the fallback.
-func encodeQR(text string) (*qrMatrix, error) {
+// there is an encoder of our own; go-qrcode stays as the fallback and, in
+// qrenc_test.go, as the reference it is checked against.
+func EncodeQR(text string) (*QR, error) {
 	if m, err := qrEncode(text); err == nil {
 		return m, nil
 	}
@@ -26,14 +33,14 @@ func encodeQR(text string) (*qrMatrix, error) {
 }
 
 // encodeQRReference encodes with github.com/skip2/go-qrcode.
-func encodeQRReference(text string) (*qrMatrix, error) {
+func encodeQRReference(text string) (*QR, error) {
 	q, err := qrcode.New(text, qrcode.Medium)
 	if err != nil {
 		return nil, err
 	}
 	q.DisableBorder = true
 	bm := q.Bitmap()
-	m := &qrMatrix{n: len(bm), dark: make([]bool, len(bm)*len(bm))}
+	m := &QR{n: len(bm), dark: make([]bool, len(bm)*len(bm))}
 	for y, row := range bm {
 		for x, v := range row {
 			m.dark[y*m.n+x] = v
@@ -42,7 +49,7 @@ func encodeQRReference(text string) (*qrMatrix, error) {
 	return m, nil
 }
 
-// draw paints the symbol as vector rectangles in the current fill colour,
+// Draw paints the symbol as vector rectangles in the current fill colour,
 // size mm square with its top-left corner at (x, y) mm. Horizontal runs of
 // dark modules become rectangles, stacked runs with the same ends become one
 // taller rectangle, and all of them are filled as a single path so viewers
@@ -50,7 +57,7 @@ func encodeQRReference(text string) (*qrMatrix, error) {
 // directly, in module units under a transformation matrix, because going
 // through gofpdf's Rect (one fmt.Sprintf per call) costs more than the rest
 // of the page.
-func (m *qrMatrix) draw(pdf *gofpdf.Fpdf, x, y, size float64) {
+func (m *QR) Draw(pdf *gofpdf.Fpdf, x, y, size float64) {
 	k := pdf.GetConversionRatio() // points per mm
 	_, pageHeight := pdf.GetPageSize()
 	mod := size / float64(m.n) * k
@@ -69,12 +76,12 @@ func (m *qrMatrix) draw(pdf *gofpdf.Fpdf, x, y, size float64) {
 			next[i] = -1
 		}
 		for col := 0; col < m.n; {
-			if !m.at(col, row) {
+			if !m.At(col, row) {
 				col++
 				continue
 			}
 			start := col
-			for col < m.n && m.at(col, row) {
+			for col < m.n && m.At(col, row) {
 				col++
 			}
 			if r := open[start]; r >= 0 && rects[r].w == col-start {
@@ -110,4 +117,12 @@ func (m *qrMatrix) draw(pdf *gofpdf.Fpdf, x, y, size float64) {
 	}
 	b = append(b, "f Q"...)
 	pdf.RawWriteStr(string(b))
+}
+
+// DrawWithQuietZone paints the symbol inside a size mm square at (x, y)
+// that also holds a quiet zone of quiet modules on every side, the margin
+// scanners look for (the ISO standard asks for four).
+func (m *QR) DrawWithQuietZone(pdf *gofpdf.Fpdf, x, y, size float64, quiet int) {
+	mod := size / float64(m.n+2*quiet)
+	m.Draw(pdf, x+float64(quiet)*mod, y+float64(quiet)*mod, mod*float64(m.n))
 }

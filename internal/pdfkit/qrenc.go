@@ -1,4 +1,4 @@
-package certificate
+package pdfkit
 
 import (
 	"errors"
@@ -147,7 +147,7 @@ func rsEncode(data []byte, gen []byte) []byte {
 var errQRTooLong = errors.New("text too long for a QR code")
 
 // qrEncode builds the symbol for text in byte mode at level M.
-func qrEncode(text string) (*qrMatrix, error) {
+func qrEncode(text string) (*QR, error) {
 	version := 0
 	for v := 1; v <= 40; v++ {
 		if qrDataBits(v, len(text)) <= qrDataCodewords(v)*8 {
@@ -260,7 +260,7 @@ func qrInterleave(version int, data []byte) []byte {
 
 // qrPlace draws function patterns and data for each of the eight masks and
 // keeps the one with the lowest penalty.
-func qrPlace(version int, codewords []byte) *qrMatrix {
+func qrPlace(version int, codewords []byte) *QR {
 	n := 17 + 4*version
 	base := make([]bool, n*n)
 	reserved := make([]bool, n*n)
@@ -411,7 +411,7 @@ func qrPlace(version int, codewords []byte) *qrMatrix {
 	}
 	best := make([]bool, n*n)
 	build(best, bestMask)
-	return &qrMatrix{n: n, dark: best}
+	return &QR{n: n, dark: best}
 }
 
 // qrCell is a module of the format information: bit is the bit of the

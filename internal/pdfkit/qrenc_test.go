@@ -1,4 +1,4 @@
-package certificate
+package pdfkit
 
 import (
 	"math/rand"
@@ -47,7 +47,7 @@ func TestQREncodeTooLong(t *testing.T) {
 		t.Fatal("2332 bytes encoded; level M holds at most 2331")
 	}
 	// encodeQR falls back to go-qrcode, which also refuses.
-	if _, err := encodeQR(strings.Repeat("a", 5000)); err == nil {
+	if _, err := EncodeQR(strings.Repeat("a", 5000)); err == nil {
 		t.Fatal("5000 bytes encoded")
 	}
 }
