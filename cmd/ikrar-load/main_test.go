@@ -18,6 +18,7 @@ import (
 	ikrar "github.com/ikrar/ikrar"
 	"github.com/ikrar/ikrar/internal/config"
 	"github.com/ikrar/ikrar/internal/nip"
+	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/roster"
@@ -215,7 +216,7 @@ func signingServer(t *testing.T, people int) (url, links, db string) {
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	sc, err := report.ScopeAll(ctx, st)
+	sc, err := org.All(ctx, st)
 	if err != nil {
 		t.Fatal(err)
 	}

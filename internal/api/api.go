@@ -2,7 +2,7 @@
 // keep rosters (SIMPEG, SIASN) and the dashboards that collect completion.
 // Callers authenticate with bearer tokens (see tokens.go); a token carries
 // scopes and may be bound to units, by the same scope rule as a head's
-// pages (report.Scope). Handlers call the same domain functions as the
+// pages (org.Scope). Handlers call the same domain functions as the
 // pages and the CLI: completion from report.CompletionOf, roster upserts
 // through internal/roster, so the API cannot disagree with them.
 package api
@@ -21,7 +21,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ikrar/ikrar/internal/report"
+	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
 	"golang.org/x/time/rate"
@@ -91,7 +91,7 @@ func (a *API) Register(e *echo.Echo) {
 // caller is the authenticated token of a request and its units.
 type caller struct {
 	Token store.APIToken
-	Scope report.Scope
+	Scope org.Scope
 	// Bound is true when the token is limited to some units.
 	Bound bool
 }
@@ -134,11 +134,11 @@ func (a *API) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		var sc report.Scope
+		var sc org.Scope
 		if len(ids) == 0 {
-			sc, err = report.ScopeAll(ctx, a.Store)
+			sc, err = org.All(ctx, a.Store)
 		} else {
-			sc, err = report.ScopeUnits(ctx, a.Store, ids)
+			sc, err = org.Units(ctx, a.Store, ids)
 		}
 		if err != nil {
 			return err

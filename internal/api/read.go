@@ -9,6 +9,7 @@ import (
 
 	"github.com/ikrar/ikrar/internal/certificate"
 	"github.com/ikrar/ikrar/internal/nip"
+	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/store"
@@ -71,7 +72,7 @@ func (a *API) units(c echo.Context) error {
 	return a.writeJSON(c, map[string]any{"units": out})
 }
 
-func codesByID(sc report.Scope) map[uint]string {
+func codesByID(sc org.Scope) map[uint]string {
 	m := make(map[uint]string, len(sc.All))
 	for _, d := range sc.All {
 		m[d.ID] = d.Code
@@ -81,7 +82,7 @@ func codesByID(sc report.Scope) map[uint]string {
 
 // unitIn finds a unit by code inside the token's units; anything else is
 // 404, so a bound token cannot learn that other units exist.
-func unitIn(sc report.Scope, code string) (store.Department, error) {
+func unitIn(sc org.Scope, code string) (store.Department, error) {
 	d, ok := sc.Department(code)
 	if !ok {
 		return store.Department{}, problem(http.StatusNotFound, "Unit kerja "+code+" tidak ditemukan.", "Unit "+code+" not found.")

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/ikrar/ikrar/internal/nip"
-	"github.com/ikrar/ikrar/internal/report"
+	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/roster"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
@@ -285,7 +285,7 @@ func jsonField(col string) string {
 
 // outsideScope lists rows whose unit (or parent unit) is not one of the
 // scope's units, matched by name as the import matches them (or by code).
-func outsideScope(sc report.Scope, recs []roster.Record) []FieldError {
+func outsideScope(sc org.Scope, recs []roster.Record) []FieldError {
 	in := func(ref string) bool {
 		ref = strings.TrimSpace(ref)
 		for _, d := range sc.All {
@@ -311,7 +311,7 @@ func outsideScope(sc report.Scope, recs []roster.Record) []FieldError {
 
 // movedIn lists rows that would move a person already on the roster out of
 // a unit the token does not see: that is the other unit's call to make.
-func (a *API) movedIn(c echo.Context, sc report.Scope, recs []roster.Record) ([]FieldError, error) {
+func (a *API) movedIn(c echo.Context, sc org.Scope, recs []roster.Record) ([]FieldError, error) {
 	nips := make([]string, 0, len(recs))
 	for _, r := range recs {
 		nips = append(nips, nip.Normalize(r.NIP))

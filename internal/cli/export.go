@@ -14,21 +14,22 @@ import (
 	"time"
 
 	"github.com/ikrar/ikrar/internal/certificate"
+	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/wib"
 )
 
 // scopeAndCampaign resolves --department and --campaign for exports.
-func scopeAndCampaign(ctx context.Context, st *store.Store, dept string, campaignID uint) (report.Scope, store.Campaign, error) {
-	sc, err := report.ScopeAll(ctx, st)
+func scopeAndCampaign(ctx context.Context, st *store.Store, dept string, campaignID uint) (org.Scope, store.Campaign, error) {
+	sc, err := org.All(ctx, st)
 	if err != nil {
-		return report.Scope{}, store.Campaign{}, err
+		return org.Scope{}, store.Campaign{}, err
 	}
 	if dept != "" {
 		d, ok := sc.Department(dept)
 		if !ok {
-			return report.Scope{}, store.Campaign{}, fmt.Errorf("unknown department %q / unit kerja %q tidak dikenal", dept, dept)
+			return org.Scope{}, store.Campaign{}, fmt.Errorf("unknown department %q / unit kerja %q tidak dikenal", dept, dept)
 		}
 		sc = sc.Narrow(d.ID)
 	}
@@ -36,16 +37,16 @@ func scopeAndCampaign(ctx context.Context, st *store.Store, dept string, campaig
 	if campaignID != 0 {
 		camp, err = st.CampaignByID(ctx, campaignID)
 		if err != nil {
-			return report.Scope{}, store.Campaign{}, err
+			return org.Scope{}, store.Campaign{}, err
 		}
 		return sc, camp, nil
 	}
 	all, err := st.Campaigns(ctx)
 	if err != nil {
-		return report.Scope{}, store.Campaign{}, err
+		return org.Scope{}, store.Campaign{}, err
 	}
 	if len(all) == 0 {
-		return report.Scope{}, store.Campaign{}, errors.New("no campaign yet / belum ada kampanye")
+		return org.Scope{}, store.Campaign{}, errors.New("no campaign yet / belum ada kampanye")
 	}
 	camp = all[0]
 	for _, c := range all {

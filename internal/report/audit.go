@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ikrar/ikrar/internal/excelcsv"
+	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/wib"
 )
@@ -46,7 +47,7 @@ func (q AuditQuery) Filter(ctx context.Context, st *store.Store) (store.AuditFil
 		f.To = f.To.AddDate(0, 0, 1)
 	}
 	if code := strings.TrimSpace(q.Unit); code != "" {
-		sc, err := ScopeAll(ctx, st)
+		sc, err := org.All(ctx, st)
 		if err != nil {
 			return f, err
 		}
@@ -54,15 +55,7 @@ func (q AuditQuery) Filter(ctx context.Context, st *store.Store) (store.AuditFil
 		if !ok {
 			return f, fmt.Errorf("unit kerja %q tidak dikenal / unknown department %q", code, code)
 		}
-		ids := map[uint]bool{}
-		for _, id := range store.Subtree(sc.All, d.ID) {
-			ids[id] = true
-		}
-		for _, dd := range sc.All {
-			if ids[dd.ID] {
-				f.Units = append(f.Units, dd)
-			}
-		}
+		f.Units = sc.Below(d.ID)
 	}
 	return f, nil
 }

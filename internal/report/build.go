@@ -8,103 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/wib"
 )
-
-// Scope is the set of departments a staff user (or a CLI run) may see: all
-// of them for an admin, the bound departments and their descendants for a
-// head. Every page, report and export is built through a Scope, so the
-// rule lives in one place.
-type Scope struct {
-	All        []store.Department
-	Allowed    map[uint]bool
-	Roots      []uint // top-level departments of the scope
-	Everything bool
-}
-
-// ScopeAll sees every department.
-func ScopeAll(ctx context.Context, st *store.Store) (Scope, error) {
-	all, err := st.Departments(ctx)
-	if err != nil {
-		return Scope{}, err
-	}
-	sc := Scope{All: all, Allowed: map[uint]bool{}, Everything: true}
-	for _, d := range all {
-		sc.Allowed[d.ID] = true
-		if d.ParentID == nil {
-			sc.Roots = append(sc.Roots, d.ID)
-		}
-	}
-	return sc, nil
-}
-
-// ScopeFor is the scope of a staff user.
-func ScopeFor(ctx context.Context, st *store.Store, u *store.User) (Scope, error) {
-	if u.Role == store.RoleAdmin {
-		return ScopeAll(ctx, st)
-	}
-	all, err := st.Departments(ctx)
-	if err != nil {
-		return Scope{}, err
-	}
-	bound, err := st.UserDepartmentIDs(ctx, u.ID)
-	if err != nil {
-		return Scope{}, err
-	}
-	return narrow(all, bound...), nil
-}
-
-// ScopeUnits is the scope of anything bound to units other than a user
-// (an API token): the units and their descendants, by the same rule as a
-// head's. No ids means no units.
-func ScopeUnits(ctx context.Context, st *store.Store, ids []uint) (Scope, error) {
-	all, err := st.Departments(ctx)
-	if err != nil {
-		return Scope{}, err
-	}
-	return narrow(all, ids...), nil
-}
-
-func narrow(all []store.Department, ids ...uint) Scope {
-	sc := Scope{All: all, Allowed: map[uint]bool{}}
-	for _, id := range store.Subtree(all, ids...) {
-		sc.Allowed[id] = true
-	}
-	for _, d := range all {
-		if sc.Allowed[d.ID] && (d.ParentID == nil || !sc.Allowed[*d.ParentID]) {
-			sc.Roots = append(sc.Roots, d.ID)
-		}
-	}
-	return sc
-}
-
-// Department finds a department by code inside the scope.
-func (sc Scope) Department(code string) (store.Department, bool) {
-	for _, d := range sc.All {
-		if d.Code == code && sc.Allowed[d.ID] {
-			return d, true
-		}
-	}
-	return store.Department{}, false
-}
-
-// Narrow is the sub-scope of one department and its descendants.
-func (sc Scope) Narrow(deptID uint) Scope { return narrow(sc.All, deptID) }
-
-// IDs lists the department ids in scope; nil means "all" so queries can
-// skip the filter.
-func (sc Scope) IDs() []uint {
-	if sc.Everything {
-		return nil
-	}
-	out := make([]uint, 0, len(sc.Allowed))
-	for id := range sc.Allowed {
-		out = append(out, id)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
-}
 
 // Completion is one department with its children rolled up.
 type Completion struct {
@@ -151,46 +58,29 @@ func (c Completion) PercentText(lang string) string {
 func (c Completion) PercentInt() int { return c.Stat().percentTenths() / 10 }
 
 // Rows rolls per-department counts up the tree within the scope: rows in
-// tree order (parents before children, names sorted) and the scope total.
-func Rows(sc Scope, counts map[uint]store.DepartmentCount) ([]Completion, Completion) {
-	children := map[uint][]store.Department{}
-	byID := map[uint]store.Department{}
-	for _, d := range sc.All {
-		byID[d.ID] = d
-		if d.ParentID != nil && sc.Allowed[d.ID] {
-			children[*d.ParentID] = append(children[*d.ParentID], d)
-		}
-	}
-	var rows []Completion
-	var walk func(d store.Department, depth int) Completion
-	walk = func(d store.Department, depth int) Completion {
-		idx := len(rows)
-		rows = append(rows, Completion{})
-		c := Completion{Department: d, Depth: depth, Roster: counts[d.ID].Roster, Signed: counts[d.ID].Signed, OwnRoster: counts[d.ID].Roster}
-		if d.ParentID != nil {
-			c.ParentCode = byID[*d.ParentID].Code
-		}
-		kids := children[d.ID]
-		sort.Slice(kids, func(i, j int) bool { return kids[i].Name < kids[j].Name })
-		for _, k := range kids {
-			sub := walk(k, depth+1)
-			c.Roster += sub.Roster
-			c.Signed += sub.Signed
-		}
-		rows[idx] = c
-		return c
-	}
-	roots := make([]store.Department, 0, len(sc.Roots))
-	for _, id := range sc.Roots {
-		roots = append(roots, byID[id])
-	}
-	sort.Slice(roots, func(i, j int) bool { return roots[i].Name < roots[j].Name })
+// tree order (org.Scope.Tree) and the scope total.
+func Rows(sc org.Scope, counts map[uint]store.DepartmentCount) ([]Completion, Completion) {
+	tree := sc.Tree()
 	var total Completion
-	for _, r := range roots {
-		c := walk(r, 0)
-		total.Roster += c.Roster
-		total.Signed += c.Signed
-		total.OwnRoster += c.Roster
+	if len(tree) == 0 {
+		return nil, total
+	}
+	rows := make([]Completion, len(tree))
+	for i, p := range tree {
+		n := counts[p.Unit.ID]
+		rows[i] = Completion{Department: p.Unit, ParentCode: p.ParentCode, Depth: p.Depth, Roster: n.Roster, Signed: n.Signed, OwnRoster: n.Roster}
+	}
+	// A unit comes after its parent, so walking backwards adds every unit,
+	// its own sub-units already included, to its parent.
+	for i := len(tree) - 1; i >= 0; i-- {
+		if p := tree[i].Parent; p >= 0 {
+			rows[p].Roster += rows[i].Roster
+			rows[p].Signed += rows[i].Signed
+			continue
+		}
+		total.Roster += rows[i].Roster
+		total.Signed += rows[i].Signed
+		total.OwnRoster += rows[i].Roster
 	}
 	return rows, total
 }
@@ -253,7 +143,7 @@ func StateOf(ctx context.Context, st *store.Store, camp store.Campaign) (State, 
 // CompletionOf computes the rolled-up rows and total of a scope by the
 // rule of State: live for an open campaign, as recorded at closing for a
 // closed one. Every page, report and export takes its figures from here.
-func CompletionOf(ctx context.Context, st *store.Store, sc Scope, campaignID uint) ([]Completion, Completion, error) {
+func CompletionOf(ctx context.Context, st *store.Store, sc org.Scope, campaignID uint) ([]Completion, Completion, error) {
 	camp, err := st.CampaignByID(ctx, campaignID)
 	if err != nil {
 		return nil, Completion{}, err
@@ -299,7 +189,7 @@ func daily(ctx context.Context, st *store.Store, campaignID uint, ids []uint) ([
 }
 
 // BuildSummary assembles the completion summary of a scope.
-func BuildSummary(ctx context.Context, st *store.Store, sc Scope, camp store.Campaign, now time.Time) (Report, error) {
+func BuildSummary(ctx context.Context, st *store.Store, sc org.Scope, camp store.Campaign, now time.Time) (Report, error) {
 	rows, total, err := CompletionOf(ctx, st, sc, camp.ID)
 	if err != nil {
 		return Report{}, err
@@ -334,7 +224,7 @@ func checkpointLine(ctx context.Context, st *store.Store) (string, error) {
 
 // BuildDepartment assembles a department report: its sub-units and every
 // person in it with their status.
-func BuildDepartment(ctx context.Context, st *store.Store, sc Scope, dept store.Department, camp store.Campaign, now time.Time) (Report, error) {
+func BuildDepartment(ctx context.Context, st *store.Store, sc org.Scope, dept store.Department, camp store.Campaign, now time.Time) (Report, error) {
 	sub := sc.Narrow(dept.ID)
 	r, err := BuildSummary(ctx, st, sub, camp, now)
 	if err != nil {
@@ -393,7 +283,7 @@ func reachText(r store.PersonReach) string {
 }
 
 // BuildLinks assembles the signing links of the active roster in scope.
-func BuildLinks(ctx context.Context, st *store.Store, sc Scope, baseURL string, camp store.Campaign, now time.Time) (LinksSheet, error) {
+func BuildLinks(ctx context.Context, st *store.Store, sc org.Scope, baseURL string, camp store.Campaign, now time.Time) (LinksSheet, error) {
 	names := map[uint]string{}
 	for _, d := range sc.All {
 		names[d.ID] = d.Name

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/store"
 )
 
@@ -23,7 +24,7 @@ func EmitCompletedUnits(ctx context.Context, st *store.Store, now time.Time) (in
 	if err != nil {
 		return 0, err
 	}
-	sc, err := ScopeAll(ctx, st)
+	sc, err := org.All(ctx, st)
 	if err != nil {
 		return 0, err
 	}

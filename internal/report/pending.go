@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ikrar/ikrar/internal/excelcsv"
+	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/pdfkit"
 	"github.com/ikrar/ikrar/internal/reach"
 	"github.com/ikrar/ikrar/internal/store"
@@ -36,7 +37,7 @@ type PendingList struct {
 
 // BuildPending lists the pending people of a scope (the completion rule of
 // the unit page's "belum" filter).
-func BuildPending(ctx context.Context, st *store.Store, sc Scope, scopeName, baseURL string, camp store.Campaign, now time.Time) (PendingList, error) {
+func BuildPending(ctx context.Context, st *store.Store, sc org.Scope, scopeName, baseURL string, camp store.Campaign, now time.Time) (PendingList, error) {
 	entries, _, err := st.RosterPage(ctx, store.RosterFilter{CampaignID: camp.ID, DepartmentIDs: sc.IDs(), Status: "pending"})
 	if err != nil {
 		return PendingList{}, err

@@ -92,27 +92,3 @@ func parentString(p *uint) string {
 	}
 	return strconv.FormatUint(uint64(*p), 10)
 }
-
-// Subtree returns the ids of a department and all its descendants.
-func Subtree(all []Department, rootIDs ...uint) []uint {
-	children := map[uint][]uint{}
-	for _, d := range all {
-		if d.ParentID != nil {
-			children[*d.ParentID] = append(children[*d.ParentID], d.ID)
-		}
-	}
-	seen := map[uint]bool{}
-	var out []uint
-	stack := append([]uint(nil), rootIDs...)
-	for len(stack) > 0 {
-		id := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		out = append(out, id)
-		stack = append(stack, children[id]...)
-	}
-	return out
-}

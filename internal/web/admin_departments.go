@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
@@ -48,15 +49,15 @@ type departmentEditData struct {
 
 // deptTree returns every department in tree order with rolled-up roster
 // counts, and the same order as select options.
-func (s *Server) deptTree(c echo.Context) ([]report.Completion, []deptOption, report.Scope, error) {
+func (s *Server) deptTree(c echo.Context) ([]report.Completion, []deptOption, org.Scope, error) {
 	ctx := c.Request().Context()
-	sc, err := report.ScopeAll(ctx, s.Store)
+	sc, err := org.All(ctx, s.Store)
 	if err != nil {
-		return nil, nil, report.Scope{}, err
+		return nil, nil, org.Scope{}, err
 	}
 	counts, err := s.Store.RosterByDepartment(ctx)
 	if err != nil {
-		return nil, nil, report.Scope{}, err
+		return nil, nil, org.Scope{}, err
 	}
 	rows, _ := report.Rows(sc, counts)
 	return rows, optionsOf(rows, nil), sc, nil
@@ -94,7 +95,7 @@ func (s *Server) renderDepartments(c echo.Context, status int, form deptForm, er
 
 // readDeptForm reads name and parent; the parent must exist. It returns
 // the i18n key of what is wrong, if anything.
-func readDeptForm(c echo.Context, sc report.Scope) (deptForm, *uint, string) {
+func readDeptForm(c echo.Context, sc org.Scope) (deptForm, *uint, string) {
 	f := deptForm{Code: strings.ToLower(strings.TrimSpace(c.FormValue("code"))), Name: strings.Join(strings.Fields(c.FormValue("name")), " ")}
 	if f.Name == "" || utf8.RuneCountInString(f.Name) > maxDeptNameLen {
 		return f, nil, "err_dept_name"
@@ -113,7 +114,7 @@ func readDeptForm(c echo.Context, sc report.Scope) (deptForm, *uint, string) {
 }
 
 func (s *Server) adminDepartmentCreate(c echo.Context) error {
-	sc, err := report.ScopeAll(c.Request().Context(), s.Store)
+	sc, err := org.All(c.Request().Context(), s.Store)
 	if err != nil {
 		return err
 	}
@@ -158,7 +159,7 @@ func (s *Server) renderDepartmentEdit(c echo.Context, status int, d store.Depart
 	// A department cannot move under itself or its own sub-units, so those
 	// are not offered (the store refuses them too).
 	skip := map[uint]bool{}
-	for _, id := range store.Subtree(sc.All, d.ID) {
+	for _, id := range org.Subtree(sc.All, d.ID) {
 		skip[id] = true
 	}
 	p, h := s.adminPage(c, "departments")
@@ -179,7 +180,7 @@ func (s *Server) adminDepartmentSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sc, err := report.ScopeAll(ctx, s.Store)
+	sc, err := org.All(ctx, s.Store)
 	if err != nil {
 		return err
 	}
@@ -188,12 +189,8 @@ func (s *Server) adminDepartmentSave(c echo.Context) error {
 	if errKey != "" {
 		return s.renderDepartmentEdit(c, http.StatusUnprocessableEntity, d, form, errKey)
 	}
-	if parent != nil {
-		for _, id := range store.Subtree(sc.All, d.ID) {
-			if id == *parent {
-				return s.renderDepartmentEdit(c, http.StatusConflict, d, form, "err_dept_cycle")
-			}
-		}
+	if !org.Movable(sc.All, d.ID, parent) {
+		return s.renderDepartmentEdit(c, http.StatusConflict, d, form, "err_dept_cycle")
 	}
 	err = s.Store.UpdateDepartment(ctx, actorOf(c), d.Code, form.Name, parent)
 	s.departments.clear()

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/ikrar/ikrar/internal/certificate"
+	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
@@ -52,10 +53,10 @@ func (s *Server) adminExports(c echo.Context) error {
 
 // exportScope reads ?department= (empty = everything): the scope to export
 // and a name for the file. An unknown code is a 404.
-func (s *Server) exportScope(c echo.Context) (report.Scope, string, error) {
-	sc, err := report.ScopeAll(c.Request().Context(), s.Store)
+func (s *Server) exportScope(c echo.Context) (org.Scope, string, error) {
+	sc, err := org.All(c.Request().Context(), s.Store)
 	if err != nil {
-		return report.Scope{}, "", err
+		return org.Scope{}, "", err
 	}
 	code := c.QueryParam("department")
 	if code == "" {
@@ -63,7 +64,7 @@ func (s *Server) exportScope(c echo.Context) (report.Scope, string, error) {
 	}
 	d, ok := sc.Department(code)
 	if !ok {
-		return report.Scope{}, "", echo.ErrNotFound
+		return org.Scope{}, "", echo.ErrNotFound
 	}
 	return sc.Narrow(d.ID), d.Code, nil
 }

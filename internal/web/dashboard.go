@@ -13,19 +13,20 @@ import (
 	"time"
 
 	"github.com/ikrar/ikrar/internal/i18n"
+	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/reach"
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
 )
 
-func (s *Server) scopeOf(ctx context.Context, u *store.User) (report.Scope, error) {
-	return report.ScopeFor(ctx, s.Store, u)
+func (s *Server) scopeOf(ctx context.Context, u *store.User) (org.Scope, error) {
+	return org.For(ctx, s.Store, u)
 }
 
 // departmentIn returns a department in scope, or 404 for anything else: a
 // head must not learn that another department's page exists.
-func departmentIn(sc report.Scope, code string) (store.Department, error) {
+func departmentIn(sc org.Scope, code string) (store.Department, error) {
 	d, ok := sc.Department(code)
 	if !ok {
 		return store.Department{}, echo.ErrNotFound
@@ -124,7 +125,7 @@ type versionFigure struct {
 // versionFigures lists every version of camp's text, newest first, each
 // with its own total in the scope (nil when there is only one version).
 // A closed version reads its closing record, so this costs little.
-func (s *Server) versionFigures(ctx context.Context, sc report.Scope, camp store.Campaign, all []store.Campaign, total report.Completion) ([]versionFigure, error) {
+func (s *Server) versionFigures(ctx context.Context, sc org.Scope, camp store.Campaign, all []store.Campaign, total report.Completion) ([]versionFigure, error) {
 	var out []versionFigure
 	for _, cp := range all {
 		if cp.Slug != camp.Slug {

@@ -23,6 +23,7 @@ import (
 
 	ikrar "github.com/ikrar/ikrar"
 	"github.com/ikrar/ikrar/internal/config"
+	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
@@ -373,7 +374,7 @@ func BenchmarkDashboard(b *testing.B) {
 			})
 			b.Run("queries", func(b *testing.B) {
 				for range b.N {
-					sc, err := report.ScopeAll(ctx, st)
+					sc, err := org.All(ctx, st)
 					if err != nil {
 						b.Fatal(err)
 					}

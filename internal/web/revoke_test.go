@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ikrar/ikrar/internal/certificate"
+	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/store/storetest"
@@ -68,7 +69,7 @@ func testRevokeAndSignAgain(t *testing.T, backend storetest.Backend) {
 	if _, page := e.get(e.client(), "/verify/"+newCode); !strings.Contains(page, `id="verify-name"`) {
 		t.Error("the new signature does not verify")
 	}
-	sc, err := report.ScopeAll(ctx, e.st)
+	sc, err := org.All(ctx, e.st)
 	if err != nil {
 		t.Fatal(err)
 	}
