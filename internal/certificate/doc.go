@@ -25,8 +25,8 @@
 //   - Fonts: gofpdf parses and subsets a UTF-8 TrueType font for every
 //     document (about 8 ms even for a Latin subset). Text that fits
 //     Windows-1252 uses pre-built single-byte DejaVu fonts instead, which
-//     cost what a core font does; see fonts/README.md. Other text falls
-//     back to UTF-8 subsets, slower but correct.
+//     cost what a core font does; see pdfkit/fonts/README.md. Other text
+//     falls back to the UTF-8 subsets every PDF shares, slower but correct.
 //   - QR code: go-qrcode needs about 0.5 ms per symbol; pdfkit's encoder
 //     produces the identical symbol in about 0.05 ms (checked module by
 //     module against go-qrcode), drawn as vector rectangles.

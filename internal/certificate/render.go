@@ -171,7 +171,7 @@ func prepare(d Data) (*prepared, error) {
 		p.Position, p.Department, p.TypedName, p.VerifyURL}
 	all = append(all, p.points...)
 	for _, s := range all {
-		if !fitsCP1252(s) {
+		if !pdfkit.FitsCP1252(s) {
 			p.utf8 = true
 			break
 		}
@@ -208,7 +208,7 @@ func (p *prepared) t(s string) string {
 	if p.utf8 {
 		return s
 	}
-	out, _ := toCP1252(s) // prepare checked that every string fits
+	out, _ := pdfkit.CP1252(s) // prepare checked that every string fits
 	return out
 }
 
@@ -230,6 +230,28 @@ func (p *prepared) newDocument() *gofpdf.Fpdf {
 	pdf.SetCreator("ikrar", false)
 	p.fonts = addFonts(pdf, p.utf8, p.sigImg == nil)
 	return pdf
+}
+
+// fontSet names the font families a document uses. Every font added costs
+// gofpdf a JSON decode and encode per document, and every embedded one its
+// glyph widths and file in the output, so the fast path embeds only DejaVu
+// Sans (regular and bold) and takes the typed signature's italic from the
+// PDF core font Times, which viewers always have.
+type fontSet struct {
+	sans  string // regular "" and bold "B"
+	serif string // italic "I", the typed name drawn as a signature
+}
+
+// addFonts registers the fonts of a document and says which families to
+// use. withSerif is false when a drawn signature replaces the typed name.
+func addFonts(pdf *gofpdf.Fpdf, utf8, withSerif bool) fontSet {
+	fs := fontSet{sans: pdfkit.Sans, serif: "times"}
+	pdfkit.AddSans(pdf, !utf8)
+	if utf8 && withSerif {
+		fs.serif = pdfkit.Serif
+		pdfkit.AddSerifItalic(pdf)
+	}
+	return fs
 }
 
 // setText sets the text colour and the fill colour with it: gofpdf wraps

@@ -262,29 +262,6 @@ func TestControlCharactersDoNotReachThePage(t *testing.T) {
 	}
 }
 
-func TestCP1252(t *testing.T) {
-	tests := []struct {
-		in   string
-		want string
-		ok   bool
-	}{
-		{"abc", "abc", true},
-		{"Zoë", "Zo\xeb", true},
-		{"€ – “x”", "\x80 \x96 \x93x\x94", true},
-		{"Łukasz", "", false},
-		{"Nguyễn", "", false},
-	}
-	for _, tt := range tests {
-		got, ok := toCP1252(tt.in)
-		if ok != tt.ok || got != tt.want {
-			t.Errorf("toCP1252(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
-		if fitsCP1252(tt.in) != tt.ok {
-			t.Errorf("fitsCP1252(%q) = %v", tt.in, !tt.ok)
-		}
-	}
-}
-
 var pageObject = regexp.MustCompile(`/Type\s*/Page[^s]`)
 
 func countPages(pdf []byte) int { return len(pageObject.FindAll(pdf, -1)) }

@@ -5,6 +5,9 @@
 //   - the rule for text (Text, Clip): whatever a roster, an admin or a
 //     signer typed must reach gofpdf in a form it can lay out without
 //     panicking and that reads back as it was typed;
+//   - one DejaVu font set (fonts.go, fonts/README.md): single-byte
+//     Windows-1252 fonts for the fast certificate, UTF-8 subsets with every
+//     glyph the certificate, reports and sheets draw;
 //   - the palette (palette.go), the certificate's navy and gold as the brand;
 //   - QR codes (EncodeQR, QR.Draw): a fast encoder checked module by module
 //     against go-qrcode, drawn as vector rectangles.

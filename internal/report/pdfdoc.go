@@ -1,7 +1,6 @@
 package report
 
 import (
-	_ "embed"
 	"fmt"
 	"io"
 	"strings"
@@ -13,17 +12,10 @@ import (
 	"github.com/ikrar/ikrar/internal/pdfkit"
 )
 
-// DejaVu Sans covers Latin-1/Latin Extended (Zoë, Ñ, ...) and the symbols
-// used on the sheets; the core PDF fonts only cover cp1252.
-var (
-	//go:embed fonts/DejaVuSans.ttf
-	fontRegular []byte
-	//go:embed fonts/DejaVuSans-Bold.ttf
-	fontBold []byte
-)
-
 const (
-	fontFamily = "DejaVu"
+	// The UTF-8 DejaVu Sans of every PDF (pdfkit): Latin, Greek, Cyrillic
+	// and the symbols of the sheets; the core PDF fonts only cover cp1252.
+	fontFamily = pdfkit.Sans
 	pageW      = 210.0
 	pageH      = 297.0
 	ptToMM     = 25.4 / 72
@@ -40,8 +32,7 @@ type pdfDoc struct {
 // its header.
 func newPDFDoc(title, author string, created time.Time) *pdfDoc {
 	f := gofpdf.New("P", "mm", "A4", "")
-	f.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
-	f.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
+	pdfkit.AddSans(f, false)
 	f.SetAutoPageBreak(false, 0)
 	f.SetMargins(0, 0, 0)
 	f.SetTitle(pdfkit.Text(title), true)
