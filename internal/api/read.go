@@ -19,13 +19,13 @@ import (
 func jsonEncode(c echo.Context, v any) error { return json.NewEncoder(c.Response()).Encode(v) }
 
 type campaignJSON struct {
-	ID       uint   `json:"id"`
-	Slug     string `json:"slug"`
-	Version  int    `json:"version"`
-	Title    string `json:"title"`
-	Status   string `json:"status"`
-	OpensAt  string `json:"opens_at,omitempty"`
-	ClosesAt string `json:"closes_at,omitempty"`
+	ID       uint                 `json:"id"`
+	Slug     string               `json:"slug"`
+	Version  int                  `json:"version"`
+	Title    string               `json:"title"`
+	Status   store.CampaignStatus `json:"status"`
+	OpensAt  string               `json:"opens_at,omitempty"`
+	ClosesAt string               `json:"closes_at,omitempty"`
 }
 
 func (a *API) campaigns(c echo.Context) error {

@@ -14,8 +14,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ikrar/ikrar/internal/campaign"
 	"github.com/ikrar/ikrar/internal/config"
-	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/store"
 )
@@ -166,7 +166,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store
 	if err != nil {
 		return nil, err
 	}
-	if err := pledge.EnsureDefaultCampaign(ctx, st, cfg.Instansi); err != nil {
+	if err := campaign.EnsureDefault(ctx, st, cfg.Instansi); err != nil {
 		st.Close()
 		return nil, err
 	}

@@ -50,7 +50,7 @@ func scopeAndCampaign(ctx context.Context, st *store.Store, dept string, campaig
 	}
 	camp = all[0]
 	for _, c := range all {
-		if c.Status == "open" {
+		if c.Status == store.CampaignOpen {
 			camp = c
 			break
 		}

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/campaign"
 	"github.com/ikrar/ikrar/internal/nip"
-	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/staff"
 	"github.com/ikrar/ikrar/internal/store"
@@ -73,7 +73,7 @@ func Seed(ctx context.Context, st *store.Store, instansi, baseURL string, seed u
 	if len(depts) > 0 {
 		return Result{}, false, nil
 	}
-	if err := pledge.EnsureDefaultCampaign(ctx, st, instansi); err != nil {
+	if err := campaign.EnsureDefault(ctx, st, instansi); err != nil {
 		return Result{}, false, err
 	}
 	ids := map[string]uint{}

@@ -163,7 +163,7 @@ func Validate(in Input, a store.ASN, points int) (drawing []byte, probs Problems
 // receipt of an existing signature without validating a form (the signing
 // page) look it up first, as they must to choose what to show.
 func (s *Service) Sign(ctx context.Context, a store.ASN, c store.Campaign, in Input) (store.SignResult, error) {
-	if c.Status != "open" {
+	if c.Status != store.CampaignOpen {
 		return store.SignResult{}, ErrClosed
 	}
 	if PastDeadline(c, s.Now()) {

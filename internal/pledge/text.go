@@ -3,7 +3,6 @@
 package pledge
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -81,7 +80,7 @@ func NewCampaign(slug string, version int, instansi string, id, en Text) store.C
 	pid, _ := json.Marshal(id.Points)
 	pen, _ := json.Marshal(en.Points)
 	return store.Campaign{
-		Slug: slug, Version: version, Instansi: instansi, Status: "open",
+		Slug: slug, Version: version, Instansi: instansi, Status: store.CampaignOpen,
 		Title: id.Title, Preamble: id.Preamble, Points: string(pid), Closing: id.Closing,
 		TitleEN: en.Title, PreambleEN: en.Preamble, PointsEN: string(pen), ClosingEN: en.Closing,
 		TextHash: id.Hash(instansi),
@@ -104,18 +103,4 @@ func TextsOf(c store.Campaign) (id, en Text, err error) {
 		en = id // no translation: show the signed text
 	}
 	return id.Fill(c.Instansi), en.Fill(c.Instansi), nil
-}
-
-// EnsureDefaultCampaign creates the national 2024 template campaign when the
-// database has no campaign at all, so a fresh deployment can sign at once.
-func EnsureDefaultCampaign(ctx context.Context, st *store.Store, instansi string) error {
-	cs, err := st.Campaigns(ctx)
-	if err != nil {
-		return err
-	}
-	if len(cs) > 0 {
-		return nil
-	}
-	c := NewCampaign("pemilu-2024", 1, instansi, DefaultID, DefaultEN)
-	return st.CreateCampaign(ctx, "system", &c)
 }

@@ -55,7 +55,7 @@ func Queue(ctx context.Context, st *store.Store, now time.Time, r Request) (stor
 	default:
 		return store.QueueResult{}, fmt.Errorf("%w: %q", ErrKind, r.Kind)
 	}
-	if r.Campaign.Status != "open" || pledge.PastDeadline(r.Campaign, now) {
+	if r.Campaign.Status != store.CampaignOpen || pledge.PastDeadline(r.Campaign, now) {
 		return store.QueueResult{}, fmt.Errorf("campaign %d: %w", r.Campaign.ID, ErrNotOpen)
 	}
 	return st.QueueMessages(ctx, r.Actor, store.QueueSpec{CampaignID: r.Campaign.ID, Kind: r.Kind, Step: step,
@@ -117,7 +117,7 @@ const reminderHour = 7
 // passed before the deadline was set is skipped rather than sent late
 // beside the next one.
 func DueStep(c store.Campaign, schedule []int, now time.Time) string {
-	if c.ClosesAt == nil || c.Status != "open" || !now.Before(*c.ClosesAt) {
+	if c.ClosesAt == nil || c.Status != store.CampaignOpen || !now.Before(*c.ClosesAt) {
 		return ""
 	}
 	dl := c.ClosesAt.In(wib.Zone)

@@ -251,7 +251,7 @@ func (s *Sender) compose(ctx context.Context, m store.ClaimedMessage) (Mail, str
 	switch {
 	case !a.Active:
 		return Mail{}, "person no longer on the roster", nil
-	case c.Status != "open" || pledge.PastDeadline(c, s.Now()):
+	case c.Status != store.CampaignOpen || pledge.PastDeadline(c, s.Now()):
 		return Mail{}, "campaign closed", nil
 	case strings.TrimSpace(a.Email) == "":
 		return Mail{}, "no address", nil

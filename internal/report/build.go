@@ -132,7 +132,7 @@ func StateOf(ctx context.Context, st *store.Store, camp store.Campaign) (State, 
 		return State{}, err
 	}
 	s := State{ClosedAt: rec.ClosedAt}
-	if camp.Status == "closed" {
+	if camp.Status == store.CampaignClosed {
 		s.Frozen = true
 	} else if rec.ReopenedAt != nil {
 		s.ReopenedAt = *rec.ReopenedAt

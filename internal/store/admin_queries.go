@@ -3,10 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
-
-	"github.com/ikrar/ikrar/internal/audit"
-	"gorm.io/gorm"
 )
 
 // Totals are the headline counts of the admin overview.
@@ -72,58 +68,6 @@ func (s *Store) SignaturesByCampaign(ctx context.Context) (map[uint]int64, error
 		out[r.CampaignID] = r.N
 	}
 	return out, nil
-}
-
-// CampaignSlugExists tells whether any version of a campaign uses slug.
-func (s *Store) CampaignSlugExists(ctx context.Context, slug string) (bool, error) {
-	var n int64
-	if err := s.r.WithContext(ctx).Model(&Campaign{}).Where("slug = ?", slug).Count(&n).Error; err != nil {
-		return false, fmt.Errorf("check campaign slug %q: %w", slug, err)
-	}
-	return n > 0, nil
-}
-
-// NewCampaignVersion stores c as the next version of campaign oldID (same
-// slug, highest version + 1) and closes oldID, in one transaction: the
-// frozen text stays with its signatures and the new text takes over.
-func (s *Store) NewCampaignVersion(ctx context.Context, actor string, oldID uint, c *Campaign) error {
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockChain(tx); err != nil {
-			return err
-		}
-		var old Campaign
-		if err := tx.Take(&old, oldID).Error; err != nil {
-			return notFound(err, fmt.Sprintf("campaign %d", oldID))
-		}
-		var top int
-		if err := tx.Raw("SELECT COALESCE(MAX(version), 0) FROM campaigns WHERE slug = ?", old.Slug).Scan(&top).Error; err != nil {
-			return fmt.Errorf("read versions of campaign %q: %w", old.Slug, err)
-		}
-		c.ID = 0
-		c.Slug = old.Slug
-		c.Version = top + 1
-		if err := tx.Create(c).Error; err != nil {
-			return fmt.Errorf("create version %d of campaign %q: %w", c.Version, c.Slug, err)
-		}
-		now := s.now()
-		if _, err := appendEvent(tx, now, actor, "campaign.created", "campaign:"+strconv.Itoa(int(c.ID)),
-			audit.Detail(map[string]string{"title": c.Title, "version": strconv.Itoa(c.Version), "text_hash": c.TextHash,
-				"status": c.Status, "replaces": strconv.Itoa(int(old.ID))})); err != nil {
-			return err
-		}
-		if old.Status == "closed" {
-			return nil
-		}
-		if err := tx.Model(&Campaign{}).Where("id = ?", old.ID).Update("status", "closed").Error; err != nil {
-			return fmt.Errorf("close campaign %d: %w", old.ID, err)
-		}
-		if err := recordClosing(tx, old.ID, now); err != nil {
-			return err
-		}
-		_, err := appendEvent(tx, now, actor, "campaign.status", "campaign:"+strconv.Itoa(int(old.ID)),
-			audit.Detail(map[string]string{"status": "closed", "replaced_by": strconv.Itoa(int(c.ID))}))
-		return err
-	})
 }
 
 // UserByID finds a staff user by id.

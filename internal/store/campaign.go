@@ -20,7 +20,7 @@ func (s *Store) CreateCampaign(ctx context.Context, actor string, c *Campaign) e
 			return fmt.Errorf("create campaign %q: %w", c.Title, err)
 		}
 		_, err := appendEvent(tx, s.now(), actor, "campaign.created", "campaign:"+strconv.Itoa(int(c.ID)),
-			audit.Detail(map[string]string{"title": c.Title, "version": strconv.Itoa(c.Version), "text_hash": c.TextHash, "status": c.Status}))
+			audit.Detail(map[string]string{"title": c.Title, "version": strconv.Itoa(c.Version), "text_hash": c.TextHash, "status": string(c.Status)}))
 		return err
 	})
 }
@@ -55,7 +55,7 @@ func (s *Store) UpdateCampaignText(ctx context.Context, actor string, c *Campaig
 // SetCampaignStatus opens or closes a campaign. Closing records its
 // figures (recordClosing); reopening a closed campaign is noted so its
 // pages can say so.
-func (s *Store) SetCampaignStatus(ctx context.Context, actor string, id uint, status string) error {
+func (s *Store) SetCampaignStatus(ctx context.Context, actor string, id uint, status CampaignStatus) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := lockChain(tx); err != nil {
 			return err
@@ -68,20 +68,72 @@ func (s *Store) SetCampaignStatus(ctx context.Context, actor string, id uint, st
 			return fmt.Errorf("set campaign %d status: %w", id, err)
 		}
 		switch {
-		case status == "closed" && old.Status != "closed":
+		case status == CampaignClosed && old.Status != CampaignClosed:
 			if err := recordClosing(tx, id, s.now()); err != nil {
 				return err
 			}
 			if err := emitEvent(tx, s.now(), EventCampaignClosed, map[string]any{"campaign": id, "slug": old.Slug, "version": old.Version, "title": old.Title}); err != nil {
 				return err
 			}
-		case status == "open" && old.Status == "closed":
+		case status == CampaignOpen && old.Status == CampaignClosed:
 			if err := recordReopening(tx, id, s.now()); err != nil {
 				return err
 			}
 		}
 		_, err := appendEvent(tx, s.now(), actor, "campaign.status", "campaign:"+strconv.Itoa(int(id)),
-			audit.Detail(map[string]string{"status": status}))
+			audit.Detail(map[string]string{"status": string(status)}))
+		return err
+	})
+}
+
+// CampaignSlugExists tells whether any version of a campaign uses slug.
+func (s *Store) CampaignSlugExists(ctx context.Context, slug string) (bool, error) {
+	var n int64
+	if err := s.r.WithContext(ctx).Model(&Campaign{}).Where("slug = ?", slug).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("check campaign slug %q: %w", slug, err)
+	}
+	return n > 0, nil
+}
+
+// NewCampaignVersion stores c as the next version of campaign oldID (same
+// slug, highest version + 1) and closes oldID, in one transaction: the
+// frozen text stays with its signatures and the new text takes over.
+func (s *Store) NewCampaignVersion(ctx context.Context, actor string, oldID uint, c *Campaign) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockChain(tx); err != nil {
+			return err
+		}
+		var old Campaign
+		if err := tx.Take(&old, oldID).Error; err != nil {
+			return notFound(err, fmt.Sprintf("campaign %d", oldID))
+		}
+		var top int
+		if err := tx.Raw("SELECT COALESCE(MAX(version), 0) FROM campaigns WHERE slug = ?", old.Slug).Scan(&top).Error; err != nil {
+			return fmt.Errorf("read versions of campaign %q: %w", old.Slug, err)
+		}
+		c.ID = 0
+		c.Slug = old.Slug
+		c.Version = top + 1
+		if err := tx.Create(c).Error; err != nil {
+			return fmt.Errorf("create version %d of campaign %q: %w", c.Version, c.Slug, err)
+		}
+		now := s.now()
+		if _, err := appendEvent(tx, now, actor, "campaign.created", "campaign:"+strconv.Itoa(int(c.ID)),
+			audit.Detail(map[string]string{"title": c.Title, "version": strconv.Itoa(c.Version), "text_hash": c.TextHash,
+				"status": string(c.Status), "replaces": strconv.Itoa(int(old.ID))})); err != nil {
+			return err
+		}
+		if old.Status == CampaignClosed {
+			return nil
+		}
+		if err := tx.Model(&Campaign{}).Where("id = ?", old.ID).Update("status", CampaignClosed).Error; err != nil {
+			return fmt.Errorf("close campaign %d: %w", old.ID, err)
+		}
+		if err := recordClosing(tx, old.ID, now); err != nil {
+			return err
+		}
+		_, err := appendEvent(tx, now, actor, "campaign.status", "campaign:"+strconv.Itoa(int(old.ID)),
+			audit.Detail(map[string]string{"status": string(CampaignClosed), "replaced_by": strconv.Itoa(int(c.ID))}))
 		return err
 	})
 }

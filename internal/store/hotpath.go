@@ -41,7 +41,7 @@ func prepareHotStmts(db *sql.DB, d dialect) (*hotStmts, error) {
 		{&h.asnByToken, selectFrom("asns", asnColumns, "WHERE token = ? AND active = true LIMIT 1")},
 		{&h.signatureOf, selectFrom("signatures", signatureColumns, "WHERE asn_id = ? AND campaign_id = ? AND revoked = false LIMIT 1")},
 		{&h.departmentByID, selectFrom("departments", departmentColumns, "WHERE id = ?")},
-		{&h.openCampaigns, selectFrom("campaigns", campaignColumns, "WHERE status = 'open' ORDER BY id DESC")},
+		{&h.openCampaigns, selectFrom("campaigns", campaignColumns, "WHERE status = '"+string(CampaignOpen)+"' ORDER BY id DESC")},
 		{&h.campaignByID, selectFrom("campaigns", campaignColumns, "WHERE id = ?")},
 	} {
 		stmt, err := db.Prepare(d.rebind(p.query))

@@ -42,7 +42,7 @@ func cityOnSQLite(t *testing.T) (*store.Store, []store.ASN) {
 		t.Fatal(err)
 	}
 	// Closed once and reopened: the closing record travels too.
-	for _, status := range []string{"closed", "open"} {
+	for _, status := range []store.CampaignStatus{store.CampaignClosed, store.CampaignOpen} {
 		if err := src.SetCampaignStatus(ctx, "test", c.ID, status); err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,20 @@ package store
 
 import "time"
 
+// CampaignStatus is where a campaign stands: a draft nobody can sign yet,
+// open for signing, or closed with its figures recorded. The moves
+// between them (and what each costs) are package campaign's; the type is
+// declared here, next to the row that stores it, because the store's own
+// transactions read it (a closing records the figures).
+type CampaignStatus string
+
+// The campaign statuses, as stored in campaigns.status.
+const (
+	CampaignDraft  CampaignStatus = "draft"
+	CampaignOpen   CampaignStatus = "open"
+	CampaignClosed CampaignStatus = "closed"
+)
+
 // Campaign is one pledge text with its signing window. Its text is frozen
 // once anyone has signed: a change makes a new campaign version instead.
 type Campaign struct {
@@ -16,9 +30,9 @@ type Campaign struct {
 	PreambleEN string
 	PointsEN   string // JSON array of strings
 	ClosingEN  string
-	Instansi   string `gorm:"not null"`
-	TextHash   string `gorm:"size:64;not null"`
-	Status     string `gorm:"size:16;not null;default:open"` // draft, open, closed
+	Instansi   string         `gorm:"not null"`
+	TextHash   string         `gorm:"size:64;not null"`
+	Status     CampaignStatus `gorm:"size:16;not null;default:open"`
 	OpensAt    *time.Time
 	ClosesAt   *time.Time
 	CreatedAt  time.Time

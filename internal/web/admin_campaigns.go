@@ -5,11 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ikrar/ikrar/internal/campaign"
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
@@ -18,26 +17,23 @@ import (
 // Limits of a campaign text typed in the admin form. At least four points:
 // the national template has four, and the signing page asks for each.
 const (
-	minPoints     = 4
-	maxPoints     = 20
-	maxTitleLen   = 300
-	maxParaLen    = 3000
-	maxPointLen   = 1000
-	maxSlugSuffix = 100
+	minPoints   = 4
+	maxPoints   = 20
+	maxTitleLen = 300
+	maxParaLen  = 3000
+	maxPointLen = 1000
 )
 
 // pointSep separates points in the textarea: a blank line keeps long,
 // wrapped points apart on screen; splitPoints ignores blank lines.
 const pointSep = "\n\n"
 
-var slugRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,63}$`)
-
 // campaignForm is the campaign text as typed: points one per line.
 type campaignForm struct {
 	Slug                                     string
 	Title, Preamble, Points, Closing         string
 	TitleEN, PreambleEN, PointsEN, ClosingEN string
-	Status                                   string
+	Status                                   store.CampaignStatus
 }
 
 type campaignRow struct {
@@ -79,7 +75,7 @@ func defaultCampaignForm() campaignForm {
 		Points: strings.Join(pledge.DefaultID.Points, pointSep), Closing: pledge.DefaultID.Closing,
 		TitleEN: pledge.DefaultEN.Title, PreambleEN: pledge.DefaultEN.Preamble,
 		PointsEN: strings.Join(pledge.DefaultEN.Points, pointSep), ClosingEN: pledge.DefaultEN.Closing,
-		Status: "draft",
+		Status: store.CampaignDraft,
 	}
 }
 
@@ -98,7 +94,7 @@ func formOf(c store.Campaign) campaignForm {
 func readCampaignForm(c echo.Context) campaignForm {
 	f := func(k string) string { return strings.TrimSpace(c.FormValue(k)) }
 	return campaignForm{Slug: strings.ToLower(f("slug")), Title: f("title"), Preamble: f("preamble"), Points: f("points"), Closing: f("closing"),
-		TitleEN: f("title_en"), PreambleEN: f("preamble_en"), PointsEN: f("points_en"), ClosingEN: f("closing_en"), Status: f("status")}
+		TitleEN: f("title_en"), PreambleEN: f("preamble_en"), PointsEN: f("points_en"), ClosingEN: f("closing_en"), Status: store.CampaignStatus(f("status"))}
 }
 
 func splitPoints(s string) []string {
@@ -141,16 +137,6 @@ func (f campaignForm) texts() (id, en pledge.Text, errKey string) {
 	return id, en, ""
 }
 
-// campaignOf builds a campaign row; without an English text the English
-// fields stay empty and signers reading English see the Indonesian text.
-func campaignOf(slug string, version int, instansi string, id, en pledge.Text) store.Campaign {
-	c := pledge.NewCampaign(slug, version, instansi, id, en)
-	if en.Title == "" {
-		c.TitleEN, c.PreambleEN, c.PointsEN, c.ClosingEN = "", "", "", ""
-	}
-	return c
-}
-
 func (s *Server) adminCampaigns(c echo.Context) error {
 	return s.renderCampaigns(c, http.StatusOK, defaultCampaignForm(), "")
 }
@@ -178,57 +164,24 @@ func (s *Server) renderCampaigns(c echo.Context, status int, form campaignForm, 
 }
 
 func (s *Server) adminCampaignCreate(c echo.Context) error {
-	ctx := c.Request().Context()
 	form := readCampaignForm(c)
-	if form.Status != "open" {
-		form.Status = "draft"
+	if form.Status != store.CampaignOpen {
+		form.Status = store.CampaignDraft
 	}
 	id, en, errKey := form.texts()
 	if errKey != "" {
 		return s.renderCampaigns(c, http.StatusUnprocessableEntity, form, errKey)
 	}
-	slug := form.Slug
-	if slug != "" && !slugRe.MatchString(slug) {
+	_, err := s.campaigns.Create(c.Request().Context(), actorOf(c), form.Slug, s.Config.Instansi, id, en, form.Status)
+	switch {
+	case errors.Is(err, campaign.ErrSlugInvalid):
 		return s.renderCampaigns(c, http.StatusUnprocessableEntity, form, "err_slug")
-	}
-	if slug != "" {
-		taken, err := s.Store.CampaignSlugExists(ctx, slug)
-		if err != nil {
-			return err
-		}
-		if taken {
-			return s.renderCampaigns(c, http.StatusConflict, form, "err_slug_taken")
-		}
-	} else {
-		var err error
-		if slug, err = s.freeSlug(c, store.DepartmentCode(id.Title)); err != nil {
-			return err
-		}
-	}
-	cp := campaignOf(slug, 1, s.Config.Instansi, id, en)
-	cp.Status = form.Status
-	err := s.Store.CreateCampaign(ctx, actorOf(c), &cp)
-	s.openCampaigns.clear()
-	if err != nil {
+	case errors.Is(err, campaign.ErrSlugTaken):
+		return s.renderCampaigns(c, http.StatusConflict, form, "err_slug_taken")
+	case err != nil:
 		return err
 	}
 	return seeOther(c, "/admin/campaigns", "campaign_created")
-}
-
-// freeSlug derives a slug no campaign uses yet ("pemilu-2024-2"...).
-func (s *Server) freeSlug(c echo.Context, base string) (string, error) {
-	if len(base) > 56 {
-		base = strings.TrimRight(base[:56], "-")
-	}
-	slug := base
-	for i := 2; i < maxSlugSuffix; i++ {
-		taken, err := s.Store.CampaignSlugExists(c.Request().Context(), slug)
-		if err != nil || !taken {
-			return slug, err
-		}
-		slug = base + "-" + strconv.Itoa(i)
-	}
-	return "", errors.New("no free campaign slug")
 }
 
 func (s *Server) campaignParam(c echo.Context) (store.Campaign, error) {
@@ -293,28 +246,19 @@ func (s *Server) adminCampaignSave(c echo.Context) error {
 	if errKey != "" {
 		return s.renderCampaignEdit(c, http.StatusUnprocessableEntity, old, form, errKey)
 	}
-	next := campaignOf(old.Slug, old.Version, old.Instansi, id, en)
 	if c.FormValue("action") == "new_version" && c.FormValue("confirm") != "1" {
 		// Nothing is saved before the admin has read what a new version
 		// costs: everyone who signed must sign again.
 		return s.renderCampaignEditAsking(c, http.StatusOK, old, form, "", true)
 	}
 	if c.FormValue("action") == "new_version" {
-		next.Status = "draft"
-		if old.Status == "open" {
-			next.Status = "open"
-		}
-		err := s.Store.NewCampaignVersion(ctx, actorOf(c), old.ID, &next)
-		s.openCampaigns.clear()
-		if err != nil {
+		if _, err := s.campaigns.NewVersion(ctx, actorOf(c), old, id, en); err != nil {
 			return err
 		}
 		return seeOther(c, "/admin/campaigns", "campaign_versioned")
 	}
-	next.ID = old.ID
-	err = s.Store.UpdateCampaignText(ctx, actorOf(c), &next)
-	s.openCampaigns.clear()
-	if errors.Is(err, store.ErrFrozen) {
+	err = s.campaigns.EditText(ctx, actorOf(c), old, id, en)
+	if errors.Is(err, campaign.ErrFrozen) {
 		return s.renderCampaignEdit(c, http.StatusConflict, old, form, "err_campaign_frozen")
 	}
 	if err != nil {
@@ -328,14 +272,13 @@ func (s *Server) adminCampaignStatus(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	status := c.FormValue("status")
-	if status != "open" && status != "closed" {
+	status := store.CampaignStatus(c.FormValue("status"))
+	err = s.campaigns.SetStatus(c.Request().Context(), actorOf(c), cp.ID, status)
+	if errors.Is(err, campaign.ErrStatus) {
 		return echo.NewHTTPError(http.StatusUnprocessableEntity, bilingual(langOf(c), "err_status"))
 	}
-	err = s.Store.SetCampaignStatus(c.Request().Context(), actorOf(c), cp.ID, status)
-	s.openCampaigns.clear()
 	if err != nil {
 		return err
 	}
-	return seeOther(c, "/admin/campaigns", "campaign_"+status)
+	return seeOther(c, "/admin/campaigns", "campaign_"+string(status))
 }

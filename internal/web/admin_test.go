@@ -473,7 +473,7 @@ func TestAdminCampaigns(t *testing.T) {
 		if status, _, _ := e.post(admin, path, url.Values{"_csrf": {csrf}, "status": {st}}); status != http.StatusSeeOther {
 			t.Fatalf("status %s: %d", st, status)
 		}
-		if got, _ := e.st.CampaignByID(ctx, created.ID); got.Status != st {
+		if got, _ := e.st.CampaignByID(ctx, created.ID); string(got.Status) != st {
 			t.Fatalf("status %s not applied: %s", st, got.Status)
 		}
 	}

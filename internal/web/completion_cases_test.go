@@ -152,7 +152,7 @@ func (tr *tree) add(i int, unit string) {
 	tr.importRoster()
 }
 
-func (tr *tree) setStatus(status string) {
+func (tr *tree) setStatus(status store.CampaignStatus) {
 	if err := tr.e.st.SetCampaignStatus(context.Background(), "test", tr.camp, status); err != nil {
 		tr.e.t.Fatal(err)
 	}

@@ -65,7 +65,7 @@ func (s *Server) pickCampaign(c echo.Context) (store.Campaign, []store.Campaign,
 		}
 	}
 	for _, cp := range all {
-		if cp.Status == "open" {
+		if cp.Status == store.CampaignOpen {
 			return cp, all, nil
 		}
 	}

@@ -70,9 +70,7 @@ func (s *Server) adminCampaignDeadline(c echo.Context) error {
 		}
 		at = &t
 	}
-	err = s.Store.SetCampaignDeadline(c.Request().Context(), actorOf(c), cp.ID, at)
-	s.openCampaigns.clear()
-	if err != nil {
+	if err := s.campaigns.SetDeadline(c.Request().Context(), actorOf(c), cp.ID, at); err != nil {
 		return err
 	}
 	return seeOther(c, "/admin/campaigns", "deadline_saved")

@@ -226,9 +226,9 @@ func (r *renderer) Render(w io.Writer, name string, data any, c echo.Context) er
 // "Ikrar … (versi 2, ditutup)".
 func campaignLabel(lang string, c store.Campaign) string {
 	t := i18n.Table(lang)
-	status := t["status_"+c.Status]
+	status := t["status_"+string(c.Status)]
 	if status == "" {
-		status = c.Status
+		status = string(c.Status)
 	}
 	return fmt.Sprintf("%s (%s %d, %s)", c.Title, strings.ToLower(t["version"]), c.Version, strings.ToLower(status))
 }

@@ -74,9 +74,7 @@ func (s *Server) adminCampaignRequireCode(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = s.Store.SetCampaignRequireCode(c.Request().Context(), actorOf(c), cp.ID, c.FormValue("require_code") == "on")
-	s.openCampaigns.clear()
-	if err != nil {
+	if err := s.campaigns.SetRequireCode(c.Request().Context(), actorOf(c), cp.ID, c.FormValue("require_code") == "on"); err != nil {
 		return err
 	}
 	return seeOther(c, "/admin/campaigns", "require_code_saved")

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ikrar/ikrar/internal/api"
+	"github.com/ikrar/ikrar/internal/campaign"
 	"github.com/ikrar/ikrar/internal/certificate"
 	"github.com/ikrar/ikrar/internal/config"
 	"github.com/ikrar/ikrar/internal/i18n"
@@ -68,6 +69,7 @@ type Server struct {
 	keys   serverKeys // derived from the database's secret, shared by instances
 
 	openCampaigns *ttlCache[struct{}, []store.Campaign]
+	campaigns     *campaign.Lifecycle // clears openCampaigns after every change
 	departments   *ttlCache[uint, store.Department]
 	points        pointsCache
 	gzip          gzipPool
@@ -102,6 +104,7 @@ func New(d Deps) (*Server, error) {
 		opens:         newOpenRecorder(d.Store, d.Log),
 		api:           api.New(api.Deps{Store: d.Store, Certs: d.Certs, Log: d.Log, Now: d.Now}),
 	}
+	s.campaigns = &campaign.Lifecycle{Store: d.Store, Changed: s.openCampaigns.clear}
 	if d.Store != nil && d.Store.MultiInstance() {
 		// Several instances answer the same people: count in the database.
 		for _, l := range s.limits.all() {

@@ -154,7 +154,7 @@ func (s *Server) signTarget(c echo.Context) (*signData, error) {
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	d.Closed = d.Campaign.Status != "open"
+	d.Closed = d.Campaign.Status != store.CampaignOpen
 	d.Deadline = s.deadlineOf(d.Campaign, langOf(c))
 	id, en, err := s.Pledge.TextsOf(d.Campaign)
 	if err != nil {
