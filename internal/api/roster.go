@@ -227,7 +227,7 @@ func (a *API) upsert(c echo.Context, cl caller, body []byte, dryRun bool) (int, 
 	if errors.As(err, &rerr) {
 		errs := make([]FieldError, 0, len(rerr.Problems))
 		for _, p := range rerr.Problems {
-			fe := FieldError{Field: jsonField(p.Column), Detail: p.ID, DetailEN: p.EN}
+			fe := FieldError{Field: jsonField(p.Column), Detail: p.In("id"), DetailEN: p.In("en")}
 			if p.Line > 0 {
 				i := p.Line - 1
 				fe.Index = &i

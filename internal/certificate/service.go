@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/store"
 )
@@ -379,21 +380,5 @@ var (
 	ErrRevoked       = errors.New("certificate has been revoked")
 )
 
-// Reason turns any verification error into a user-facing reason in
-// Indonesian and English.
-func (s *Service) Reason(err error) (id, en string) {
-	switch {
-	case errors.Is(err, ErrNotOnRecord):
-		return "Sertifikat ini tidak sama dengan yang tercatat di sistem (kode tidak dikenal atau berkas berbeda).",
-			"This certificate is not the one on record (unknown code or a different file)."
-	case errors.Is(err, ErrNotInDatabase):
-		return "Sertifikat ini ditandatangani oleh sistem ikrar ini, tetapi kodenya tidak ada dalam basis data (mungkin dibuat setelah cadangan yang dipulihkan).",
-			"This certificate is signed by this ikrar system, but its code is not in the database (perhaps made after the backup that was restored)."
-	case errors.Is(err, ErrRevoked):
-		return "Sertifikat ini telah dicabut.", "This certificate has been revoked."
-	case errors.Is(err, ErrReplaced):
-		return "Sertifikat ini asli, tetapi sudah diganti dengan versi yang diterbitkan ulang; unduh versi terbaru dengan kode yang sama.",
-			"This certificate is genuine but has been replaced by a re-issued version; download the latest version under the same code."
-	}
-	return Reason(err)
-}
+// Reason is the message for people explaining a verification error.
+func (s *Service) Reason(err error) *i18n.Error { return Reason(err) }

@@ -12,10 +12,12 @@ import (
 	"unicode/utf16"
 
 	"github.com/digitorus/pkcs7"
+
+	"github.com/ikrar/ikrar/internal/i18n"
 )
 
 // Reasons Verify rejects a file. Errors returned by Verify wrap exactly one of
-// these; Reason turns them into a sentence for people.
+// these; Reason turns them into a message for people.
 var (
 	ErrNotPDF           = errors.New("not a PDF document")
 	ErrNoSignature      = errors.New("the PDF has no digital signature")
@@ -25,26 +27,35 @@ var (
 	ErrNoCode           = errors.New("the document carries no ikrar certificate code")
 )
 
-// Reason gives the user-facing explanation of a Verify error, in Indonesian
-// (id) and English (en). Unknown errors get a generic message.
-func Reason(err error) (id, en string) {
+// Reason is the message for people explaining a verification error (nil:
+// authentic), worded in internal/i18n (keys verify_*). Unknown errors get
+// a generic message.
+func Reason(err error) *i18n.Error {
 	switch {
 	case err == nil:
-		return "Sertifikat asli dan tidak diubah.", "The certificate is authentic and unaltered."
+		return i18n.New("verify_ok")
+	case errors.Is(err, ErrNotOnRecord):
+		return i18n.New("verify_not_on_record")
+	case errors.Is(err, ErrNotInDatabase):
+		return i18n.New("verify_not_in_database")
+	case errors.Is(err, ErrRevoked):
+		return i18n.New("verify_revoked")
+	case errors.Is(err, ErrReplaced):
+		return i18n.New("verify_replaced")
 	case errors.Is(err, ErrNotPDF):
-		return "Berkas ini bukan dokumen PDF yang utuh.", "This file is not a complete PDF document."
+		return i18n.New("verify_not_pdf")
 	case errors.Is(err, ErrNoSignature):
-		return "Dokumen ini tidak memiliki tanda tangan elektronik ikrar.", "This document has no ikrar electronic signature."
+		return i18n.New("verify_no_signature")
 	case errors.Is(err, ErrTampered):
-		return "Dokumen ini telah diubah setelah ditandatangani.", "This document was altered after it was signed."
+		return i18n.New("verify_tampered")
 	case errors.Is(err, ErrSignatureInvalid):
-		return "Tanda tangan elektronik pada dokumen ini tidak sah.", "The electronic signature on this document is not valid."
+		return i18n.New("verify_signature_invalid")
 	case errors.Is(err, ErrUnknownSigner):
-		return "Dokumen ini tidak ditandatangani oleh sistem ikrar instansi ini.", "This document was not signed by this institution's ikrar system."
+		return i18n.New("verify_unknown_signer")
 	case errors.Is(err, ErrNoCode):
-		return "Dokumen ini tidak memuat kode sertifikat ikrar.", "This document does not contain an ikrar certificate code."
+		return i18n.New("verify_no_code")
 	default:
-		return "Dokumen tidak dapat diverifikasi.", "The document could not be verified."
+		return i18n.New("verify_failed")
 	}
 }
 

@@ -113,8 +113,8 @@ func TestVerifyRejects(t *testing.T) {
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
-			id, en := Reason(err)
-			gid, gen := Reason(errors.New("x"))
+			id, en := Reason(err).In("id"), Reason(err).In("en")
+			gid, gen := Reason(errors.New("x")).In("id"), Reason(errors.New("x")).In("en")
 			if id == "" || en == "" || id == gid || en == gen {
 				t.Errorf("Reason(%v) = %q, %q: want a specific message", err, id, en)
 			}
@@ -132,10 +132,11 @@ func TestVerifyRejects(t *testing.T) {
 func TestReasonDistinct(t *testing.T) {
 	seen := map[string]error{}
 	for _, e := range []error{nil, ErrNotPDF, ErrNoSignature, ErrSignatureInvalid, ErrTampered, ErrUnknownSigner, ErrNoCode} {
-		id, en := Reason(fmt.Errorf("context: %w", e))
+		r := Reason(fmt.Errorf("context: %w", e))
 		if e == nil {
-			id, en = Reason(nil)
+			r = Reason(nil)
 		}
+		id, en := r.In("id"), r.In("en")
 		if prev, dup := seen[id]; dup {
 			t.Errorf("%v and %v share the message %q", prev, e, id)
 		}

@@ -244,13 +244,12 @@ func runVerify(ctx context.Context, env Env, args []string) error {
 	sig, err := svc.VerifyUpload(ctx, b)
 	if errors.Is(err, certificate.ErrReplaced) {
 		// Genuine, an earlier version of a re-issued certificate.
-		id, en := svc.Reason(err)
-		fmt.Fprintf(env.Stdout, "SAH, SUDAH DIGANTI / VALID, REPLACED: %s, NIP %s, certificate %s: %s / %s\n", sig.SignerName, sig.SignerNIP, sig.CertCode, id, en)
+		why := svc.Reason(err)
+		fmt.Fprintf(env.Stdout, "SAH, SUDAH DIGANTI / VALID, REPLACED: %s, NIP %s, certificate %s: %s / %s\n", sig.SignerName, sig.SignerNIP, sig.CertCode, why.In("id"), why.In("en"))
 		return nil
 	}
 	if err != nil {
-		id, en := svc.Reason(err)
-		fmt.Fprintf(env.Stdout, "TIDAK SAH / NOT VALID: %s / %s\n", id, en)
+		fmt.Fprintf(env.Stdout, "TIDAK SAH / NOT VALID: %s\n", svc.Reason(err))
 		if errors.Is(err, certificate.ErrRevoked) {
 			if rv, rerr := st.RevocationOf(ctx, sig.CertCode); rerr == nil {
 				fmt.Fprintf(env.Stdout, "DICABUT / REVOKED %s oleh / by %s: %s\n", wib.DateTime(rv.At), rv.Actor, rv.Reason)

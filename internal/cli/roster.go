@@ -67,7 +67,7 @@ func runRosterImport(ctx context.Context, env Env, args []string) error {
 	if errors.As(err, &perr) {
 		fmt.Fprintf(env.Stderr, "Roster tidak diimpor: %d masalah ditemukan; tidak ada yang ditulis. / Roster not imported: %d problem(s) found; nothing was written.\n", len(perr.Problems), len(perr.Problems))
 		for _, p := range perr.Problems {
-			fmt.Fprintf(env.Stderr, "  baris %d, kolom %s: %s / line %d, column %s: %s\n", p.Line, p.Column, p.ID, p.Line, p.Column, p.EN)
+			fmt.Fprintf(env.Stderr, "  baris %d, kolom %s: %s / line %d, column %s: %s\n", p.Line, p.Column, p.In("id"), p.Line, p.Column, p.In("en"))
 		}
 		if len(res.Similar) > 0 {
 			fmt.Fprintln(env.Stderr, `Petakan dengan --map "nama di berkas=unit yang ada" atau konfirmasi dengan --confirm-new-units. / Map with --map "name in file=existing unit" or confirm with --confirm-new-units.`)

@@ -35,7 +35,7 @@ type use struct{ key, where string }
 
 var (
 	literalRe = regexp.MustCompile(`"([a-z][a-z0-9_]*)"`)
-	callRe    = regexp.MustCompile(`i18n\.(?:T|TwoLang)\([^,()]+,\s*"([a-z0-9_]+)"|i18n\.(?:New|Both|Has)\("([a-z0-9_]+)"`)
+	callRe    = regexp.MustCompile(`i18n\.(?:T|TwoLang)\([^,()]+,\s*"([a-z0-9_]+)"|i18n\.(?:New|Both|Has)\("([a-z0-9_]+)"|newError\(\w+,\s*"([a-z0-9_]+)"`)
 	tmplRe    = regexp.MustCompile(`(?:\.T|\$t)\.([a-z0-9_]+)`)
 )
 
@@ -69,7 +69,7 @@ func readSource(t *testing.T) source {
 				src.goLiterals[string(m[1])] = true
 			}
 			for _, m := range callRe.FindAllSubmatch(b, -1) {
-				k := string(m[1]) + string(m[2])
+				k := string(m[1]) + string(m[2]) + string(m[3])
 				src.goKeys = append(src.goKeys, use{k, rel})
 			}
 			return nil

@@ -12,10 +12,11 @@
 package nip
 
 import (
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ikrar/ikrar/internal/i18n"
 )
 
 // Length is the number of digits in a NIP.
@@ -64,17 +65,21 @@ type Info struct {
 	ContractCount  int // PPPK only (digit 14), 0 for PNS
 }
 
-// Error says exactly what is wrong with a NIP, in Indonesian and English.
+// Error says exactly what is wrong with a NIP: which part, and the
+// message (worded in internal/i18n, keys nip_*).
 type Error struct {
 	Part string // one of the Part* constants
-	ID   string // Bahasa Indonesia
-	EN   string // English
+	Msg  *i18n.Error
 }
 
-func (e *Error) Error() string { return e.ID + " / " + e.EN }
+// Error is the message in both languages, Indonesian first.
+func (e *Error) Error() string { return e.Msg.Error() }
 
-func newError(part, id, en string, args ...any) *Error {
-	return &Error{Part: part, ID: fmt.Sprintf(id, args...), EN: fmt.Sprintf(en, args...)}
+// Unwrap lets i18n.Message word the error in a reader's language.
+func (e *Error) Unwrap() error { return e.Msg }
+
+func newError(part, key string, args ...any) *Error {
+	return &Error{Part: part, Msg: i18n.New(key, args...)}
 }
 
 // Validate checks s against the NIP rules using the current time as "now".
@@ -96,15 +101,11 @@ func ValidateAt(s string, now time.Time) (Info, error) {
 	// time.Date normalises 1987-13-32 into 1988-02-01, so a round trip
 	// exposes impossible dates.
 	if date.Year() != by || int(date.Month()) != bm || date.Day() != bd {
-		return Info{}, newError(PartBirthDate,
-			"tanggal lahir %s (digit 1–8) bukan tanggal yang valid",
-			"birth date %s (digits 1–8) is not a real date", birth)
+		return Info{}, newError(PartBirthDate, "nip_birth_date", birth)
 	}
 	maxBirthYear := now.Year() - minAgeAtBirthCheck
 	if by < MinBirthYear || by > maxBirthYear {
-		return Info{}, newError(PartBirthDate,
-			"tahun lahir %d tidak masuk akal (harus %d–%d)",
-			"birth year %d is implausible (must be %d–%d)", by, MinBirthYear, maxBirthYear)
+		return Info{}, newError(PartBirthDate, "nip_birth_year", by, MinBirthYear, maxBirthYear)
 	}
 	info.BirthDate = date
 
@@ -118,24 +119,18 @@ func ValidateAt(s string, now time.Time) (Info, error) {
 		info.Kind = KindPPPK
 		info.ContractCount = int(s[13] - '0')
 	default:
-		return Info{}, newError(PartAppointment,
-			"bulan pengangkatan %s (digit 13–14) tidak valid: PNS 01–12, PPPK 21–29",
-			"appointment month %s (digits 13–14) is invalid: PNS 01–12, PPPK 21–29", s[12:14])
+		return Info{}, newError(PartAppointment, "nip_appointment_month", s[12:14])
 	}
 	info.AppointedYear = ay
 	if ay < by+minAppointmentAge {
-		return Info{}, newError(PartAppointment,
-			"tahun pengangkatan %d terlalu awal: lahir %d, minimal %d (usia 18)",
-			"appointment year %d is too early: born %d, earliest %d (age 18)", ay, by, by+minAppointmentAge)
+		return Info{}, newError(PartAppointment, "nip_appointment_early", ay, by, by+minAppointmentAge)
 	}
 	if ay > now.Year() || (info.Kind == KindPNS && ay == now.Year() && month > int(now.Month())) {
 		appointed := s[8:14]
 		if info.Kind == KindPPPK {
 			appointed = s[8:12]
 		}
-		return Info{}, newError(PartAppointment,
-			"tanggal pengangkatan %s (digit 9–14) ada di masa depan",
-			"appointment date %s (digits 9–14) is in the future", appointed)
+		return Info{}, newError(PartAppointment, "nip_appointment_future", appointed)
 	}
 
 	switch s[14] {
@@ -144,16 +139,12 @@ func ValidateAt(s string, now time.Time) (Info, error) {
 	case '2':
 		info.Gender = Female
 	default:
-		return Info{}, newError(PartGender,
-			"kode jenis kelamin %c (digit 15) tidak valid: harus 1 (laki-laki) atau 2 (perempuan)",
-			"gender code %c (digit 15) is invalid: must be 1 (male) or 2 (female)", s[14])
+		return Info{}, newError(PartGender, "nip_gender", s[14])
 	}
 
 	info.Serial = atoi(s[15:18])
 	if info.Serial == 0 {
-		return Info{}, newError(PartSerial,
-			"nomor urut (digit 16–18) tidak boleh 000",
-			"serial number (digits 16–18) must not be 000")
+		return Info{}, newError(PartSerial, "nip_serial_zero")
 	}
 	return info, nil
 }
@@ -163,7 +154,7 @@ func ValidateAt(s string, now time.Time) (Info, error) {
 // NIP that merely contains a space.
 func checkFormat(s string) error {
 	if s == "" {
-		return newError(PartFormat, "NIP kosong", "NIP is empty")
+		return newError(PartFormat, "nip_empty")
 	}
 	pos := 0
 	for i, r := range s {
@@ -172,23 +163,15 @@ func checkFormat(s string) error {
 		case r >= '0' && r <= '9':
 			continue
 		case r == utf8.RuneError && !startsValid(s[i:]):
-			return newError(PartFormat,
-				"NIP berisi byte yang bukan UTF-8 pada posisi %d",
-				"NIP contains a non-UTF-8 byte at position %d", pos)
+			return newError(PartFormat, "nip_not_utf8", pos)
 		case r == ' ' || r == '\t' || r == '\u00a0':
-			return newError(PartFormat,
-				"NIP tidak boleh berisi spasi (posisi %d); tulis 18 digit tanpa pemisah",
-				"NIP must not contain spaces (position %d); write the 18 digits without separators", pos)
+			return newError(PartFormat, "nip_space", pos)
 		default:
-			return newError(PartFormat,
-				"NIP hanya boleh berisi angka, ada %q pada posisi %d",
-				"NIP must contain digits only, found %q at position %d", r, pos)
+			return newError(PartFormat, "nip_not_digit", r, pos)
 		}
 	}
 	if n := len(s); n != Length {
-		return newError(PartFormat,
-			"NIP harus 18 digit angka (ada %d)",
-			"NIP must be 18 digits (got %d)", n)
+		return newError(PartFormat, "nip_length", n)
 	}
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ikrar/ikrar/internal/i18n"
 )
 
 // now is fixed so the plausibility bounds in the cases below never drift.
@@ -119,7 +121,7 @@ func TestValidateAtInvalid(t *testing.T) {
 			if got := err.Error(); got != tt.want {
 				t.Errorf("Error() =\n  %s\nwant\n  %s", got, tt.want)
 			}
-			if got := e.ID + " / " + e.EN; got != err.Error() {
+			if got := e.Msg.In("id") + " / " + e.Msg.In("en"); got != err.Error() {
 				t.Errorf("Error() %q is not ID / EN %q", err.Error(), got)
 			}
 			if info != (Info{}) {
@@ -233,7 +235,7 @@ func FuzzValidate(f *testing.F) {
 		info, err := ValidateAt(s, now)
 		if err != nil {
 			var e *Error
-			if !errors.As(err, &e) || e.ID == "" || e.EN == "" || e.Part == "" {
+			if !errors.As(err, &e) || e.Msg == nil || !i18n.Has(e.Msg.Key) || e.Part == "" {
 				t.Fatalf("ValidateAt(%q) error %#v is not a complete *Error", s, err)
 			}
 			return

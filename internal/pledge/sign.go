@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/store"
 )
@@ -20,12 +21,15 @@ import (
 // MaxDrawingBytes caps the optional drawn signature.
 const MaxDrawingBytes = 64 << 10
 
-// Problem is a user-facing validation error in both languages.
+// Problem is a user-facing validation error: the form field and the
+// message (worded in internal/i18n, keys sign_*).
 type Problem struct {
 	Field string
-	ID    string
-	EN    string
+	Msg   *i18n.Error
 }
+
+// In is the problem's message in lang.
+func (p Problem) In(lang string) string { return p.Msg.In(lang) }
 
 // Problems is returned when a signing form is not acceptable; nothing was
 // written.
@@ -44,7 +48,7 @@ func (p Problems) Has(field string) bool {
 func (p Problems) Error() string {
 	parts := make([]string, len(p))
 	for i, x := range p {
-		parts[i] = x.Field + ": " + x.EN
+		parts[i] = x.Field + ": " + x.In("en")
 	}
 	return "invalid signature: " + strings.Join(parts, "; ")
 }
@@ -132,26 +136,25 @@ func DecodeDrawing(s string) ([]byte, error) {
 // Validate checks a form against the person and the campaign's text.
 func Validate(in Input, a store.ASN, points int) (drawing []byte, probs Problems) {
 	if len(in.Ticked) != points {
-		probs = append(probs, Problem{"points", "Semua butir ikrar harus dicentang.", "Every point of the pledge must be ticked."})
+		probs = append(probs, Problem{"points", i18n.New("sign_tick_all")})
 	} else {
 		for i, t := range in.Ticked {
 			if !t {
-				probs = append(probs, Problem{fmt.Sprintf("point%d", i+1),
-					fmt.Sprintf("Butir %d belum dicentang.", i+1), fmt.Sprintf("Point %d is not ticked.", i+1)})
+				probs = append(probs, Problem{fmt.Sprintf("point%d", i+1), i18n.New("sign_point_unticked", i+1)})
 			}
 		}
 	}
 	switch {
 	case strings.TrimSpace(in.TypedName) == "":
-		probs = append(probs, Problem{"name", "Ketik nama lengkap Anda.", "Type your full name."})
+		probs = append(probs, Problem{"name", i18n.New("sign_name_empty")})
 	case len(in.TypedName) > 200:
-		probs = append(probs, Problem{"name", "Nama terlalu panjang.", "The name is too long."})
+		probs = append(probs, Problem{"name", i18n.New("sign_name_too_long")})
 	case !NamesMatch(in.TypedName, a.Name):
-		probs = append(probs, Problem{"name", "Nama yang diketik tidak sama dengan nama di daftar pegawai.", "The typed name does not match the name on the roster."})
+		probs = append(probs, Problem{"name", i18n.New("sign_name_mismatch")})
 	}
 	d, err := DecodeDrawing(in.Drawing)
 	if err != nil {
-		probs = append(probs, Problem{"drawing", "Tanda tangan gambar tidak dapat diterima (harus PNG di bawah 64 KB).", "The drawn signature was rejected: " + err.Error() + "."})
+		probs = append(probs, Problem{"drawing", i18n.New("sign_drawing_rejected", err.Error())})
 	}
 	return d, probs
 }
@@ -175,8 +178,7 @@ func (s *Service) Sign(ctx context.Context, a store.ASN, c store.Campaign, in In
 	}
 	drawing, probs := Validate(in, a, len(id.Points))
 	if c.RequireCode && !secret.Equal(a.AccessCode, secret.NormalizeCode(in.AccessCode)) {
-		probs = append(probs, Problem{"code", "Kode akses salah atau belum diisi. Kode akses tercetak pada kartu undangan atau dikirim kepada Anda.",
-			"The access code is wrong or missing. It is printed on your invitation card or was sent to you."})
+		probs = append(probs, Problem{"code", i18n.New("sign_code_wrong")})
 	}
 	if len(probs) > 0 {
 		return store.SignResult{}, probs

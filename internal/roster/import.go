@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/store"
 )
@@ -91,8 +92,7 @@ func importRows(ctx context.Context, st *store.Store, actor, filename string, ro
 		e := &Errors{}
 		for _, s := range similar {
 			e.Problems = append(e.Problems, Problem{Line: s.Line, Column: ColDepartment,
-				ID: fmt.Sprintf("unit kerja baru %q mirip dengan %q yang sudah ada: petakan ke unit itu atau konfirmasi sebagai unit baru", s.Name, s.Existing),
-				EN: fmt.Sprintf("new unit %q is similar to the existing %q: map it to that unit or confirm it as a new unit", s.Name, s.Existing)})
+				Msg: i18n.New("roster_unit_similar", s.Name, s.Existing)})
 		}
 		return store.ImportResult{Similar: similar}, e
 	}
@@ -136,9 +136,7 @@ func resolveUnits(ctx context.Context, st *store.Store, rows []Row, o ImportOpti
 	for from, to := range o.UnitMap {
 		target, ok := exists[strings.ToLower(strings.TrimSpace(to))]
 		if !ok {
-			problems = append(problems, Problem{Column: ColDepartment,
-				ID: fmt.Sprintf("pemetaan %q → %q: unit %q tidak ada", from, to, to),
-				EN: fmt.Sprintf("mapping %q → %q: there is no unit %q", from, to, to)})
+			problems = append(problems, Problem{Column: ColDepartment, Msg: i18n.New("roster_map_unknown", from, to, to)})
 			continue
 		}
 		mapped[strings.ToLower(strings.TrimSpace(from))] = target
@@ -184,7 +182,7 @@ func asProblems(what string, err error) error {
 	if errors.As(err, &lp) {
 		e := &Errors{}
 		for _, p := range lp {
-			e.Problems = append(e.Problems, Problem{Line: p.Line, Column: p.Column, ID: p.ID, EN: p.EN})
+			e.Problems = append(e.Problems, Problem{Line: p.Line, Column: p.Column, Msg: p.Msg})
 		}
 		slices.SortStableFunc(e.Problems, func(a, b Problem) int { return a.Line - b.Line })
 		return e

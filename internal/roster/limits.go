@@ -3,8 +3,9 @@ package roster
 import (
 	"archive/zip"
 	"bytes"
-	"fmt"
 	"strings"
+
+	"github.com/ikrar/ikrar/internal/i18n"
 )
 
 // Limits bound what one roster file may cost to read. A hostile or broken
@@ -47,8 +48,7 @@ func checkXLSXSizes(b []byte, l Limits) error {
 		return notXLSX(err)
 	}
 	if len(zr.File) > 10_000 {
-		return fileError(fmt.Sprintf("berkas XLSX berisi %d bagian; terlalu banyak untuk daftar pegawai", len(zr.File)),
-			fmt.Sprintf("the XLSX holds %d parts; too many for a roster", len(zr.File)))
+		return fileError(i18n.New("roster_xlsx_parts", len(zr.File)))
 	}
 	var total uint64
 	for _, f := range zr.File {
@@ -65,17 +65,15 @@ func checkXLSXSizes(b []byte, l Limits) error {
 			max = l.MaxPart
 		}
 		if max > 0 && size > uint64(max) {
-			return tooBig(fmt.Sprintf("bagian %s", f.Name), fmt.Sprintf("its part %s", f.Name), size, max)
+			return tooBig(i18n.New("roster_xlsx_part", f.Name), size, max)
 		}
 	}
 	if l.MaxUnzipped > 0 && total > uint64(l.MaxUnzipped) {
-		return tooBig("isinya", "its content", total, l.MaxUnzipped)
+		return tooBig(i18n.New("roster_xlsx_content"), total, l.MaxUnzipped)
 	}
 	return nil
 }
 
-func tooBig(whatID, whatEN string, size uint64, max int64) error {
-	return fileError(
-		fmt.Sprintf("berkas XLSX terlalu besar setelah dibuka: %s %d MB, batasnya %d MB; bagi menjadi beberapa berkas atau simpan sebagai CSV", whatID, size>>20, max>>20),
-		fmt.Sprintf("the XLSX is too large once unpacked: %s is %d MB, the limit is %d MB; split it into several files or save it as CSV", whatEN, size>>20, max>>20))
+func tooBig(what *i18n.Error, size uint64, max int64) error {
+	return fileError(i18n.New("roster_xlsx_too_big", what, size>>20, max>>20))
 }

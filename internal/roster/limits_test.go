@@ -68,7 +68,7 @@ func TestXLSXBombIsRefused(t *testing.T) {
 			if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want a file error naming %q", err, tt.want)
 			}
-			if tt.want != "not a valid XLSX" && !strings.Contains(fe.Problems[0].ID, "terlalu besar") {
+			if tt.want != "not a valid XLSX" && !strings.Contains(fe.Problems[0].In("id"), "terlalu besar") {
 				t.Errorf("no Indonesian message: %+v", fe.Problems[0])
 			}
 		})
@@ -98,7 +98,7 @@ func TestProblemsAreCapped(t *testing.T) {
 				t.Fatalf("%d problems, want %d and a last one saying reading stopped", len(fe.Problems), MaxProblems+1)
 			}
 			last := fe.Problems[MaxProblems]
-			if !strings.Contains(last.EN, "more than 1000 problems") || !strings.Contains(last.ID, "lebih dari 1000 masalah") {
+			if !strings.Contains(last.In("en"), "more than 1000 problems") || !strings.Contains(last.In("id"), "lebih dari 1000 masalah") {
 				t.Errorf("last problem: %+v", last)
 			}
 		})

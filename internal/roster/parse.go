@@ -5,7 +5,6 @@ package roster
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net/mail"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/nip"
 )
 
@@ -57,11 +57,9 @@ func ParseWithin(r io.Reader, filename string, l Limits) ([]Row, error) {
 		return parseXLSX(r, configFor(l))
 	default:
 		if ext == "" {
-			ext = "(tanpa ekstensi / no extension)"
+			return nil, fileError(i18n.New("roster_format_unsupported", i18n.New("roster_no_extension")))
 		}
-		return nil, fileError(
-			fmt.Sprintf("format berkas %s tidak didukung; gunakan .csv atau .xlsx", ext),
-			fmt.Sprintf("file format %s is not supported; use .csv or .xlsx", ext))
+		return nil, fileError(i18n.New("roster_format_unsupported", ext))
 	}
 }
 
@@ -104,22 +102,20 @@ func newParser(c config, strictWidth bool) *parser {
 	return &parser{config: c, strict: strictWidth, seen: make(map[string]int)}
 }
 
-func (p *parser) problem(line int, col, id, en string) {
+func (p *parser) problem(line int, col string, m *i18n.Error) {
 	if p.maxProblems > 0 && len(p.problems) >= p.maxProblems {
 		if !p.stopped {
-			p.problems = append(p.problems, Problem{Line: line,
-				ID: fmt.Sprintf("lebih dari %d masalah; pembacaan berhenti di baris %d: perbaiki yang tercantum lalu unggah lagi", p.maxProblems, line),
-				EN: fmt.Sprintf("more than %d problems; reading stopped at line %d: fix those listed and upload again", p.maxProblems, line)})
+			p.problems = append(p.problems, Problem{Line: line, Msg: i18n.New("roster_too_many_problems", p.maxProblems, line)})
 			p.stopped = true
 		}
 		return
 	}
-	p.problems = append(p.problems, Problem{Line: line, Column: col, ID: id, EN: en})
+	p.problems = append(p.problems, Problem{Line: line, Column: col, Msg: m})
 }
 
 // stop records a problem that makes reading further pointless.
-func (p *parser) stop(line int, id, en string) {
-	p.problem(line, "", id, en)
+func (p *parser) stop(line int, m *i18n.Error) {
+	p.problem(line, "", m)
 	p.stopped = true
 }
 
@@ -139,9 +135,7 @@ func (p *parser) record(line int, cells []string) bool {
 	}
 	p.dataRows++
 	if p.dataRows > p.maxRows {
-		p.stop(line,
-			fmt.Sprintf("berkas berisi lebih dari %d baris data; bagi menjadi beberapa berkas", p.maxRows),
-			fmt.Sprintf("the file has more than %d data rows; split it into several files", p.maxRows))
+		p.stop(line, i18n.New("roster_too_many_rows", p.maxRows))
 		return false
 	}
 	p.row(line, cells)
@@ -165,9 +159,7 @@ func (p *parser) findHeader(line int, cells []string) {
 	p.width = len(cells)
 	for _, d := range dups {
 		name := fieldNames[d.field]
-		p.problem(line, name,
-			fmt.Sprintf("kolom %s muncul dua kali (kolom ke-%d dan ke-%d); hapus salah satu", name, d.first, d.second),
-			fmt.Sprintf("column %s appears twice (columns %d and %d); remove one", name, d.first, d.second))
+		p.problem(line, name, i18n.New("roster_column_twice", name, d.first, d.second))
 	}
 	if miss := cols.missing(); len(miss) > 0 {
 		names := make([]string, len(miss))
@@ -177,9 +169,7 @@ func (p *parser) findHeader(line int, cells []string) {
 			hints[i] = aliasHint[f]
 		}
 		list, alias := strings.Join(names, ", "), strings.Join(hints, "; ")
-		p.stop(line,
-			fmt.Sprintf("kolom wajib tidak ditemukan: %s (nama kolom yang diterima: %s)", list, alias),
-			fmt.Sprintf("required column missing: %s (accepted names: %s)", list, alias))
+		p.stop(line, i18n.New("roster_columns_missing", list, alias))
 	}
 	if len(dups) > 0 {
 		p.stopped = true
@@ -196,24 +186,20 @@ func (p *parser) noHeader() {
 		shown[i] = truncate(cleanCell(c), 40)
 	}
 	got := strings.Join(shown, ", ")
-	p.stop(p.firstAt,
-		fmt.Sprintf("baris judul kolom tidak ditemukan: baris pertama harus berisi nama kolom nip, nama, jabatan, unit_kerja (ditemukan: %s)", got),
-		fmt.Sprintf("header row not found: the first row must name the columns nip, nama, jabatan, unit_kerja (found: %s)", got))
+	p.stop(p.firstAt, i18n.New("roster_no_header", got))
 }
 
 // finish returns the rows, or every problem found.
 func (p *parser) finish() ([]Row, error) {
 	if !p.header && !p.stopped {
 		if p.records == 0 {
-			p.stop(0, "berkas kosong", "the file is empty")
+			p.stop(0, i18n.New("roster_file_empty"))
 		} else {
 			p.noHeader()
 		}
 	}
 	if len(p.problems) == 0 && len(p.rows) == 0 {
-		p.problem(0, "",
-			"berkas hanya berisi baris judul kolom, tanpa data pegawai",
-			"the file has a header row but no employee rows")
+		p.problem(0, "", i18n.New("roster_no_rows"))
 	}
 	if len(p.problems) > 0 {
 		return nil, &Errors{Problems: p.problems}
@@ -226,16 +212,12 @@ func (p *parser) finish() ([]Row, error) {
 func (p *parser) row(line int, cells []string) {
 	for _, c := range cells {
 		if !utf8.ValidString(c) {
-			p.problem(line, "",
-				"teks bukan UTF-8 yang valid; simpan berkas sebagai \"CSV UTF-8\"",
-				"text is not valid UTF-8; save the file as \"CSV UTF-8\"")
+			p.problem(line, "", i18n.New("roster_not_utf8"))
 			return
 		}
 	}
 	if p.strict && len(cells) > p.width && !blank(cells[p.width:]) {
-		p.problem(line, "",
-			fmt.Sprintf("baris ini punya %d kolom, padahal judul kolom hanya %d; apakah ada koma/titik koma di nama atau gelar yang tidak diapit tanda kutip?", len(cells), p.width),
-			fmt.Sprintf("this line has %d cells but the header only %d; is there a comma/semicolon in a name or title without quotes?", len(cells), p.width))
+		p.problem(line, "", i18n.New("roster_too_many_cells", len(cells), p.width))
 		return
 	}
 
@@ -249,9 +231,7 @@ func (p *parser) row(line int, cells []string) {
 		}
 		if n := utf8.RuneCountInString(cells[i]); n > MaxCellChars {
 			ok, tooLong[f] = false, true
-			p.problem(line, fieldNames[f],
-				fmt.Sprintf("isi sel terlalu panjang (%d karakter, maksimal %d)", n, MaxCellChars),
-				fmt.Sprintf("cell is too long (%d characters, at most %d)", n, MaxCellChars))
+			p.problem(line, fieldNames[f], i18n.New("roster_cell_too_long", n, MaxCellChars))
 			continue
 		}
 		values[f] = cleanCell(cells[i])
@@ -265,25 +245,24 @@ func (p *parser) row(line int, cells []string) {
 	}
 	ok = ok && nipOK
 	for _, t := range []struct {
-		f      field
-		dst    *string
-		id, en string
+		f     field
+		dst   *string
+		empty string // message key
+		long  string
 	}{
-		{fName, &r.Name, "nama", "name"},
-		{fPosition, &r.Position, "jabatan", "position"},
-		{fDepartment, &r.Department, "unit kerja", "department"},
+		{fName, &r.Name, "roster_name_empty", "roster_name_too_long"},
+		{fPosition, &r.Position, "roster_position_empty", "roster_position_too_long"},
+		{fDepartment, &r.Department, "roster_department_empty", "roster_department_too_long"},
 	} {
 		v := values[t.f]
 		switch n := utf8.RuneCountInString(v); {
 		case tooLong[t.f]:
 		case v == "":
 			ok = false
-			p.problem(line, fieldNames[t.f], t.id+" kosong", t.en+" is empty")
+			p.problem(line, fieldNames[t.f], i18n.New(t.empty))
 		case n > MaxTextChars:
 			ok = false
-			p.problem(line, fieldNames[t.f],
-				fmt.Sprintf("%s terlalu panjang (%d karakter, maksimal %d)", t.id, n, MaxTextChars),
-				fmt.Sprintf("%s is too long (%d characters, at most %d)", t.en, n, MaxTextChars))
+			p.problem(line, fieldNames[t.f], i18n.New(t.long, n, MaxTextChars))
 		default:
 			*t.dst = v
 		}
@@ -291,12 +270,10 @@ func (p *parser) row(line int, cells []string) {
 	if v := values[fParent]; v != "" {
 		if n := utf8.RuneCountInString(v); n > MaxTextChars {
 			ok = false
-			p.problem(line, ColParent,
-				fmt.Sprintf("unit induk terlalu panjang (%d karakter, maksimal %d)", n, MaxTextChars),
-				fmt.Sprintf("parent unit is too long (%d characters, at most %d)", n, MaxTextChars))
+			p.problem(line, ColParent, i18n.New("roster_parent_too_long", n, MaxTextChars))
 		} else if strings.EqualFold(v, r.Department) {
 			ok = false
-			p.problem(line, ColParent, "unit tidak bisa menjadi induknya sendiri", "a unit cannot be its own parent")
+			p.problem(line, ColParent, i18n.New("roster_own_parent"))
 		}
 		r.Parent = v
 	}
@@ -305,16 +282,14 @@ func (p *parser) row(line int, cells []string) {
 			r.Email = email
 		} else {
 			ok = false
-			p.problem(line, ColEmail,
-				fmt.Sprintf("email %q tidak valid (contoh: budi.santosa@jogjakota.go.id)", v),
-				fmt.Sprintf("email %q is not valid (example: budi.santosa@jogjakota.go.id)", v))
+			p.problem(line, ColEmail, i18n.New("roster_email_invalid", v))
 		}
 	}
 	if v := values[fPhone]; v != "" {
-		phone, id, en := normalizePhone(v)
-		if id != "" {
+		phone, key := normalizePhone(v)
+		if key != nil {
 			ok = false
-			p.problem(line, ColPhone, id, en)
+			p.problem(line, ColPhone, key)
 		}
 		r.Phone = phone
 	}
@@ -328,22 +303,16 @@ func (p *parser) row(line int, cells []string) {
 		r.Kind = kind
 		if nipOK && kind != info.Kind {
 			ok = false
-			p.problem(line, ColKind,
-				fmt.Sprintf("jenis %s tidak sesuai dengan NIP, yang menunjukkan %s", kind, info.Kind),
-				fmt.Sprintf("type %s does not match the NIP, which indicates %s", kind, info.Kind))
+			p.problem(line, ColKind, i18n.New("roster_kind_mismatch", kind, info.Kind))
 		}
 	default:
 		ok = false
-		p.problem(line, ColKind,
-			fmt.Sprintf("jenis %q tidak dikenal; isi PNS atau PPPK", values[fKind]),
-			fmt.Sprintf("type %q is unknown; use PNS or PPPK", values[fKind]))
+		p.problem(line, ColKind, i18n.New("roster_kind_unknown", values[fKind]))
 	}
 	if nipOK {
 		if prev, dup := p.seen[r.NIP]; dup {
 			ok = false
-			p.problem(line, ColNIP,
-				fmt.Sprintf("NIP %s sudah ada di baris %d (duplikat di baris %d dan %d)", r.NIP, prev, prev, line),
-				fmt.Sprintf("NIP %s already appears on line %d (duplicate on lines %d and %d)", r.NIP, prev, prev, line))
+			p.problem(line, ColNIP, i18n.New("roster_nip_duplicate", r.NIP, prev, prev, line))
 		} else {
 			p.seen[r.NIP] = line
 		}
@@ -361,9 +330,7 @@ func (p *parser) row(line int, cells []string) {
 func (p *parser) checkNIP(line int, v string) (string, nip.Info, bool) {
 	v = nip.Normalize(v)
 	if scientific(v) {
-		p.problem(line, ColNIP,
-			fmt.Sprintf("NIP %s tertulis sebagai angka ilmiah karena Excel menyimpannya sebagai angka (digit terakhir hilang); format kolom NIP sebagai Teks lalu isi ulang", v),
-			fmt.Sprintf("NIP %s is in scientific notation because Excel stored it as a number (its last digits are lost); format the NIP column as Text and re-enter it", v))
+		p.problem(line, ColNIP, i18n.New("roster_nip_scientific", v))
 		return "", nip.Info{}, false
 	}
 	info, err := nip.ValidateAt(v, p.now)
@@ -371,15 +338,13 @@ func (p *parser) checkNIP(line int, v string) (string, nip.Info, bool) {
 		var e *nip.Error
 		switch {
 		case !errors.As(err, &e):
-			p.problem(line, ColNIP, err.Error(), err.Error())
+			p.problem(line, ColNIP, i18n.New("roster_nip_invalid", err.Error()))
 		case e.Part == nip.PartSerial:
 			// Excel keeps 15 significant digits, so a NIP stored as a
 			// number ends in 000: say so rather than only "serial 000".
-			p.problem(line, ColNIP,
-				e.ID+"; jika dari Excel, kolom NIP mungkin tersimpan sebagai angka sehingga 3 digit terakhir hilang: format kolom sebagai Teks lalu isi ulang",
-				e.EN+"; if this came from Excel, the NIP column may be stored as a number, which loses the last 3 digits: format the column as Text and re-enter it")
+			p.problem(line, ColNIP, i18n.New("roster_nip_serial_excel", e.Msg))
 		default:
-			p.problem(line, ColNIP, e.ID, e.EN)
+			p.problem(line, ColNIP, e.Msg)
 		}
 		return "", nip.Info{}, false
 	}
@@ -428,9 +393,9 @@ func checkEmail(v string) (string, bool) {
 
 // normalizePhone turns an Indonesian number into digits with the country
 // code: "0812-3456-789", "+62 812 3456 789" and "812 3456 789" (a leading
-// zero Excel dropped) all become "628123456789". It returns the messages of
-// a problem, or empty ones.
-func normalizePhone(v string) (phone, id, en string) {
+// zero Excel dropped) all become "628123456789". It returns the message
+// of a problem, or nil.
+func normalizePhone(v string) (phone string, problem *i18n.Error) {
 	var b strings.Builder
 	for i, r := range v {
 		switch {
@@ -439,31 +404,27 @@ func normalizePhone(v string) (phone, id, en string) {
 		case r == ' ' || r == '-':
 		case r == '+' && i == 0:
 		default:
-			return "", fmt.Sprintf("nomor telepon %q hanya boleh berisi angka, +, spasi dan -", v),
-				fmt.Sprintf("phone number %q may only contain digits, +, spaces and -", v)
+			return "", i18n.New("roster_phone_chars", v)
 		}
 	}
 	d := b.String()
 	switch {
 	case strings.HasPrefix(v, "+") && !strings.HasPrefix(d, "62"):
-		return "", fmt.Sprintf("nomor telepon %q bukan nomor Indonesia (+62)", v),
-			fmt.Sprintf("phone number %q is not an Indonesian number (+62)", v)
+		return "", i18n.New("roster_phone_foreign", v)
 	case strings.HasPrefix(d, "62"):
 	case strings.HasPrefix(d, "0"):
 		d = "62" + d[1:]
 	case strings.HasPrefix(d, "8"):
 		d = "62" + d
 	default:
-		return "", fmt.Sprintf("nomor telepon %q harus diawali 0, 62 atau +62", v),
-			fmt.Sprintf("phone number %q must start with 0, 62 or +62", v)
+		return "", i18n.New("roster_phone_prefix", v)
 	}
 	// 62 + an area code or mobile prefix + subscriber number: at least
 	// 62 274 12345 (landline) and at most 15 digits (E.164).
 	if len(d) < 10 || len(d) > 15 {
-		return "", fmt.Sprintf("nomor telepon %q panjangnya tidak wajar (%d digit setelah dinormalisasi ke %s)", v, len(d), d),
-			fmt.Sprintf("phone number %q has an implausible length (%d digits once normalised to %s)", v, len(d), d)
+		return "", i18n.New("roster_phone_length", v, len(d), d)
 	}
-	return d, "", ""
+	return d, nil
 }
 
 // cleanCell trims, removes control and invisible format characters (a BOM

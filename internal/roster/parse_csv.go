@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/ikrar/ikrar/internal/i18n"
 )
 
 const (
@@ -42,13 +44,9 @@ func parseCSV(r io.Reader, c config) ([]Row, error) {
 	// their own message instead of a quoting or UTF-8 error.
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return nil, fileError(
-			"berkas ini tampaknya XLSX (buku kerja Excel), bukan CSV; unggah dengan ekstensi .xlsx atau simpan sebagai CSV UTF-8",
-			"this file looks like an XLSX (Excel workbook), not CSV; upload it with the .xlsx extension or save it as CSV UTF-8")
+		return nil, fileError(i18n.New("roster_csv_is_xlsx"))
 	case bytes.HasPrefix(head, []byte("\xd0\xcf\x11\xe0")):
-		return nil, fileError(
-			"berkas ini tampaknya format Excel lama (.xls), bukan CSV; simpan sebagai .xlsx atau CSV UTF-8",
-			"this file looks like an old Excel (.xls) workbook, not CSV; save it as .xlsx or CSV UTF-8")
+		return nil, fileError(i18n.New("roster_csv_is_xls"))
 	}
 
 	lim := &recordLimiter{r: br, limit: maxRecordBytes}
@@ -69,9 +67,7 @@ func parseCSV(r io.Reader, c config) ([]Row, error) {
 			var pe *csv.ParseError
 			switch {
 			case errors.Is(err, errRecordTooBig):
-				p.stop(lastLine+1,
-					fmt.Sprintf("baris terlalu panjang (lebih dari %d byte), mungkin ada tanda kutip yang tidak ditutup", maxRecordBytes),
-					fmt.Sprintf("line is too long (over %d bytes), perhaps a quote is never closed", maxRecordBytes))
+				p.stop(lastLine+1, i18n.New("roster_line_too_long", maxRecordBytes))
 			case errors.As(err, &pe):
 				p.quoteProblem(pe)
 			default:
@@ -92,14 +88,11 @@ func parseCSV(r io.Reader, c config) ([]Row, error) {
 // where the record starts, since an unclosed quote is only noticed at the
 // end of the file.
 func (p *parser) quoteProblem(pe *csv.ParseError) {
-	where, whereEN := fmt.Sprintf("karakter ke-%d", pe.Column), fmt.Sprintf("character %d", pe.Column)
+	where := i18n.New("roster_at_character", pe.Column)
 	if pe.Line != pe.StartLine {
-		where = fmt.Sprintf("baris %d %s", pe.Line, where)
-		whereEN = fmt.Sprintf("line %d %s", pe.Line, whereEN)
+		where = i18n.New("roster_at_line_character", pe.Line, pe.Column)
 	}
-	p.stop(pe.StartLine,
-		fmt.Sprintf("tanda kutip (\") tidak valid (%s); sel yang berisi tanda kutip, koma atau baris baru harus diapit kutip dan kutip di dalamnya digandakan (\"\")", where),
-		fmt.Sprintf("invalid quote (\") (%s); a cell containing quotes, commas or line breaks must be quoted, with inner quotes doubled (\"\")", whereEN))
+	p.stop(pe.StartLine, i18n.New("roster_bad_quote", where))
 }
 
 // sniffSeparator picks the separator from the first non-blank line that has

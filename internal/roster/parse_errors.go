@@ -1,8 +1,9 @@
 package roster
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/ikrar/ikrar/internal/i18n"
 )
 
 // maxProblemsInText caps Errors.Error(); a file with a wrong column can yield
@@ -13,27 +14,23 @@ const maxProblemsInText = 50
 type Problem struct {
 	Line   int    // line (CSV) or row (XLSX) as a user sees it, header = 1; 0 = the whole file
 	Column string // canonical column name (ColNIP...), "" for the whole row or file
-	ID     string // Bahasa Indonesia
-	EN     string // English
+	Msg    *i18n.Error
 }
+
+// In is the problem's message in lang.
+func (p Problem) In(lang string) string { return p.Msg.In(lang) }
 
 // String renders "baris 12, kolom nip: ... / line 12, column nip: ...".
 func (p Problem) String() string {
-	var id, en string
 	switch {
 	case p.Line > 0 && p.Column != "":
-		id = fmt.Sprintf("baris %d, kolom %s: ", p.Line, p.Column)
-		en = fmt.Sprintf("line %d, column %s: ", p.Line, p.Column)
+		return i18n.Both("roster_at_line_column", p.Line, p.Column, p.Msg)
 	case p.Line > 0:
-		id = fmt.Sprintf("baris %d: ", p.Line)
-		en = fmt.Sprintf("line %d: ", p.Line)
+		return i18n.Both("roster_at_line", p.Line, p.Msg)
 	case p.Column != "":
-		id = fmt.Sprintf("kolom %s: ", p.Column)
-		en = fmt.Sprintf("column %s: ", p.Column)
-	default:
-		id, en = "berkas: ", "file: "
+		return i18n.Both("roster_at_column", p.Column, p.Msg)
 	}
-	return id + p.ID + " / " + en + p.EN
+	return i18n.Both("roster_at_file", p.Msg)
 }
 
 // Errors is every problem found in a roster file. Parsing is all-or-nothing:
@@ -49,8 +46,7 @@ func (e *Errors) Error() string {
 	var b strings.Builder
 	for i, p := range e.Problems {
 		if i == maxProblemsInText {
-			n := len(e.Problems) - maxProblemsInText
-			fmt.Fprintf(&b, "\ndan %d masalah lainnya / and %d more problems", n, n)
+			b.WriteString("\n" + i18n.Both("roster_more_problems", len(e.Problems)-maxProblemsInText))
 			break
 		}
 		if i > 0 {
@@ -61,6 +57,6 @@ func (e *Errors) Error() string {
 	return b.String()
 }
 
-func fileError(id, en string) *Errors {
-	return &Errors{Problems: []Problem{{ID: id, EN: en}}}
+func fileError(m *i18n.Error) *Errors {
+	return &Errors{Problems: []Problem{{Msg: m}}}
 }

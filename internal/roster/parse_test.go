@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/nip"
 )
 
@@ -22,7 +23,15 @@ func testConfig() config {
 
 // checkResult compares rows, or the problems by line, column and a part of
 // their English text (each must also have Indonesian text).
-func checkResult(t *testing.T, rows []Row, err error, want []Row, problems []Problem) {
+// wantProblem is an expected problem: its line, column and a part of its
+// English message.
+type wantProblem struct {
+	Line   int
+	Column string
+	EN     string
+}
+
+func checkResult(t *testing.T, rows []Row, err error, want []Row, problems []wantProblem) {
 	t.Helper()
 	if problems == nil {
 		if err != nil {
@@ -45,7 +54,7 @@ func checkResult(t *testing.T, rows []Row, err error, want []Row, problems []Pro
 	}
 	for i, w := range problems {
 		g := e.Problems[i]
-		if g.Line != w.Line || g.Column != w.Column || !strings.Contains(g.EN, w.EN) || g.ID == "" {
+		if g.Line != w.Line || g.Column != w.Column || !strings.Contains(g.In("en"), w.EN) || g.In("id") == "" {
 			t.Errorf("problem %d = %+v\nwant line %d, column %q, EN containing %q", i, g, w.Line, w.Column, w.EN)
 		}
 	}
@@ -142,34 +151,34 @@ func TestParseCSVRejects(t *testing.T) {
 	tests := []struct {
 		name     string
 		in       string
-		problems []Problem
+		problems []wantProblem
 	}{
-		{"empty file", "", []Problem{{EN: "the file is empty"}}},
-		{"only a BOM and blank lines", "\xef\xbb\xbf\r\n\n  \n;;\n", []Problem{{EN: "the file is empty"}}},
-		{"header only", hdr, []Problem{{EN: "header row but no employee rows"}}},
-		{"header and blank lines only", hdr + "\n,,,\n", []Problem{{EN: "header row but no employee rows"}}},
+		{"empty file", "", []wantProblem{{EN: "the file is empty"}}},
+		{"only a BOM and blank lines", "\xef\xbb\xbf\r\n\n  \n;;\n", []wantProblem{{EN: "the file is empty"}}},
+		{"header only", hdr, []wantProblem{{EN: "header row but no employee rows"}}},
+		{"header and blank lines only", hdr + "\n,,,\n", []wantProblem{{EN: "header row but no employee rows"}}},
 		{"missing columns named", "nip,nama,telepon\n" + budi + "\n",
-			[]Problem{{Line: 1, EN: "required column missing: jabatan, unit_kerja"}}},
+			[]wantProblem{{Line: 1, EN: "required column missing: jabatan, unit_kerja"}}},
 		{"missing nip column", "nama;jabatan;unit_kerja\nBudi;Staf;Inspektorat\n",
-			[]Problem{{Line: 1, EN: "required column missing: nip "}}},
+			[]wantProblem{{Line: 1, EN: "required column missing: nip "}}},
 		{"same column twice", "nip,nama,name,jabatan,unit_kerja\n" + budi + "\n",
-			[]Problem{{Line: 1, Column: "nama", EN: "column nama appears twice (columns 2 and 3)"}}},
+			[]wantProblem{{Line: 1, Column: "nama", EN: "column nama appears twice (columns 2 and 3)"}}},
 		{"no header at all", budi + "\n" + budi + "\n",
-			[]Problem{{Line: 1, EN: "header row not found: the first row must name the columns nip, nama, jabatan, unit_kerja (found: 198703122010121002, Budi, Staf, Inspektorat)"}}},
+			[]wantProblem{{Line: 1, EN: "header row not found: the first row must name the columns nip, nama, jabatan, unit_kerja (found: 198703122010121002, Budi, Staf, Inspektorat)"}}},
 		{"bad NIP carries the nip message", hdr + "19870312201012100,Budi,Staf,Inspektorat\n",
-			[]Problem{{Line: 2, Column: "nip", EN: "NIP must be 18 digits (got 17)"}}},
+			[]wantProblem{{Line: 2, Column: "nip", EN: "NIP must be 18 digits (got 17)"}}},
 		{"impossible birth date", hdr + "198713322010121002,Budi,Staf,Inspektorat\n",
-			[]Problem{{Line: 2, Column: "nip", EN: "birth date 19871332 (digits 1–8) is not a real date"}}},
+			[]wantProblem{{Line: 2, Column: "nip", EN: "birth date 19871332 (digits 1–8) is not a real date"}}},
 		{"empty NIP", hdr + ",Budi,Staf,Inspektorat\n",
-			[]Problem{{Line: 2, Column: "nip", EN: "NIP is empty"}}},
+			[]wantProblem{{Line: 2, Column: "nip", EN: "NIP is empty"}}},
 		{"NIP in scientific notation", "nip;nama;jabatan;unit_kerja\n1,98703E+17;Budi;Staf;Inspektorat\n",
-			[]Problem{{Line: 2, Column: "nip", EN: "NIP 1,98703E+17 is in scientific notation"}}},
+			[]wantProblem{{Line: 2, Column: "nip", EN: "NIP 1,98703E+17 is in scientific notation"}}},
 		{"duplicate NIP names both lines", hdr + budi + "\n200012312024211001,Ani,Staf,Inspektorat\n" + budi + "\n",
-			[]Problem{{Line: 4, Column: "nip", EN: "NIP 198703122010121002 already appears on line 2 (duplicate on lines 2 and 4)"}}},
+			[]wantProblem{{Line: 4, Column: "nip", EN: "NIP 198703122010121002 already appears on line 2 (duplicate on lines 2 and 4)"}}},
 		{"invalid jenis", hdr + budi + ",,,Honorer\n",
-			[]Problem{{Line: 2, Column: "jenis", EN: `type "Honorer" is unknown; use PNS or PPPK`}}},
+			[]wantProblem{{Line: 2, Column: "jenis", EN: `type "Honorer" is unknown; use PNS or PPPK`}}},
 		{"jenis contradicts NIP", hdr + budi + ",,,PPPK\n200012312024211001,Ani,Staf,Inspektorat,,,PNS\n",
-			[]Problem{
+			[]wantProblem{
 				{Line: 2, Column: "jenis", EN: "type PPPK does not match the NIP, which indicates PNS"},
 				{Line: 3, Column: "jenis", EN: "type PNS does not match the NIP, which indicates PPPK"},
 			}},
@@ -178,7 +187,7 @@ func TestParseCSVRejects(t *testing.T) {
 			"198703122010121003,B,Staf,Inspektorat,budi@gmail,,\n" +
 			"198703122010121004,C,Staf,Inspektorat,Budi <budi@jogjakota.go.id>,,\n" +
 			"198703122010121005,D,Staf,Inspektorat,budi @jogjakota.go.id,,\n",
-			[]Problem{
+			[]wantProblem{
 				{Line: 2, Column: "email", EN: `email "budi.santosa" is not valid`},
 				{Line: 3, Column: "email", EN: `email "budi@gmail" is not valid`},
 				{Line: 4, Column: "email", EN: `email "Budi <budi@jogjakota.go.id>" is not valid`},
@@ -190,7 +199,7 @@ func TestParseCSVRejects(t *testing.T) {
 			"198703122010121004,C,Staf,Inspektorat,,274512345,\n" +
 			"198703122010121005,D,Staf,Inspektorat,,0812,\n" +
 			"198703122010121006,E,Staf,Inspektorat,,0812+3456789,\n",
-			[]Problem{
+			[]wantProblem{
 				{Line: 2, Column: "telepon", EN: `phone number "(0274) 512345" may only contain digits, +, spaces and -`},
 				{Line: 3, Column: "telepon", EN: `phone number "+65 8123 4567" is not an Indonesian number`},
 				{Line: 4, Column: "telepon", EN: `phone number "274512345" must start with 0, 62 or +62`},
@@ -198,29 +207,29 @@ func TestParseCSVRejects(t *testing.T) {
 				{Line: 6, Column: "telepon", EN: `phone number "0812+3456789" may only contain`},
 			}},
 		{"empty required cells, each reported", hdr + "198703122010121002, ,\t,\u00a0\n",
-			[]Problem{
+			[]wantProblem{
 				{Line: 2, Column: "nama", EN: "name is empty"},
 				{Line: 2, Column: "jabatan", EN: "position is empty"},
 				{Line: 2, Column: "unit_kerja", EN: "department is empty"},
 			}},
 		{"text over 200 characters", hdr + "198703122010121002," + strings.Repeat("a", 201) + ",Staf," + strings.Repeat("é", 201) + "\n",
-			[]Problem{
+			[]wantProblem{
 				{Line: 2, Column: "nama", EN: "name is too long (201 characters, at most 200)"},
 				{Line: 2, Column: "unit_kerja", EN: "department is too long (201 characters, at most 200)"},
 			}},
 		{"cell over 1000 characters", hdr + "198703122010121002," + strings.Repeat("a", 1001) + ",Staf,Inspektorat\n",
-			[]Problem{{Line: 2, Column: "nama", EN: "cell is too long (1001 characters, at most 1000)"}}},
+			[]wantProblem{{Line: 2, Column: "nama", EN: "cell is too long (1001 characters, at most 1000)"}}},
 		{"invalid UTF-8 (a Windows-1252 export)", hdr + "198703122010121002,Andr\xe9,Staf,Inspektorat\n" + budi[:17] + "3,B,Staf,Inspektorat\n",
-			[]Problem{{Line: 2, EN: `text is not valid UTF-8; save the file as "CSV UTF-8"`}}},
+			[]wantProblem{{Line: 2, EN: `text is not valid UTF-8; save the file as "CSV UTF-8"`}}},
 		{"unquoted comma in a title shifts columns", hdr + "198703122010121002,Drs. Budi Santosa, M.Pd.,Kepala Bidang,Dinas Kesehatan,,,PNS\n",
-			[]Problem{{Line: 2, EN: "this line has 8 cells but the header only 7"}}},
+			[]wantProblem{{Line: 2, EN: "this line has 8 cells but the header only 7"}}},
 		{"bare quote", hdr + budi + "\n198703122010121003,Budi \"Bud\" Santosa,Staf,Inspektorat\n",
-			[]Problem{{Line: 3, EN: "invalid quote"}}},
+			[]wantProblem{{Line: 3, EN: "invalid quote"}}},
 		{"quote never closed", hdr + budi + "\n198703122010121003,\"Budi,Staf,Inspektorat\n" + budi + "\n",
-			[]Problem{{Line: 3, EN: "invalid quote (\") (line 4 character 42)"}}},
+			[]wantProblem{{Line: 3, EN: "invalid quote (\") (line 4 character 42)"}}},
 		{"problems across rows all collected, in order", hdr +
 			"1,,Staf,Inspektorat\n" + budi + "\n" + budi + ",bukan-email\n",
-			[]Problem{
+			[]wantProblem{
 				{Line: 2, Column: "nip", EN: "NIP must be 18 digits (got 1)"},
 				{Line: 2, Column: "nama", EN: "name is empty"},
 				{Line: 4, Column: "email", EN: `email "bukan-email" is not valid`},
@@ -244,7 +253,7 @@ func TestParseCSVRowLimit(t *testing.T) {
 		fmt.Fprintf(&b, "198703122010121%03d,N%d,Staf,Inspektorat\n", i, i)
 	}
 	rows, err := parseCSV(strings.NewReader(b.String()), c)
-	checkResult(t, rows, err, nil, []Problem{{Line: 7, EN: "the file has more than 3 data rows"}})
+	checkResult(t, rows, err, nil, []wantProblem{{Line: 7, EN: "the file has more than 3 data rows"}})
 
 	c.maxRows = 4
 	rows, err = parseCSV(strings.NewReader(b.String()), c)
@@ -263,7 +272,7 @@ func TestParseCSVEndlessLine(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			in := &countingReader{r: io.MultiReader(strings.NewReader(prefix), endless{})}
 			rows, err := parseCSV(in, testConfig())
-			checkResult(t, rows, err, nil, []Problem{{Line: 2, EN: "line is too long (over 1048576 bytes)"}})
+			checkResult(t, rows, err, nil, []wantProblem{{Line: 2, EN: "line is too long (over 1048576 bytes)"}})
 			if in.n > 2*maxRecordBytes {
 				t.Errorf("read %d bytes before refusing, want at most %d", in.n, 2*maxRecordBytes)
 			}
@@ -323,7 +332,7 @@ func TestParseByExtension(t *testing.T) {
 		{"Roster.XLSX", xlsxData, ""},
 		{"roster.xls", xlsxData, "file format .xls is not supported; use .csv or .xlsx"},
 		{"roster.txt", csvData, "file format .txt is not supported"},
-		{"roster", csvData, "file format (tanpa ekstensi / no extension) is not supported"},
+		{"roster", csvData, "file format (no extension) is not supported"},
 		{"roster.csv", xlsxData, "this file looks like an XLSX"},
 		{"roster.csv", []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), "old Excel (.xls)"},
 		{"roster.xlsx", csvData, "not a valid XLSX"},
@@ -338,7 +347,7 @@ func TestParseByExtension(t *testing.T) {
 				return
 			}
 			var e *Errors
-			if !errors.As(err, &e) || !strings.Contains(e.Problems[0].EN, tt.wantEN) {
+			if !errors.As(err, &e) || !strings.Contains(e.Problems[0].In("en"), tt.wantEN) {
 				t.Fatalf("Parse error = %v, want a problem containing %q", err, tt.wantEN)
 			}
 		})
@@ -370,7 +379,7 @@ func TestSampleCSV(t *testing.T) {
 }
 
 func TestErrorsText(t *testing.T) {
-	p := Problem{Line: 12, Column: "nip", ID: "NIP kosong", EN: "NIP is empty"}
+	p := Problem{Line: 12, Column: "nip", Msg: i18n.New("nip_empty")}
 	if got, want := p.String(), "baris 12, kolom nip: NIP kosong / line 12, column nip: NIP is empty"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
@@ -378,9 +387,9 @@ func TestErrorsText(t *testing.T) {
 		p    Problem
 		want string
 	}{
-		{Problem{Line: 3, ID: "a", EN: "b"}, "baris 3: a / line 3: b"},
-		{Problem{ID: "a", EN: "b"}, "berkas: a / file: b"},
-		{Problem{Column: "nama", ID: "a", EN: "b"}, "kolom nama: a / column nama: b"},
+		{Problem{Line: 3, Msg: i18n.New("nip_empty")}, "baris 3: NIP kosong / line 3: NIP is empty"},
+		{Problem{Msg: i18n.New("nip_empty")}, "berkas: NIP kosong / file: NIP is empty"},
+		{Problem{Column: "nama", Msg: i18n.New("nip_empty")}, "kolom nama: NIP kosong / column nama: NIP is empty"},
 	} {
 		if got := tt.p.String(); got != tt.want {
 			t.Errorf("String() = %q, want %q", got, tt.want)
@@ -389,13 +398,13 @@ func TestErrorsText(t *testing.T) {
 
 	var many Errors
 	for i := 0; i < 57; i++ {
-		many.Problems = append(many.Problems, Problem{Line: i + 2, Column: "nip", ID: "x", EN: "y"})
+		many.Problems = append(many.Problems, Problem{Line: i + 2, Column: "nip", Msg: i18n.New("nip_empty")})
 	}
 	lines := strings.Split(many.Error(), "\n")
 	if len(lines) != 51 {
 		t.Fatalf("Error() has %d lines, want 50 problems and a summary", len(lines))
 	}
-	if lines[0] != "baris 2, kolom nip: x / line 2, column nip: y" {
+	if lines[0] != "baris 2, kolom nip: NIP kosong / line 2, column nip: NIP is empty" {
 		t.Errorf("first line = %q", lines[0])
 	}
 	if lines[50] != "dan 7 masalah lainnya / and 7 more problems" {
@@ -451,7 +460,7 @@ func checkFuzzResult(t *testing.T, rows []Row, err error) {
 			t.Fatalf("error %v is not *Errors with problems", err)
 		}
 		for _, p := range e.Problems {
-			if p.ID == "" || p.EN == "" || p.Line < 0 {
+			if p.In("id") == "" || p.In("en") == "" || p.Line < 0 {
 				t.Fatalf("incomplete problem %+v", p)
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"io"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ikrar/ikrar/internal/i18n"
 )
 
 // ParseXLSX reads a roster from the first worksheet of an XLSX workbook.
@@ -40,7 +42,7 @@ func parseXLSX(r io.Reader, c config) (rows []Row, err error) {
 
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, fileError("buku kerja tidak punya lembar kerja", "the workbook has no worksheet")
+		return nil, fileError(i18n.New("roster_no_sheet"))
 	}
 	it, err := f.Rows(sheets[0])
 	if err != nil {
@@ -69,7 +71,5 @@ func parseXLSX(r io.Reader, c config) (rows []Row, err error) {
 }
 
 func notXLSX(err error) error {
-	return fileError(
-		fmt.Sprintf("berkas bukan XLSX yang valid atau rusak (%v); simpan ulang dari Excel sebagai .xlsx", err),
-		fmt.Sprintf("the file is not a valid XLSX or is damaged (%v); save it again from Excel as .xlsx", err))
+	return fileError(i18n.New("roster_not_xlsx", err.Error()))
 }

@@ -112,7 +112,7 @@ func TestParseXLSX(t *testing.T) {
 		name     string
 		rows     [][]any
 		want     []Row
-		problems []Problem // Line, Column and a part of EN
+		problems []wantProblem // Line, Column and a part of EN
 	}{
 		{
 			name: "rows with gaps keep spreadsheet row numbers",
@@ -146,7 +146,7 @@ func TestParseXLSX(t *testing.T) {
 		{
 			name:     "NIP stored as a number",
 			rows:     [][]any{header, {198703122010121002.0, "Budi", "Staf", "Inspektorat"}},
-			problems: []Problem{{Line: 2, Column: "nip", EN: "serial number (digits 16–18) must not be 000; if this came from Excel, the NIP column may be stored as a number"}},
+			problems: []wantProblem{{Line: 2, Column: "nip", EN: "serial number (digits 16–18) must not be 000; if this came from Excel, the NIP column may be stored as a number"}},
 		},
 		{
 			name: "every problem with its row",
@@ -155,7 +155,7 @@ func TestParseXLSX(t *testing.T) {
 				{"19870312201012100", "Budi", "Staf", "Inspektorat"},
 				{"198703122010121002", "", "Staf", "Inspektorat", "abc"},
 			},
-			problems: []Problem{
+			problems: []wantProblem{
 				{Line: 2, Column: "nip", EN: "NIP must be 18 digits (got 17)"},
 				{Line: 3, Column: "nama", EN: "name is empty"},
 				{Line: 3, Column: "telepon", EN: `phone number "abc" may only contain`},
@@ -164,12 +164,12 @@ func TestParseXLSX(t *testing.T) {
 		{
 			name:     "header only",
 			rows:     [][]any{header},
-			problems: []Problem{{EN: "no employee rows"}},
+			problems: []wantProblem{{EN: "no employee rows"}},
 		},
 		{
 			name:     "empty sheet",
 			rows:     nil,
-			problems: []Problem{{EN: "the file is empty"}},
+			problems: []wantProblem{{EN: "the file is empty"}},
 		},
 	}
 	for _, tt := range tests {
@@ -189,7 +189,7 @@ func TestParseXLSXNotAWorkbook(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			_, err := ParseXLSX(bytes.NewReader(in))
 			var e *Errors
-			if !errors.As(err, &e) || len(e.Problems) != 1 || !strings.Contains(e.Problems[0].EN, "not a valid XLSX") {
+			if !errors.As(err, &e) || len(e.Problems) != 1 || !strings.Contains(e.Problems[0].In("en"), "not a valid XLSX") {
 				t.Fatalf("ParseXLSX error = %v, want one 'not a valid XLSX' problem", err)
 			}
 		})

@@ -81,7 +81,7 @@ func testNearDuplicateUnits(t *testing.T, b storetest.Backend) {
 	}
 	_, err = Import(ctx, st, "admin", "r.csv", strings.NewReader(split), ImportOptions{})
 	var perr *Errors
-	if !errors.As(err, &perr) || perr.Problems[0].Line != 2 || !strings.Contains(perr.Problems[0].ID, "mirip dengan") {
+	if !errors.As(err, &perr) || perr.Problems[0].Line != 2 || !strings.Contains(perr.Problems[0].In("id"), "mirip dengan") {
 		t.Fatalf("commit without a decision: %v", err)
 	}
 	if ds, _ := st.Departments(ctx); len(ds) != 1 {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/xuri/excelize/v2"
 )
@@ -49,9 +50,7 @@ func ParseUnits(r io.Reader, filename string) ([]store.UnitRow, error) {
 	case ".xlsx":
 		records = func(yield func(int, []string) bool) error { return unitXLSXRecords(r, yield) }
 	default:
-		return nil, fileError(
-			fmt.Sprintf("format berkas %s tidak didukung; gunakan .csv atau .xlsx", ext),
-			fmt.Sprintf("file format %s is not supported; use .csv or .xlsx", ext))
+		return nil, fileError(i18n.New("roster_format_unsupported", ext))
 	}
 	p := &unitParser{cols: map[string]int{}}
 	if err := records(p.record); err != nil {
@@ -67,8 +66,8 @@ type unitParser struct {
 	problems []Problem
 }
 
-func (p *unitParser) problem(line int, col, id, en string) {
-	p.problems = append(p.problems, Problem{Line: line, Column: col, ID: id, EN: en})
+func (p *unitParser) problem(line int, col string, m *i18n.Error) {
+	p.problems = append(p.problems, Problem{Line: line, Column: col, Msg: m})
 }
 
 func (p *unitParser) record(line int, cells []string) bool {
@@ -79,24 +78,21 @@ func (p *unitParser) record(line int, cells []string) bool {
 		for i, c := range cells {
 			if col, ok := unitHeaderAliases[normalizeHeader(c)]; ok {
 				if _, dup := p.cols[col]; dup {
-					p.problem(line, col, "kolom "+col+" muncul dua kali", "column "+col+" appears twice")
+					p.problem(line, col, i18n.New("units_column_twice", col))
 					return false
 				}
 				p.cols[col] = i
 			}
 		}
 		if _, ok := p.cols[ColUnitName]; !ok {
-			p.problem(line, "",
-				"baris judul kolom harus berisi nama (dan boleh kode, induk), misalnya kode;nama;induk",
-				"the header row must name the column nama (and may name kode, induk), e.g. kode;nama;induk")
+			p.problem(line, "", i18n.New("units_no_header"))
 			return false
 		}
 		p.header = true
 		return true
 	}
 	if len(p.rows)+len(p.problems) >= MaxUnitRows {
-		p.problem(line, "", fmt.Sprintf("lebih dari %d unit dalam satu berkas", MaxUnitRows),
-			fmt.Sprintf("more than %d units in one file", MaxUnitRows))
+		p.problem(line, "", i18n.New("units_too_many", MaxUnitRows))
 		return false
 	}
 	cell := func(col string) string {
@@ -108,8 +104,7 @@ func (p *unitParser) record(line int, cells []string) bool {
 	}
 	for _, c := range cells {
 		if !utf8.ValidString(c) {
-			p.problem(line, "", "teks bukan UTF-8 yang valid; simpan berkas sebagai \"CSV UTF-8\"",
-				"text is not valid UTF-8; save the file as \"CSV UTF-8\"")
+			p.problem(line, "", i18n.New("roster_not_utf8"))
 			return true
 		}
 	}
@@ -117,7 +112,7 @@ func (p *unitParser) record(line int, cells []string) bool {
 	ok := true
 	if r.Name == "" {
 		ok = false
-		p.problem(line, ColUnitName, "nama unit kosong", "unit name is empty")
+		p.problem(line, ColUnitName, i18n.New("units_name_empty"))
 	}
 	for _, t := range []struct {
 		col, v string
@@ -125,13 +120,12 @@ func (p *unitParser) record(line int, cells []string) bool {
 	}{{ColUnitCode, r.Code, maxUnitCode}, {ColUnitName, r.Name, MaxTextChars}, {ColUnitParent, r.Parent, MaxTextChars}} {
 		if n := utf8.RuneCountInString(t.v); n > t.max {
 			ok = false
-			p.problem(line, t.col, fmt.Sprintf("terlalu panjang (%d karakter, maksimal %d)", n, t.max),
-				fmt.Sprintf("too long (%d characters, at most %d)", n, t.max))
+			p.problem(line, t.col, i18n.New("units_too_long", n, t.max))
 		}
 	}
 	if r.Parent != "" && (strings.EqualFold(r.Parent, r.Name) || (r.Code != "" && strings.EqualFold(r.Parent, r.Code))) {
 		ok = false
-		p.problem(line, ColUnitParent, "unit tidak bisa menjadi induknya sendiri", "a unit cannot be its own parent")
+		p.problem(line, ColUnitParent, i18n.New("roster_own_parent"))
 	}
 	if ok {
 		if r.Code != "" {
@@ -146,10 +140,10 @@ func (p *unitParser) record(line int, cells []string) bool {
 
 func (p *unitParser) finish() ([]store.UnitRow, error) {
 	if len(p.problems) == 0 && !p.header {
-		p.problem(0, "", "berkas kosong", "the file is empty")
+		p.problem(0, "", i18n.New("roster_file_empty"))
 	}
 	if len(p.problems) == 0 && len(p.rows) == 0 {
-		p.problem(0, "", "berkas hanya berisi baris judul kolom, tanpa unit", "the file has a header row but no units")
+		p.problem(0, "", i18n.New("units_no_rows"))
 	}
 	if len(p.problems) > 0 {
 		return nil, &Errors{Problems: p.problems}
@@ -177,10 +171,9 @@ func unitCSVRecords(r io.Reader, yield func(int, []string) bool) error {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return &Errors{Problems: []Problem{{Line: pe.StartLine,
-					ID: fmt.Sprintf("tanda kutip (\") tidak valid: %v", pe.Err), EN: fmt.Sprintf("invalid quote (\"): %v", pe.Err)}}}
+				return &Errors{Problems: []Problem{{Line: pe.StartLine, Msg: i18n.New("units_bad_quote", pe.Err.Error())}}}
 			}
-			return fileError(fmt.Sprintf("berkas tidak bisa dibaca: %v", err), fmt.Sprintf("the file cannot be read: %v", err))
+			return fileError(i18n.New("units_unreadable", err.Error()))
 		}
 		line, _ := cr.FieldPos(0)
 		if !yield(line, rec) {
@@ -209,7 +202,7 @@ func unitXLSXRecords(r io.Reader, yield func(int, []string) bool) (err error) {
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return fileError("buku kerja tidak punya lembar kerja", "the workbook has no worksheet")
+		return fileError(i18n.New("roster_no_sheet"))
 	}
 	it, err := f.Rows(sheets[0])
 	if err != nil {

@@ -93,7 +93,7 @@ func testUnitsImport(t *testing.T, b storetest.Backend) {
 			before, _ := st.Departments(ctx)
 			_, err := ImportUnits(ctx, st, "admin", "u.csv", strings.NewReader(tt.file), false)
 			ps := problemsOf(t, err)
-			if ps[0].Line != tt.line || ps[0].Column != tt.col || !strings.Contains(ps[0].EN, tt.en) {
+			if ps[0].Line != tt.line || ps[0].Column != tt.col || !strings.Contains(ps[0].In("en"), tt.en) {
 				t.Fatalf("problem %+v, want line %d column %q with %q", ps[0], tt.line, tt.col, tt.en)
 			}
 			if after, _ := st.Departments(ctx); len(after) != len(before) {
@@ -149,9 +149,9 @@ func testRosterParentColumn(t *testing.T, b storetest.Backend) {
 		"199501012020121001;Fajar;Staf;Kelurahan Demangan;Kelurahan Baciro\n"
 	_, err = Import(ctx, st, "admin", "r.csv", strings.NewReader(bad), ImportOptions{})
 	ps := problemsOf(t, err)
-	if len(ps) != 3 || ps[0].Line != 2 || ps[0].Column != "unit_induk" || !strings.Contains(ps[0].EN, "cycle") ||
-		ps[1].Line != 3 || !strings.Contains(ps[1].EN, `"Kemantren Entah" is unknown`) ||
-		ps[2].Line != 5 || !strings.Contains(ps[2].EN, "already has another parent on line 4") {
+	if len(ps) != 3 || ps[0].Line != 2 || ps[0].Column != "unit_induk" || !strings.Contains(ps[0].In("en"), "cycle") ||
+		ps[1].Line != 3 || !strings.Contains(ps[1].In("en"), `"Kemantren Entah" is unknown`) ||
+		ps[2].Line != 5 || !strings.Contains(ps[2].In("en"), "already has another parent on line 4") {
 		t.Fatalf("problems %+v", ps)
 	}
 	if ds, _ := st.Departments(ctx); len(ds) != 3 {

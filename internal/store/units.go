@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ikrar/ikrar/internal/audit"
+	"github.com/ikrar/ikrar/internal/i18n"
 	"gorm.io/gorm"
 )
 
@@ -17,7 +18,7 @@ import (
 type LineProblem struct {
 	Line   int
 	Column string
-	ID, EN string
+	Msg    *i18n.Error
 }
 
 // LineProblems is returned, with nothing written, when an import has
@@ -27,7 +28,7 @@ type LineProblems []LineProblem
 func (p LineProblems) Error() string {
 	parts := make([]string, len(p))
 	for i, q := range p {
-		parts[i] = fmt.Sprintf("baris %d, kolom %s: %s / line %d, column %s: %s", q.Line, q.Column, q.ID, q.Line, q.Column, q.EN)
+		parts[i] = i18n.Both("roster_at_line_column", q.Line, q.Column, q.Msg)
 	}
 	return strings.Join(parts, "\n")
 }
@@ -91,19 +92,16 @@ func applyParents(tx *gorm.DB, ix *unitIndex, links []parentLink) (map[uint]bool
 		switch {
 		case p == nil:
 			problems = append(problems, LineProblem{l.Line, l.Column,
-				fmt.Sprintf("unit induk %q tidak dikenal: tidak ada unit dengan kode atau nama itu, di berkas maupun di ikrar", l.Parent),
-				fmt.Sprintf("parent unit %q is unknown: no unit has that code or name, in the file or in ikrar", l.Parent)})
+				i18n.New("units_parent_unknown", l.Parent)})
 			continue
 		case p.ID == l.Child.ID:
 			problems = append(problems, LineProblem{l.Line, l.Column,
-				fmt.Sprintf("unit %q tidak bisa menjadi induknya sendiri", l.Child.Name),
-				fmt.Sprintf("unit %q cannot be its own parent", l.Child.Name)})
+				i18n.New("units_own_parent", l.Child.Name)})
 			continue
 		}
 		if prev, ok := want[l.Child.ID]; ok && prev != p.ID {
 			problems = append(problems, LineProblem{l.Line, l.Column,
-				fmt.Sprintf("unit %q sudah diberi induk lain di baris %d (%s)", l.Child.Name, wantLine[l.Child.ID], ix.byID[prev].Name),
-				fmt.Sprintf("unit %q already has another parent on line %d (%s)", l.Child.Name, wantLine[l.Child.ID], ix.byID[prev].Name)})
+				i18n.New("units_two_parents", l.Child.Name, wantLine[l.Child.ID], ix.byID[prev].Name)})
 			continue
 		}
 		want[l.Child.ID] = p.ID
@@ -142,8 +140,7 @@ func applyParents(tx *gorm.DB, ix *unitIndex, links []parentLink) (map[uint]bool
 				}
 				chain := strings.Join(append(names, ix.byID[id].Name), " → ")
 				problems = append(problems, LineProblem{l.Line, l.Column,
-					"unit induk membuat lingkaran: " + chain,
-					"parent units form a cycle: " + chain})
+					i18n.New("units_cycle", chain)})
 				break
 			}
 			path = append(path, p)
@@ -206,15 +203,13 @@ func (s *Store) ImportUnits(ctx context.Context, actor, source string, rows []Un
 			if r.Code != "" {
 				if prev, ok := seenCode[strings.ToLower(r.Code)]; ok {
 					problems = append(problems, LineProblem{r.Line, "kode",
-						fmt.Sprintf("kode %s sudah dipakai di baris %d", r.Code, prev),
-						fmt.Sprintf("code %s is already used on line %d", r.Code, prev)})
+						i18n.New("units_code_twice", r.Code, prev)})
 				}
 				seenCode[strings.ToLower(r.Code)] = r.Line
 			}
 			if prev, ok := seenName[strings.ToLower(r.Name)]; ok {
 				problems = append(problems, LineProblem{r.Line, "nama",
-					fmt.Sprintf("nama %q sudah ada di baris %d", r.Name, prev),
-					fmt.Sprintf("name %q already appears on line %d", r.Name, prev)})
+					i18n.New("units_name_twice", r.Name, prev)})
 			}
 			seenName[strings.ToLower(r.Name)] = r.Line
 		}
@@ -237,8 +232,7 @@ func (s *Store) ImportUnits(ctx context.Context, actor, source string, rows []Un
 			if d == nil {
 				if other := ix.byName[strings.ToLower(r.Name)]; other != nil {
 					problems = append(problems, LineProblem{r.Line, "nama",
-						fmt.Sprintf("nama %q sudah dipakai unit berkode %s", r.Name, other.Code),
-						fmt.Sprintf("name %q is already used by the unit with code %s", r.Name, other.Code)})
+						i18n.New("units_name_taken", r.Name, other.Code)})
 					continue
 				}
 				code := r.Code
@@ -261,8 +255,7 @@ func (s *Store) ImportUnits(ctx context.Context, actor, source string, rows []Un
 			if d.Name != r.Name {
 				if other := ix.byName[strings.ToLower(r.Name)]; other != nil && other.ID != d.ID {
 					problems = append(problems, LineProblem{r.Line, "nama",
-						fmt.Sprintf("nama %q sudah dipakai unit berkode %s", r.Name, other.Code),
-						fmt.Sprintf("name %q is already used by the unit with code %s", r.Name, other.Code)})
+						i18n.New("units_name_taken", r.Name, other.Code)})
 					continue
 				}
 				if err := tx.Model(&Department{}).Where("id = ?", d.ID).Update("name", r.Name).Error; err != nil {

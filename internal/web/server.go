@@ -31,8 +31,8 @@ type Certificates interface {
 	PDF(ctx context.Context, sig store.Signature) ([]byte, error)
 	// VerifyUpload checks an uploaded PDF: returns the matching signature.
 	VerifyUpload(ctx context.Context, pdf []byte) (store.Signature, error)
-	// Reason turns a verification error into a user-facing reason.
-	Reason(err error) (id, en string)
+	// Reason turns a verification error into a message for people.
+	Reason(err error) *i18n.Error
 	// Wake tells the background workers that a new signature waits for
 	// its certificate.
 	Wake()

@@ -202,11 +202,7 @@ func (s *Server) verifySubmit(c echo.Context) error {
 		if err := s.fillVerify(c, &d, sig, p.Lang); err != nil {
 			return err
 		}
-		id, en := s.Certs.Reason(err)
-		d.Replaced = id
-		if p.Lang == "en" {
-			d.Replaced = en
-		}
+		d.Replaced = s.Certs.Reason(err).In(p.Lang)
 		p.Data = d
 		return s.renderVerify(c, http.StatusOK, p)
 	}
@@ -219,11 +215,7 @@ func (s *Server) verifySubmit(c echo.Context) error {
 		return s.renderVerify(c, http.StatusOK, p)
 	}
 	if err != nil {
-		id, en := s.Certs.Reason(err)
-		d.Reason = id
-		if p.Lang == "en" {
-			d.Reason = en
-		}
+		d.Reason = s.Certs.Reason(err).In(p.Lang)
 		p.Data = d
 		return s.renderVerify(c, http.StatusUnprocessableEntity, p)
 	}
