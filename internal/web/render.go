@@ -27,6 +27,7 @@ import (
 // layout, parsed once at start-up.
 type renderer struct {
 	pages  map[string]*template.Template
+	folded map[string]folded // per language: see foldLanguage
 	static map[string]string // file name → content hash for cache busting
 	gz     map[string][]byte // file name → its gzip form, made once at start-up
 	// bufs reuses page buffers: growing a fresh one to a page's size was
@@ -200,7 +201,7 @@ func (r *renderer) parse(t *template.Template, assets fs.FS, name string) error 
 // Render implements echo.Renderer. Rendering into a buffer first means a
 // template error becomes a clean error page, not half a page.
 func (r *renderer) Render(w io.Writer, name string, data any, c echo.Context) error {
-	t, ok := r.pages[name]
+	t, ok := r.pageFor(name, data)
 	if !ok {
 		return fmt.Errorf("no template %q", name)
 	}

@@ -62,7 +62,7 @@ func (s *Server) serveStatic(files fs.FS) echo.HandlerFunc {
 	}
 }
 
-func (s *Server) renderer() *renderer { return s.echo.Renderer.(*renderer) }
+func (s *Server) renderer() *renderer { return s.pages }
 
 func (s *Server) healthz(c echo.Context) error {
 	if err := s.Store.Ping(c.Request().Context()); err != nil {

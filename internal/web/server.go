@@ -63,7 +63,8 @@ type Deps struct {
 // Server holds the handlers' dependencies.
 type Server struct {
 	Deps
-	echo *echo.Echo
+	echo  *echo.Echo
+	pages *renderer // also echo's Renderer, unless a test wraps it
 
 	limits limiters
 	keys   serverKeys // derived from the database's secret, shared by instances
@@ -92,12 +93,17 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, lang := range []string{"id", "en"} {
+		if err := r.foldLanguage(lang, i18n.Table(lang)); err != nil {
+			return nil, err
+		}
+	}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
 	e.Renderer = r
 	s := &Server{
-		Deps: d, echo: e,
+		Deps: d, echo: e, pages: r,
 		limits:        newLimiters(d.Limits, d.Now),
 		openCampaigns: newTTLCache[struct{}, []store.Campaign](hotTTL),
 		departments:   newTTLCache[uint, store.Department](hotTTL),
