@@ -65,7 +65,7 @@ func TestMigrateMovesACity(t *testing.T) {
 		target := storetest.Options(t, b)
 		to := target.Driver + ":" + target.DSN
 		r := run(t, dir, "", "migrate", "--from", "sqlite:"+filepath.Join(dir, "ikrar.db"), "--to", to)
-		if r.code != ExitOK || !strings.Contains(r.stdout, "ok: row counts of 25 tables match") || !strings.Contains(r.stdout, "asns              2 rows") ||
+		if r.code != ExitOK || !strings.Contains(r.stdout, "ok: row counts of 26 tables match") || !strings.Contains(r.stdout, "asns              2 rows") ||
 			!regexp.MustCompile(`api_tokens\s+1 rows`).MatchString(r.stdout) {
 			t.Fatalf("migrate: exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
 		}

@@ -116,7 +116,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		workDone = none
 	}
 	checkpointsDone := app.StartCheckpoints(workCtx, cfg.Instansi, filepath.Join(cfg.DataDir, "checkpoints"), time.Hour)
-	completedDone := report.WatchCompletedUnits(workCtx, st, log, time.Minute)
+	completedDone := report.WatchCompletedUnits(workCtx, st, log, cfg.CompletedCheck)
 	sendDone := make(chan struct{})
 	go func() {
 		defer close(sendDone)
@@ -137,7 +137,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 // newSender is the outbox's sender for this instance; without SMTP it only
 // queues scheduled reminders and the messages wait.
 func newSender(cfg config.Config, st *store.Store, log *slog.Logger) (*reach.Sender, error) {
-	s := &reach.Sender{Store: st, BaseURL: cfg.BaseURL, Rate: cfg.MailRate, Lease: cfg.MailLease, Log: log}
+	s := &reach.Sender{Store: st, BaseURL: cfg.BaseURL, Rate: cfg.MailRate, Lease: cfg.MailLease, Log: log,
+		Staff: report.StaffMail{Store: st, BaseURL: cfg.BaseURL}, DigestAt: cfg.DigestAt, NoDigest: cfg.NoDigest}
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Hostname() != "" {
 		s.Host = u.Hostname()
 	}

@@ -62,6 +62,14 @@ type Config struct {
 	MailFrom  string
 	MailRate  int
 	MailLease time.Duration // how long a sender holds the messages it claimed before another may take them over
+	// DigestTime is when (WIB, "HH:MM") each head's daily digest is
+	// queued, or "off"; Finish parses it into DigestAt / NoDigest.
+	DigestTime string
+	DigestAt   time.Duration // from midnight WIB
+	NoDigest   bool
+	// CompletedCheck is how often the server looks for units that reached
+	// 100 % (their webhook and the message to their heads).
+	CompletedCheck time.Duration
 }
 
 // Defaults returns the configuration a fresh checkout runs with.
@@ -75,6 +83,8 @@ func Defaults() Config {
 		CertWorkers:     2,
 		MailRate:        60,
 		MailLease:       2 * time.Minute,
+		DigestTime:      "07:00",
+		CompletedCheck:  time.Minute,
 	}
 }
 
@@ -105,6 +115,8 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) {
 	fs.IntVar(&c.CertWorkers, "cert-workers", envInt(getenv, "IKRAR_CERT_WORKERS", c.CertWorkers), "background workers making certificates after signing; 0: each is made at its first download (IKRAR_CERT_WORKERS)")
 	fs.IntVar(&c.MailRate, "mail-rate", envInt(getenv, "IKRAR_MAIL_RATE", c.MailRate), "most messages sent per minute (IKRAR_MAIL_RATE)")
 	fs.DurationVar(&c.MailLease, "mail-lease", envDuration(getenv, "IKRAR_MAIL_LEASE", c.MailLease), "how long a sender holds claimed messages before another instance may take them over (IKRAR_MAIL_LEASE)")
+	fs.StringVar(&c.DigestTime, "digest-time", env("IKRAR_DIGEST_TIME", c.DigestTime), "time of day (WIB, HH:MM) each head's daily digest is sent, or off (IKRAR_DIGEST_TIME)")
+	fs.DurationVar(&c.CompletedCheck, "completed-check", envDuration(getenv, "IKRAR_COMPLETED_CHECK", c.CompletedCheck), "how often to look for units that reached 100 % (IKRAR_COMPLETED_CHECK)")
 	fs.BoolVar(&c.AcceptNewKey, "accept-new-key", env("IKRAR_ACCEPT_NEW_KEY", "") == "1", "start with a signing key other than the one recorded in the database, and record it (IKRAR_ACCEPT_NEW_KEY=1)")
 	c.PKCS12Password = env("IKRAR_SIGNING_P12_PASSWORD", c.PKCS12Password)
 	fs.StringVar(&c.TSAURL, "tsa-url", env("IKRAR_TSA_URL", c.TSAURL), "RFC 3161 timestamp authority for certificate signatures (IKRAR_TSA_URL)")
@@ -170,6 +182,12 @@ func (c *Config) Finish() error {
 	}
 	if c.MailLease < time.Second {
 		return errors.New("--mail-lease (IKRAR_MAIL_LEASE) must be at least 1s")
+	}
+	if err := c.parseDigestTime(); err != nil {
+		return err
+	}
+	if c.CompletedCheck < time.Second {
+		return errors.New("--completed-check (IKRAR_COMPLETED_CHECK) must be at least 1s")
 	}
 	if c.SMTPURL != "" {
 		if !strings.HasPrefix(c.SMTPURL, "smtp://") && !strings.HasPrefix(c.SMTPURL, "smtps://") {
@@ -249,4 +267,22 @@ func envDuration(getenv Getenv, key string, def time.Duration) time.Duration {
 		return 0
 	}
 	return d
+}
+
+// parseDigestTime reads DigestTime: "HH:MM" (also "H.MM", as Indonesians
+// write times) from 00:00 to 23:59, or "off".
+func (c *Config) parseDigestTime() error {
+	v := strings.TrimSpace(strings.ToLower(c.DigestTime))
+	c.NoDigest = v == "off"
+	if c.NoDigest {
+		return nil
+	}
+	hh, mm, ok := strings.Cut(strings.Replace(v, ".", ":", 1), ":")
+	h, err1 := strconv.Atoi(hh)
+	m, err2 := strconv.Atoi(mm)
+	if !ok || err1 != nil || err2 != nil || h < 0 || h > 23 || m < 0 || m > 59 || len(mm) != 2 {
+		return fmt.Errorf("--digest-time (IKRAR_DIGEST_TIME) must be a WIB time like 07:00, or off, not %q", c.DigestTime)
+	}
+	c.DigestAt = time.Duration(h)*time.Hour + time.Duration(m)*time.Minute
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"io"
 	"testing"
+	"time"
 )
 
 func TestPrecedenceAndValidation(t *testing.T) {
@@ -38,6 +39,13 @@ func TestPrecedenceAndValidation(t *testing.T) {
 			return len(c.TrustedProxies) == 8 && c.TrustedProxies[0].String() == "127.0.0.0/8"
 		}},
 		{"bad proxy", map[string]string{"IKRAR_TRUSTED_PROXIES": "proxy.local"}, nil, true, nil},
+		{"digest at 07.00 WIB by default", nil, nil, false, func(c Config) bool { return c.DigestAt == 7*time.Hour && !c.NoDigest }},
+		{"digest time from env", map[string]string{"IKRAR_DIGEST_TIME": "16.30"}, nil, false, func(c Config) bool { return c.DigestAt == 16*time.Hour+30*time.Minute }},
+		{"digest time flag over env", map[string]string{"IKRAR_DIGEST_TIME": "16:30"}, []string{"--digest-time", "off"}, false, func(c Config) bool { return c.NoDigest }},
+		{"bad digest time", map[string]string{"IKRAR_DIGEST_TIME": "24:00"}, nil, true, nil},
+		{"digest time without minutes", nil, []string{"--digest-time", "7"}, true, nil},
+		{"completed check", map[string]string{"IKRAR_COMPLETED_CHECK": "5s"}, nil, false, func(c Config) bool { return c.CompletedCheck == 5*time.Second }},
+		{"completed check too often", nil, []string{"--completed-check", "10ms"}, true, nil},
 		{"2FA required", map[string]string{"IKRAR_REQUIRE_2FA": "1"}, nil, false, func(c Config) bool { return c.Require2FA }},
 	}
 	for _, tt := range tests {

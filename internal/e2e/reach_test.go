@@ -234,3 +234,63 @@ func TestSMTPDownSigningGoesOn(t *testing.T) {
 	}
 	srv.stop()
 }
+
+// TestHeadDigestAndUnitDone: a head with an address gets the day's digest
+// from the running server (figures and pending names of their unit), and,
+// once the last person signs, one "unit at 100 %" message; after a kill -9
+// and a restart the same day neither comes again.
+func TestHeadDigestAndUnitDone(t *testing.T) {
+	sink := smtptest.Start(t)
+	dir := t.TempDir()
+	rosterPath := filepath.Join(dir, "roster.csv")
+	writeMailRoster(t, rosterPath, 5)
+	mustCLI(t, "roster", "import", "--data", dir, rosterPath)
+	linksPath := filepath.Join(dir, "links.csv")
+	mustCLI(t, "links", "export", "--data", dir, "--out", linksPath)
+	links := readLinks(t, linksPath)
+	runCLIStdin := func(stdin string, args ...string) {
+		t.Helper()
+		if res := runCLIWithStdin(t, stdin, args...); res.Code != 0 {
+			t.Fatalf("%v: %s", args, res)
+		}
+	}
+	runCLIStdin("rahasia-kepala-1\n", "user", "add", "--data", dir, "--role", "head", "--username", "kepala.kes",
+		"--email", "kepala.kes@dinas.example.test", "--department", "dinas-kesehatan", "--password-stdin")
+	args := []string{"--smtp-url", sink.URL(), "--mail-from", "BKPSDM Kota Uji <ikrar@example.test>", "--mail-rate", "6000",
+		"--digest-time", "00:00", "--completed-check", "1s"}
+	srv := startServer(t, dir, args...)
+
+	got := sink.WaitFor(1, 30*time.Second)
+	if len(got) != 1 || got[0].To != "kepala.kes@dinas.example.test" {
+		t.Fatalf("digest: %d messages %+v; %s", len(got), got, srv.state())
+	}
+	for _, want := range []string{"Yth. kepala.kes", "Sudah: 0 dari 5 pegawai (0,0 %), belum: 5", "- Dinas Kesehatan: 0/5 (0,0 %), belum 5",
+		"Belum menandatangani:", "Pegawai Nomor 0 (NIP 198703122010121001), Dinas Kesehatan", "Pegawai Nomor 4"} {
+		if !strings.Contains(got[0].Text, want) {
+			t.Errorf("digest lacks %q:\n%s", want, got[0].Text)
+		}
+	}
+	for nip, p := range links {
+		p.Typed = p.Name
+		if _, err := signOnce(context.Background(), newClient(1), srv.Base, p, ""); err != nil {
+			t.Fatalf("sign %s: %v", nip, err)
+		}
+	}
+	got = sink.WaitFor(2, 30*time.Second)
+	if len(got) != 2 || !strings.HasPrefix(got[1].Subject, "Dinas Kesehatan: 100 %") || got[1].To != "kepala.kes@dinas.example.test" ||
+		!strings.Contains(got[1].Text, "(5 dari 5)") {
+		t.Fatalf("100 %% message: %d messages, last %+v; %s", len(got), got[len(got)-1], srv.state())
+	}
+
+	srv.kill()
+	srv = startServer(t, dir, args...)
+	time.Sleep(4 * time.Second) // several completion checks and sender rounds
+	if got := sink.Messages(); len(got) != 2 {
+		t.Errorf("%d messages after a kill -9 and a restart, want still 2", len(got))
+	}
+	status := mustCLI(t, "messages", "status", "--data", dir)
+	if !regexp.MustCompile(`digest\s+0\s+0\s+1\s+0\s+0`).MatchString(status.Stdout) || !regexp.MustCompile(`unit-complete\s+0\s+0\s+1\s+0\s+0`).MatchString(status.Stdout) {
+		t.Errorf("messages status:\n%s", status.Stdout)
+	}
+	srv.stop()
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/store"
+	"github.com/ikrar/ikrar/internal/wib"
 	"golang.org/x/time/rate"
 )
 
@@ -46,7 +47,26 @@ type Sender struct {
 	HTTP *http.Client
 
 	Schedule []int // reminder days before the deadline for every campaign; nil: each campaign's own (ScheduleOf)
+
+	// Staff composes the messages to staff users (the digest and the
+	// "unit at 100 %" message) from the figures as they are at sending
+	// time; nil: no digests are queued and such messages wait.
+	Staff StaffComposer
+	// DigestAt is the WIB time of day (from midnight) the daily digests
+	// are queued; NoDigest turns them off.
+	DigestAt time.Duration
+	NoDigest bool
 }
+
+// StaffComposer writes a message to a staff user, or says why it is no
+// longer needed (skip). It lives beside the figures (package report), so
+// the digest counts by the one completion rule.
+type StaffComposer interface {
+	ComposeStaff(ctx context.Context, m store.ClaimedMessage, now time.Time) (m2 Mail, skip string, err error)
+}
+
+// IsStaffKind reports a kind of message that goes to a staff user.
+func IsStaffKind(kind string) bool { return kind == store.KindDigest || kind == store.KindUnitComplete }
 
 func (s *Sender) defaults() {
 	if s.Now == nil {
@@ -94,6 +114,9 @@ func (s *Sender) Run(ctx context.Context) error {
 			lastSchedule = s.Now()
 			if err := s.ScheduleReminders(ctx); err != nil && ctx.Err() == nil {
 				s.Log.Error("queue scheduled reminders", "err", err)
+			}
+			if err := s.ScheduleDigests(ctx); err != nil && ctx.Err() == nil {
+				s.Log.Error("queue daily digests", "err", err)
 			}
 		}
 		n, err := s.deliverBatch(ctx, limit)
@@ -151,6 +174,48 @@ func (s *Sender) ScheduleReminders(ctx context.Context) error {
 	return nil
 }
 
+// ScheduleDigests queues today's digest for every head with an address
+// once the day's digest time (WIB) has come, while any campaign is open
+// for signing. Like the reminders it runs every minute on every instance
+// and the outbox's unique index keeps it to one digest per head and day;
+// a server started after the digest time sends that day's digest then.
+func (s *Sender) ScheduleDigests(ctx context.Context) error {
+	s.defaults()
+	if s.Staff == nil || s.NoDigest {
+		return nil
+	}
+	now := s.Now().In(wib.Zone)
+	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, wib.Zone)
+	if now.Before(midnight.Add(s.DigestAt)) {
+		return nil
+	}
+	day := now.Format("2006-01-02")
+	key := "digest/" + day
+	if s.queued[key] {
+		return nil
+	}
+	open, err := s.Store.OpenCampaigns(ctx)
+	if err != nil {
+		return err
+	}
+	signable := false
+	for _, c := range open {
+		signable = signable || (c.Status == store.CampaignOpen && !pledge.PastDeadline(c, s.Now()))
+	}
+	if !signable {
+		return nil // checked again next minute: a campaign may open today
+	}
+	res, err := s.Store.QueueDigests(ctx, day)
+	if err != nil {
+		return err
+	}
+	if res.Queued > 0 || res.NoAddress > 0 {
+		s.Log.Info("daily digests queued", "day", day, "queued", res.Queued, "heads_without_email", res.NoAddress)
+	}
+	s.queued[key] = true
+	return nil
+}
+
 // DeliverOnce claims and delivers one batch (for tests and tools).
 func (s *Sender) DeliverOnce(ctx context.Context) (int, error) {
 	s.defaults()
@@ -194,7 +259,18 @@ func (s *Sender) deliver(ctx context.Context, m store.ClaimedMessage) error {
 	if m.Kind == store.KindWebhook {
 		return s.deliverWebhook(ctx, m)
 	}
-	mail, skip, err := s.compose(ctx, m)
+	var mail Mail
+	var skip string
+	var err error
+	if IsStaffKind(m.Kind) {
+		if s.Staff == nil {
+			return s.Store.MarkRetry(ctx, m.ID, s.Now().Add(s.Lease), "not sent: this instance cannot write staff messages")
+		}
+		mail, skip, err = s.Staff.ComposeStaff(ctx, m, s.Now())
+		mail.MessageID = "ikrar-" + strconv.Itoa(int(m.ID)) + "@" + s.Host
+	} else {
+		mail, skip, err = s.compose(ctx, m)
+	}
 	if err != nil {
 		return err
 	}
@@ -211,8 +287,10 @@ func (s *Sender) deliver(ctx context.Context, m store.ClaimedMessage) error {
 		return s.Store.MarkSent(db, m.ID)
 	case errors.As(err, &refused):
 		s.Log.Warn("address refused", "id", m.ID, "to", mail.To, "err", err)
-		if err := s.Store.RefuseAddress(db, m.ASNID, mail.To, err.Error()); err != nil {
-			return err
+		if m.ASNID != 0 { // a staff address is the admin's to fix, on the users page
+			if err := s.Store.RefuseAddress(db, m.ASNID, mail.To, err.Error()); err != nil {
+				return err
+			}
 		}
 		return s.Store.MarkFailed(db, m.ID, err.Error())
 	case permanent(err) || m.Attempts >= s.MaxAttempts:

@@ -93,7 +93,7 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, progress func(TableCount
 var copyTables = []string{"campaigns", "departments", "asns", "signatures", "certificates", "users", "user_departments",
 	"campaign_closings", "closed_roster_entries", "closed_unit_counts", "audit_events", "signing_keys",
 	"replaced_certificates", "audit_checkpoints", "settings",
-	"outbox_messages", "email_refusals", "link_opens", "reminder_schedules",
+	"outbox_messages", "email_refusals", "link_opens", "reminder_schedules", "unit_completions",
 	"api_tokens", "api_token_departments", "api_idempotency", "webhook_subscriptions", "webhook_events", "webhook_attempts"}
 
 func copyAll(src, out *gorm.DB, progress func(TableCount)) ([]TableCount, error) {
@@ -156,6 +156,9 @@ func copyAll(src, out *gorm.DB, progress func(TableCount)) ([]TableCount, error)
 		},
 		func() (int64, error) { // each campaign's reminder days
 			return copyRows(src, out, "campaign_id", func(r *ReminderSchedule) uint { return r.CampaignID }, copyBatch, nil)
+		},
+		func() (int64, error) { // units already announced at 100 %, so none is announced again after the move
+			return copyRows[UnitCompletion](src, out, "campaign_id, department_id", nil, copyBatch, nil)
 		},
 		func() (int64, error) { // JSON API tokens (hashes only) and their units
 			return copyRows(src, out, "id", func(r *APIToken) uint { return r.ID }, copyBatch, nil)

@@ -182,7 +182,7 @@ type AuditHead struct {
 
 func allModels() []any {
 	return []any{&Campaign{}, &Department{}, &ASN{}, &Signature{}, &Certificate{}, &User{}, &UserDepartment{}, &Session{}, &AuditEvent{}, &RateLimit{}, &AuditHead{}, &PendingUpload{}, &AuditCheckpoint{},
-		&OutboxMessage{}, &EmailRefusal{}, &LinkOpen{}, &ReminderSchedule{},
+		&OutboxMessage{}, &EmailRefusal{}, &LinkOpen{}, &ReminderSchedule{}, &UnitCompletion{},
 		&ServerSecret{}, &LoginFailure{},
 		&CampaignClosing{}, &ClosedRosterEntry{}, &ClosedUnitCount{}, &SigningKey{}, &Setting{}, &ReplacedCertificate{},
 		&APIToken{}, &APITokenDepartment{}, &APIIdempotency{},

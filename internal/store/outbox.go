@@ -23,14 +23,20 @@ const (
 	OutboxSkipped = "skipped"
 )
 
-// OutboxMessage is one message to one person. The unique index on
+// OutboxMessage is one message to one recipient: a person of the roster
+// (ASNID), a staff user (UserID: the digest and the "unit at 100 %"
+// message) or a webhook subscription (neither). The unique index on
 // (person, campaign, kind, step) is what makes queueing the same message
-// twice impossible, whoever queues it and however often.
+// twice impossible, whoever queues it and however often; a staff message
+// carries its user in Step as well ("2024-12-18/u7", "d12/u7"), so the
+// same index makes it one digest per head and day and one 100 % message
+// per campaign, unit and head.
 type OutboxMessage struct {
 	ID         uint   `gorm:"primaryKey"`
 	ASNID      uint   `gorm:"column:asn_id;not null;uniqueIndex:idx_outbox_once,priority:1"`
+	UserID     uint   `gorm:"not null;default:0;index"`
 	CampaignID uint   `gorm:"not null;uniqueIndex:idx_outbox_once,priority:2;index:idx_outbox_campaign"`
-	Kind       string `gorm:"size:16;not null;uniqueIndex:idx_outbox_once,priority:3"` // invitation, reminder
+	Kind       string `gorm:"size:16;not null;uniqueIndex:idx_outbox_once,priority:3"` // invitation, reminder, digest, unit-complete, webhook
 	Step       string `gorm:"size:32;not null;uniqueIndex:idx_outbox_once,priority:4"` // "" for invitations; h-3, h-1, h-0, manual-2024-12-18
 	Channel    string `gorm:"size:16;not null"`                                        // email
 	Recipient  string `gorm:"size:200;not null"`
@@ -180,6 +186,7 @@ func idList(ids []uint) string {
 // ClaimedMessage is a message a sender now holds until its lease ends.
 type ClaimedMessage struct {
 	ID, ASNID, CampaignID uint
+	UserID                uint // a staff message's user (0: none)
 	Kind, Step, Recipient string
 	Attempts              int
 }
@@ -217,7 +224,7 @@ func (s *Store) ClaimMessagesOf(ctx context.Context, n int, lease time.Duration,
 	err := s.w.WithContext(ctx).Raw(`WITH picked AS MATERIALIZED (SELECT id FROM outbox_messages WHERE state IN (?, ?) AND next_at <= ?`+kindCond+` ORDER BY next_at, id LIMIT ?`+lock+`)
 		UPDATE outbox_messages SET state = ?, next_at = ?, attempts = attempts + 1, updated_at = ?
 		WHERE id IN (SELECT id FROM picked) AND state IN (?, ?) AND next_at <= ?
-		RETURNING id, asn_id, campaign_id, kind, step, recipient, attempts`,
+		RETURNING id, asn_id, user_id, campaign_id, kind, step, recipient, attempts`,
 		append(pickArgs, OutboxSending, now.Add(lease), now, OutboxQueued, OutboxSending, now)...).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("claim messages: %w", err)
@@ -323,19 +330,23 @@ func (s *Store) OutboxCounts(ctx context.Context) ([]OutboxCount, error) {
 	return out, nil
 }
 
-// OutboxEntry is a message with its person, for the admin page.
+// OutboxEntry is a message with its person (or, for a staff message, the
+// user's login name as Name and no NIP), for the admin page.
 type OutboxEntry struct {
 	OutboxMessage
 	Name, NIP string
 }
 
-// OutboxByState lists up to limit messages in a state, oldest change first.
+// OutboxByState lists up to limit messages to people and staff in a state,
+// oldest change first.
 func (s *Store) OutboxByState(ctx context.Context, state string, limit int) ([]OutboxEntry, error) {
 	var out []OutboxEntry
 	if err := s.r.WithContext(ctx).Table("outbox_messages").
-		Select("outbox_messages.*, asns.name, asns.nip").
-		Joins("JOIN asns ON asns.id = outbox_messages.asn_id").
-		Where("outbox_messages.state = ?", state).Order("outbox_messages.updated_at, outbox_messages.id").Limit(limit).
+		Select("outbox_messages.*, COALESCE(asns.name, users.username) AS name, COALESCE(asns.nip, '') AS nip").
+		Joins("LEFT JOIN asns ON asns.id = outbox_messages.asn_id").
+		Joins("LEFT JOIN users ON users.id = outbox_messages.user_id").
+		Where("outbox_messages.state = ? AND (asns.id IS NOT NULL OR users.id IS NOT NULL)", state).
+		Order("outbox_messages.updated_at, outbox_messages.id").Limit(limit).
 		Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("list %s messages: %w", state, err)
 	}

@@ -25,6 +25,9 @@ type outboxData struct {
 	NoSMTP   bool
 	Failures []store.OutboxEntry
 	Waiting  []store.OutboxEntry // the first queued messages: who they would go to
+	// HeadsNoEmail are the enabled heads without an address: their daily
+	// digest and 100 % messages cannot go.
+	HeadsNoEmail []string
 }
 
 func (s *Server) adminOutbox(c echo.Context) error {
@@ -51,7 +54,7 @@ func (s *Server) adminOutbox(c echo.Context) error {
 			d.Queued += x.N
 		}
 	}
-	for _, k := range []string{"invitation", "reminder", store.KindWebhook} {
+	for _, k := range []string{"invitation", "reminder", store.KindDigest, store.KindUnitComplete, store.KindWebhook} {
 		if r := rows[k]; r != nil {
 			d.Rows = append(d.Rows, *r)
 		}
@@ -60,6 +63,9 @@ func (s *Server) adminOutbox(c echo.Context) error {
 		return err
 	}
 	if d.Waiting, err = s.Store.OutboxByState(ctx, store.OutboxQueued, 50); err != nil {
+		return err
+	}
+	if d.HeadsNoEmail, err = s.Store.HeadsWithoutEmail(ctx); err != nil {
 		return err
 	}
 	p.Data = d
