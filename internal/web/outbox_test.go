@@ -58,6 +58,18 @@ func TestOutboxPage(t *testing.T) {
 	if status, _ := e.get(head, "/admin/outbox"); status == http.StatusOK {
 		t.Error("a head sees the outbox")
 	}
+	// A head without an address gets no digest: the page counts and names them.
+	_, body = e.get(admin, "/admin/outbox?lang=id")
+	if w := between(body, `id="heads-no-email"`, "</section>"); !strings.Contains(w, "Kepala unit tanpa email: 1") || !strings.Contains(w, "kepala") {
+		t.Errorf("heads without email:\n%s", w)
+	}
+	u, _ := e.st.UserByUsername(ctx, "kepala")
+	if err := e.st.SetUserEmail(ctx, "test", u.ID, "kepala@example.test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, body = e.get(admin, "/admin/outbox"); strings.Contains(body, `id="heads-no-email"`) {
+		t.Error("a head with an address is still listed without one")
+	}
 }
 
 // withEmails gives people of the test roster an email address, the way an
