@@ -16,6 +16,7 @@ import (
 	"github.com/ikrar/ikrar/internal/backup"
 	"github.com/ikrar/ikrar/internal/certificate"
 	"github.com/ikrar/ikrar/internal/staff"
+	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/wib"
 )
 
@@ -62,40 +63,40 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 
 // runUserSetEmail sets or (with --email "") clears a staff user's address.
 func runUserSetEmail(ctx context.Context, env Env, args []string) error {
-	var username, email string
-	cfg, fs, err := parseFlags(env, "user set-email", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&username, "username", "", "login name")
+	var email string
+	return userCommand(ctx, env, "user set-email", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", `address for the daily digest and unit-at-100 % messages; "" clears it`)
+	}, func(st *store.Store, u store.User) error {
+		if err := staff.SetEmail(ctx, st, "cli", u.ID, email); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "email of %s set to %q / email %s diatur ke %q\n", u.Username, strings.TrimSpace(email), u.Username, strings.TrimSpace(email))
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	if fs.NArg() > 0 || username == "" {
-		return usageError{"--username is required"}
-	}
-	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	u, err := st.UserByUsername(ctx, username)
-	if err != nil {
-		return err
-	}
-	if err := staff.SetEmail(ctx, st, "cli", u.ID, email); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "email of %s set to %q / email %s diatur ke %q\n", u.Username, strings.TrimSpace(email), u.Username, strings.TrimSpace(email))
-	return nil
 }
 
 // runUserReset2FA turns two-step verification off for a user who lost
 // both the phone and the recovery codes; with IKRAR_REQUIRE_2FA an admin
 // sets it up again at the next sign-in.
 func runUserReset2FA(ctx context.Context, env Env, args []string) error {
+	return userCommand(ctx, env, "user reset-2fa", args, nil, func(st *store.Store, u store.User) error {
+		if err := st.DisableTOTP(ctx, "cli", u.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "two-step verification of %s turned off / verifikasi dua langkah %s dimatikan\n", u.Username, u.Username)
+		return nil
+	})
+}
+
+// userCommand runs a command on one existing staff user named by
+// --username (plus the command's own flags).
+func userCommand(ctx context.Context, env Env, name string, args []string, flags func(*flag.FlagSet), run func(*store.Store, store.User) error) error {
 	var username string
-	cfg, fs, err := parseFlags(env, "user reset-2fa", args, func(fs *flag.FlagSet) {
+	cfg, fs, err := parseFlags(env, name, args, func(fs *flag.FlagSet) {
 		fs.StringVar(&username, "username", "", "login name")
+		if flags != nil {
+			flags(fs)
+		}
 	})
 	if err != nil {
 		return err
@@ -112,11 +113,7 @@ func runUserReset2FA(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := st.DisableTOTP(ctx, "cli", u.ID); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "two-step verification of %s turned off / verifikasi dua langkah %s dimatikan\n", u.Username, u.Username)
-	return nil
+	return run(st, u)
 }
 
 func runAuditVerify(ctx context.Context, env Env, args []string) error {

@@ -93,14 +93,20 @@ func Compose(l Letter) (subject, text, html string, err error) {
 			subject += fmt.Sprintf(" (batas waktu %d %s)", d.Day(), wib.Month(d.Month()))
 		}
 	}
+	text, html, err = render(textTmpl, htmlTmpl, v)
+	return oneLine(subject), text, html, err
+}
+
+// render executes a message's plain-text and HTML templates on v.
+func render(t *texttemplate.Template, h *htmltemplate.Template, v any) (text, html string, err error) {
 	var tb, hb bytes.Buffer
-	if err := textTmpl.Execute(&tb, v); err != nil {
-		return "", "", "", fmt.Errorf("compose text: %w", err)
+	if err := t.Execute(&tb, v); err != nil {
+		return "", "", fmt.Errorf("compose %s text: %w", t.Name(), err)
 	}
-	if err := htmlTmpl.Execute(&hb, v); err != nil {
-		return "", "", "", fmt.Errorf("compose html: %w", err)
+	if err := h.Execute(&hb, v); err != nil {
+		return "", "", fmt.Errorf("compose %s html: %w", h.Name(), err)
 	}
-	return oneLine(subject), tb.String(), hb.String(), nil
+	return tb.String(), hb.String(), nil
 }
 
 // oneLine keeps a header value on one line whatever a campaign title holds.

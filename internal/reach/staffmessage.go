@@ -1,7 +1,6 @@
 package reach
 
 import (
-	"bytes"
 	"fmt"
 	htmltemplate "html/template"
 	texttemplate "text/template"
@@ -153,14 +152,8 @@ func ComposeDigest(l DigestLetter) (subject, text, html string, err error) {
 		roster += c.Total.Roster
 	}
 	subject = fmt.Sprintf("Ringkasan harian ikrar: %d dari %d sudah menandatangani — %s", signed, roster, l.Instansi)
-	var tb, hb bytes.Buffer
-	if err := digestText.Execute(&tb, v); err != nil {
-		return "", "", "", fmt.Errorf("compose digest text: %w", err)
-	}
-	if err := digestHTML.Execute(&hb, v); err != nil {
-		return "", "", "", fmt.Errorf("compose digest html: %w", err)
-	}
-	return oneLine(subject), tb.String(), hb.String(), nil
+	text, html, err = render(digestText, digestHTML, v)
+	return oneLine(subject), text, html, err
 }
 
 type unitDoneView struct {
@@ -203,12 +196,6 @@ func ComposeUnitDone(l UnitDoneLetter) (subject, text, html string, err error) {
 		v.DeadlineID, v.DeadlineEN = wib.Deadline(*l.Deadline), wib.DeadlineEN(*l.Deadline)
 	}
 	subject = fmt.Sprintf("%s: 100 %% sudah menandatangani %s", l.Unit, l.CampaignTitle)
-	var tb, hb bytes.Buffer
-	if err := unitDoneText.Execute(&tb, v); err != nil {
-		return "", "", "", fmt.Errorf("compose 100 %% text: %w", err)
-	}
-	if err := unitDoneHTML.Execute(&hb, v); err != nil {
-		return "", "", "", fmt.Errorf("compose 100 %% html: %w", err)
-	}
-	return oneLine(subject), tb.String(), hb.String(), nil
+	text, html, err = render(unitDoneText, unitDoneHTML, v)
+	return oneLine(subject), text, html, err
 }
