@@ -13,63 +13,6 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// adminRoutes registers /admin. The role check sits on the group, so no
-// handler below repeats it: heads get 404, anonymous users the login page.
-func (s *Server) adminRoutes() {
-	g := s.echo.Group("/admin", requireStaff(store.RoleAdmin))
-	g.GET("", s.adminHome)
-
-	g.GET("/roster", s.adminRoster)
-	g.POST("/roster/preview", s.adminRosterPreview) // body caps: bodylimit.go
-	g.GET("/roster/preview", s.adminRosterPreviewPage)
-	g.POST("/roster/commit", s.adminRosterCommit)
-	// Units files share the roster's upload path and limits.
-	g.GET("/roster/units", s.adminUnits)
-	g.POST("/roster/units/preview", s.adminUnitsPreview)
-	g.POST("/roster/units/commit", s.adminUnitsCommit)
-
-	g.GET("/campaigns", s.adminCampaigns)
-	g.POST("/campaigns", s.adminCampaignCreate)
-	g.GET("/campaigns/:id/edit", s.adminCampaignEdit)
-	g.POST("/campaigns/:id", s.adminCampaignSave)
-	g.POST("/campaigns/:id/status", s.adminCampaignStatus)
-	g.POST("/campaigns/:id/deadline", s.adminCampaignDeadline)
-	g.POST("/campaigns/:id/reminders", s.adminCampaignReminders)
-	g.POST("/campaigns/:id/require-code", s.adminCampaignRequireCode)
-	g.POST("/signatures/:code/revoke", s.adminRevoke)
-	g.POST("/signatures/:code/reissue", s.adminReissue)
-
-	g.GET("/departments", s.adminDepartments)
-	g.POST("/departments", s.adminDepartmentCreate)
-	g.GET("/departments/:code", s.adminDepartmentEdit)
-	g.POST("/departments/:code", s.adminDepartmentSave)
-
-	g.GET("/users", s.adminUsers)
-	g.POST("/users", s.adminUserCreate)
-	g.POST("/users/:id/disable", s.adminUserDisable)
-	g.POST("/users/:id/enable", s.adminUserEnable)
-	g.POST("/users/:id/password", s.adminUserPassword)
-	g.POST("/users/:id/email", s.adminUserEmail)
-
-	g.GET("/audit", s.adminAudit)
-	g.GET("/audit/export.:format", s.adminAuditExport)
-
-	g.GET("/exports", s.adminExports)
-	g.GET("/exports/certificates.zip", s.adminExportCertificates)
-	g.GET("/exports/links.csv", s.adminExportLinks)
-	g.GET("/exports/links.pdf", s.adminExportLinks)
-
-	g.GET("/outbox", s.adminOutbox)
-	g.POST("/outbox/retry", s.adminOutboxRetry)
-
-	g.GET("/tokens", s.adminTokens)
-	g.POST("/tokens", s.adminTokenCreate)
-	g.POST("/tokens/:id/revoke", s.adminTokenRevoke)
-	g.GET("/webhooks", s.adminWebhooks)
-	g.POST("/webhooks", s.adminWebhookCreate)
-	g.POST("/webhooks/:id/test", s.adminWebhookTest)
-}
-
 // navLink is one entry of the admin section menu.
 type navLink struct {
 	URL     string

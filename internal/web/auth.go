@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode"
@@ -45,7 +46,7 @@ func requireStaff(roles ...string) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			u, ok := c.Get(ctxUser).(*store.User)
 			if !ok {
-				return c.Redirect(http.StatusSeeOther, "/login?next="+urlQueryEscape(c.Request().URL.RequestURI()))
+				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 			}
 			if needs, _ := c.Get(ctxNeeds2FA).(bool); needs && !strings.HasPrefix(c.Request().URL.Path, twoFAPath) {
 				// IKRAR_REQUIRE_2FA: an admin sets up two-factor sign-in first.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -149,8 +150,8 @@ func (s *Server) totpIssuer() string { return "ikrar " + s.Config.Instansi }
 
 // totpURL is the otpauth:// link of RFC 6238 apps (Key URI Format).
 func (s *Server) totpURL(username, secretB32 string) string {
-	q := "secret=" + secretB32 + "&issuer=" + urlQueryEscape(s.totpIssuer()) + "&algorithm=SHA1&digits=6&period=30"
-	return "otpauth://totp/" + urlPathEscape(s.totpIssuer()) + ":" + urlPathEscape(username) + "?" + q
+	q := "secret=" + secretB32 + "&issuer=" + url.QueryEscape(s.totpIssuer()) + "&algorithm=SHA1&digits=6&period=30"
+	return "otpauth://totp/" + url.PathEscape(s.totpIssuer()) + ":" + url.PathEscape(username) + "?" + q
 }
 
 func (s *Server) twoFAPage(c echo.Context) error {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/ikrar/ikrar/internal/certificate"
@@ -93,7 +94,7 @@ func canonicalCode(s string) string {
 
 func (s *Server) verifyForm(c echo.Context) error {
 	if code := c.QueryParam("code"); code != "" {
-		return c.Redirect(http.StatusSeeOther, "/verify/"+urlPathEscape(code))
+		return c.Redirect(http.StatusSeeOther, "/verify/"+url.PathEscape(code))
 	}
 	return s.renderVerify(c, http.StatusOK, s.page(c, "verify_title"))
 }
@@ -172,7 +173,7 @@ func (s *Server) fillVerify(c echo.Context, d *verifyData, sig store.Signature, 
 func (s *Server) verifySubmit(c echo.Context) error {
 	p := s.page(c, "verify_title")
 	if code := c.FormValue("code"); code != "" {
-		return c.Redirect(http.StatusSeeOther, "/verify/"+urlPathEscape(code))
+		return c.Redirect(http.StatusSeeOther, "/verify/"+url.PathEscape(code))
 	}
 	d := verifyData{Checked: true, Upload: true}
 	fh, err := c.FormFile("pdf")
