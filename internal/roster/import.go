@@ -35,16 +35,19 @@ type ImportOptions struct {
 // Any bad row means nothing is written; the error is *Errors listing every
 // problem with its line and column. The CLI and the admin page both call
 // this, so the rules cannot drift apart.
+//
+// The file is read once: each valid row is staged in the database as it
+// is read (store.RosterStage), so memory does not grow with the file, and
+// the staged roster is applied in one transaction only if the whole file
+// was valid.
 func Import(ctx context.Context, st *store.Store, actor, filename string, r io.Reader, o ImportOptions) (store.ImportResult, error) {
 	l := o.Limits
 	if l == (Limits{}) {
 		l = CLILimits
 	}
-	rows, err := ParseWithin(r, filename, l)
-	if err != nil {
-		return store.ImportResult{}, err
-	}
-	return importRows(ctx, st, actor, filename, rows, o)
+	return importFrom(ctx, st, actor, filename, o, func(sink func(Row) error) error {
+		return parseInto(r, filename, l, sink)
+	})
 }
 
 // Record is one roster entry given as values instead of a file's cells:
@@ -57,7 +60,11 @@ type Record struct {
 // A Problem's Line is the record's index plus one (0 still means the whole
 // batch), so callers can report errors by index.
 func ValidateRecords(recs []Record) ([]Row, error) {
-	p := newParser(defaultConfig(), false)
+	return validateRecords(recs, defaultConfig())
+}
+
+func validateRecords(recs []Record, c config) ([]Row, error) {
+	p := newParser(c, false)
 	p.record(0, fieldNames[:])
 	cells := make([]string, numFields)
 	for i, r := range recs {
@@ -74,20 +81,41 @@ func ValidateRecords(recs []Record) ([]Row, error) {
 // Import does: one transaction, all or nothing, new units that look like
 // existing ones refused the same way.
 func ImportRecords(ctx context.Context, st *store.Store, actor, source string, recs []Record, o ImportOptions) (store.ImportResult, error) {
-	rows, err := ValidateRecords(recs)
-	if err != nil {
-		return store.ImportResult{}, err
-	}
-	return importRows(ctx, st, actor, source, rows, o)
+	return importFrom(ctx, st, actor, source, o, func(sink func(Row) error) error {
+		c := defaultConfig()
+		c.sink = sink
+		_, err := validateRecords(recs, c)
+		return err
+	})
 }
 
-// importRows is the part of an import after parsing, shared by files and
-// records.
-func importRows(ctx context.Context, st *store.Store, actor, filename string, rows []Row, o ImportOptions) (store.ImportResult, error) {
-	similar, err := resolveUnits(ctx, st, rows, o)
+// importFrom is an import after the choice of input, shared by files and
+// records: feed validates the input, giving each valid row to its sink.
+func importFrom(ctx context.Context, st *store.Store, actor, source string, o ImportOptions, feed func(sink func(Row) error) error) (store.ImportResult, error) {
+	units, err := newUnitResolver(ctx, st, o)
 	if err != nil {
 		return store.ImportResult{}, err
 	}
+	stage, err := st.StageRoster(ctx, store.ImportOptions{NewToken: secret.Token, NewAccessCode: secret.AccessCode})
+	if err != nil {
+		return store.ImportResult{}, err
+	}
+	defer stage.Close()
+	if err := feed(func(row Row) error {
+		units.resolve(&row)
+		return stage.Add(ctx, store.ImportRow{Line: row.Line, NIP: row.NIP, Name: row.Name, Position: row.Position,
+			Department: row.Department, Email: row.Email, Phone: row.Phone, Kind: row.Kind, Parent: row.Parent})
+	}); err != nil {
+		var perr *Errors
+		if errors.As(err, &perr) {
+			return store.ImportResult{}, err
+		}
+		return store.ImportResult{}, fmt.Errorf("import roster %s: %w", source, err)
+	}
+	if len(units.problems) > 0 {
+		return store.ImportResult{}, &Errors{Problems: units.problems}
+	}
+	similar := units.similar
 	if len(similar) > 0 && !o.DryRun {
 		e := &Errors{}
 		for _, s := range similar {
@@ -96,82 +124,82 @@ func importRows(ctx context.Context, st *store.Store, actor, filename string, ro
 		}
 		return store.ImportResult{Similar: similar}, e
 	}
-	in := make([]store.ImportRow, len(rows))
-	for i, row := range rows {
-		in[i] = store.ImportRow{Line: row.Line, NIP: row.NIP, Name: row.Name, Position: row.Position,
-			Department: row.Department, Email: row.Email, Phone: row.Phone, Kind: row.Kind, Parent: row.Parent}
-	}
-	res, err := st.ImportRoster(ctx, actor, filename, in, store.ImportOptions{
+	res, err := stage.Apply(ctx, actor, source, store.ImportOptions{
 		DryRun: o.DryRun, DeactivateMissing: o.DeactivateMissing, ConfirmDeactivate: o.ConfirmDeactivate,
-		NewToken: secret.Token, NewAccessCode: secret.AccessCode,
 	})
 	var mass *store.MassDeactivationError
 	if errors.As(err, &mass) {
 		return store.ImportResult{}, err
 	}
 	if err != nil {
-		return store.ImportResult{}, asProblems("import roster "+filename, err)
+		return store.ImportResult{}, asProblems("import roster "+source, err)
 	}
 	res.Similar = similar
 	return res, nil
 }
 
-// resolveUnits applies o.UnitMap to rows (in place) and returns the new
-// unit names that look like an existing unit and are neither mapped nor
-// confirmed. A map entry naming a unit that does not exist is a problem.
-func resolveUnits(ctx context.Context, st *store.Store, rows []Row, o ImportOptions) ([]store.SimilarUnit, error) {
+// unitResolver applies o.UnitMap to rows as they are read and collects the
+// new unit names that look like an existing unit and are neither mapped
+// nor confirmed. It holds one entry per distinct unit name, not per row.
+type unitResolver struct {
+	exists   map[string]string // lower name or code → name
+	names    []string
+	mapped   map[string]string
+	confirm  bool
+	problems []Problem // map entries naming a unit that does not exist
+	similar  []store.SimilarUnit
+	index    map[string]int  // lower new name → index in similar
+	checked  map[string]bool // new names already compared, once each
+}
+
+func newUnitResolver(ctx context.Context, st *store.Store, o ImportOptions) (*unitResolver, error) {
 	depts, err := st.Departments(ctx)
 	if err != nil {
 		return nil, err
 	}
-	exists := make(map[string]string, 2*len(depts)) // lower name or code → name
-	names := make([]string, len(depts))
+	u := &unitResolver{exists: make(map[string]string, 2*len(depts)), names: make([]string, len(depts)),
+		mapped: make(map[string]string, len(o.UnitMap)), confirm: o.ConfirmNewUnits, index: map[string]int{}, checked: map[string]bool{}}
 	for i, d := range depts {
-		exists[strings.ToLower(d.Name)] = d.Name
-		exists[strings.ToLower(d.Code)] = d.Name
-		names[i] = d.Name
+		u.exists[strings.ToLower(d.Name)] = d.Name
+		u.exists[strings.ToLower(d.Code)] = d.Name
+		u.names[i] = d.Name
 	}
-	mapped := make(map[string]string, len(o.UnitMap))
-	var problems []Problem
 	for from, to := range o.UnitMap {
-		target, ok := exists[strings.ToLower(strings.TrimSpace(to))]
+		target, ok := u.exists[strings.ToLower(strings.TrimSpace(to))]
 		if !ok {
-			problems = append(problems, Problem{Column: ColDepartment, Msg: i18n.New("roster_map_unknown", from, to, to)})
+			u.problems = append(u.problems, Problem{Column: ColDepartment, Msg: i18n.New("roster_map_unknown", from, to, to)})
 			continue
 		}
-		mapped[strings.ToLower(strings.TrimSpace(from))] = target
+		u.mapped[strings.ToLower(strings.TrimSpace(from))] = target
 	}
-	if len(problems) > 0 {
-		return nil, &Errors{Problems: problems}
+	return u, nil
+}
+
+// resolve sends a row of a mapped unit to its target and notes a new unit
+// name that resembles an existing one.
+func (u *unitResolver) resolve(r *Row) {
+	key := strings.ToLower(r.Department)
+	if to, ok := u.mapped[key]; ok {
+		r.Department = to
+		return
 	}
-	var similar []store.SimilarUnit
-	index := map[string]int{}    // lower new name → index in similar
-	checked := map[string]bool{} // new names already compared, once each
-	for i := range rows {
-		key := strings.ToLower(rows[i].Department)
-		if to, ok := mapped[key]; ok {
-			rows[i].Department = to
-			continue
-		}
-		if _, ok := exists[key]; ok {
-			continue
-		}
-		if checked[key] {
-			if j, ok := index[key]; ok {
-				similar[j].Rows++
-			}
-			continue
-		}
-		checked[key] = true
-		if o.ConfirmNewUnits {
-			continue
-		}
-		if e := similarUnit(rows[i].Department, names); e != "" {
-			index[key] = len(similar)
-			similar = append(similar, store.SimilarUnit{Line: rows[i].Line, Name: rows[i].Department, Existing: e, Rows: 1})
-		}
+	if _, ok := u.exists[key]; ok {
+		return
 	}
-	return similar, nil
+	if u.checked[key] {
+		if j, ok := u.index[key]; ok {
+			u.similar[j].Rows++
+		}
+		return
+	}
+	u.checked[key] = true
+	if u.confirm {
+		return
+	}
+	if e := similarUnit(r.Department, u.names); e != "" {
+		u.index[key] = len(u.similar)
+		u.similar = append(u.similar, store.SimilarUnit{Line: r.Line, Name: r.Department, Existing: e, Rows: 1})
+	}
 }
 
 // asProblems turns the store's line problems (unknown parent unit, cycle)

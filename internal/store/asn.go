@@ -1,16 +1,13 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"github.com/ikrar/ikrar/internal/nip"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/ikrar/ikrar/internal/audit"
 	"gorm.io/gorm"
 )
 
@@ -209,180 +206,20 @@ type SimilarUnit struct {
 
 // ImportRoster upserts a whole roster in one transaction: it all lands or
 // none of it does. Existing tokens, access codes and signatures are kept.
+// It stages rows and applies them (see RosterStage); callers reading a
+// file stage it as they read instead of holding every row.
 func (s *Store) ImportRoster(ctx context.Context, actor, source string, rows []ImportRow, o ImportOptions) (ImportResult, error) {
-	var res ImportResult
-	errDryRun := fmt.Errorf("dry run")
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockChain(tx); err != nil {
-			return err
-		}
-		var depts []Department
-		if err := tx.Find(&depts).Error; err != nil {
-			return fmt.Errorf("read departments: %w", err)
-		}
-		byName := map[string]uint{}
-		codes := map[string]bool{}
-		for _, d := range depts {
-			byName[strings.ToLower(d.Name)] = d.ID
-			codes[d.Code] = true
-		}
-		for _, r := range rows {
-			key := strings.ToLower(r.Department)
-			if _, ok := byName[key]; ok {
-				continue
-			}
-			d := Department{Code: uniqueCode(DepartmentCode(r.Department), codes), Name: r.Department}
-			if err := tx.Create(&d).Error; err != nil {
-				return fmt.Errorf("import roster line %d: create department %q: %w", r.Line, r.Department, err)
-			}
-			codes[d.Code] = true
-			byName[key] = d.ID
-			res.NewDepartments = append(res.NewDepartments, d.Name)
-		}
-		if moved, err := importRosterParents(tx, rows); err != nil {
-			return err
-		} else {
-			res.Moved = moved
-		}
-
-		existing := map[string]ASN{}
-		var batch []ASN
-		if err := tx.FindInBatches(&batch, 5000, func(*gorm.DB, int) error {
-			for _, a := range batch {
-				existing[a.NIP] = a
-			}
-			return nil
-		}).Error; err != nil {
-			return fmt.Errorf("read roster: %w", err)
-		}
-
-		signed, err := signedASNIDs(tx)
-		if err != nil {
-			return err
-		}
-		for _, a := range existing {
-			if a.Active {
-				res.ActiveBefore++
-			}
-		}
-		inFile := make(map[string]bool, len(rows))
-		var creates []ASN
-		for _, r := range rows {
-			inFile[r.NIP] = true
-			deptID := byName[strings.ToLower(r.Department)]
-			old, ok := existing[r.NIP]
-			if ok && old.DepartmentID != deptID && signed[old.ID] {
-				res.MovedSigned++
-			}
-			if !ok {
-				creates = append(creates, ASN{NIP: r.NIP, Name: r.Name, Position: r.Position, DepartmentID: deptID, Kind: r.Kind,
-					Email: r.Email, Phone: r.Phone, Active: true, Token: o.NewToken(), AccessCode: o.NewAccessCode()})
-				continue
-			}
-			if old.Name == r.Name && old.Position == r.Position && old.DepartmentID == deptID && old.Kind == r.Kind &&
-				old.Email == r.Email && old.Phone == r.Phone && old.Active {
-				res.Unchanged++
-				continue
-			}
-			if !old.Active {
-				res.Reactivated++
-			}
-			res.Updated++
-			if err := tx.Model(&ASN{}).Where("id = ?", old.ID).Updates(map[string]any{
-				"name": r.Name, "position": r.Position, "department_id": deptID, "kind": r.Kind,
-				"email": r.Email, "phone": r.Phone, "active": true,
-			}).Error; err != nil {
-				return fmt.Errorf("import roster line %d: update %s: %w", r.Line, r.NIP, err)
-			}
-		}
-		res.Added = len(creates)
-		if len(creates) > 0 {
-			if err := tx.CreateInBatches(creates, 500).Error; err != nil {
-				return fmt.Errorf("import roster: insert new ASN: %w", err)
-			}
-		}
-		if o.DeactivateMissing {
-			var gone []uint
-			deptName := map[uint]string{}
-			for _, d := range depts {
-				deptName[d.ID] = d.Name
-			}
-			for nip, a := range existing {
-				if a.Active && !inFile[nip] {
-					gone = append(gone, a.ID)
-					res.DeactivatedList = append(res.DeactivatedList, DeactivatedEntry{NIP: a.NIP, Name: a.Name, Department: deptName[a.DepartmentID], Signed: signed[a.ID]})
-					if signed[a.ID] {
-						res.DeactivatedSigned++
-					}
-				}
-			}
-			slices.SortFunc(res.DeactivatedList, func(x, y DeactivatedEntry) int {
-				return cmp.Or(cmp.Compare(x.Department, y.Department), cmp.Compare(x.Name, y.Name), cmp.Compare(x.NIP, y.NIP))
-			})
-			if !o.DryRun && IsMassDeactivation(len(gone), res.ActiveBefore) && o.ConfirmDeactivate != len(gone) {
-				return &MassDeactivationError{Count: len(gone), Active: res.ActiveBefore}
-			}
-			for start := 0; start < len(gone); start += 500 {
-				end := min(start+500, len(gone))
-				if err := tx.Model(&ASN{}).Where("id IN ?", gone[start:end]).Update("active", false).Error; err != nil {
-					return fmt.Errorf("import roster: deactivate: %w", err)
-				}
-			}
-			res.Deactivated = len(gone)
-		}
-		if o.DryRun {
-			return errDryRun
-		}
-		_, err = appendEvent(tx, s.now(), actor, "roster.imported", "roster:"+source, audit.Detail(map[string]string{
-			"rows": strconv.Itoa(len(rows)), "added": strconv.Itoa(res.Added), "updated": strconv.Itoa(res.Updated),
-			"deactivated": strconv.Itoa(res.Deactivated), "new_departments": strconv.Itoa(len(res.NewDepartments)),
-		}))
-		if err != nil {
-			return err
-		}
-		return emitEvent(tx, s.now(), EventRosterImported, map[string]any{"source": source, "actor": actor, "rows": len(rows),
-			"added": res.Added, "updated": res.Updated, "unchanged": res.Unchanged, "deactivated": res.Deactivated, "new_units": res.NewDepartments})
-	})
-	if err == errDryRun {
-		err = nil
+	st, err := s.StageRoster(ctx, o)
+	if err != nil {
+		return ImportResult{}, err
 	}
-	return res, err
-}
-
-// signedASNIDs is every ASN with a signature that is not revoked.
-func signedASNIDs(tx *gorm.DB) (map[uint]bool, error) {
-	var ids []uint
-	if err := tx.Model(&Signature{}).Distinct("asn_id").Where("revoked = ?", false).Pluck("asn_id", &ids).Error; err != nil {
-		return nil, fmt.Errorf("read signers: %w", err)
-	}
-	out := make(map[uint]bool, len(ids))
-	for _, id := range ids {
-		out[id] = true
-	}
-	return out, nil
-}
-
-// importRosterParents applies the roster's optional unit_induk column.
-func importRosterParents(tx *gorm.DB, rows []ImportRow) (int, error) {
-	var links []parentLink
-	var ix *unitIndex
+	defer st.Close()
 	for _, r := range rows {
-		if r.Parent == "" {
-			continue
+		if err := st.Add(ctx, r); err != nil {
+			return ImportResult{}, err
 		}
-		if ix == nil {
-			var err error
-			if ix, err = loadUnitIndex(tx); err != nil {
-				return 0, err
-			}
-		}
-		links = append(links, parentLink{Line: r.Line, Column: "unit_induk", Child: ix.byName[strings.ToLower(r.Department)], Parent: r.Parent})
 	}
-	if len(links) == 0 {
-		return 0, nil
-	}
-	moved, err := applyParents(tx, ix, links)
-	return len(moved), err
+	return st.Apply(ctx, actor, source, o)
 }
 
 // DepartmentCode derives a short code from a department name.
