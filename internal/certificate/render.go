@@ -100,6 +100,12 @@ type prepared struct {
 // Render lays out the certificate and returns the unsigned PDF. The same Data
 // always gives the same bytes.
 func Render(d Data) ([]byte, error) {
+	return render(d, new(bytes.Buffer))
+}
+
+// render is Render writing into buf (emptied first); the result may share
+// buf's storage, so it is only valid while buf is not reused.
+func render(d Data, buf *bytes.Buffer) ([]byte, error) {
 	p, err := prepare(d)
 	if err != nil {
 		return nil, err
@@ -118,9 +124,8 @@ func Render(d Data) ([]byte, error) {
 	if err := pdf.Error(); err != nil {
 		return nil, fmt.Errorf("certificate: render: %w", err)
 	}
-	var buf bytes.Buffer
-	buf.Grow(64 << 10)
-	if err := pdf.Output(&buf); err != nil {
+	buf.Reset()
+	if err := pdf.Output(buf); err != nil {
 		return nil, fmt.Errorf("certificate: write PDF: %w", err)
 	}
 	out, err := deflateContents(buf.Bytes())

@@ -382,11 +382,49 @@ func (s *Signer) sign(in []byte, signerName, reason string) (out []byte, err err
 
 // Make renders and signs the certificate for d.
 func (s *Signer) Make(d Data) ([]byte, error) {
-	unsigned, err := Render(d)
+	buf := unsignedBufs.get()
+	unsigned, err := render(d, buf)
 	if err != nil {
 		return nil, err
 	}
-	return s.Sign(unsigned, d.Name, DefaultReason)
+	signed, err := s.Sign(unsigned, d.Name, DefaultReason)
+	if err != nil {
+		// A signing that timed out waiting for the TSA may still be
+		// reading unsigned: the buffer is not reused.
+		return nil, err
+	}
+	unsignedBufs.put(buf)
+	return signed, nil
+}
+
+// unsignedBufs recycles the buffers Make renders into: the unsigned
+// document (about 40 KB) is garbage as soon as its signed copy exists, and
+// a fresh buffer per certificate was a tenth of what Make allocated. A
+// bounded free list rather than a sync.Pool, for the reason given at
+// pageWriters.
+var unsignedBufs = bufferPool{free: make(chan *bytes.Buffer, 8)}
+
+type bufferPool struct{ free chan *bytes.Buffer }
+
+func (p bufferPool) get() *bytes.Buffer {
+	select {
+	case b := <-p.free:
+		return b
+	default:
+		return bytes.NewBuffer(make([]byte, 0, 64<<10))
+	}
+}
+
+// put keeps b unless it grew past what a certificate with a large drawn
+// signature needs.
+func (p bufferPool) put(b *bytes.Buffer) {
+	if b.Cap() > 512<<10 {
+		return
+	}
+	select {
+	case p.free <- b:
+	default: // enough kept
+	}
 }
 
 // signatureName prepares the /Name of the signature dictionary. pdfsign

@@ -1,6 +1,7 @@
 package pdfkit
 
 import (
+	"bytes"
 	"strconv"
 
 	"github.com/jung-kurt/gofpdf"
@@ -65,7 +66,7 @@ func (m *QR) Draw(pdf *gofpdf.Fpdf, x, y, size float64) {
 	// Rectangles in module units. open[x0] is the rectangle whose bottom
 	// run, in the previous row, starts at x0 (-1: none); a run in this row
 	// with the same ends extends it downwards.
-	type rect struct{ x, y, w, h int }
+	type rect struct{ x, y, w, h int16 } // n is at most 177
 	rects := make([]rect, 0, m.n*m.n/4)
 	open, next := make([]int, m.n), make([]int, m.n)
 	for i := range open {
@@ -84,12 +85,12 @@ func (m *QR) Draw(pdf *gofpdf.Fpdf, x, y, size float64) {
 			for col < m.n && m.At(col, row) {
 				col++
 			}
-			if r := open[start]; r >= 0 && rects[r].w == col-start {
+			if r := open[start]; r >= 0 && int(rects[r].w) == col-start {
 				rects[r].h++
 				next[start] = r
 			} else {
 				next[start] = len(rects)
-				rects = append(rects, rect{start, row, col - start, 1})
+				rects = append(rects, rect{int16(start), int16(row), int16(col - start), 1})
 			}
 		}
 		open, next = next, open
@@ -116,7 +117,7 @@ func (m *QR) Draw(pdf *gofpdf.Fpdf, x, y, size float64) {
 		b = append(b, " re\n"...)
 	}
 	b = append(b, "f Q"...)
-	pdf.RawWriteStr(string(b))
+	pdf.RawWriteBuf(bytes.NewReader(b)) // no string copy of the operators
 }
 
 // DrawWithQuietZone paints the symbol inside a size mm square at (x, y)
