@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 func TestCheckPassword(t *testing.T) {
@@ -73,4 +75,19 @@ func FuzzCheckPassword(f *testing.F) {
 			t.Fatalf("accepted %q", pw)
 		}
 	})
+}
+
+// TestDummyHashCost: a login for a missing user compares against
+// dummyHash, so it must cost what a real password check costs.
+func TestDummyHashCost(t *testing.T) {
+	cost, err := bcrypt.Cost([]byte(dummyHash))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cost != bcrypt.DefaultCost {
+		t.Errorf("dummyHash cost %d, real hashes use %d", cost, bcrypt.DefaultCost)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(dummyHash), []byte("ikrar-timing-equaliser")) != nil {
+		t.Error("dummyHash is not a hash of its documented input")
+	}
 }
