@@ -10,9 +10,9 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"regexp"
 	"strings"
 	"sync"
+	"text/template/parse"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -167,35 +167,85 @@ func twoLang(lang, msg string) template.HTML {
 	return template.HTML(template.HTMLEscapeString(first) + ` / <span lang="` + other + `">` + template.HTMLEscapeString(second) + `</span>`)
 }
 
-// staticCall is a {{static "name"}} action with a constant name.
-var staticCall = regexp.MustCompile(`{{\s*static\s+"([^"{}]+)"\s*}}`)
-
-// parse adds one template file to t. Each {{static "name"}} with a
-// constant name becomes its URL before parsing: a call and its three URL
-// escapers per asset were a tenth of the template work of a signing page,
-// and the URL never changes while the process runs.
+// parse adds one template file to t, then turns each {{static "name"}}
+// with a constant name into its URL as plain template text (inlineStatic):
+// a call and its three URL escapers per asset were a tenth of the template
+// work of a signing page, and the URL never changes while the process
+// runs. It works on the parsed tree, before html/template escapes it, so
+// the URL is text in its context as if it had been typed there.
 func (r *renderer) parse(t *template.Template, assets fs.FS, name string) error {
 	b, err := fs.ReadFile(assets, name)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", name, err)
 	}
-	var missing string
-	src := staticCall.ReplaceAllStringFunc(string(b), func(call string) string {
-		file := staticCall.FindStringSubmatch(call)[1]
-		h, ok := r.static[file]
-		if !ok {
-			missing = file
-			return call
-		}
-		return html.EscapeString("/static/" + file + "?v=" + h)
-	})
-	if missing != "" {
-		return fmt.Errorf("parse %s: unknown static file %q", name, missing)
-	}
-	if _, err := t.New(path.Base(name)).Parse(src); err != nil {
+	if _, err := t.New(path.Base(name)).Parse(string(b)); err != nil {
 		return fmt.Errorf("parse %s: %w", name, err)
 	}
+	for _, d := range t.Templates() {
+		if d.Tree == nil {
+			continue
+		}
+		if err := r.inlineStatic(d.Tree.Root); err != nil {
+			return fmt.Errorf("parse %s: %w", name, err)
+		}
+	}
 	return nil
+}
+
+// inlineStatic replaces, under n, every {{static "name"}} action by the
+// text of its URL; an unknown name is an error at start-up.
+func (r *renderer) inlineStatic(n parse.Node) error {
+	var lists []*parse.ListNode
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return nil
+		}
+		for i, c := range n.Nodes {
+			file, ok := staticName(c)
+			if !ok {
+				if err := r.inlineStatic(c); err != nil {
+					return err
+				}
+				continue
+			}
+			h, ok := r.static[file]
+			if !ok {
+				return fmt.Errorf("unknown static file %q", file)
+			}
+			n.Nodes[i] = &parse.TextNode{NodeType: parse.NodeText, Pos: c.Position(), Text: []byte(html.EscapeString("/static/" + file + "?v=" + h))}
+		}
+	case *parse.IfNode:
+		lists = []*parse.ListNode{n.List, n.ElseList}
+	case *parse.RangeNode:
+		lists = []*parse.ListNode{n.List, n.ElseList}
+	case *parse.WithNode:
+		lists = []*parse.ListNode{n.List, n.ElseList}
+	}
+	for _, l := range lists {
+		if err := r.inlineStatic(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// staticName is the file of a {{static "name"}} action with a constant name.
+func staticName(n parse.Node) (string, bool) {
+	a, ok := n.(*parse.ActionNode)
+	if !ok || len(a.Pipe.Decl) > 0 || len(a.Pipe.Cmds) != 1 || len(a.Pipe.Cmds[0].Args) != 2 {
+		return "", false
+	}
+	args := a.Pipe.Cmds[0].Args
+	fn, ok := args[0].(*parse.IdentifierNode)
+	if !ok || fn.Ident != "static" {
+		return "", false
+	}
+	file, ok := args[1].(*parse.StringNode)
+	if !ok {
+		return "", false
+	}
+	return file.Text, true
 }
 
 // Render implements echo.Renderer. Rendering into a buffer first means a

@@ -20,7 +20,11 @@ func TestStaticURLsResolvedAtParse(t *testing.T) {
 	}{
 		{"known file", `{{define "content"}}<script src="{{ static "x.js" }}"></script>{{end}}`,
 			`<link href="/static/app.css?v=`, ""},
+		{"inside a condition, with trim markers", `{{define "content"}}{{if true}}{{range seq 1}}<script src="{{- static "x.js" -}}"></script>{{end}}{{end}}{{end}}`,
+			`<link href="/static/app.css?v=`, ""},
 		{"unknown file", `{{define "content"}}<script src="{{static "gone.js"}}"></script>{{end}}`,
+			"", `unknown static file "gone.js"`},
+		{"unknown file in a branch", `{{define "content"}}{{with 1}}{{else}}<script src="{{static "gone.js"}}"></script>{{end}}{{end}}`,
 			"", `unknown static file "gone.js"`},
 	}
 	for _, tc := range tests {
