@@ -8,10 +8,14 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,6 +27,7 @@ import (
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/roster"
 	"github.com/ikrar/ikrar/internal/store"
+	"github.com/ikrar/ikrar/internal/store/storetest"
 	"github.com/ikrar/ikrar/internal/web"
 )
 
@@ -268,6 +273,46 @@ func TestSignRunVerifiesOnDisk(t *testing.T) {
 	}
 }
 
+// TestSignRunSpreadsOverURLs gives the tool two URLs (two proxies in front
+// of one server, as two instances on one database): both get visits, each
+// visit's GET and POST go to the same one, and every signature is on disk.
+func TestSignRunSpreadsOverURLs(t *testing.T) {
+	target, links, db := signingServer(t, 60)
+	u, err := neturl.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gets, posts [2]atomic.Int64
+	urls := make([]string, 2)
+	for i := range urls {
+		proxy := httputil.NewSingleHostReverseProxy(u)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/sign/"):
+				gets[i].Add(1)
+			case r.Method == http.MethodPost:
+				posts[i].Add(1)
+			}
+			proxy.ServeHTTP(w, r)
+		}))
+		t.Cleanup(srv.Close)
+		urls[i] = srv.URL
+	}
+	code, out, stderr := runArgs(t, "--url", urls[0]+","+urls[1]+"/", "--links", links, "--db", db, "--concurrency", "4", "--requests", "30", "--warmup", "0", "--progress", "0")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s\n%s", code, stderr, out)
+	}
+	s := resultLine(t, out)
+	if s.OK != 30 || s.Errors != 0 || s.Verified == nil || s.Verified.Missing != 0 || s.Verified.Found != s.Acked {
+		t.Fatalf("result %+v, verified %+v", s, s.Verified)
+	}
+	for i := range urls {
+		if g, p := gets[i].Load(), posts[i].Load(); g < 10 || g != p {
+			t.Errorf("URL %d: %d GETs, %d POSTs; want at least 10 and as many of each", i, g, p)
+		}
+	}
+}
+
 // TestVerifyDBFindsMissing makes sure the durability check can fail.
 func TestVerifyDBFindsMissing(t *testing.T) {
 	_, _, db := signingServer(t, 3)
@@ -277,6 +322,21 @@ func TestVerifyDBFindsMissing(t *testing.T) {
 	}
 	if v.Missing != 1 || v.Found != 0 {
 		t.Fatalf("verification %+v, want 1 missing", v)
+	}
+}
+
+// TestVerifyDBOnPostgres checks the durability check against instances
+// sharing PostgreSQL: --db takes its URL.
+func TestVerifyDBOnPostgres(t *testing.T) {
+	storetest.Require(t, storetest.Postgres)
+	o := storetest.Options(t, storetest.Postgres)
+	storetest.OpenWith(t, o) // creates the tables
+	v, err := verifyDB(context.Background(), o.DSN, 0, map[int]string{0: "IKR-NOT-ON-DISK", 1: "IKR-NEITHER"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Missing != 2 || v.Found != 0 || v.After != 0 {
+		t.Fatalf("verification %+v, want 2 missing of an empty table", v)
 	}
 }
 

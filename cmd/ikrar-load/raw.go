@@ -198,7 +198,7 @@ func runBareEcho(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer stop()
-	v := &signVisitor{client: newClient(*conc, 30*time.Second), base: base, entry: bareEntry}
+	v := &signVisitor{client: newClient(*conc, 30*time.Second), bases: []string{base}, entry: bareEntry}
 	cfg := loadConfig{Concurrency: *conc, Warmup: *warm, Duration: *dur, Requests: *reqs, Entries: math.MaxInt32,
 		Progress: stdout, ProgressInt: *progress}
 	fmt.Fprintf(stdout, "bare Echo handler in this process at %s: the same GET+POST visit, no database, no templates\n", base)

@@ -17,14 +17,14 @@ import (
 
 func runSign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("sign", stderr)
-	base := fs.String("url", "http://127.0.0.1:8080", "base URL of the running ikrar server")
+	base := fs.String("url", "http://127.0.0.1:8080", "base URL of the running ikrar server; several, comma-separated, share the visits (visit i goes to URL i mod n, its GET and POST both)")
 	links := fs.String("links", "", "signing links CSV from `ikrar links export` (required)")
 	conc := fs.Int("concurrency", 64, "concurrent simulated signers")
 	dur := fs.Duration("duration", 0, "measured time after the warm-up (default 30s unless --requests)")
 	reqs := fs.Int("requests", 0, "measured signatures (instead of --duration)")
 	warm := fs.Duration("warmup", 5*time.Second, "warm-up time, not counted")
 	skip := fs.Int("skip", 0, "skip the first N entries of the links file (already signed by an earlier run)")
-	db := fs.String("db", "", "SQLite file of the server: count signatures and check every acknowledged one is on disk (read-only)")
+	db := fs.String("db", "", "the server's database, a SQLite file or a postgres:// URL: count signatures and check every acknowledged one is stored (read-only)")
 	timeout := fs.Duration("timeout", 30*time.Second, "per-request timeout")
 	campaign := fs.String("campaign", "", "campaign id to sign (default: the server's newest open campaign)")
 	progress := fs.Duration("progress", 5*time.Second, "print a progress line this often (0 = never)")
@@ -59,14 +59,20 @@ func runSign(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	client := newClient(*conc, *timeout)
-	if err := healthy(ctx, client, *base); err != nil {
-		return err
+	bases := splitURLs(*base)
+	if len(bases) == 0 {
+		return usageError{"--url is required"}
 	}
-	v := &signVisitor{client: client, base: strings.TrimRight(*base, "/"), campaign: *campaign,
+	for _, b := range bases {
+		if err := healthy(ctx, client, b); err != nil {
+			return err
+		}
+	}
+	v := &signVisitor{client: client, bases: bases, campaign: *campaign,
 		entry: func(i int) signer { return signers[i] }}
 	cfg := loadConfig{Concurrency: *conc, Warmup: *warm, Duration: *dur, Requests: *reqs, Entries: len(signers),
 		Progress: stdout, ProgressInt: *progress}
-	fmt.Fprintf(stdout, "ikrar-load: %d signers over %d roster entries (from entry %d) against %s\n", *conc, len(signers), *skip, *base)
+	fmt.Fprintf(stdout, "ikrar-load: %d signers over %d roster entries (from entry %d) against %s\n", *conc, len(signers), *skip, strings.Join(bases, " and "))
 	res := runLoad(ctx, cfg, v.visit)
 
 	var ver verification
@@ -125,7 +131,7 @@ func healthy(ctx context.Context, c *http.Client, base string) error {
 
 type signVisitor struct {
 	client   *http.Client
-	base     string
+	bases    []string // the servers; visit i goes to bases[i % len]
 	entry    func(i int) signer
 	campaign string
 }
@@ -141,7 +147,8 @@ var (
 // ticked and the roster name typed.
 func (v *signVisitor) visit(ctx context.Context, buf *bytes.Buffer, i int) attempt {
 	s := v.entry(i)
-	page := v.base + "/sign/" + s.Token
+	base := v.base(i)
+	page := base + "/sign/" + s.Token
 	if v.campaign != "" {
 		page += "?campaign=" + url.QueryEscape(v.campaign)
 	}
@@ -177,7 +184,7 @@ func (v *signVisitor) visit(ctx context.Context, buf *bytes.Buffer, i int) attem
 		form.Set(p, "on")
 	}
 	t1 := time.Now()
-	status, _, err = do(ctx, v.client, http.MethodPost, v.base+"/sign/"+s.Token, strings.NewReader(form.Encode()), cookie, buf)
+	status, _, err = do(ctx, v.client, http.MethodPost, base+"/sign/"+s.Token, strings.NewReader(form.Encode()), cookie, buf)
 	a.post = time.Since(t1)
 	if err != nil {
 		return fail(a, "post: "+classify(err), err.Error())
@@ -190,6 +197,21 @@ func (v *signVisitor) visit(ctx context.Context, buf *bytes.Buffer, i int) attem
 		return fail(a, "post: no certificate code", snippet(buf.Bytes()))
 	}
 	return a
+}
+
+// base is the server that roster entry i's visit goes to.
+func (v *signVisitor) base(i int) string { return v.bases[i%len(v.bases)] }
+
+// splitURLs splits a comma-separated --url into base URLs without a
+// trailing slash.
+func splitURLs(s string) []string {
+	var out []string
+	for _, u := range strings.Split(s, ",") {
+		if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // do sends one request and reads the whole body into buf.

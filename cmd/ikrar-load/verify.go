@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 
-	_ "github.com/mattn/go-sqlite3" // the driver the server uses
+	_ "github.com/jackc/pgx/v5/stdlib" // the drivers the server uses
+	_ "github.com/mattn/go-sqlite3"
 )
 
 // verification says whether every acknowledged signature is really stored.
@@ -31,13 +33,42 @@ func (v verification) String() string {
 	return s + " (checked by re-reading each receipt over HTTP; pass --db for the database count)"
 }
 
+// openReadOnly opens the server's database: a SQLite file, or a
+// PostgreSQL URL (postgres://…) when the servers share PostgreSQL.
 func openReadOnly(path string) (*sql.DB, error) {
+	if isPostgres(path) {
+		u, err := url.Parse(path)
+		if err != nil {
+			return nil, fmt.Errorf("--db: %w", err)
+		}
+		// The tool must never write to the server's database.
+		q := u.Query()
+		q.Set("default_transaction_read_only", "on")
+		u.RawQuery = q.Encode()
+		return sql.Open("pgx", u.String())
+	}
 	// mode=ro: the tool must never write to the server's database.
 	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=10000")
 	if err != nil {
 		return nil, fmt.Errorf("open %s read-only: %w", path, err)
 	}
 	return db, nil
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// placeholders is "?,?,?" for SQLite or "$1,$2,$3" for PostgreSQL.
+func placeholders(postgres bool, n int) string {
+	p := make([]string, n)
+	for i := range p {
+		p[i] = "?"
+		if postgres {
+			p[i] = "$" + strconv.Itoa(i+1)
+		}
+	}
+	return strings.Join(p, ",")
 }
 
 func countSignatures(ctx context.Context, path string) (int64, error) {
@@ -70,7 +101,7 @@ func verifyDB(ctx context.Context, path string, before int64, acked map[int]stri
 	const chunk = 500
 	for start := 0; start < len(codes); start += chunk {
 		part := codes[start:min(start+chunk, len(codes))]
-		q := "SELECT COUNT(*) FROM signatures WHERE cert_code IN (?" + strings.Repeat(",?", len(part)-1) + ")"
+		q := "SELECT COUNT(*) FROM signatures WHERE cert_code IN (" + placeholders(isPostgres(path), len(part)) + ")"
 		var n int
 		if err := db.QueryRowContext(ctx, q, part...).Scan(&n); err != nil {
 			return v, fmt.Errorf("look up acknowledged signatures: %w", err)
@@ -99,7 +130,7 @@ func (sv *signVisitor) verifyHTTP(ctx context.Context, conc int, acked map[int]s
 		wg.Go(func() {
 			buf := new(bytes.Buffer)
 			for it := range jobs {
-				u := sv.base + "/sign/" + sv.entry(it.i).Token
+				u := sv.base(it.i) + "/sign/" + sv.entry(it.i).Token
 				if sv.campaign != "" {
 					u += "?campaign=" + url.QueryEscape(sv.campaign)
 				}
