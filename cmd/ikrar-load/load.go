@@ -65,6 +65,14 @@ type workerLog struct {
 	lastDone         time.Time
 }
 
+// fail counts an error of kind, keeping its first example.
+func (l *workerLog) fail(kind, detail string) {
+	l.errors[kind]++
+	if _, ok := l.examples[kind]; !ok {
+		l.examples[kind] = detail
+	}
+}
+
 // runLoad runs cfg.Concurrency workers, each taking the next unused roster
 // entry, so no entry is signed twice. A visit counts in the measured window
 // when it completes after the warm-up and before the deadline (or within the
@@ -111,21 +119,27 @@ func runLoad(ctx context.Context, cfg loadConfig, visit visitFunc) loadResult {
 				case done.Before(warmEnd):
 					if a.errKind == "" {
 						l.warmOK++
+					} else {
+						// Not in the window's figures, but an error all the same.
+						l.fail("warm-up: "+a.errKind, a.errDetail)
 					}
 					continue
 				case !deadline.IsZero() && done.After(deadline):
 					l.tail++
+					if a.errKind != "" {
+						l.fail("after the window: "+a.errKind, a.errDetail)
+					}
 					continue
 				case cfg.Requests > 0 && measured.Add(1) > int64(cfg.Requests):
 					l.tail++
+					if a.errKind != "" {
+						l.fail("after the window: "+a.errKind, a.errDetail)
+					}
 					continue
 				}
 				l.lastDone = done
 				if a.errKind != "" {
-					l.errors[a.errKind]++
-					if _, ok := l.examples[a.errKind]; !ok {
-						l.examples[a.errKind] = a.errDetail
-					}
+					l.fail(a.errKind, a.errDetail)
 					continue
 				}
 				l.ok++

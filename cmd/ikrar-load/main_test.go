@@ -313,6 +313,17 @@ func TestSignRunSpreadsOverURLs(t *testing.T) {
 	}
 }
 
+// TestWarmupErrorsFailTheRun: visits failing during the warm-up (here
+// the links of another server's roster) are errors too, not a quiet run.
+func TestWarmupErrorsFailTheRun(t *testing.T) {
+	url, _, _ := signingServer(t, 10)
+	_, otherLinks, _ := signingServer(t, 10)
+	code, out, _ := runArgs(t, "--url", url, "--links", otherLinks, "--concurrency", "2", "--requests", "5", "--warmup", "30s", "--progress", "0")
+	if code != exitFailure || !strings.Contains(out, "warm-up: get: HTTP 404") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
+
 // TestVerifyDBFindsMissing makes sure the durability check can fail.
 func TestVerifyDBFindsMissing(t *testing.T) {
 	_, _, db := signingServer(t, 3)
