@@ -5,8 +5,11 @@
 #   docs/bench.sh [WORKDIR]            # default /tmp/ikrar-bench
 #   SCALE=1 docs/bench.sh              # also import and sign over 10k and 1M rosters
 #   BENCH_COUNT=6 docs/bench.sh        # Go benchmark repetitions (for benchstat)
+#   PG=1 docs/bench.sh                 # also one and two instances on one PostgreSQL
+#   PG=only docs/bench.sh              # only that (still builds and measures bare Echo)
 #
-# Needs: Go, /usr/bin/time (GNU time). Optional: benchstat
+# Needs: Go, /usr/bin/time (GNU time); with PG, PostgreSQL's initdb (Debian's
+# postgresql package; run as root or as a user who may run it). Optional: benchstat
 # (go install golang.org/x/perf/cmd/benchstat@latest).
 # The load generator runs on the same machine as the server and shares its
 # cores; the script prints the load average so a busy machine shows.
@@ -34,8 +37,10 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 go build -o "$IKRAR" ./cmd/ikrar
 go build -o "$LOAD" ./cmd/ikrar-load
 
-say "raw limit: durable SQLite inserts on this disk (WAL, synchronous=FULL)"
-"$LOAD" raw-sqlite --dir "$W" --duration 5s --batches 1,16,64,256
+if [ "${PG:-}" != only ]; then
+	say "raw limit: durable SQLite inserts on this disk (WAL, synchronous=FULL)"
+	"$LOAD" raw-sqlite --dir "$W" --duration 5s --batches 1,16,64,256
+fi
 
 say "raw limit: bare Echo handlers, same GET+POST visit, 64 signers"
 "$LOAD" bare-echo --concurrency 64 --duration 15s --warmup 3s | grep -v '^RESULT' || true
@@ -73,9 +78,98 @@ sign_load() {
 	wait $pid 2>/dev/null || true
 }
 
+# pg_cpu_seconds: CPU used so far by every PostgreSQL process.
+pg_cpu_seconds() {
+	local t=0 p
+	for p in $(pgrep -x postgres || true); do
+		t=$(awk -v t="$t" '{printf "%.2f", t + ($14+$15)/100}' "/proc/$p/stat" 2>/dev/null || echo "$t")
+	done
+	echo "$t"
+}
+
+# serve_on NAME PORT DSN [FLAGS]: an ikrar instance on PostgreSQL, its own
+# data folder; prints its pid.
+serve_on() {
+	local name=$1 port=$2 dsn=$3
+	shift 3
+	mkdir -p "$W/pg-$name"
+	"$IKRAR" serve --data "$W/pg-$name" --db-driver postgres --db "$dsn" --addr "127.0.0.1:$port" "$@" \
+		>"$W/pg-$name/serve.out" 2>"$W/pg-$name/serve.log" &
+	local pid=$!
+	for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+	echo $pid
+}
+
+# pg_sign TITLE DSN LINKS URLS PIDS: 64 signers against the instances at
+# URLS (comma-separated), the CPU of PIDS and of PostgreSQL per signature.
+pg_sign() {
+	local title=$1 dsn=$2 links=$3 urls=$4 pids=$5 p before=0 after=0 pgb pga acked
+	say "$title"
+	for p in $pids; do before=$(awk -v t="$before" -v c="$(cpu_seconds $p)" 'BEGIN {print t + c}'); done
+	pgb=$(pg_cpu_seconds)
+	echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+	"$LOAD" --url "$urls" --links "$links" --db "$dsn" --concurrency 64 --duration "$DUR" --warmup 5s --progress 0 2>&1 |
+		tee "$W/pg-load.out" | grep -v '^RESULT' || true
+	for p in $pids; do after=$(awk -v t="$after" -v c="$(cpu_seconds $p)" 'BEGIN {print t + c}'); done
+	pga=$(pg_cpu_seconds)
+	acked=$(grep -o '"acked":[0-9]*' "$W/pg-load.out" | head -1 | cut -d: -f2)
+	awk -v a="$after" -v b="$before" -v pa="$pga" -v pb="$pgb" -v n="${acked:-0}" 'BEGIN { if (n > 0) printf "ikrar CPU: %.3f ms per signature (GET+POST, all instances); PostgreSQL CPU: %.3f ms per signature\n", (a-b)*1000/n, (pa-pb)*1000/n }'
+	echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# Scale-out (docs/DEPLOY.md): one ikrar instance on PostgreSQL, then two
+# on one PostgreSQL with the load tool spreading visits over both, each
+# on a fresh database with the same roster. PostgreSQL keeps its durable
+# defaults (fsync on, synchronous_commit on): an acknowledged signature is
+# flushed to disk, as with SQLite's synchronous=FULL.
+pg_scale_out() {
+	local n=${PG_ROSTER:-100000} pgbin pg="$W/pg" port dsn1 dsn2 a b pa pb
+	pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$pgbin" ] || { echo "PG: no PostgreSQL (initdb) found; install Debian's postgresql package" >&2; return 1; }
+	as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+	[ -f "$W/roster-$n.csv" ] || "$LOAD" gen-roster --n "$n" --departments 200 --out "$W/roster-$n.csv" >/dev/null
+	rm -rf "$pg" "$W"/pg-* && mkdir -p "$pg"
+	[ "$(id -u)" = 0 ] && chown postgres "$pg"
+	port=$((PORT + 100))
+	as_pg "$pgbin/initdb" -D "$pg/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$pg/initdb.log"
+	as_pg "$pgbin/pg_ctl" -D "$pg/data" -l "$pg/server.log" -w -o "-k $pg -p $port -h 127.0.0.1 -c max_connections=100" start >/dev/null
+	echo "PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}'), fsync $(as_pg "$pgbin/psql" -h 127.0.0.1 -p $port -U postgres -Atc 'show fsync'), synchronous_commit $(as_pg "$pgbin/psql" -h 127.0.0.1 -p $port -U postgres -Atc 'show synchronous_commit')"
+	for db in ikrar_one ikrar_two; do as_pg "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U postgres "$db"; done
+	dsn1="postgres://postgres@127.0.0.1:$port/ikrar_one?sslmode=disable"
+	dsn2="postgres://postgres@127.0.0.1:$port/ikrar_two?sslmode=disable"
+	for i in 1 2; do
+		dsn=$dsn1 && [ $i = 2 ] && dsn=$dsn2
+		/usr/bin/time -f "import $n rows into PostgreSQL: %e s" "$IKRAR" roster import --data "$W/pg-import" --db-driver postgres --db "$dsn" "$W/roster-$n.csv" 2>&1 | tail -1
+		"$IKRAR" links export --allow-localhost --data "$W/pg-import" --db-driver postgres --db "$dsn" --out "$W/pg-links-$i.csv" >/dev/null
+	done
+
+	a=$(serve_on one $((PORT + 1)) "$dsn1")
+	sleep 5
+	pg_sign "scale-out: one instance on PostgreSQL" "$dsn1" "$W/pg-links-1.csv" "http://127.0.0.1:$((PORT + 1))" "$a"
+	kill -TERM "$a"; wait "$a" 2>/dev/null || true
+
+	pa=$((PORT + 2)) pb=$((PORT + 3))
+	a=$(serve_on a $pa "$dsn2")
+	b=$(serve_on b $pb "$dsn2" --signing-cert "$W/pg-a/signing-cert.pem" --signing-key "$W/pg-a/signing-key.pem")
+	sleep 5
+	pg_sign "scale-out: two instances on one PostgreSQL, visits spread over both" "$dsn2" "$W/pg-links-2.csv" "http://127.0.0.1:$pa,http://127.0.0.1:$pb" "$a $b"
+	kill -TERM "$a" "$b"; wait "$a" "$b" 2>/dev/null || true
+	as_pg "$pgbin/pg_ctl" -D "$pg/data" -m fast stop >/dev/null
+}
+
+if [ "${PG:-}" = only ]; then
+	pg_scale_out
+	say "done; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+	exit 0
+fi
+
 say "import and signing over a 100,000-entry roster"
 import_roster 100000
 sign_load 100000
+
+if [ -n "${PG:-}" ]; then
+	pg_scale_out
+fi
 
 if [ -n "${SCALE:-}" ]; then
 	for n in 10000 1000000; do
