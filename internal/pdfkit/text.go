@@ -10,7 +10,10 @@
 //     glyph the certificate, reports and sheets draw;
 //   - the palette (palette.go), the certificate's navy and gold as the brand;
 //   - QR codes (EncodeQR, QR.Draw): a fast encoder checked module by module
-//     against go-qrcode, drawn as vector rectangles.
+//     against go-qrcode, drawn as vector rectangles;
+//   - the multi-page sheets (sheet.go): how they start (NewSheet), how text
+//     is measured, fitted and wrapped, and their furniture: "Halaman X dari
+//     Y" (PageOf) and the report footer with its audit checkpoint line.
 //
 // Dates in WIB come from package wib.
 package pdfkit

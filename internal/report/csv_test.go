@@ -245,8 +245,8 @@ func TestPercentFormatting(t *testing.T) {
 }
 
 func TestIndonesianFormatting(t *testing.T) {
-	if got, want := formatDateTimeID(time.Date(2026, 2, 28, 17, 5, 0, 0, time.UTC)), "1 Maret 2026 00.05 WIB"; got != want {
-		t.Errorf("formatDateTimeID = %q, want %q (UTC+7 crosses midnight)", got, want)
+	if got, want := wib.DateTime(time.Date(2026, 2, 28, 17, 5, 0, 0, time.UTC)), "1 Maret 2026 00.05 WIB"; got != want {
+		t.Errorf("wib.DateTime = %q, want %q (UTC+7 crosses midnight)", got, want)
 	}
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1.000", 5600: "5.600", 1234567: "1.234.567", -4200: "-4.200"} {
 		if got := formatIntID(n); got != want {

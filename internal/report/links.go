@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ikrar/ikrar/internal/pdfkit"
+	"github.com/ikrar/ikrar/internal/wib"
 )
 
 // Geometry of the cut-out cards sheet, in mm: 2 × 4 cards per A4 page.
@@ -31,7 +32,6 @@ const (
 func WriteLinksPDF(w io.Writer, s LinksSheet) error {
 	doc := newPDFDoc("Tautan penandatanganan — "+s.CampaignTitle, s.Instansi, s.GeneratedAt)
 	f := doc.f
-	f.AliasNbPages("{nb}")
 	f.SetHeaderFunc(func() { linksHeader(doc, s) })
 	if len(s.Links) == 0 {
 		f.AddPage()
@@ -58,15 +58,11 @@ func WriteLinksPDF(w io.Writer, s LinksSheet) error {
 func linksHeader(d *pdfDoc, s LinksSheet) {
 	d.font(false, 7)
 	d.textColor(pdfkit.Muted)
-	page := d.f.PageNo()
-	label := fmt.Sprintf("Halaman %d dari ", page)
-	// {nb} is replaced when the document closes; leave room for as many
-	// digits as the current page number.
-	right := d.width(label + fmt.Sprint(page))
-	d.f.Text(pageW-linksMarginX-right, 8.5, label+"{nb}")
+	right := pdfkit.PageOfWidth(d.f)
+	pdfkit.PageOf(d.f, pageW-linksMarginX, 8.5)
 	printed := ""
 	if !s.GeneratedAt.IsZero() {
-		printed = "dicetak " + formatDateTimeID(s.GeneratedAt)
+		printed = "dicetak " + wib.DateTime(s.GeneratedAt)
 	}
 	left := joinNonEmpty(" · ", s.Instansi, "Kartu tautan penandatanganan ikrar netralitas", printed)
 	d.text(linksMarginX, 8.5, 0, d.fit(left, pageW-2*linksMarginX-right-6), 'L')

@@ -43,8 +43,7 @@ type reportPDF struct {
 // their header repeated; every page carries "Halaman X dari Y".
 func WritePDF(w io.Writer, r Report) error {
 	doc := newPDFDoc(reportTitle+" — "+r.Scope, r.Instansi, r.GeneratedAt)
-	rp := &reportPDF{pdfDoc: doc, r: r, generated: formatDateTimeID(r.GeneratedAt)}
-	doc.f.AliasNbPages("{nb}")
+	rp := &reportPDF{pdfDoc: doc, r: r, generated: wib.DateTime(r.GeneratedAt)}
 	doc.f.SetHeaderFunc(rp.header)
 	doc.f.SetFooterFunc(rp.footer)
 	doc.f.AddPage()
@@ -120,27 +119,12 @@ func (rp *reportPDF) header() {
 }
 
 func (rp *reportPDF) footer() {
-	f := rp.f
-	rp.draw(pdfkit.Rule)
-	f.SetLineWidth(0.25)
-	f.Line(marginX, footerRuleY, pageW-marginX, footerRuleY)
-	rp.font(false, 7.5)
-	rp.textColor(pdfkit.Muted)
 	made := "Dibuat oleh ikrar"
 	if rp.generated != "" {
 		made += " pada " + rp.generated
 	}
-	rp.text(marginX, footerRuleY+4.5, 0, rp.fit(joinNonEmpty(" · ", made, rp.r.CampaignTitle), contentW-40), 'L')
-	if rp.r.Checkpoint != "" {
-		rp.text(marginX, footerRuleY+8, 0, rp.fit(rp.r.Checkpoint, contentW), 'L')
-	}
-	// The total page count is only known at the end: gofpdf replaces the
-	// {nb} alias when the document closes. Right-align as if the total had
-	// as many digits as the current page so the text sits close to the edge.
-	page := f.PageNo()
-	label := fmt.Sprintf("Halaman %d dari ", page)
-	w := rp.width(label + fmt.Sprint(page))
-	f.Text(pageW-marginX-w, footerRuleY+4.5, label+"{nb}")
+	pdfkit.Footer{Left: marginX, Right: pageW - marginX, RuleY: footerRuleY,
+		Made: joinNonEmpty(" · ", made, rp.r.CampaignTitle), Note: rp.r.Checkpoint}.Draw(rp.f)
 }
 
 // newPage starts a page; the header callback resets rp.y.

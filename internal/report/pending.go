@@ -134,7 +134,7 @@ func WritePendingPDF(w io.Writer, l PendingList) error {
 			sub += " · batas waktu " + wib.Deadline(*l.Deadline)
 		}
 		doc.text(margin, 24, pageW-2*margin, doc.fit(sub, pageW-2*margin), 'L')
-		doc.text(margin, 29, pageW-2*margin, doc.fit(joinNonEmpty(" · ", l.Instansi, "tanda tangan di "+l.SignURL+" dengan NIP dan kode akses", "dicetak "+formatDateTimeID(l.GeneratedAt)), pageW-2*margin), 'L')
+		doc.text(margin, 29, pageW-2*margin, doc.fit(joinNonEmpty(" · ", l.Instansi, "tanda tangan di "+l.SignURL+" dengan NIP dan kode akses", "dicetak "+wib.DateTime(l.GeneratedAt)), pageW-2*margin), 'L')
 		doc.font(true, 9)
 		doc.textColor(pdfkit.Ink)
 		x := margin

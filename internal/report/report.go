@@ -157,12 +157,6 @@ func Neutralize(s string) string {
 	return s
 }
 
-// formatDateTimeID renders t in WIB the way Indonesian official letters do:
-// "25 November 2026 14.20 WIB".
-func formatDateTimeID(t time.Time) string {
-	return wib.DateTime(t)
-}
-
 // formatShortDateTimeID is the compact form used in table cells:
 // "25 Nov 2026 14.20".
 func formatShortDateTimeID(t time.Time) string {
