@@ -191,7 +191,7 @@ say "Go benchmarks: signing (store) beside raw durable inserts"
 bench -bench 'Sign|RawInsert' -cpu 2 -count "$COUNT" ./internal/store
 say "Go benchmarks: signing visit through the server (no network) beside bare Echo"
 bench -bench 'SignVisit|BareEchoVisit' -cpu 2 -count "$COUNT" ./internal/web
-say "Go benchmarks: certificates beside a bare one-page gofpdf document with its CMS signature"
+say "Go benchmarks: certificates beside a bare one-page gofpdf document with the same fonts and CMS signature (BareDocumentCoreFont: the yardstick before issue 18, no font embedded)"
 bench -bench 'Make$|BareDocument' -cpu 2 -count "$COUNT" ./internal/certificate
 say "Go benchmarks: dashboard over 10,000 / 100,000 / 1,000,000 entries (first run builds the databases)"
 bench -bench 'Dashboard' -cpu 2 -count "$COUNT" -timeout 60m ./internal/web
