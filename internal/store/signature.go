@@ -141,19 +141,20 @@ func (g *groupCommitter) commit(batch []signReq) {
 	}
 }
 
-// signStmts are the committer's statements, prepared once on the writer
-// connection. The committer uses database/sql rather than GORM because the
-// profile of a 64-signer load showed it spending a third of its time in
+// signStmts are the committer's statements. On SQLite they are prepared
+// once on the writer connection and run once per row (see batch.go). The
+// committer uses database/sql rather than GORM because the profile of a
+// 64-signer load showed it spending a third of its time in
 // sqlite3_prepare: GORM's statement cache keeps the transaction-bound
 // statement when a query is first prepared inside a transaction, so every
-// later transaction prepares it again. It also reads the audit head once
-// per batch instead of once per signature. The rows written are the same as
+// later transaction prepares it again. The rows written are the same as
 // GORM's (same columns, same driver conversion of times).
 type signStmts struct {
 	insert, existing, head, event *sql.Stmt
-	// returning: the insert reads the new id back with RETURNING
-	// (PostgreSQL) rather than LastInsertId (SQLite).
-	returning bool
+	// multiRow: each step of a batch is one statement over all its rows
+	// (PostgreSQL, where every statement is a network round trip); the
+	// statements above are then not prepared.
+	multiRow bool
 	// chainLock, when set, is run first in every batch: other instances
 	// write to the same chain and the same unique index, and taking the
 	// lock before any insert keeps two batches from each holding what the
@@ -171,11 +172,14 @@ const (
 )
 
 func prepareSignStmts(db *sql.DB, d dialect) (*signStmts, error) {
-	st := signStmts{returning: d.returningID() != "", chainLock: d.chainLock()}
+	st := signStmts{multiRow: d.returningID() != "", chainLock: d.chainLock()}
+	if st.multiRow {
+		return &st, nil
+	}
 	for _, p := range []struct {
 		dst   **sql.Stmt
 		query string
-	}{{&st.insert, sqlInsertSignature + d.returningID()}, {&st.existing, selectFrom("signatures", signatureColumns, "WHERE asn_id = ? AND campaign_id = ? AND revoked = false")}, {&st.head, sqlAuditHead}, {&st.event, sqlInsertEvent}} {
+	}{{&st.insert, sqlInsertSignature}, {&st.existing, selectFrom("signatures", signatureColumns, "WHERE asn_id = ? AND campaign_id = ? AND revoked = false")}, {&st.head, sqlAuditHead}, {&st.event, sqlInsertEvent}} {
 		stmt, err := db.Prepare(d.rebind(p.query))
 		if err != nil {
 			st.close()
@@ -208,113 +212,6 @@ func (g *groupCommitter) beginBatch(ctx context.Context) (*sql.Tx, error) {
 		}
 	}
 	return tx, nil
-}
-
-// writeBatch writes a batch of signatures and their audit events in one
-// transaction; replies are filled only if it commits.
-func (g *groupCommitter) writeBatch(live []signReq, replies []signReply) (err error) {
-	if g.stmts.returning {
-		return g.writeBatchRows(live, replies)
-	}
-	ctx := context.Background() // a started batch is never abandoned half-way
-	tx, err := g.beginBatch(ctx)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tx.Rollback()
-		}
-	}()
-	w := batchWriter{tx: tx, insert: tx.StmtContext(ctx, g.stmts.insert), existing: tx.StmtContext(ctx, g.stmts.existing),
-		event: tx.StmtContext(ctx, g.stmts.event), returning: g.stmts.returning}
-	var headID uint64
-	switch err := tx.StmtContext(ctx, g.stmts.head).QueryRowContext(ctx).Scan(&headID, &w.prev); {
-	case errors.Is(err, sql.ErrNoRows):
-		w.prev, w.seq = audit.Genesis, 1
-	case err != nil:
-		return fmt.Errorf("read audit head: %w", err)
-	default:
-		w.seq = headID + 1
-	}
-	var created []Signature
-	for i, r := range live {
-		res, err := w.insertSignature(ctx, r.sig)
-		if err != nil {
-			return err
-		}
-		replies[i] = signReply{res: res}
-		if res.Created {
-			created = append(created, res.Signature)
-		}
-	}
-	if err := g.emitSignaturesCreated(ctx, tx, created); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit signature batch: %w", err)
-	}
-	return nil
-}
-
-// batchWriter carries the audit chain head through one batch.
-type batchWriter struct {
-	tx                      *sql.Tx
-	insert, existing, event *sql.Stmt
-	returning               bool
-	prev                    string
-	seq                     uint64
-}
-
-// insertSignature writes one signature and its audit event. A concurrent or
-// repeated signature of the same ASN and campaign hits the unique index and
-// returns the stored one instead.
-func (w *batchWriter) insertSignature(ctx context.Context, n NewSignature) (SignResult, error) {
-	sig := signatureRow(n)
-	id, inserted, err := w.insertRow(ctx, sig)
-	if err != nil {
-		return SignResult{}, fmt.Errorf("insert signature of %s: %w", n.ASN.NIP, err)
-	}
-	if !inserted {
-		existing, err := scanSignature(w.existing.QueryRowContext(ctx, n.ASN.ID, n.CampaignID))
-		if err != nil {
-			return SignResult{}, fmt.Errorf("read existing signature of %s: %w", n.ASN.NIP, err)
-		}
-		return SignResult{Signature: existing}, nil
-	}
-	sig.ID = uint(id)
-	ev, hash := signedEvent(sig, w.seq, w.prev)
-	if _, err := w.event.ExecContext(ctx, ev.Seq, ev.At, ev.Actor, ev.Action, ev.Subject, ev.Detail, ev.PrevHash, hash); err != nil {
-		return SignResult{}, fmt.Errorf("append audit event %s: %w", ActionSigned, err)
-	}
-	w.prev, w.seq = hash, w.seq+1
-	return SignResult{Signature: sig, Created: true}, nil
-}
-
-// insertRow inserts the signature row; inserted is false when the unique
-// index already holds this ASN's signature of the campaign.
-func (w *batchWriter) insertRow(ctx context.Context, sig Signature) (id int64, inserted bool, err error) {
-	args := []any{sig.ASNID, sig.CampaignID, sig.DepartmentID, sig.SignedAt, sig.TypedName, sig.DrawnPNG,
-		sig.IP, sig.UserAgent, sig.PledgeHash, sig.CertCode, sig.SignerNIP, sig.SignerName, sig.SignerPosition,
-		sig.StaffUser, sig.DeviceKey}
-	if w.returning {
-		switch err := w.insert.QueryRowContext(ctx, args...).Scan(&id); {
-		case errors.Is(err, sql.ErrNoRows): // ON CONFLICT DO NOTHING returned no row
-			return 0, false, nil
-		case err != nil:
-			return 0, false, err
-		}
-		return id, true, nil
-	}
-	res, err := w.insert.ExecContext(ctx, args...)
-	if err != nil {
-		return 0, false, err
-	}
-	if affected, err := res.RowsAffected(); err != nil || affected == 0 {
-		return 0, false, err
-	}
-	id, err = res.LastInsertId()
-	return id, err == nil, err
 }
 
 // parseSignatureDetail reads the detail of an event about a signature.
