@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/ikrar/ikrar/internal/pdfkit"
+	"github.com/ikrar/ikrar/internal/pdfkit/pdfkittest"
 )
 
 func TestWriteLinksPDF(t *testing.T) {
@@ -51,4 +54,24 @@ func TestWriteLinksPDFRejectsMissingURL(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), s.Links[1].NIP) {
 		t.Fatalf("err = %v, want an error naming NIP %s", err, s.Links[1].NIP)
 	}
+}
+
+// TestLinkCardQRCode reads the first card's QR code back from the
+// rasterised sheet: the symbol of the person's signing URL, quiet zone
+// white.
+func TestLinkCardQRCode(t *testing.T) {
+	s := sampleLinks(1)
+	var buf bytes.Buffer
+	if err := WriteLinksPDF(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	q, err := pdfkit.EncodeQR(s.Links[0].URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := q.Modules()
+	mod := linksQRSize / float64(n+8)
+	x := linksMarginX + linksCardPad - 1.5 + 4*mod
+	y := linksTop + linksCardH - linksQRSize - 3.5 + 4*mod
+	pdfkittest.CheckQR(t, pdfkittest.Raster(t, buf.Bytes()), x, y, mod, n, q.At)
 }
