@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/ikrar/ikrar/internal/certificate"
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/store"
 )
 
@@ -43,10 +44,7 @@ type Manifest struct {
 // ErrKeyElsewhere is Write's answer when the signing key is configured
 // outside the data folder (a PEM pair or a PKCS#12 from BSrE): ikrar does
 // not copy a key it does not keep.
-var ErrKeyElsewhere = errors.New("backup: kunci penandatanganan disimpan di luar folder data (--signing-cert/--signing-key atau --signing-p12); " +
-	"cadangkan kunci itu di tempat penyimpanannya (mis. berkas PKCS#12 BSrE dan kata sandinya), lalu jalankan `ikrar backup --db-only` / " +
-	"the signing key is configured outside the data folder (--signing-cert/--signing-key or --signing-p12); back it up where it is kept " +
-	"(e.g. the BSrE PKCS#12 file and its password), then run `ikrar backup --db-only`")
+var ErrKeyElsewhere = i18n.New("backup_key_elsewhere")
 
 // Write makes the archive at out: a consistent copy of the database taken
 // while the server keeps signing, and the signing key and certificate from

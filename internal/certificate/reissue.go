@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/store"
 )
 
@@ -37,7 +38,7 @@ func (s *Service) Stale(ctx context.Context, sig store.Signature) (bool, error) 
 func (s *Service) Reissue(ctx context.Context, actor, code, reason string) (store.Signature, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return store.Signature{}, errors.New("a reason is required / alasan wajib diisi")
+		return store.Signature{}, i18n.New("reissue_reason_required")
 	}
 	sig, err := s.Store.SignatureByCode(ctx, code)
 	if err != nil {

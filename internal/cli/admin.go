@@ -15,6 +15,7 @@ import (
 	"github.com/ikrar/ikrar/internal/audit"
 	"github.com/ikrar/ikrar/internal/backup"
 	"github.com/ikrar/ikrar/internal/certificate"
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/staff"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/wib"
@@ -70,7 +71,7 @@ func runUserSetEmail(ctx context.Context, env Env, args []string) error {
 		if err := staff.SetEmail(ctx, st, "cli", u.ID, email); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "email of %s set to %q / email %s diatur ke %q\n", u.Username, strings.TrimSpace(email), u.Username, strings.TrimSpace(email))
+		fmt.Fprintln(env.Stdout, i18n.Both("cli_email_set", u.Username, strings.TrimSpace(email)))
 		return nil
 	})
 }
@@ -83,7 +84,7 @@ func runUserReset2FA(ctx context.Context, env Env, args []string) error {
 		if err := st.DisableTOTP(ctx, "cli", u.ID); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "two-step verification of %s turned off / verifikasi dua langkah %s dimatikan\n", u.Username, u.Username)
+		fmt.Fprintln(env.Stdout, i18n.Both("cli_twofa_off", u.Username))
 		return nil
 	})
 }

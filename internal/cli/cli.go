@@ -16,6 +16,7 @@ import (
 
 	"github.com/ikrar/ikrar/internal/campaign"
 	"github.com/ikrar/ikrar/internal/config"
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/store"
 )
@@ -179,7 +180,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store
 func openExisting(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, error) {
 	if cfg.DBDriver == "sqlite" {
 		if _, err := os.Stat(cfg.DB); err != nil {
-			return nil, fmt.Errorf("database %s does not exist / basis data %s tidak ada", cfg.DB, cfg.DB)
+			return nil, i18n.New("cli_db_missing", cfg.DB)
 		}
 	}
 	return openStore(ctx, cfg, log)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ikrar/ikrar/internal/certificate"
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
@@ -29,7 +30,7 @@ func scopeAndCampaign(ctx context.Context, st *store.Store, dept string, campaig
 	if dept != "" {
 		d, ok := sc.Department(dept)
 		if !ok {
-			return org.Scope{}, store.Campaign{}, fmt.Errorf("unknown department %q / unit kerja %q tidak dikenal", dept, dept)
+			return org.Scope{}, store.Campaign{}, i18n.New("department_unknown", dept)
 		}
 		sc = sc.Narrow(d.ID)
 	}
@@ -46,7 +47,7 @@ func scopeAndCampaign(ctx context.Context, st *store.Store, dept string, campaig
 		return org.Scope{}, store.Campaign{}, err
 	}
 	if len(all) == 0 {
-		return org.Scope{}, store.Campaign{}, errors.New("no campaign yet / belum ada kampanye")
+		return org.Scope{}, store.Campaign{}, i18n.New("cli_no_campaign")
 	}
 	camp = all[0]
 	for _, c := range all {
@@ -139,7 +140,7 @@ func runReport(ctx context.Context, env Env, args []string) error {
 	if dept != "" {
 		d, ok := sc.Department(dept)
 		if !ok {
-			return fmt.Errorf("unknown department %q / unit kerja %q tidak dikenal", dept, dept)
+			return i18n.New("department_unknown", dept)
 		}
 		r, err = report.BuildDepartment(ctx, st, sc, d, camp, time.Now())
 	} else {
@@ -244,15 +245,15 @@ func runVerify(ctx context.Context, env Env, args []string) error {
 	sig, err := svc.VerifyUpload(ctx, b)
 	if errors.Is(err, certificate.ErrReplaced) {
 		// Genuine, an earlier version of a re-issued certificate.
-		why := svc.Reason(err)
-		fmt.Fprintf(env.Stdout, "SAH, SUDAH DIGANTI / VALID, REPLACED: %s, NIP %s, certificate %s: %s / %s\n", sig.SignerName, sig.SignerNIP, sig.CertCode, why.In("id"), why.In("en"))
+		fmt.Fprintf(env.Stdout, "%s: %s, NIP %s, %s %s: %s\n", i18n.Both("cli_valid_replaced"), sig.SignerName, sig.SignerNIP,
+			i18n.Both("label_certificate"), sig.CertCode, svc.Reason(err))
 		return nil
 	}
 	if err != nil {
-		fmt.Fprintf(env.Stdout, "TIDAK SAH / NOT VALID: %s\n", svc.Reason(err))
+		fmt.Fprintf(env.Stdout, "%s: %s\n", i18n.Both("cli_not_valid"), svc.Reason(err))
 		if errors.Is(err, certificate.ErrRevoked) {
 			if rv, rerr := st.RevocationOf(ctx, sig.CertCode); rerr == nil {
-				fmt.Fprintf(env.Stdout, "DICABUT / REVOKED %s oleh / by %s: %s\n", wib.DateTime(rv.At), rv.Actor, rv.Reason)
+				fmt.Fprintf(env.Stdout, "%s %s %s %s: %s\n", i18n.Both("cli_revoked"), wib.DateTime(rv.At), i18n.Both("label_by"), rv.Actor, rv.Reason)
 			}
 		}
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
@@ -267,14 +268,15 @@ func runVerify(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "SAH / VALID: %s, NIP %s, %s, %s\n", sig.SignerName, sig.SignerNIP, sig.SignerPosition, dept.Name)
-	fmt.Fprintf(env.Stdout, "Kampanye / Campaign: %s (versi / version %d)\n", camp.Title, camp.Version)
-	fmt.Fprintf(env.Stdout, "Ditandatangani / Signed: %s, sertifikat / certificate %s\n", wib.DateTime(sig.SignedAt), sig.CertCode)
+	// Labels in both languages, the values once.
+	fmt.Fprintf(env.Stdout, "%s: %s, NIP %s, %s, %s\n", i18n.Both("cli_valid"), sig.SignerName, sig.SignerNIP, sig.SignerPosition, dept.Name)
+	fmt.Fprintf(env.Stdout, "%s: %s (%s %d)\n", i18n.Both("label_campaign"), camp.Title, i18n.Both("label_version"), camp.Version)
+	fmt.Fprintf(env.Stdout, "%s: %s, %s %s\n", i18n.Both("label_signed"), wib.DateTime(sig.SignedAt), i18n.Both("label_certificate"), sig.CertCode)
 	if f, err := certificate.FactsOf(b); err == nil {
-		fmt.Fprintf(env.Stdout, "Kunci / Key: SHA-256 %s, %s, berlaku / valid %s – %s\n", f.KeySHA256, f.KeySubject,
-			f.KeyNotBefore.Format("2006-01-02"), f.KeyNotAfter.Format("2006-01-02"))
+		fmt.Fprintf(env.Stdout, "%s: SHA-256 %s, %s, %s %s – %s\n", i18n.Both("label_key"), f.KeySHA256, f.KeySubject,
+			i18n.Both("label_valid_from_to"), f.KeyNotBefore.Format("2006-01-02"), f.KeyNotAfter.Format("2006-01-02"))
 		if f.Timestamp != nil {
-			fmt.Fprintf(env.Stdout, "Waktu tepercaya / Trusted time (RFC 3161): %s, %s\n", wib.DateTime(f.Timestamp.Time), f.Timestamp.Authority)
+			fmt.Fprintf(env.Stdout, "%s (RFC 3161): %s, %s\n", i18n.Both("label_trusted_time"), wib.DateTime(f.Timestamp.Time), f.Timestamp.Authority)
 		}
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/reach"
 	"github.com/ikrar/ikrar/internal/store"
 )
@@ -44,7 +45,7 @@ func runMessagesSend(ctx context.Context, env Env, args []string) error {
 	}
 	res, err := reach.Queue(ctx, st, time.Now(), reach.Request{Kind: kind, Campaign: camp, DepartmentIDs: sc.IDs(), DryRun: dry, Actor: "cli"})
 	if errors.Is(err, reach.ErrNotOpen) {
-		return fmt.Errorf("campaign %d (%s) is closed or past its deadline / kampanye sudah ditutup atau lewat batas waktu", camp.ID, camp.Title)
+		return i18n.New("cli_campaign_closed", camp.ID, camp.Title)
 	}
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ikrar/ikrar/internal/config"
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/store"
 )
 
@@ -43,7 +44,7 @@ func runMigrate(ctx context.Context, env Env, args []string) error {
 	}
 	if src.Driver == "sqlite" {
 		if _, err := os.Stat(src.DSN); err != nil {
-			return fmt.Errorf("database %s does not exist / basis data %s tidak ada", src.DSN, src.DSN)
+			return i18n.New("cli_db_missing", src.DSN)
 		}
 	}
 	if dst.Driver == "sqlite" {
@@ -75,7 +76,7 @@ func runMigrate(ctx context.Context, env Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "ok: row counts of %d tables match; audit chain verified in the target: %d events, head %s\n",
 		len(rep.Tables), rep.Audit.Events, rep.Audit.Head)
-	fmt.Fprintln(env.Stdout, "Sessions are not copied: staff sign in again. / Sesi tidak disalin: staf masuk kembali.")
+	fmt.Fprintln(env.Stdout, i18n.Both("migrate_sessions_not_copied"))
 	return nil
 }
 

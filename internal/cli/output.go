@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/ikrar/ikrar/internal/config"
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/store"
 )
 
@@ -38,7 +39,7 @@ func writeOutput(env Env, path string, write func(w io.Writer) error) error {
 	}
 	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
 		if fi.IsDir() {
-			return fmt.Errorf("--out %s is a folder / --out %s adalah folder", path, path)
+			return i18n.New("cli_out_is_folder", path)
 		}
 		return writeInPlace(path, write)
 	}
@@ -125,11 +126,7 @@ func usePublicBaseURL(ctx context.Context, cfg *config.Config, st *store.Store) 
 		}
 	}
 	if config.IsLocalURL(cfg.BaseURL) && !cfg.AllowLocalhost {
-		return fmt.Errorf("alamat publik %s menunjuk ke komputer ini; tautan dan kode QR tidak akan bisa dibuka orang lain. "+
-			"Jalankan ikrar serve dengan --base-url https://… (dicatat untuk perintah lain) atau beri --base-url, atau --allow-localhost untuk uji coba / "+
-			"the public address %s points at this machine; links and QR codes would open for nobody else. "+
-			"Run ikrar serve with --base-url https://… (recorded for other commands) or pass --base-url, or --allow-localhost for a test",
-			cfg.BaseURL, cfg.BaseURL)
+		return i18n.New("cli_base_url_local", cfg.BaseURL)
 	}
 	return nil
 }

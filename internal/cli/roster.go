@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/roster"
 	"github.com/ikrar/ikrar/internal/store"
 )
@@ -60,17 +61,16 @@ func runRosterImport(ctx context.Context, env Env, args []string) error {
 		UnitMap: unitMap, ConfirmNewUnits: confirmNew, ConfirmDeactivate: confirmDeactivate})
 	var mass *store.MassDeactivationError
 	if errors.As(err, &mass) {
-		return fmt.Errorf("impor ini akan menonaktifkan %d dari %d ASN aktif (lebih dari %d%%); periksa dengan --dry-run, lalu konfirmasi dengan --confirm-deactivate %d / this import would deactivate %d of %d active ASN (more than %d%%); check with --dry-run, then confirm with --confirm-deactivate %d",
-			mass.Count, mass.Active, store.MassDeactivationPercent, mass.Count, mass.Count, mass.Active, store.MassDeactivationPercent, mass.Count)
+		return i18n.New("cli_mass_deactivation", mass.Count, mass.Active, store.MassDeactivationPercent, mass.Count)
 	}
 	var perr *roster.Errors
 	if errors.As(err, &perr) {
-		fmt.Fprintf(env.Stderr, "Roster tidak diimpor: %d masalah ditemukan; tidak ada yang ditulis. / Roster not imported: %d problem(s) found; nothing was written.\n", len(perr.Problems), len(perr.Problems))
+		fmt.Fprintln(env.Stderr, i18n.Both("cli_roster_not_imported", len(perr.Problems)))
 		for _, p := range perr.Problems {
-			fmt.Fprintf(env.Stderr, "  baris %d, kolom %s: %s / line %d, column %s: %s\n", p.Line, p.Column, p.In("id"), p.Line, p.Column, p.In("en"))
+			fmt.Fprintln(env.Stderr, "  "+i18n.Both("roster_at_line_column", p.Line, p.Column, p.Msg))
 		}
 		if len(res.Similar) > 0 {
-			fmt.Fprintln(env.Stderr, `Petakan dengan --map "nama di berkas=unit yang ada" atau konfirmasi dengan --confirm-new-units. / Map with --map "name in file=existing unit" or confirm with --confirm-new-units.`)
+			fmt.Fprintln(env.Stderr, i18n.Both("cli_roster_map_hint"))
 		}
 		return fmt.Errorf("%d problem(s) in %s", len(perr.Problems), path)
 	}
@@ -84,15 +84,14 @@ func runRosterImport(ctx context.Context, env Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "%s: %d added, %d updated, %d unchanged, %d deactivated, %d new departments\n",
 		verb, res.Added, res.Updated, res.Unchanged, res.Deactivated, len(res.NewDepartments))
 	for _, s := range res.Similar {
-		fmt.Fprintf(env.Stdout, "  unit baru %q (baris %d, %d baris) mirip dengan %q / new unit %q (line %d, %d lines) is similar to %q\n",
-			s.Name, s.Line, s.Rows, s.Existing, s.Name, s.Line, s.Rows, s.Existing)
+		fmt.Fprintln(env.Stdout, "  "+i18n.Both("cli_roster_similar", s.Name, s.Line, s.Rows, s.Existing))
 	}
 	if res.Deactivated > 0 {
-		fmt.Fprintf(env.Stdout, "  dinonaktifkan / deactivated (%d, of whom %d already signed: their signatures and certificates stay valid):\n", res.Deactivated, res.DeactivatedSigned)
+		fmt.Fprintln(env.Stdout, "  "+i18n.Both("cli_roster_deactivated", res.Deactivated, res.DeactivatedSigned))
 		for _, d := range res.DeactivatedList {
 			signed := ""
 			if d.Signed {
-				signed = " [sudah tanda tangan / signed]"
+				signed = " [" + i18n.Both("cli_roster_signed") + "]"
 			}
 			fmt.Fprintf(env.Stdout, "    %s  %s  (%s)%s\n", d.NIP, d.Name, d.Department, signed)
 		}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/roster"
 	"github.com/ikrar/ikrar/internal/store"
@@ -43,7 +44,7 @@ func runUnitsImport(ctx context.Context, env Env, args []string) error {
 	res, err := roster.ImportUnits(ctx, st, "cli", filepath.Base(path), f, dry)
 	var perr *roster.Errors
 	if errors.As(err, &perr) {
-		fmt.Fprintf(env.Stderr, "Unit tidak diimpor: %d masalah ditemukan; tidak ada yang ditulis. / Units not imported: %d problem(s) found; nothing was written.\n", len(perr.Problems), len(perr.Problems))
+		fmt.Fprintln(env.Stderr, i18n.Both("cli_units_not_imported", len(perr.Problems)))
 		for _, p := range perr.Problems {
 			fmt.Fprintf(env.Stderr, "  %s\n", p)
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ikrar/ikrar/internal/excelcsv"
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/wib"
@@ -30,7 +31,7 @@ func (q AuditQuery) Filter(ctx context.Context, st *store.Store) (store.AuditFil
 	day := func(s string) (time.Time, error) {
 		t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(s), wib.Zone)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("tanggal %q tidak valid (YYYY-MM-DD) / date %q is not valid (YYYY-MM-DD)", s, s)
+			return time.Time{}, i18n.New("audit_date_invalid", s)
 		}
 		return t, nil
 	}
@@ -53,7 +54,7 @@ func (q AuditQuery) Filter(ctx context.Context, st *store.Store) (store.AuditFil
 		}
 		d, ok := sc.Department(code)
 		if !ok {
-			return f, fmt.Errorf("unit kerja %q tidak dikenal / unknown department %q", code, code)
+			return f, i18n.New("department_unknown", code)
 		}
 		f.Units = sc.Below(d.ID)
 	}

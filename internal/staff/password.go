@@ -2,12 +2,12 @@ package staff
 
 import (
 	_ "embed"
-	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ikrar/ikrar/internal/i18n"
 )
 
 //go:embed common-passwords.txt
@@ -27,9 +27,9 @@ var commonPasswords = sync.OnceValue(func() map[string]struct{} {
 
 // Errors of the password rules, each bilingual for the admin pages and the CLI.
 var (
-	ErrPasswordCommon   = errors.New("kata sandi ini termasuk kata sandi yang umum dipakai; pilih yang lain / this password is on the list of common passwords; choose another")
-	ErrPasswordUsername = errors.New("kata sandi tidak boleh memuat nama pengguna / the password must not contain the username")
-	ErrPasswordTrivial  = errors.New("kata sandi berupa pengulangan atau urutan (seperti aaaaaaaaaa atau abcdefghij); pilih yang lain / the password is a repeat or a sequence (like aaaaaaaaaa or abcdefghij); choose another")
+	ErrPasswordCommon   = i18n.New("password_common")
+	ErrPasswordUsername = i18n.New("password_has_username")
+	ErrPasswordTrivial  = i18n.New("password_trivial")
 )
 
 // CheckPassword applies the password rules for the account username:
@@ -37,10 +37,10 @@ var (
 // not containing the username, not a repeat or a sequence.
 func CheckPassword(username, pw string) error {
 	if utf8.RuneCountInString(pw) < MinPasswordLen {
-		return fmt.Errorf("kata sandi minimal %d karakter / password must be at least %d characters", MinPasswordLen, MinPasswordLen)
+		return i18n.New("password_too_short", MinPasswordLen)
 	}
 	if len(pw) > 72 {
-		return errors.New("kata sandi maksimal 72 byte / password must be at most 72 bytes")
+		return i18n.New("password_too_long")
 	}
 	lower := strings.ToLower(pw)
 	if u := strings.ToLower(strings.TrimSpace(username)); len(u) >= 3 && strings.Contains(lower, u) {

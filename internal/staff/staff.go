@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/store"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -57,7 +58,7 @@ type Account struct {
 }
 
 // ErrEmail is an address that is not one (bilingual, for the pages and the CLI).
-var ErrEmail = errors.New("alamat email tidak valid (contoh: nama@instansi.go.id) / not a valid email address (e.g. name@agency.go.id)")
+var ErrEmail = i18n.New("staff_email_invalid")
 
 // CheckEmail validates an optional staff address: "" (none) or one bare
 // address with a dotted domain, at most 200 characters. Surrounding
@@ -94,13 +95,13 @@ func SetEmail(ctx context.Context, st *store.Store, actor string, userID uint, e
 func Create(ctx context.Context, st *store.Store, actor string, a Account) (store.User, error) {
 	username, role, password, deptCodes := a.Username, a.Role, a.Password, a.Departments
 	if !usernameRe.MatchString(username) {
-		return store.User{}, errors.New("nama pengguna 3–64 huruf kecil, angka, titik, tanda hubung atau garis bawah / username must be 3–64 lowercase letters, digits, dot, dash or underscore")
+		return store.User{}, i18n.New("staff_username_invalid")
 	}
 	if role != store.RoleAdmin && role != store.RoleHead {
-		return store.User{}, fmt.Errorf("peran harus admin atau head, bukan %q / role must be admin or head, not %q", role, role)
+		return store.User{}, i18n.New("staff_role_invalid", role)
 	}
 	if role == store.RoleHead && len(deptCodes) == 0 {
-		return store.User{}, errors.New("kepala unit perlu minimal satu unit kerja / a head needs at least one --department")
+		return store.User{}, i18n.New("staff_head_needs_unit")
 	}
 	var ids []uint
 	for _, code := range deptCodes {

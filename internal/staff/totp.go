@@ -4,10 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"strings"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/pquerna/otp"
@@ -23,7 +23,7 @@ import (
 const RecoveryCodeCount = 10
 
 // ErrBadSecondFactor is the one answer for a wrong, reused or expired code.
-var ErrBadSecondFactor = errors.New("kode verifikasi salah atau sudah dipakai / wrong or already used verification code")
+var ErrBadSecondFactor = i18n.New("twofa_code_wrong")
 
 var totpOpts = totp.ValidateOpts{Period: 30, Skew: 0, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
 

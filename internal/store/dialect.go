@@ -3,13 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+
+	"github.com/ikrar/ikrar/internal/i18n"
 )
 
 // dialect is everything that differs between SQLite and PostgreSQL. The
@@ -139,8 +140,7 @@ func (postgresDialect) wibDay(col string) string {
 
 // errUsePgDump is what `ikrar backup` says on PostgreSQL: a consistent
 // online copy of a PostgreSQL database is pg_dump's job, not ikrar's.
-var errUsePgDump = errors.New("backup: pada PostgreSQL gunakan pg_dump, mis. pg_dump -Fc -f ikrar.dump \"$IKRAR_DB\" / " +
-	"on PostgreSQL use pg_dump, e.g. pg_dump -Fc -f ikrar.dump \"$IKRAR_DB\" (see docs/DEPLOY.md)")
+var errUsePgDump = i18n.New("backup_use_pg_dump")
 
 func (postgresDialect) backup(context.Context, *Store, string) error { return errUsePgDump }
 

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -10,6 +9,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/schema"
+
+	"github.com/ikrar/ikrar/internal/i18n"
 )
 
 // TableCount is how many rows one table holds.
@@ -32,9 +33,7 @@ const (
 )
 
 // errTooPrecise stops a copy whose times PostgreSQL would round.
-var errTooPrecise = errors.New("the source holds times finer than a microsecond, written before ikrar kept microseconds; " +
-	"PostgreSQL would round them and the audit chain would no longer verify there / " +
-	"sumber menyimpan waktu lebih halus dari mikrodetik (dari versi ikrar lama); PostgreSQL akan membulatkannya sehingga rantai audit tidak lagi terverifikasi")
+var errTooPrecise = i18n.New("migrate_too_precise")
 
 // CopyTo copies this database into dst, which must be empty: campaigns,
 // departments, roster, signatures, certificates, users and their
@@ -275,8 +274,7 @@ func (s *Store) requireEmpty(ctx context.Context) error {
 			return fmt.Errorf("check target: count %s: %w", table, err)
 		}
 		if n > 0 {
-			return fmt.Errorf("the target database is not empty (%s has %d rows); copy only into an empty database / "+
-				"basis data tujuan tidak kosong (%s berisi %d baris); salin hanya ke basis data kosong", table, n, table, n)
+			return i18n.New("migrate_target_not_empty", table, n)
 		}
 	}
 	return nil

@@ -60,6 +60,16 @@ func bilingual(lang, key string) string {
 	return i18n.TwoLang(lang, key)
 }
 
+// errorText is a refused form's error with both languages, the page's
+// first, when it carries a message key; else its own text.
+func errorText(lang string, err error) string {
+	var m *i18n.Error
+	if errors.As(err, &m) {
+		return m.TwoLang(lang)
+	}
+	return err.Error()
+}
+
 // actorOf names the logged-in admin in the audit chain.
 func actorOf(c echo.Context) string {
 	return "user:" + c.Get(ctxUser).(*store.User).Username

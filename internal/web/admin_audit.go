@@ -1,11 +1,13 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/wib"
@@ -63,7 +65,7 @@ func (s *Server) adminAudit(c echo.Context) error {
 	status := http.StatusOK
 	f, err := q.Filter(ctx, s.Store)
 	if err != nil {
-		h.Error = err.Error()
+		h.Error = errorText(p.Lang, err)
 		status = http.StatusUnprocessableEntity
 	} else {
 		before, _ := strconv.ParseUint(c.QueryParam("before"), 10, 32)
@@ -113,7 +115,11 @@ func (s *Server) adminAuditExport(c echo.Context) error {
 	q := auditQueryOf(c)
 	f, err := q.Filter(ctx, s.Store)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusUnprocessableEntity, err.Error())
+		var m *i18n.Error
+		if errors.As(err, &m) {
+			return echo.NewHTTPError(http.StatusUnprocessableEntity, m)
+		}
+		return err
 	}
 	if err := s.Store.Record(ctx, actorOf(c), "audit.exported", "audit:"+format, map[string]string{
 		"kind": q.Kind, "actor": q.Actor, "unit": q.Unit, "from": q.From, "to": q.To}); err != nil {

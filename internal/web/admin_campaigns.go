@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ikrar/ikrar/internal/campaign"
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
@@ -275,7 +276,7 @@ func (s *Server) adminCampaignStatus(c echo.Context) error {
 	status := store.CampaignStatus(c.FormValue("status"))
 	err = s.campaigns.SetStatus(c.Request().Context(), actorOf(c), cp.ID, status)
 	if errors.Is(err, campaign.ErrStatus) {
-		return echo.NewHTTPError(http.StatusUnprocessableEntity, bilingual(langOf(c), "err_status"))
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, i18n.New("err_status"))
 	}
 	if err != nil {
 		return err

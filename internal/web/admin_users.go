@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/staff"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
@@ -69,18 +70,19 @@ func (s *Server) renderUsers(c echo.Context, status int, form userForm, msg stri
 }
 
 // staffMessage turns an error of the staff rules into what the form shows.
-// Those rules already speak both languages ("… / …"); anything else is an
-// unexpected failure and is returned as such, never shown.
+// Those rules carry a message key (both languages, the page's first);
+// anything else is an unexpected failure and is returned as such, never
+// shown.
 func staffMessage(lang string, err error) (string, bool) {
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		return bilingual(lang, "err_user_exists"), true
 	case errors.Is(err, store.ErrNotFound):
 		return bilingual(lang, "err_dept_unknown"), true
-	case strings.Contains(err.Error(), " / "):
-		// The rules say it Indonesian first; the page's language goes first.
-		first, other, _ := splitBilingual(err.Error(), lang)
-		return first + " / " + other, true
+	}
+	var m *i18n.Error
+	if errors.As(err, &m) {
+		return m.TwoLang(lang), true
 	}
 	return "", false
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
 )
@@ -91,7 +92,7 @@ func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 			if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 				return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
 			}
-			return echo.NewHTTPError(http.StatusBadRequest, "Formulir tidak dapat dibaca. / The form could not be read.")
+			return echo.NewHTTPError(http.StatusBadRequest, i18n.New("err_form_unreadable"))
 		}
 		return next(c)
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
 )
@@ -84,7 +85,7 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 				tok = r.FormValue(csrfField) // parsed already, within the body limit
 			}
 			if binding == "" || !s.csrfValid(binding, tok) {
-				return echo.NewHTTPError(http.StatusForbidden, "Formulir kedaluwarsa atau tidak sah; muat ulang halaman dan coba lagi. / The form expired or is invalid; reload the page and try again.")
+				return echo.NewHTTPError(http.StatusForbidden, i18n.New("err_csrf"))
 			}
 		}
 		if binding != "" {

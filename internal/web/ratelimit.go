@@ -240,8 +240,7 @@ func tooManyMessage(lang string, wait time.Duration) string {
 // form to re-render).
 func tooMany(c echo.Context, wait time.Duration) error {
 	retryAfter(c, wait)
-	return echo.NewHTTPError(http.StatusTooManyRequests,
-		tooManyMessage("id", wait)+" / "+tooManyMessage("en", wait))
+	return echo.NewHTTPError(http.StatusTooManyRequests, i18n.New("too_many_wait", waitMinutes(wait)))
 }
 
 // retryAfter tells clients when to try again.

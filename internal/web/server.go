@@ -218,14 +218,15 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	code := http.StatusInternalServerError
 	var he *echo.HTTPError
-	msg := ""
+	var msg *i18n.Error
 	if errors.As(err, &he) {
 		code = he.Code
 		// 503s carry our own words (a certificate waiting for trusted
-		// time); other 5xx messages could hold internals. Echo's own
-		// messages ("Not Found") are English status texts: the page says
-		// it in the reader's language instead.
-		if m, ok := he.Message.(string); ok && (code < 500 || code == http.StatusServiceUnavailable) && m != http.StatusText(code) {
+		// time); other 5xx messages could hold internals. Only a message
+		// from the catalogue is shown: Echo's own ("Not Found") are
+		// English status texts, and the page says it in the reader's
+		// language instead.
+		if m, ok := he.Message.(*i18n.Error); ok && (code < 500 || code == http.StatusServiceUnavailable) {
 			msg = m
 		}
 	} else if errors.Is(err, store.ErrNotFound) {
@@ -235,15 +236,21 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.Log.Error("request failed", "id", c.Response().Header().Get(echo.HeaderXRequestID), "path", c.Request().URL.Path, "err", err)
 	}
 	if code == http.StatusRequestEntityTooLarge {
-		msg = "Berkas atau isian terlalu besar. / The upload or form is too large."
+		msg = i18n.New("err_too_large")
 	}
 	if strings.HasPrefix(c.Request().URL.Path, "/healthz") || c.Request().Method == http.MethodHead {
 		_ = c.String(code, http.StatusText(code))
 		return
 	}
 	p := s.page(c, "")
-	d := errorData{Code: code, Message: msg}
-	d.Message, d.Other, d.OtherLang = splitBilingual(msg, p.Lang)
+	d := errorData{Code: code}
+	if msg != nil {
+		d.OtherLang = "en"
+		if p.Lang == "en" {
+			d.OtherLang = "id"
+		}
+		d.Message, d.Other = msg.In(p.Lang), msg.In(d.OtherLang)
+	}
 	p.Data = d
 	if code == http.StatusNotFound {
 		p.Title = p.T["not_found"]
@@ -262,19 +269,6 @@ type errorData struct {
 	// Other is the same message in the other language, marked with its
 	// language so screen readers read it right (and it stays second).
 	Other, OtherLang string
-}
-
-// splitBilingual splits an "Indonesian / English" message into the part
-// in the page's language and the other part with its language.
-func splitBilingual(msg, lang string) (first, other, otherLang string) {
-	id, en, ok := strings.Cut(msg, " / ")
-	if !ok {
-		return msg, "", ""
-	}
-	if lang == "en" {
-		return en, id, "id"
-	}
-	return id, en, "en"
 }
 
 // page is what every template receives.

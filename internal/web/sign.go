@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/ikrar/ikrar/internal/certificate"
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/store"
@@ -291,7 +292,7 @@ func (s *Server) sendCertificate(c echo.Context, sig store.Signature, a store.AS
 	if errors.Is(err, certificate.ErrTSA) {
 		// The signature is safe; only its PDF waits for trusted time.
 		c.Response().Header().Set("Retry-After", "300")
-		return echo.NewHTTPError(http.StatusServiceUnavailable, bilingual(langOf(c), "cert_waiting_tsa"))
+		return echo.NewHTTPError(http.StatusServiceUnavailable, i18n.New("cert_waiting_tsa"))
 	}
 	if err != nil {
 		return err

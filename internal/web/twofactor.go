@@ -165,7 +165,7 @@ func (s *Server) twoFAEnable(c echo.Context) error {
 	}
 	sec := strings.ToUpper(strings.TrimSpace(c.FormValue("secret")))
 	if len(sec) < 16 || len(sec) > 64 || strings.Trim(sec, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != "" {
-		return echo.NewHTTPError(http.StatusBadRequest, "Formulir tidak dapat dibaca. / The form could not be read.")
+		return echo.NewHTTPError(http.StatusBadRequest, i18n.New("err_form_unreadable"))
 	}
 	codes, err := staff.EnableTOTP(c.Request().Context(), s.Store, actorOf(c), *u, sec, c.FormValue("code"), s.Now())
 	if errors.Is(err, staff.ErrBadSecondFactor) {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/reach"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
@@ -78,7 +79,7 @@ func (s *Server) unitMessagesSend(c echo.Context) error {
 	}
 	_, err = reach.Queue(c.Request().Context(), s.Store, s.Now(), reach.Request{Kind: kind, Campaign: camp, DepartmentIDs: ids, Actor: actorOf(c)})
 	if errors.Is(err, reach.ErrNotOpen) {
-		return echo.NewHTTPError(http.StatusConflict, bilingual(langOf(c), "past_deadline"))
+		return echo.NewHTTPError(http.StatusConflict, i18n.New("past_deadline"))
 	}
 	if err != nil {
 		return err

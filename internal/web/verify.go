@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ikrar/ikrar/internal/certificate"
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/nip"
 	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/store"
@@ -178,7 +179,7 @@ func (s *Server) verifySubmit(c echo.Context) error {
 	d := verifyData{Checked: true, Upload: true}
 	fh, err := c.FormFile("pdf")
 	if err != nil {
-		d.Reason = "Pilih berkas PDF sertifikat. / Choose a certificate PDF file."
+		d.Reason = i18n.T(p.Lang, "verify_choose_pdf")
 		p.Data = d
 		return s.renderVerify(c, http.StatusBadRequest, p)
 	}
@@ -240,14 +241,14 @@ func (s *Server) adminReissue(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	if reason == "" || len(reason) > 500 {
-		return echo.NewHTTPError(http.StatusUnprocessableEntity, bilingual(langOf(c), "revoke_reason_needed"))
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, i18n.New("revoke_reason_needed"))
 	}
 	_, err := s.Certs.Reissue(c.Request().Context(), actorOf(c), code, reason)
 	if errors.Is(err, store.ErrNotFound) {
 		return echo.ErrNotFound
 	}
 	if errors.Is(err, certificate.ErrRevoked) {
-		return echo.NewHTTPError(http.StatusConflict, bilingual(langOf(c), "reissue_revoked"))
+		return echo.NewHTTPError(http.StatusConflict, i18n.New("reissue_revoked"))
 	}
 	if err != nil {
 		return err
@@ -262,7 +263,7 @@ func (s *Server) adminRevoke(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	if reason == "" || len(reason) > 500 {
-		return echo.NewHTTPError(http.StatusUnprocessableEntity, bilingual(langOf(c), "revoke_reason_needed"))
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, i18n.New("revoke_reason_needed"))
 	}
 	err := s.Store.RevokeSignature(c.Request().Context(), actorOf(c), code, reason)
 	if errors.Is(err, store.ErrNotFound) {
