@@ -272,6 +272,12 @@ func loadPKCS12(path, password string) (*Signer, error) {
 }
 
 // newSigner checks that the key belongs to the leaf certificate.
+// comparableKey is what every public key type of the standard library
+// implements (crypto.PublicKey is only an empty interface).
+type comparableKey interface {
+	Equal(crypto.PublicKey) bool
+}
+
 func newSigner(key crypto.Signer, certs []*x509.Certificate) (*Signer, error) {
 	leaf := certs[0]
 	switch key.Public().(type) {
@@ -281,7 +287,7 @@ func newSigner(key crypto.Signer, certs []*x509.Certificate) (*Signer, error) {
 	default:
 		return nil, fmt.Errorf("certificate: unsupported key type %T", key.Public())
 	}
-	pub, ok := key.Public().(interface{ Equal(crypto.PublicKey) bool })
+	pub, ok := key.Public().(comparableKey)
 	if !ok || !pub.Equal(leaf.PublicKey) {
 		return nil, errors.New("certificate: the private key does not match the certificate")
 	}

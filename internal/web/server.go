@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -41,6 +42,9 @@ type Certificates interface {
 	Facts(ctx context.Context, sig store.Signature) (f certificate.Facts, ok bool, err error)
 	// Reissue makes a certificate again; the old one verifies as replaced.
 	Reissue(ctx context.Context, actor, code, reason string) (store.Signature, error)
+	// ExportZip writes the certificates of a campaign (in the given units,
+	// nil for all) as a ZIP, one PDF in memory at a time.
+	ExportZip(ctx context.Context, w io.Writer, campaignID uint, deptIDs []uint, total int, progress certificate.Progress) (int, error)
 }
 
 // Deps is everything the web layer is built from.
