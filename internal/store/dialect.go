@@ -43,6 +43,12 @@ type dialect interface {
 	// headTrigger is the SQL that installs (idempotently) the trigger keeping
 	// audit_heads at the newest audit event.
 	headTrigger() []string
+	// countTriggers is the SQL that installs the completion counters'
+	// triggers, idempotently (see counts.go); pauseRosterCount switches
+	// the roster insert trigger off (and on again) inside a large import's
+	// transaction, which recounts.
+	countTriggers() []string
+	pauseRosterCount(tx *gorm.DB, pause bool) error
 	// importCache enlarges (on) the page cache of the connection a roster
 	// import runs on, and gives it back (off).
 	importCache(db *gorm.DB, on bool) error
@@ -158,10 +164,10 @@ func (postgresDialect) headTrigger() []string {
 		`CREATE OR REPLACE TRIGGER audit_head_track AFTER INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION ikrar_audit_head()`}
 }
 
-// afterCopy moves each id sequence past the copied rows.
 // importCache: PostgreSQL's shared buffers are the server's to size.
 func (postgresDialect) importCache(*gorm.DB, bool) error { return nil }
 
+// afterCopy moves each id sequence past the copied rows.
 func (postgresDialect) afterCopy(tx *gorm.DB) error {
 	for _, table := range []string{"campaigns", "departments", "asns", "signatures", "users", "closed_roster_entries", "replaced_certificates", "audit_checkpoints", "outbox_messages",
 		"api_tokens", "webhook_subscriptions", "webhook_attempts"} {

@@ -164,6 +164,9 @@ func migrate(db *gorm.DB) error {
 			return fmt.Errorf("migrate database: audit head trigger: %w", err)
 		}
 	}
+	if err := migrateCounts(db); err != nil {
+		return err
+	}
 	// Signatures from before the signer's details were kept: the roster row
 	// is the best record left of who signed (it can only have drifted if it
 	// was changed since), and the certificate already printed it.

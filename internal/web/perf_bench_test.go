@@ -45,7 +45,7 @@ import (
 // the user cache folder, ikrar-bench); the 1,000,000 one takes a few
 // minutes to build the first time.
 
-const benchDepartments = 200
+const benchDepartments = 500
 
 // benchCacheDir is where built benchmark databases are kept between runs.
 func benchCacheDir(b *testing.B) string {
@@ -65,14 +65,14 @@ func benchCacheDir(b *testing.B) string {
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// benchDB returns the path of a cached database with a campaign, 200
-// departments (20 with 9 sub-units each) and n roster entries, signed by
+// benchDB returns the path of a cached database with a campaign, 500
+// departments (50 with 9 sub-units each) and n roster entries, signed by
 // the given share of them over 14 days, 1 % of whom then moved to another
 // unit (so completion's correction for moves has work to do, as in a real
 // campaign). It builds it on first use.
 func benchDB(b *testing.B, n int, signedShare float64) string {
 	b.Helper()
-	name := fmt.Sprintf("roster%d-signed%02.0f-v3.db", n, signedShare*100)
+	name := fmt.Sprintf("roster%d-signed%02.0f-units%d-v4.db", n, signedShare*100, benchDepartments)
 	path := filepath.Join(benchCacheDir(b), name)
 	if _, err := os.Stat(path); err == nil {
 		return path
@@ -359,7 +359,7 @@ func BenchmarkBareEchoVisit(b *testing.B) {
 }
 
 // BenchmarkDashboard measures the admin dashboard over rosters of 10,000
-// to 1,000,000 entries (200 departments, 60% signed): "page" is GET
+// to 1,000,000 entries (500 departments, 60% signed): "page" is GET
 // /dashboard through the server, "queries" the data it needs (scope,
 // completion per department rolled up the tree, signatures per day), and
 // "raw" the floor: the two GROUP BY counts alone over database/sql.
