@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"io"
 	"io/fs"
 	"log/slog"
 
@@ -27,6 +28,13 @@ func openCertificates(ctx context.Context, cfg config.Config, st *store.Store, l
 		return nil, err
 	}
 	return certificate.NewService(st, signer, cfg.BaseURL, log), nil
+}
+
+// quietCertificates is the certificate service of a command that makes
+// many PDFs: one "certificate made" line per PDF would drown its progress
+// bar and output, so it logs warnings only.
+func quietCertificates(ctx context.Context, cfg config.Config, st *store.Store, stderr io.Writer) (*certificate.Service, error) {
+	return openCertificates(ctx, cfg, st, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 }
 
 func fsOf(f fs.FS) fs.FS { return f }

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -78,14 +77,11 @@ func runLinksExport(ctx context.Context, env Env, args []string) error {
 	if fs.NArg() > 0 || out == "" || (ext != ".csv" && ext != ".pdf") {
 		return usageError{"--out must name a .csv or .pdf file (or - with --format csv|pdf)"}
 	}
-	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
+	st, err := openForLinks(ctx, &cfg, newLogger(cfg, env.Stderr))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := usePublicBaseURL(ctx, &cfg, st); err != nil {
-		return err
-	}
 	sc, camp, err := scopeAndCampaign(ctx, st, dept, 0)
 	if err != nil {
 		return err
@@ -173,18 +169,12 @@ func runCertificatesExport(ctx context.Context, env Env, args []string) error {
 	if fs.NArg() > 0 || (out != stdoutName && !strings.EqualFold(filepath.Ext(out), ".zip")) {
 		return usageError{"--out must name a .zip file (or -)"}
 	}
-	log := newLogger(cfg, env.Stderr)
-	st, err := openExisting(ctx, cfg, log)
+	st, err := openForLinks(ctx, &cfg, newLogger(cfg, env.Stderr))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := usePublicBaseURL(ctx, &cfg, st); err != nil {
-		return err
-	}
-	// One "certificate made" line per PDF would drown the progress bar.
-	quiet := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	svc, err := openCertificates(ctx, cfg, st, quiet)
+	svc, err := quietCertificates(ctx, cfg, st, env.Stderr)
 	if err != nil {
 		return err
 	}

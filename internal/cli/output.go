@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -108,6 +109,21 @@ func outLabel(out string) string {
 		return "stdout"
 	}
 	return filepath.Base(out)
+}
+
+// openForLinks opens the existing database for a command that writes
+// links or certificates, with the public address settled
+// (usePublicBaseURL). The caller closes the store.
+func openForLinks(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.Store, error) {
+	st, err := openExisting(ctx, *cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := usePublicBaseURL(ctx, cfg, st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 // usePublicBaseURL settles the address a command writes into links and

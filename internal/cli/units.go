@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -131,17 +130,12 @@ func runCertificatesReissue(ctx context.Context, env Env, args []string) error {
 	if fs.NArg() > 0 || strings.TrimSpace(reason) == "" || (len(codes) == 0) == !stale {
 		return usageError{"give --reason and either --code CODE (repeatable) or --stale"}
 	}
-	log := newLogger(cfg, env.Stderr)
-	st, err := openExisting(ctx, cfg, log)
+	st, err := openForLinks(ctx, &cfg, newLogger(cfg, env.Stderr))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := usePublicBaseURL(ctx, &cfg, st); err != nil {
-		return err
-	}
-	quiet := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	svc, err := openCertificates(ctx, cfg, st, quiet)
+	svc, err := quietCertificates(ctx, cfg, st, env.Stderr)
 	if err != nil {
 		return err
 	}

@@ -97,7 +97,7 @@ func (s *Server) adminAudit(c echo.Context) error {
 	if d.Kinds, err = s.Store.AuditKinds(ctx); err != nil {
 		return err
 	}
-	_, opts, _, err := s.deptTree(c)
+	opts, _, err := s.unitChoices(c)
 	if err != nil {
 		return err
 	}

@@ -49,29 +49,44 @@ type departmentEditData struct {
 
 // deptTree returns every department in tree order with rolled-up roster
 // counts, and the same order as select options.
-func (s *Server) deptTree(c echo.Context) ([]report.Completion, []deptOption, org.Scope, error) {
+func (s *Server) deptTree(c echo.Context) ([]report.Completion, []deptOption, error) {
 	ctx := c.Request().Context()
 	sc, err := org.All(ctx, s.Store)
 	if err != nil {
-		return nil, nil, org.Scope{}, err
+		return nil, nil, err
 	}
 	counts, err := s.Store.RosterByDepartment(ctx)
 	if err != nil {
-		return nil, nil, org.Scope{}, err
+		return nil, nil, err
 	}
 	rows, _ := report.Rows(sc, counts)
-	return rows, optionsOf(rows, nil), sc, nil
+	return rows, optionsOf(sc.Tree(), nil), nil
 }
 
-// optionsOf lists rows as options, leaving out the ids in skip.
-func optionsOf(rows []report.Completion, skip map[uint]bool) []deptOption {
-	opts := make([]deptOption, 0, len(rows))
-	for _, r := range rows {
-		if skip[r.Department.ID] {
+// unitChoices lists every unit in tree order as select options, and each
+// unit's name by id (for the units a user or token is bound to).
+func (s *Server) unitChoices(c echo.Context) ([]deptOption, map[uint]string, error) {
+	sc, err := org.All(c.Request().Context(), s.Store)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := make(map[uint]string, len(sc.All))
+	for _, d := range sc.All {
+		names[d.ID] = d.Name
+	}
+	return optionsOf(sc.Tree(), nil), names, nil
+}
+
+// optionsOf lists units as options, indented by depth, leaving out the
+// ids in skip.
+func optionsOf(tree []org.Placed, skip map[uint]bool) []deptOption {
+	opts := make([]deptOption, 0, len(tree))
+	for _, p := range tree {
+		if skip[p.Unit.ID] {
 			continue
 		}
-		opts = append(opts, deptOption{ID: r.Department.ID, Code: r.Department.Code,
-			Label: strings.Repeat("\u00a0\u00a0\u00a0", r.Depth) + r.Department.Name})
+		opts = append(opts, deptOption{ID: p.Unit.ID, Code: p.Unit.Code,
+			Label: strings.Repeat("\u00a0\u00a0\u00a0", p.Depth) + p.Unit.Name})
 	}
 	return opts
 }
@@ -81,7 +96,7 @@ func (s *Server) adminDepartments(c echo.Context) error {
 }
 
 func (s *Server) renderDepartments(c echo.Context, status int, form deptForm, errKey string) error {
-	rows, opts, _, err := s.deptTree(c)
+	rows, opts, err := s.deptTree(c)
 	if err != nil {
 		return err
 	}
@@ -152,7 +167,7 @@ func (s *Server) adminDepartmentEdit(c echo.Context) error {
 }
 
 func (s *Server) renderDepartmentEdit(c echo.Context, status int, d store.Department, form deptForm, errKey string) error {
-	rows, _, sc, err := s.deptTree(c)
+	sc, err := org.All(c.Request().Context(), s.Store)
 	if err != nil {
 		return err
 	}
@@ -167,7 +182,7 @@ func (s *Server) renderDepartmentEdit(c echo.Context, status int, d store.Depart
 	if errKey != "" {
 		h.Error = bilingual(p.Lang, errKey)
 	}
-	p.Data = departmentEditData{adminHead: h, Department: d, Options: optionsOf(rows, skip), Form: form}
+	p.Data = departmentEditData{adminHead: h, Department: d, Options: optionsOf(sc.Tree(), skip), Form: form}
 	return c.Render(status, "admin_department_edit", p)
 }
 

@@ -22,7 +22,7 @@ type exportsData struct {
 }
 
 func (s *Server) adminExports(c echo.Context) error {
-	_, opts, _, err := s.deptTree(c)
+	opts, _, err := s.unitChoices(c)
 	if err != nil {
 		return err
 	}

@@ -36,13 +36,9 @@ func (s *Server) renderTokens(c echo.Context, status int, msg, plain string) err
 	if err != nil {
 		return err
 	}
-	rows, opts, _, err := s.deptTree(c)
+	opts, names, err := s.unitChoices(c)
 	if err != nil {
 		return err
-	}
-	names := map[uint]string{}
-	for _, r := range rows {
-		names[r.Department.ID] = r.Department.Name
 	}
 	p, h := s.adminPage(c, "tokens")
 	h.Error = msg

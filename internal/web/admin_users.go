@@ -47,13 +47,9 @@ func (s *Server) renderUsers(c echo.Context, status int, form userForm, msg stri
 	if err != nil {
 		return err
 	}
-	rows, opts, _, err := s.deptTree(c)
+	opts, names, err := s.unitChoices(c)
 	if err != nil {
 		return err
-	}
-	names := map[uint]string{}
-	for _, r := range rows {
-		names[r.Department.ID] = r.Department.Name
 	}
 	p, h := s.adminPage(c, "users")
 	h.Error = msg
