@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"github.com/ikrar/ikrar/internal/nip"
 	"strconv"
@@ -13,11 +14,22 @@ import (
 
 // ASNByToken finds an active roster entry by its signing token.
 func (s *Store) ASNByToken(ctx context.Context, token string) (ASN, error) {
-	a, err := scanASN(s.hot.asnByToken.QueryRowContext(ctx, token))
+	a, _, err := s.ASNByTokenFor(ctx, token, 0)
+	return a, err
+}
+
+// ASNByTokenFor finds an active roster entry by its signing token and
+// tells whether it holds a signature (not revoked) of the campaign: the
+// signing page's two questions in one read. Nearly every visit comes
+// before the signature, so the page then needs no second query; a signed
+// person's signature is read with SignatureOf.
+func (s *Store) ASNByTokenFor(ctx context.Context, token string, campaignID uint) (ASN, bool, error) {
+	var sigID sql.NullInt64
+	a, err := scanASN(s.hot.asnByToken.QueryRowContext(ctx, campaignID, token), &sigID)
 	if err != nil {
-		return ASN{}, hotNotFound(err, "signing token")
+		return ASN{}, false, hotNotFound(err, "signing token")
 	}
-	return a, nil
+	return a, sigID.Valid, nil
 }
 
 // ASNByNIP finds a roster entry by NIP, active or not.

@@ -28,6 +28,11 @@ func selectFrom(table string, cols []string, where string) string {
 	return "SELECT " + strings.Join(cols, ", ") + " FROM " + table + " " + where
 }
 
+// prefixed is cols joined for a SELECT, each qualified with prefix ("a.").
+func prefixed(prefix string, cols []string) string {
+	return prefix + strings.Join(cols, ", "+prefix)
+}
+
 type hotStmts struct {
 	asnByToken, signatureOf, departmentByID, openCampaigns, campaignByID *sql.Stmt
 }
@@ -38,7 +43,10 @@ func prepareHotStmts(db *sql.DB, d dialect) (*hotStmts, error) {
 		dst   **sql.Stmt
 		query string
 	}{
-		{&h.asnByToken, selectFrom("asns", asnColumns, "WHERE token = ? AND active = true LIMIT 1")},
+		// The person behind a token, and the id of their signature of a
+		// campaign if any (see Store.ASNByTokenFor).
+		{&h.asnByToken, "SELECT " + prefixed("a.", asnColumns) + ", s.id FROM asns a LEFT JOIN signatures s" +
+			" ON s.asn_id = a.id AND s.campaign_id = ? AND s.revoked = false WHERE a.token = ? AND a.active = true LIMIT 1"},
 		{&h.signatureOf, selectFrom("signatures", signatureColumns, "WHERE asn_id = ? AND campaign_id = ? AND revoked = false LIMIT 1")},
 		{&h.departmentByID, selectFrom("departments", departmentColumns, "WHERE id = ?")},
 		{&h.openCampaigns, selectFrom("campaigns", campaignColumns, "WHERE status = '"+string(CampaignOpen)+"' ORDER BY id DESC")},
@@ -89,10 +97,11 @@ func (n nullString) Scan(v any) error {
 	return nil
 }
 
-func scanASN(r scanner) (ASN, error) {
+// scanASN reads asnColumns, then the query's further columns into more.
+func scanASN(r scanner, more ...any) (ASN, error) {
 	var a ASN
-	err := r.Scan(&a.ID, &a.NIP, &a.Name, &a.Position, &a.DepartmentID, &a.Kind, nullString{&a.Email}, nullString{&a.Phone},
-		&a.Active, &a.Token, &a.AccessCode, nullTime{&a.CreatedAt}, nullTime{&a.UpdatedAt})
+	err := r.Scan(append([]any{&a.ID, &a.NIP, &a.Name, &a.Position, &a.DepartmentID, &a.Kind, nullString{&a.Email}, nullString{&a.Phone},
+		&a.Active, &a.Token, &a.AccessCode, nullTime{&a.CreatedAt}, nullTime{&a.UpdatedAt}}, more...)...)
 	return a, err
 }
 

@@ -155,10 +155,36 @@ func TestHotReadsMatchGORM(t *testing.T) {
 		if got, err := st.SignatureOf(ctx, withContact.ID, full.ID); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("revoked signature read back: %+v %v", got, err)
 		}
+		if _, signed, err := st.ASNByTokenFor(ctx, withContact.Token, full.ID); err != nil || signed {
+			t.Fatalf("ASNByTokenFor after revocation: signed %v, %v", signed, err)
+		}
+	})
+	t.Run("ASNByTokenFor", func(t *testing.T) {
+		tests := []struct {
+			a        ASN
+			campaign uint
+			signed   bool
+		}{
+			{noContact, full.ID, true},
+			{noContact, bare.ID, false},
+			{noContact, 0, false},
+			{withContact, bare.ID, false},
+		}
+		for _, tc := range tests {
+			var want ASN
+			if err := st.r.Where("token = ?", tc.a.Token).Take(&want).Error; err != nil {
+				t.Fatal(err)
+			}
+			got, signed, err := st.ASNByTokenFor(ctx, tc.a.Token, tc.campaign)
+			if err != nil || signed != tc.signed || !reflect.DeepEqual(got, want) {
+				t.Errorf("%s, campaign %d: signed %v, %v, got %+v; want signed %v, %+v", tc.a.Name, tc.campaign, signed, err, got, tc.signed, want)
+			}
+		}
 	})
 	t.Run("not found", func(t *testing.T) {
 		errs := map[string]error{}
 		_, errs["ASNByToken"] = st.ASNByToken(ctx, "no-such-token-000000")
+		_, _, errs["ASNByTokenFor"] = st.ASNByTokenFor(ctx, "no-such-token-000000", full.ID)
 		_, errs["DepartmentByID"] = st.DepartmentByID(ctx, 999)
 		_, errs["CampaignByID"] = st.CampaignByID(ctx, 999)
 		_, errs["SignatureOf"] = st.SignatureOf(ctx, noContact.ID, bare.ID)

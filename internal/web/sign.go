@@ -108,7 +108,25 @@ func (s *Server) signTarget(c echo.Context) (*signData, error) {
 		s.limits.linkAddr.Fail(ip)
 		return nil, echo.ErrNotFound
 	}
-	a, err := s.Store.ASNByToken(ctx, token)
+	open, err := s.openCampaigns.get(struct{}{}, func() ([]store.Campaign, error) { return s.Store.OpenCampaigns(ctx) })
+	if err != nil {
+		return nil, err
+	}
+	// The campaign's id is known before the person: the person and whether
+	// they signed it are then one read.
+	want := c.QueryParam("campaign")
+	if want == "" {
+		want = c.FormValue("campaign")
+	}
+	var campaignID uint
+	wantID, wantErr := strconv.ParseUint(want, 10, 32)
+	switch {
+	case want != "" && wantErr == nil:
+		campaignID = uint(wantID)
+	case want == "" && len(open) > 0:
+		campaignID = open[0].ID
+	}
+	a, signed, err := s.Store.ASNByTokenFor(ctx, token, campaignID)
 	if errors.Is(err, store.ErrNotFound) {
 		s.limits.linkAddr.Fail(ip)
 		return nil, echo.ErrNotFound
@@ -123,20 +141,11 @@ func (s *Server) signTarget(c echo.Context) (*signData, error) {
 	if err != nil {
 		return nil, err
 	}
-	open, err := s.openCampaigns.get(struct{}{}, func() ([]store.Campaign, error) { return s.Store.OpenCampaigns(ctx) })
-	if err != nil {
-		return nil, err
-	}
-	want := c.QueryParam("campaign")
-	if want == "" {
-		want = c.FormValue("campaign")
-	}
 	if want != "" {
-		id, err := strconv.ParseUint(want, 10, 32)
-		if err != nil {
+		if wantErr != nil {
 			return nil, echo.ErrNotFound
 		}
-		if d.Campaign, err = s.campaignByID(ctx, open, uint(id)); err != nil {
+		if d.Campaign, err = s.campaignByID(ctx, open, campaignID); err != nil {
 			return nil, err
 		}
 	} else if len(open) > 0 {
@@ -150,10 +159,12 @@ func (s *Server) signTarget(c echo.Context) (*signData, error) {
 	if d.Campaign.ID == 0 {
 		return d, nil
 	}
-	if sig, err := s.Store.SignatureOf(ctx, a.ID, d.Campaign.ID); err == nil {
-		d.Signature = &sig
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return nil, err
+	if signed {
+		if sig, err := s.Store.SignatureOf(ctx, a.ID, d.Campaign.ID); err == nil {
+			d.Signature = &sig
+		} else if !errors.Is(err, store.ErrNotFound) { // revoked since the first read: not signed
+			return nil, err
+		}
 	}
 	d.Closed = d.Campaign.Status != store.CampaignOpen
 	d.Deadline = s.deadlineOf(d.Campaign, langOf(c))
