@@ -7,6 +7,7 @@
 #   BENCH_COUNT=6 docs/bench.sh        # Go benchmark repetitions (for benchstat)
 #   PG=1 docs/bench.sh                 # also one and two instances on one PostgreSQL
 #   PG=only docs/bench.sh              # only that (still builds and measures bare Echo)
+#   BASE=12dfd21 docs/bench.sh         # also the signing run of that revision, same run
 #
 # Needs: Go, /usr/bin/time (GNU time); with PG, PostgreSQL's initdb (Debian's
 # postgresql package; run as root or as a user who may run it). Optional: benchstat
@@ -45,19 +46,21 @@ fi
 say "raw limit: bare Echo handlers, same GET+POST visit, 64 signers"
 "$LOAD" bare-echo --concurrency 64 --duration 15s --warmup 3s | grep -v '^RESULT' || true
 
-# import_roster N: generate, import with GNU time, print time and peak RSS.
+# import_roster N [NAME]: generate, import with GNU time, print time and
+# peak RSS (into $W/data-NAME, default data-N).
 import_roster() {
-	local n=$1 dir="$W/data-$1"
+	local n=$1 dir="$W/data-${2:-$1}"
 	[ -f "$W/roster-$n.csv" ] || "$LOAD" gen-roster --n "$n" --departments 200 --out "$W/roster-$n.csv" >/dev/null
 	rm -rf "$dir" && mkdir -p "$dir"
 	/usr/bin/time -f "import $n rows: %e s wall, peak RSS %M KB" "$IKRAR" roster import --data "$dir" "$W/roster-$n.csv" 2>&1 | tail -2
 	"$IKRAR" links export --allow-localhost --data "$dir" --out "$dir/links.csv" >/dev/null
 }
 
-# sign_load N: serve the N-entry roster, measure idle RSS, run 64 signers,
-# report server and load-generator CPU per signature.
+# sign_load N [NAME]: serve the N-entry roster ($W/data-NAME), measure
+# idle RSS, run 64 signers, report server and load-generator CPU per
+# signature.
 sign_load() {
-	local n=$1 dir="$W/data-$1"
+	local n=$1 dir="$W/data-${2:-$1}"
 	"$IKRAR" serve --data "$dir" --addr "127.0.0.1:$PORT" >"$dir/serve.out" 2>"$dir/serve.log" &
 	local pid=$!
 	for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -166,6 +169,20 @@ fi
 say "import and signing over a 100,000-entry roster"
 import_roster 100000
 sign_load 100000
+
+if [ -n "${BASE:-}" ]; then
+	# The same signing run with an earlier revision, for its server CPU
+	# per signature beside this one's on the same machine minutes.
+	say "signing over a 100,000-entry roster with revision $BASE"
+	rm -rf "$W/base-src" && mkdir -p "$W/base-src"
+	git archive "$BASE" | tar -x -C "$W/base-src"
+	(cd "$W/base-src" && go build -o "$W/ikrar-base" ./cmd/ikrar)
+	current=$IKRAR
+	IKRAR="$W/ikrar-base"
+	import_roster 100000 base-100000
+	sign_load 100000 base-100000
+	IKRAR=$current
+fi
 
 if [ -n "${PG:-}" ]; then
 	pg_scale_out
