@@ -111,24 +111,24 @@ func (a *API) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		h := c.Request().Header.Get(echo.HeaderAuthorization)
 		plain, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || strings.TrimSpace(plain) == "" {
-			return problem(http.StatusUnauthorized, "Sertakan header Authorization: Bearer <token>.", "Send an Authorization: Bearer <token> header.")
+			return problem(http.StatusUnauthorized, "api_auth_missing")
 		}
 		ctx := c.Request().Context()
 		t, err := a.Store.APITokenByToken(ctx, strings.TrimSpace(plain))
 		if errors.Is(err, store.ErrNotFound) {
-			return problem(http.StatusUnauthorized, "Token tidak dikenal.", "Unknown token.")
+			return problem(http.StatusUnauthorized, "api_token_unknown")
 		}
 		if err != nil {
 			return err
 		}
 		now := a.Now()
 		if !t.Active(now) {
-			return problem(http.StatusUnauthorized, "Token sudah dicabut atau kedaluwarsa.", "The token was revoked or has expired.")
+			return problem(http.StatusUnauthorized, "api_token_revoked")
 		}
 		c.Response().Header().Del("WWW-Authenticate")
 		if !a.limiter(t.ID).AllowN(now, 1) {
 			c.Response().Header().Set("Retry-After", "1")
-			return problem(http.StatusTooManyRequests, "Terlalu banyak permintaan untuk token ini; coba lagi sebentar.", "Too many requests for this token; retry shortly.")
+			return problem(http.StatusTooManyRequests, "api_too_many")
 		}
 		ids, err := a.Store.APITokenDepartmentIDs(ctx, t.ID)
 		if err != nil {
@@ -198,7 +198,7 @@ func need(scope string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if !callerOf(c).Token.HasScope(scope) {
-				return problem(http.StatusForbidden, "Token ini tidak memiliki cakupan "+scope+".", "This token lacks the scope "+scope+".")
+				return problem(http.StatusForbidden, "api_scope_missing", scope)
 			}
 			return next(c)
 		}
@@ -261,7 +261,7 @@ func decodeCursor(s string) (uint, error) {
 	rest, ok := strings.CutPrefix(s, "c")
 	n, err := strconv.ParseUint(rest, 36, 32)
 	if !ok || err != nil {
-		return 0, problem(http.StatusBadRequest, "Kursor tidak sah.", "Invalid cursor.")
+		return 0, problem(http.StatusBadRequest, "api_cursor_invalid")
 	}
 	return uint(n), nil
 }
@@ -273,7 +273,7 @@ func pageLimit(c echo.Context) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 || n > maxLimit {
-		return 0, problem(http.StatusBadRequest, "limit harus 1 sampai "+strconv.Itoa(maxLimit)+".", "limit must be 1 to "+strconv.Itoa(maxLimit)+".")
+		return 0, problem(http.StatusBadRequest, "api_limit_range", strconv.Itoa(maxLimit))
 	}
 	return n, nil
 }

@@ -28,13 +28,13 @@ func (a *API) messages(c echo.Context) error {
 	dec := json.NewDecoder(c.Request().Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		return problem(http.StatusBadRequest, "JSON tidak terbaca: "+err.Error(), "JSON not understood: "+err.Error())
+		return problem(http.StatusBadRequest, "api_json_unreadable", err.Error())
 	}
 	ctx := c.Request().Context()
 	camp, err := a.Store.CampaignByID(ctx, req.Campaign)
 	if errors.Is(err, store.ErrNotFound) {
 		id := strconv.Itoa(int(req.Campaign))
-		return problem(http.StatusNotFound, "Kampanye "+id+" tidak ditemukan.", "Campaign "+id+" not found.")
+		return problem(http.StatusNotFound, "api_campaign_not_found", id)
 	}
 	if err != nil {
 		return err
@@ -50,9 +50,9 @@ func (a *API) messages(c echo.Context) error {
 	res, err := reach.Queue(ctx, a.Store, a.Now(), reach.Request{Kind: req.Kind, Campaign: camp, DepartmentIDs: sc.IDs(), DryRun: req.DryRun, Actor: cl.Actor()})
 	switch {
 	case errors.Is(err, reach.ErrKind):
-		return problem(http.StatusBadRequest, "kind harus invitation atau reminder.", "kind must be invitation or reminder.")
+		return problem(http.StatusBadRequest, "api_kind_invalid")
 	case errors.Is(err, reach.ErrNotOpen):
-		return problem(http.StatusConflict, "Kampanye tidak sedang dibuka untuk penandatanganan.", "The campaign is not open for signing.")
+		return problem(http.StatusConflict, "api_campaign_not_open")
 	case err != nil:
 		return err
 	}

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
 )
 
 // Problem is an RFC 9457 problem document. title is Bahasa Indonesia,
-// title_en English; detail carries both ("… / …").
+// title_en English; detail carries both ("… / …"). The words are in
+// internal/i18n (keys api_*).
 type Problem struct {
 	Type    string       `json:"type"`
 	Title   string       `json:"title"`
@@ -31,37 +33,41 @@ type FieldError struct {
 
 func (p *Problem) Error() string { return fmt.Sprintf("%d %s", p.Status, p.TitleEN) }
 
-// titles are the problem titles per status, Indonesian then English.
-var titles = map[int][2]string{
-	http.StatusBadRequest:            {"Permintaan tidak valid", "Bad request"},
-	http.StatusUnauthorized:          {"Token API tidak ada atau tidak sah", "Missing or invalid API token"},
-	http.StatusForbidden:             {"Token tidak memiliki izin ini", "The token lacks this permission"},
-	http.StatusNotFound:              {"Tidak ditemukan", "Not found"},
-	http.StatusMethodNotAllowed:      {"Metode tidak diizinkan", "Method not allowed"},
-	http.StatusConflict:              {"Konflik", "Conflict"},
-	http.StatusRequestEntityTooLarge: {"Isi permintaan terlalu besar", "Request body too large"},
-	http.StatusUnsupportedMediaType:  {"Jenis isi tidak didukung", "Unsupported media type"},
-	http.StatusUnprocessableEntity:   {"Data tidak valid", "Invalid data"},
-	http.StatusTooManyRequests:       {"Terlalu banyak permintaan", "Too many requests"},
-	http.StatusInternalServerError:   {"Kesalahan server", "Server error"},
-	http.StatusServiceUnavailable:    {"Layanan belum siap", "Service unavailable"},
+// titles are the problem titles' message keys per status.
+var titles = map[int]string{
+	http.StatusBadRequest:            "api_title_400",
+	http.StatusUnauthorized:          "api_title_401",
+	http.StatusForbidden:             "api_title_403",
+	http.StatusNotFound:              "api_title_404",
+	http.StatusMethodNotAllowed:      "api_title_405",
+	http.StatusConflict:              "api_title_409",
+	http.StatusRequestEntityTooLarge: "api_title_413",
+	http.StatusUnsupportedMediaType:  "api_title_415",
+	http.StatusUnprocessableEntity:   "api_title_422",
+	http.StatusTooManyRequests:       "api_title_429",
+	http.StatusInternalServerError:   "api_title_500",
+	http.StatusServiceUnavailable:    "api_title_503",
 }
 
-// problem builds a problem of status with a bilingual detail.
-func problem(status int, id, en string) *Problem {
+// problem builds a problem of status whose detail is the message key in
+// both languages, Indonesian first.
+func problem(status int, key string, args ...any) *Problem {
 	p := newProblem(status)
-	if id != "" || en != "" {
-		p.Detail = id + " / " + en
-	}
+	p.Detail = i18n.Both(key, args...)
 	return p
 }
 
+// fieldError is one item's problem, worded from the message key.
+func fieldError(index *int, field, key string, args ...any) FieldError {
+	return FieldError{Index: index, Field: field, Detail: i18n.T("id", key, args...), DetailEN: i18n.T("en", key, args...)}
+}
+
 func newProblem(status int) *Problem {
-	t, ok := titles[status]
+	key, ok := titles[status]
 	if !ok {
-		t = [2]string{http.StatusText(status), http.StatusText(status)}
+		return &Problem{Type: "about:blank", Title: http.StatusText(status), TitleEN: http.StatusText(status), Status: status}
 	}
-	return &Problem{Type: "about:blank", Title: t[0], TitleEN: t[1], Status: status}
+	return &Problem{Type: "about:blank", Title: i18n.T("id", key), TitleEN: i18n.T("en", key), Status: status}
 }
 
 // WriteProblem answers err as application/problem+json. The web server's

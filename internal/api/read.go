@@ -85,7 +85,7 @@ func codesByID(sc org.Scope) map[uint]string {
 func unitIn(sc org.Scope, code string) (store.Department, error) {
 	d, ok := sc.Department(code)
 	if !ok {
-		return store.Department{}, problem(http.StatusNotFound, "Unit kerja "+code+" tidak ditemukan.", "Unit "+code+" not found.")
+		return store.Department{}, problem(http.StatusNotFound, "api_unit_not_found", code)
 	}
 	return d, nil
 }
@@ -94,11 +94,11 @@ func (a *API) campaignParam(c echo.Context) (store.Campaign, error) {
 	q := c.QueryParam("campaign")
 	id, err := strconv.ParseUint(q, 10, 32)
 	if err != nil {
-		return store.Campaign{}, problem(http.StatusBadRequest, "Parameter campaign (id kampanye) wajib diisi.", "The campaign parameter (a campaign id) is required.")
+		return store.Campaign{}, problem(http.StatusBadRequest, "api_campaign_required")
 	}
 	camp, err := a.Store.CampaignByID(c.Request().Context(), uint(id))
 	if errors.Is(err, store.ErrNotFound) {
-		return store.Campaign{}, problem(http.StatusNotFound, "Kampanye "+q+" tidak ditemukan.", "Campaign "+q+" not found.")
+		return store.Campaign{}, problem(http.StatusNotFound, "api_campaign_not_found", q)
 	}
 	return camp, err
 }
@@ -224,7 +224,7 @@ func (a *API) signatures(c echo.Context) error {
 // signatureIn finds a certificate's signature inside the token's units.
 func (a *API) signatureIn(c echo.Context) (store.Signature, error) {
 	code := strings.TrimSpace(c.Param("code"))
-	notFound := problem(http.StatusNotFound, "Sertifikat "+code+" tidak ditemukan.", "Certificate "+code+" not found.")
+	notFound := problem(http.StatusNotFound, "api_certificate_not_found", code)
 	n := secret.NormalizeCode(code)
 	if len(n) != 19 || n[:3] != "IKR" {
 		return store.Signature{}, notFound
@@ -270,13 +270,13 @@ func (a *API) certificatePDF(c echo.Context) error {
 		return err
 	}
 	if a.Certs == nil {
-		return problem(http.StatusServiceUnavailable, "Layanan sertifikat tidak aktif.", "The certificate service is not running.")
+		return problem(http.StatusServiceUnavailable, "api_certificates_off")
 	}
 	pdf, err := a.Certs.PDF(c.Request().Context(), sig)
 	if err != nil {
 		if errors.Is(err, certificate.ErrTSA) {
 			c.Response().Header().Set("Retry-After", "300")
-			return problem(http.StatusServiceUnavailable, "Sertifikat sedang menunggu cap waktu tepercaya.", "The certificate is waiting for a trusted timestamp.")
+			return problem(http.StatusServiceUnavailable, "api_certificate_waiting_tsa")
 		}
 		return err
 	}

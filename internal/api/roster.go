@@ -49,7 +49,7 @@ func (a *API) rosterList(c echo.Context) error {
 	if q := c.QueryParam("updated_since"); q != "" {
 		t, err := time.Parse(time.RFC3339, q)
 		if err != nil {
-			return problem(http.StatusBadRequest, "updated_since harus waktu RFC 3339, mis. 2026-11-29T08:00:00Z.", "updated_since must be an RFC 3339 time, e.g. 2026-11-29T08:00:00Z.")
+			return problem(http.StatusBadRequest, "api_updated_since_invalid")
 		}
 		since = &t
 	}
@@ -115,7 +115,7 @@ func (a *API) rosterUpsert(c echo.Context) error {
 	cl := callerOf(c)
 	ctx := c.Request().Context()
 	if ct := c.Request().Header.Get(echo.HeaderContentType); !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
-		return problem(http.StatusUnsupportedMediaType, "Kirim JSON (Content-Type: application/json).", "Send JSON (Content-Type: application/json).")
+		return problem(http.StatusUnsupportedMediaType, "api_send_json")
 	}
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
@@ -129,16 +129,16 @@ func (a *API) rosterUpsert(c echo.Context) error {
 	key := c.Request().Header.Get("Idempotency-Key")
 	if key != "" && !dryRun {
 		if len(key) > 255 {
-			return problem(http.StatusBadRequest, "Idempotency-Key terlalu panjang (maks. 255).", "Idempotency-Key is too long (at most 255).")
+			return problem(http.StatusBadRequest, "api_idempotency_too_long")
 		}
 		sum := sha256.Sum256(append([]byte(c.Request().URL.RawQuery+"\n"), body...))
 		old, err := a.Store.ReserveIdempotency(ctx, cl.Token.ID, key, hex.EncodeToString(sum[:]))
 		switch {
 		case errors.Is(err, store.ErrConflict):
-			return problem(http.StatusUnprocessableEntity, "Idempotency-Key ini sudah dipakai untuk permintaan lain.", "This Idempotency-Key was used for a different request.")
+			return problem(http.StatusUnprocessableEntity, "api_idempotency_reused")
 		case errors.Is(err, store.ErrInProgress):
 			c.Response().Header().Set("Retry-After", "5")
-			return problem(http.StatusConflict, "Permintaan dengan Idempotency-Key ini masih diproses.", "A request with this Idempotency-Key is still running.")
+			return problem(http.StatusConflict, "api_idempotency_running")
 		case err != nil:
 			return err
 		case old.Status != 0:
@@ -185,14 +185,14 @@ func (a *API) upsert(c echo.Context, cl caller, body []byte, dryRun bool) (int, 
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		return 0, upsertResult{}, problem(http.StatusBadRequest, "JSON tidak terbaca: "+err.Error(), "JSON not understood: "+err.Error())
+		return 0, upsertResult{}, problem(http.StatusBadRequest, "api_json_unreadable", err.Error())
 	}
 	if len(req.Rows) == 0 {
-		return 0, upsertResult{}, problem(http.StatusUnprocessableEntity, "rows kosong.", "rows is empty.")
+		return 0, upsertResult{}, problem(http.StatusUnprocessableEntity, "api_rows_empty")
 	}
 	if len(req.Rows) > maxUpsertRows {
 		n := strconv.Itoa(maxUpsertRows)
-		return 0, upsertResult{}, problem(http.StatusRequestEntityTooLarge, "Maksimal "+n+" baris per panggilan.", "At most "+n+" rows per call.")
+		return 0, upsertResult{}, problem(http.StatusRequestEntityTooLarge, "api_rows_too_many", n)
 	}
 	recs := make([]roster.Record, len(req.Rows))
 	for i, r := range req.Rows {
@@ -254,8 +254,7 @@ func invalidRows(errs []FieldError) *Problem {
 		}
 		return *a.Index - *b.Index
 	})
-	p := problem(http.StatusUnprocessableEntity,
-		strconv.Itoa(len(errs))+" masalah; tidak ada yang disimpan.", strconv.Itoa(len(errs))+" problems; nothing was saved.")
+	p := problem(http.StatusUnprocessableEntity, "api_rows_invalid", strconv.Itoa(len(errs)))
 	p.Errors = errs
 	return p
 }
@@ -298,12 +297,10 @@ func outsideScope(sc org.Scope, recs []roster.Record) []FieldError {
 	var errs []FieldError
 	for i, r := range recs {
 		if !in(r.Department) {
-			errs = append(errs, FieldError{Index: &i, Field: "unit",
-				Detail: "unit kerja di luar cakupan token ini", DetailEN: "the unit is outside this token's units"})
+			errs = append(errs, fieldError(&i, "unit", "api_unit_out_of_scope"))
 		}
 		if r.Parent != "" && !in(r.Parent) {
-			errs = append(errs, FieldError{Index: &i, Field: "parent_unit",
-				Detail: "unit induk di luar cakupan token ini", DetailEN: "the parent unit is outside this token's units"})
+			errs = append(errs, fieldError(&i, "parent_unit", "api_parent_out_of_scope"))
 		}
 	}
 	return errs
@@ -323,8 +320,7 @@ func (a *API) movedIn(c echo.Context, sc org.Scope, recs []roster.Record) ([]Fie
 	var errs []FieldError
 	for i, n := range nips {
 		if d, ok := units[n]; ok && !sc.Allowed[d] {
-			errs = append(errs, FieldError{Index: &i, Field: "nip",
-				Detail: "pegawai ini terdaftar di unit kerja di luar cakupan token ini", DetailEN: "this person is on the roster of a unit outside this token's units"})
+			errs = append(errs, fieldError(&i, "nip", "api_person_out_of_scope"))
 		}
 	}
 	return errs, nil

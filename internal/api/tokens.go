@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/store"
 )
@@ -44,15 +45,21 @@ var ErrInvalidToken = errors.New("invalid token request")
 // CreateToken makes a token and returns its plaintext, which is shown once
 // and never stored: the database keeps its SHA-256. The CLI (`ikrar token
 // add`) and the admin page both call it.
+// invalidToken is ErrInvalidToken with the reason, worded from the
+// message key (internal/i18n, keys token_*).
+func invalidToken(key string, args ...any) error {
+	return fmt.Errorf("%w: %w", ErrInvalidToken, i18n.New(key, args...))
+}
+
 func CreateToken(ctx context.Context, st *store.Store, actor string, req TokenRequest, now time.Time) (string, store.APIToken, error) {
 	if !tokenName.MatchString(req.Name) {
-		return "", store.APIToken{}, fmt.Errorf("%w: nama token: huruf, angka, . _ - (maks. 64) / token name: letters, digits, . _ - (at most 64)", ErrInvalidToken)
+		return "", store.APIToken{}, invalidToken("token_name_invalid")
 	}
 	var scopes []string
 	for _, s := range req.Scopes {
 		for _, one := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
 			if !slices.Contains(AllScopes, one) {
-				return "", store.APIToken{}, fmt.Errorf("%w: cakupan %q tidak dikenal / unknown scope %q (known: %s)", ErrInvalidToken, one, one, strings.Join(AllScopes, ", "))
+				return "", store.APIToken{}, invalidToken("token_scope_unknown", one, strings.Join(AllScopes, ", "))
 			}
 			if !slices.Contains(scopes, one) {
 				scopes = append(scopes, one)
@@ -60,10 +67,10 @@ func CreateToken(ctx context.Context, st *store.Store, actor string, req TokenRe
 		}
 	}
 	if len(scopes) == 0 {
-		return "", store.APIToken{}, fmt.Errorf("%w: pilih minimal satu cakupan / choose at least one scope", ErrInvalidToken)
+		return "", store.APIToken{}, invalidToken("token_scope_none")
 	}
 	if req.ExpiresAt != nil && !req.ExpiresAt.After(now) {
-		return "", store.APIToken{}, fmt.Errorf("%w: tanggal kedaluwarsa sudah lewat / the expiry is in the past", ErrInvalidToken)
+		return "", store.APIToken{}, invalidToken("token_expiry_past")
 	}
 	var ids []uint
 	for _, code := range req.Departments {
@@ -73,7 +80,7 @@ func CreateToken(ctx context.Context, st *store.Store, actor string, req TokenRe
 		}
 		d, err := st.DepartmentByCode(ctx, code)
 		if errors.Is(err, store.ErrNotFound) {
-			return "", store.APIToken{}, fmt.Errorf("%w: unit kerja %q tidak ada / unit %q does not exist", ErrInvalidToken, code, code)
+			return "", store.APIToken{}, invalidToken("token_unit_unknown", code)
 		}
 		if err != nil {
 			return "", store.APIToken{}, err
@@ -84,7 +91,7 @@ func CreateToken(ctx context.Context, st *store.Store, actor string, req TokenRe
 	t := store.APIToken{Name: req.Name, Scopes: strings.Join(scopes, " "), ExpiresAt: req.ExpiresAt}
 	if err := st.CreateAPIToken(ctx, actor, plain, &t, ids); err != nil {
 		if errors.Is(err, store.ErrConflict) {
-			return "", store.APIToken{}, fmt.Errorf("%w: nama token %q sudah dipakai / token name %q is taken", ErrInvalidToken, req.Name, req.Name)
+			return "", store.APIToken{}, invalidToken("token_name_taken", req.Name)
 		}
 		return "", store.APIToken{}, err
 	}
@@ -116,5 +123,5 @@ func ParseExpiry(s string, now time.Time) (*time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return &t, nil
 	}
-	return nil, fmt.Errorf("%w: kedaluwarsa %q tidak terbaca (contoh: 90d, 2027-06-30) / expiry %q not understood (e.g. 90d, 2027-06-30)", ErrInvalidToken, s, s)
+	return nil, invalidToken("token_expiry_unreadable", s)
 }

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ikrar/ikrar/internal/i18n"
 )
 
 // Config is everything a command needs to know about its deployment.
@@ -241,14 +243,14 @@ func parseProxies(list string, private bool) ([]netip.Prefix, error) {
 		if !strings.Contains(item, "/") {
 			a, err := netip.ParseAddr(item)
 			if err != nil {
-				return nil, fmt.Errorf("IKRAR_TRUSTED_PROXIES: %q is not an address or CIDR / bukan alamat atau CIDR", item)
+				return nil, i18n.New("config_proxy_invalid", item)
 			}
 			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
 			continue
 		}
 		p, err := netip.ParsePrefix(item)
 		if err != nil {
-			return nil, fmt.Errorf("IKRAR_TRUSTED_PROXIES: %q is not an address or CIDR / bukan alamat atau CIDR", item)
+			return nil, i18n.New("config_proxy_invalid", item)
 		}
 		out = append(out, p.Masked())
 	}

@@ -1,24 +1,30 @@
-// Package i18n owns the wording of everything ikrar says to people: every
-// page label, flash message, domain error, CLI line and e-mail sentence, by
-// key, in Bahasa Indonesia and English, side by side.
+// Package i18n owns the wording of what ikrar says to people: page
+// labels, flash messages, the errors of every domain package, CLI lines
+// and the JSON API's problem texts, by key, in Bahasa Indonesia and
+// English side by side.
 //
 // To add a message, add a key to the file of the area that says it
-// (pages.go for the web pages, errors.go for errors the domain packages
-// return, cli.go for the command line) with its Indonesian and English
-// words, then use it:
+// (pages.go for the web pages, roster.go, nip.go, pledge.go, verify.go,
+// staff.go, api.go for the errors of those packages, cli.go for the
+// command line) with its Indonesian and English words, then use it:
 //
 //   - in a template: {{.T.key}} (the page's language table, a map index);
 //   - in Go: i18n.T(lang, "key", args...), fmt verbs in the words take args;
 //   - as an error from a domain package: i18n.New("key", args...); the web
-//     layer shows it with i18n.Message(lang, err), the CLI prints
-//     err.Error(), which is both languages, Indonesian first.
+//     layer shows it in the page's language (Error.In, Message, TwoLang),
+//     the CLI prints err.Error(), which is both languages, Indonesian
+//     first. An argument that is itself an *Error is worded in the same
+//     language.
 //
-// TestKeys fails when a key lacks a language or is never used, and when
-// code or a template names a key that does not exist.
+// TestKeys fails when a key lacks a language, when a key is never used,
+// and when code or a template names a key that does not exist.
 //
-// The pledge's own text is not here: it belongs to each campaign and is
-// stored with it (package pledge). Long explanatory blocks whose two
-// languages differ in structure stay as per-language template partials.
+// Not here: the pledge's own text (it belongs to each campaign and is
+// stored with it, package pledge); month and weekday names (date formats,
+// package wib); and two kinds of long text kept whole so they read as one
+// document: the invitation, reminder and staff e-mails (text/HTML
+// templates in package reach, Indonesian then English) and the words
+// printed in the PDFs (packages certificate and report).
 package i18n
 
 import (
@@ -33,7 +39,7 @@ type Text struct {
 }
 
 // catalogue is every message by key, merged once from the areas' tables.
-var catalogue = merge(pages, nipErrors, rosterErrors, signErrors, verifyReasons, staffErrors, cliMessages)
+var catalogue = merge(pages, nipErrors, rosterErrors, signErrors, verifyReasons, staffErrors, cliMessages, apiMessages)
 
 // tables is the catalogue per language, built once for templates and for
 // lookups that need no formatting: a page reads .T.key from it.

@@ -35,8 +35,15 @@ type use struct{ key, where string }
 
 var (
 	literalRe = regexp.MustCompile(`"([a-z][a-z0-9_]*)"`)
-	callRe    = regexp.MustCompile(`i18n\.(?:T|TwoLang)\([^,()]+,\s*"([a-z0-9_]+)"|i18n\.(?:New|Both|Has)\("([a-z0-9_]+)"|newError\(\w+,\s*"([a-z0-9_]+)"`)
 	tmplRe    = regexp.MustCompile(`(?:\.T|\$t)\.([a-z0-9_]+)`)
+	// callRes find keys named in the calls that take one; group 1 is the key.
+	callRes = []*regexp.Regexp{
+		regexp.MustCompile(`i18n\.(?:T|TwoLang)\([^,()]+,\s*"([a-z0-9_]+)"`),
+		regexp.MustCompile(`i18n\.(?:New|Both|Has)\("([a-z0-9_]+)"`),
+		regexp.MustCompile(`newError\(\w+,\s*"([a-z0-9_]+)"`),                  // nip
+		regexp.MustCompile(`problem\(http\.\w+,\s*"([a-z0-9_]+)"`),             // api
+		regexp.MustCompile(`fieldError\([^,()]+,\s*"[^"]*",\s*"([a-z0-9_]+)"`), // api
+	}
 )
 
 func readSource(t *testing.T) source {
@@ -68,9 +75,10 @@ func readSource(t *testing.T) source {
 			for _, m := range literalRe.FindAllSubmatch(b, -1) {
 				src.goLiterals[string(m[1])] = true
 			}
-			for _, m := range callRe.FindAllSubmatch(b, -1) {
-				k := string(m[1]) + string(m[2]) + string(m[3])
-				src.goKeys = append(src.goKeys, use{k, rel})
+			for _, re := range callRes {
+				for _, m := range re.FindAllSubmatch(b, -1) {
+					src.goKeys = append(src.goKeys, use{string(m[1]), rel})
+				}
 			}
 			return nil
 		}

@@ -826,4 +826,10 @@ var pages = map[string]Text{
 	"err_csrf":            {"Formulir kedaluwarsa atau tidak sah; muat ulang halaman dan coba lagi.", "The form expired or is invalid; reload the page and try again."},
 	"err_no_campaign":     {"Belum ada kampanye.", "No campaign yet."},
 	"verify_choose_pdf":   {"Pilih berkas PDF sertifikat.", "Choose a certificate PDF file."},
+
+	// Time left before a deadline (package wib: Remaining).
+	"remaining_passed":   {"sudah lewat", "deadline passed"},
+	"remaining_today":    {"hari ini", "today"},
+	"remaining_tomorrow": {"besok", "tomorrow"},
+	"remaining_days":     {"%d hari lagi", "%d days left"},
 }

@@ -82,8 +82,7 @@ func (s *Server) adminTokenCreate(c echo.Context) error {
 		}
 	}
 	if errors.Is(err, api.ErrInvalidToken) {
-		// The rules speak both languages after the sentinel's text.
-		return s.renderTokens(c, http.StatusUnprocessableEntity, strings.TrimPrefix(err.Error(), api.ErrInvalidToken.Error()+": "), "")
+		return s.renderTokens(c, http.StatusUnprocessableEntity, errorText(langOf(c), err), "")
 	}
 	return err
 }

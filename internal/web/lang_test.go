@@ -45,6 +45,14 @@ func words(s string) []string {
 func englishOnlyWords() map[string]bool {
 	cat := web.Catalogue()
 	id := map[string]bool{}
+	// The pledge's own Indonesian text is Indonesian too ("media sosial"
+	// while the API's English says "media type").
+	d := pledge.DefaultID
+	for _, v := range append(slices.Clone(d.Points), d.Title, d.Preamble, d.Closing) {
+		for _, w := range words(v) {
+			id[w] = true
+		}
+	}
 	for _, v := range cat["id"] {
 		for _, w := range words(v) {
 			id[w] = true

@@ -6,6 +6,8 @@ package wib
 import (
 	"fmt"
 	"time"
+
+	"github.com/ikrar/ikrar/internal/i18n"
 )
 
 // Zone is UTC+7. A fixed zone avoids depending on tzdata; Indonesia has had
@@ -72,31 +74,18 @@ func DaysLeft(now, deadline time.Time) int {
 	return int(day(d).Sub(day(n)).Hours() / 24)
 }
 
-// Remaining says in words how long is left before a deadline, in
-// Indonesian ("3 hari lagi", "besok", "hari ini", "sudah lewat") or, with
-// lang "en", in English.
+// Remaining says in words how long is left before a deadline: "3 hari
+// lagi", "besok", "hari ini", "sudah lewat" (worded in internal/i18n, keys
+// remaining_*), in lang.
 func Remaining(now, deadline time.Time, lang string) string {
-	en := lang == "en"
 	switch n := DaysLeft(now, deadline); {
 	case !now.Before(deadline):
-		if en {
-			return "deadline passed"
-		}
-		return "sudah lewat"
+		return i18n.T(lang, "remaining_passed")
 	case n == 0:
-		if en {
-			return "today"
-		}
-		return "hari ini"
+		return i18n.T(lang, "remaining_today")
 	case n == 1:
-		if en {
-			return "tomorrow"
-		}
-		return "besok"
+		return i18n.T(lang, "remaining_tomorrow")
 	default:
-		if en {
-			return fmt.Sprintf("%d days left", n)
-		}
-		return fmt.Sprintf("%d hari lagi", n)
+		return i18n.T(lang, "remaining_days", n)
 	}
 }
