@@ -240,10 +240,10 @@ func runVerify(ctx context.Context, env Env, args []string) error {
 		return nil
 	}
 	if err != nil {
-		fmt.Fprintf(env.Stdout, "%s: %s\n", i18n.Both("cli_not_valid"), svc.Reason(err))
+		fmt.Fprintf(env.Stdout, "%s: %s\n", i18n.Both("invalid"), svc.Reason(err))
 		if errors.Is(err, certificate.ErrRevoked) {
 			if rv, rerr := st.RevocationOf(ctx, sig.CertCode); rerr == nil {
-				fmt.Fprintf(env.Stdout, "%s %s %s %s: %s\n", i18n.Both("cli_revoked"), wib.DateTime(rv.At), i18n.Both("label_by"), rv.Actor, rv.Reason)
+				fmt.Fprintf(env.Stdout, "%s %s %s %s: %s\n", i18n.Both("revoked"), wib.DateTime(rv.At), i18n.Both("label_by"), rv.Actor, rv.Reason)
 			}
 		}
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
@@ -259,8 +259,8 @@ func runVerify(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	// Labels in both languages, the values once.
-	fmt.Fprintf(env.Stdout, "%s: %s, NIP %s, %s, %s\n", i18n.Both("cli_valid"), sig.SignerName, sig.SignerNIP, sig.SignerPosition, dept.Name)
-	fmt.Fprintf(env.Stdout, "%s: %s (%s %d)\n", i18n.Both("label_campaign"), camp.Title, i18n.Both("label_version"), camp.Version)
+	fmt.Fprintf(env.Stdout, "%s: %s, NIP %s, %s, %s\n", i18n.Both("valid"), sig.SignerName, sig.SignerNIP, sig.SignerPosition, dept.Name)
+	fmt.Fprintf(env.Stdout, "%s: %s (%s %d)\n", i18n.Both("campaign"), camp.Title, i18n.Both("label_version"), camp.Version)
 	fmt.Fprintf(env.Stdout, "%s: %s, %s %s\n", i18n.Both("label_signed"), wib.DateTime(sig.SignedAt), i18n.Both("label_certificate"), sig.CertCode)
 	if f, err := certificate.FactsOf(b); err == nil {
 		fmt.Fprintf(env.Stdout, "%s: SHA-256 %s, %s, %s %s – %s\n", i18n.Both("label_key"), f.KeySHA256, f.KeySubject,

@@ -93,12 +93,8 @@ var cliMessages = map[string]Text{
 		"Units not imported: %d problem(s) found; nothing was written.",
 	},
 	// ikrar verify: labels in both languages, each value printed once.
-	"cli_valid":            {"SAH", "VALID"},
-	"cli_not_valid":        {"TIDAK SAH", "NOT VALID"},
 	"cli_valid_replaced":   {"SAH, SUDAH DIGANTI", "VALID, REPLACED"},
-	"cli_revoked":          {"DICABUT", "REVOKED"},
 	"label_by":             {"oleh", "by"},
-	"label_campaign":       {"Kampanye", "Campaign"},
 	"label_version":        {"versi", "version"},
 	"label_signed":         {"Ditandatangani", "Signed"},
 	"label_certificate":    {"sertifikat", "certificate"},

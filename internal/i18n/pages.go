@@ -824,7 +824,6 @@ var pages = map[string]Text{
 	"err_too_large":       {"Berkas atau isian terlalu besar.", "The upload or form is too large."},
 	"err_form_unreadable": {"Formulir tidak dapat dibaca.", "The form could not be read."},
 	"err_csrf":            {"Formulir kedaluwarsa atau tidak sah; muat ulang halaman dan coba lagi.", "The form expired or is invalid; reload the page and try again."},
-	"err_no_campaign":     {"Belum ada kampanye.", "No campaign yet."},
 	"verify_choose_pdf":   {"Pilih berkas PDF sertifikat.", "Choose a certificate PDF file."},
 
 	// Time left before a deadline (package wib: Remaining).

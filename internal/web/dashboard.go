@@ -43,7 +43,7 @@ func (s *Server) pickCampaign(c echo.Context) (store.Campaign, []store.Campaign,
 		return store.Campaign{}, nil, err
 	}
 	if len(all) == 0 {
-		return store.Campaign{}, nil, echo.NewHTTPError(http.StatusNotFound, i18n.New("err_no_campaign"))
+		return store.Campaign{}, nil, echo.NewHTTPError(http.StatusNotFound, i18n.New("no_campaigns"))
 	}
 	if q := c.QueryParam("campaign"); q != "" {
 		for _, cp := range all {
