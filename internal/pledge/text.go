@@ -1,5 +1,6 @@
 // Package pledge owns the pledge itself: the campaign text, its canonical
-// hash, the rules for a valid signature and the signing service.
+// hash, the rules for a valid signature and the signing service. How a
+// campaign is created, versioned, opened and closed is package campaign's.
 package pledge
 
 import (

@@ -1,9 +1,14 @@
-// Package report renders completion reports (PDF, CSV, XLSX) and the sheet of
-// personal signing links handed out at the pledge ceremony.
+// Package report owns how completion is counted and shows it: the one
+// rule (live for an open campaign, as recorded at closing for a closed
+// one: StateOf, CompletionOf), rolled up the unit tree of an org.Scope,
+// and the reports made of it (PDF, CSV, XLSX), the sheet of personal
+// signing links handed out at the pledge ceremony, pending lists and the
+// staff e-mails. Which units a reader sees is package org's; what a PDF
+// looks like is package pdfkit's.
 //
-// It is pure rendering: callers fetch the figures and people from the store
-// and pass plain structs; every writer only formats them. Times are shown in
-// WIB (UTC+7) whatever location the caller's time.Time values carry.
+// The Build* functions gather figures and people from the store into
+// plain structs; every writer only formats them. Times are shown in WIB
+// (UTC+7) whatever location the caller's time.Time values carry.
 package report
 
 import (

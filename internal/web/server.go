@@ -1,6 +1,8 @@
 // Package web serves ikrar over HTTP with Echo: server-rendered pages for
-// signers, staff and the public. Handlers are methods on Server and never
-// talk to the database except through internal/store.
+// signers, staff and the public. Every route is in routes.go, grouped by
+// role; every body cap in bodylimit.go. Handlers are methods on Server:
+// they validate, call one domain function (org, campaign, pledge, report,
+// roster, reach, staff) or a named store query, and render.
 package web
 
 import (
