@@ -2,6 +2,7 @@ package audit
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -54,27 +55,42 @@ func TestVerifierFindsFirstBreak(t *testing.T) {
 		{"rehashed edit", func(c []Stored) []Stored { c[3].Actor = "x"; c[3].Hash = Hash(c[3].Event); return c }, 5},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			v := NewVerifier()
-			var err error
-			for _, s := range tt.mutate(chain(6)) {
-				if err = v.Check(s); err != nil {
-					break
-				}
+		// Check event by event, and CheckBatch (hashes on several cores)
+		// over the same events, must find the same first break; the long
+		// chain makes CheckBatch use more than one worker.
+		for _, n := range []int{6, 2000} {
+			for _, batch := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%d/batch=%v", tt.name, n, batch), func(t *testing.T) {
+					testVerifier(t, tt.mutate(chain(n)), n, tt.seq, batch)
+				})
 			}
-			var b *BrokenError
-			if tt.seq == 0 {
-				if err != nil {
-					t.Fatal(err)
-				}
-				if n, head := v.Head(); n != 6 || head != chain(6)[5].Hash {
-					t.Fatalf("head %d %s", n, head)
-				}
-				return
+		}
+	}
+}
+
+func testVerifier(t *testing.T, events []Stored, n int, seq uint64, batch bool) {
+	v := NewVerifier()
+	var err error
+	if batch {
+		err = v.CheckBatch(events)
+	} else {
+		for _, s := range events {
+			if err = v.Check(s); err != nil {
+				break
 			}
-			if !errors.As(err, &b) || b.Seq != tt.seq {
-				t.Fatalf("err = %v, want broken at %d", err, tt.seq)
-			}
-		})
+		}
+	}
+	if seq == 0 {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, head := v.Head(); got != n || head != chain(n)[n-1].Hash {
+			t.Fatalf("head %d %s", got, head)
+		}
+		return
+	}
+	var b *BrokenError
+	if !errors.As(err, &b) || b.Seq != seq {
+		t.Fatalf("err = %v, want broken at %d", err, seq)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ikrar/ikrar/internal/audit"
@@ -71,31 +73,54 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
 	return rep, err
 }
 
+// verifyBatch is how many events one read of the chain takes.
+const verifyBatch = 5000
+
+// verifyAudit streams the chain in batches (its memory does not grow with
+// the chain: ~5,000 events, and three bits per signature id, below) and
+// checks each signature event against its row as the batch is read.
 func verifyAudit(tx *gorm.DB) (AuditReport, error) {
 	v := audit.NewVerifier()
-	var rows []AuditEvent
-	var lastID uint
-	sigEvents := map[uint]*sigRecord{} // signature id -> what its events recorded
+	sc := &sigChecker{tx: tx, certMismatch: map[uint]uint64{}}
+	batch := make([]audit.Stored, 0, verifyBatch)
+	var lastID uint64
 	for {
-		rows = rows[:0]
-		if err := tx.Where("id > ?", lastID).Order("id").Limit(5000).Find(&rows).Error; err != nil {
+		batch = batch[:0]
+		rows, err := tx.Raw(`SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit_events WHERE id > ? ORDER BY id LIMIT ?`,
+			lastID, verifyBatch).Rows()
+		if err != nil {
 			return AuditReport{}, fmt.Errorf("read audit events: %w", err)
 		}
-		if len(rows) == 0 {
+		for rows.Next() {
+			var e audit.Stored
+			if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.Subject, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+				rows.Close()
+				return AuditReport{}, fmt.Errorf("read audit events: %w", err)
+			}
+			batch = append(batch, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return AuditReport{}, fmt.Errorf("read audit events: %w", err)
+		}
+		if len(batch) == 0 {
 			break
 		}
-		for _, r := range rows {
-			st := audit.Stored{Event: audit.Event{Seq: uint64(r.ID), At: r.At, Actor: r.Actor, Action: r.Action, Subject: r.Subject, Detail: r.Detail, PrevHash: r.PrevHash}, Hash: r.Hash}
-			if err := v.Check(st); err != nil {
-				return AuditReport{}, err
-			}
-			if err := recordSignatureEvent(sigEvents, r); err != nil {
-				return AuditReport{}, err
-			}
-			lastID = r.ID
+		// Events are read back as stored; the chain rule sees them in UTC.
+		if err := v.CheckBatch(batch); err != nil {
+			return AuditReport{}, err
 		}
+		for _, e := range batch {
+			if err := sc.add(e); err != nil {
+				return AuditReport{}, err
+			}
+		}
+		if err := sc.flush(); err != nil {
+			return AuditReport{}, err
+		}
+		lastID = batch[len(batch)-1].Seq
 	}
-	if err := checkSignatures(tx, sigEvents); err != nil {
+	if err := sc.finish(); err != nil {
 		return AuditReport{}, err
 	}
 	n, head := v.Head()
@@ -123,76 +148,219 @@ func (s *Store) HasEventHash(ctx context.Context, hash string) (bool, error) {
 	return n > 0, nil
 }
 
-// sigRecord is what the chain says about one signature.
+// sigRecord is what a signature event recorded about its signature.
 type sigRecord struct {
 	seq        uint64 // the signature.created event
 	version    string // "" for the v1 digest rule
 	digest     string
 	department string // recorded unit (v2), for a precise message
-	certSeq    uint64 // latest certificate.issued event, 0 if none
-	certSHA    string
-	revokedSeq uint64 // signature.revoked event, 0 if none
 }
 
-// recordSignatureEvent folds one event about a signature into recorded.
-func recordSignatureEvent(recorded map[uint]*sigRecord, r AuditEvent) error {
-	switch r.Action {
+// sigEvent is an event about a signature, waiting for its row.
+type sigEvent struct {
+	seq    uint64
+	action string
+	id     uint
+	rec    sigRecord // ActionSigned
+	sha256 string    // ActionCertificateIssued
+}
+
+// sigChecker compares the signature events of the chain with the rows
+// they describe, without keeping a record per signature: the events of a
+// batch are checked against their rows (read by id) when the batch is
+// done, and what must hold once the whole chain is read (every row has a
+// signature event; revocation and certificate events exist for rows that
+// say so) is kept as three bits per signature id. A certificate's latest
+// issuing event must match its row; an earlier one that does not is kept
+// in certMismatch until a later one does (normally it stays empty).
+type sigChecker struct {
+	tx                          *gorm.DB
+	created, v2, certified, rev bitset
+	certMismatch                map[uint]uint64 // signature id → seq of its latest issuing event, which its row does not match
+	pending                     []sigEvent
+	missing                     int   // signatures recorded in the chain but not in the database
+	rowErr                      error // the first row that differs from its events
+}
+
+type bitset []uint64
+
+func (b *bitset) set(i uint) {
+	for int(i/64) >= len(*b) {
+		*b = append(*b, 0)
+	}
+	(*b)[i/64] |= 1 << (i % 64)
+}
+
+func (b bitset) has(i uint) bool { return int(i/64) < len(b) && b[i/64]&(1<<(i%64)) != 0 }
+
+// add takes one event of the chain, in order. A signature event that
+// cannot be read, or names a signature with no earlier signature event,
+// breaks the chain at once, as before any row is compared.
+func (c *sigChecker) add(e audit.Stored) error {
+	switch e.Action {
 	case ActionSigned:
-		d, id, err := parseSignatureDetail(r.Detail)
-		if err != nil || d["digest"] == "" {
+		d, id, err := parseSignatureDetail(e.Detail)
+		if err != nil || d.Digest == "" {
 			if err == nil {
 				err = errors.New("signature event lacks a digest")
 			}
-			return &audit.BrokenError{Seq: uint64(r.ID), Reason: err.Error()}
+			return &audit.BrokenError{Seq: e.Seq, Reason: err.Error()}
 		}
-		recorded[id] = &sigRecord{seq: uint64(r.ID), version: d["v"], digest: d["digest"], department: d["department_id"]}
+		c.created.set(id)
+		if d.V != "" {
+			c.v2.set(id)
+		}
+		c.pending = append(c.pending, sigEvent{seq: e.Seq, action: e.Action, id: id,
+			rec: sigRecord{seq: e.Seq, version: d.V, digest: d.Digest, department: d.DepartmentID}})
 	case ActionCertificateIssued, ActionRevoked:
-		d, id, err := parseSignatureDetail(r.Detail)
+		d, id, err := parseSignatureDetail(e.Detail)
 		if err != nil {
-			return &audit.BrokenError{Seq: uint64(r.ID), Reason: err.Error()}
+			return &audit.BrokenError{Seq: e.Seq, Reason: err.Error()}
 		}
-		rec, ok := recorded[id]
-		if !ok {
-			return &audit.BrokenError{Seq: uint64(r.ID), Reason: fmt.Sprintf("%s names signature %d, which has no earlier signature event", r.Action, id)}
+		if !c.created.has(id) {
+			return &audit.BrokenError{Seq: e.Seq, Reason: fmt.Sprintf("%s names signature %d, which has no earlier signature event", e.Action, id)}
 		}
-		if r.Action == ActionRevoked {
-			rec.revokedSeq = uint64(r.ID)
+		if e.Action == ActionRevoked {
+			c.rev.set(id)
 		} else {
-			rec.certSeq, rec.certSHA = uint64(r.ID), d["sha256"]
+			c.certified.set(id)
 		}
+		c.pending = append(c.pending, sigEvent{seq: e.Seq, action: e.Action, id: id, sha256: d.SHA256})
 	}
 	return nil
 }
 
-func checkSignatures(tx *gorm.DB, recorded map[uint]*sigRecord) error {
-	var lastID uint
-	seen := 0
-	for {
-		var sigs []signatureWithNIP
-		err := tx.Table("signatures").
-			Select("signatures.*, asns.nip AS nip").
-			Joins("JOIN asns ON asns.id = signatures.asn_id").
-			Where("signatures.id > ?", lastID).Order("signatures.id").Limit(5000).Scan(&sigs).Error
+// flush compares the pending events with their rows.
+func (c *sigChecker) flush() error {
+	if len(c.pending) == 0 {
+		return nil
+	}
+	ids := make([]uint, 0, len(c.pending))
+	for _, p := range c.pending {
+		ids = append(ids, p.id)
+	}
+	rows := make(map[uint]*signatureWithNIP, len(ids))
+	q := "SELECT signatures." + strings.Join(signatureColumns, ", signatures.") +
+		", asns.nip FROM signatures JOIN asns ON asns.id = signatures.asn_id WHERE signatures.id IN ?"
+	for start := 0; start < len(ids); start += 1000 {
+		// database/sql, not GORM's reflection: this reads a row for about
+		// every second event of a campaign's chain.
+		r, err := c.tx.Raw(q, ids[start:min(start+1000, len(ids))]).Rows()
 		if err != nil {
+			return fmt.Errorf("read signatures: %w", err)
+		}
+		for r.Next() {
+			sg := &signatureWithNIP{}
+			if sg.Signature, err = scanSignature(withNIP{r, &sg.NIP}); err != nil {
+				r.Close()
+				return fmt.Errorf("read signatures: %w", err)
+			}
+			rows[sg.ID] = sg
+		}
+		r.Close()
+		if err := r.Err(); err != nil {
+			return fmt.Errorf("read signatures: %w", err)
+		}
+	}
+	for _, p := range c.pending {
+		sg, ok := rows[p.id]
+		switch {
+		case !ok:
+			if p.action == ActionSigned {
+				c.missing++
+			}
+		case p.action == ActionSigned:
+			if reason := sg.checkRecorded(&p.rec); reason != "" {
+				c.fail(p.seq, sg, reason)
+			}
+		case p.action == ActionRevoked:
+			if !sg.Revoked {
+				c.fail(p.seq, sg, "revoked by its revocation event but no longer marked revoked")
+			}
+		default: // certificate issued
+			if sg.CertSHA256 != p.sha256 {
+				c.certMismatch[p.id] = p.seq
+			} else {
+				delete(c.certMismatch, p.id)
+			}
+		}
+	}
+	c.pending = c.pending[:0]
+	return nil
+}
+
+// withNIP scans a signature row followed by its signer's NIP.
+type withNIP struct {
+	r   scanner
+	nip *string
+}
+
+func (w withNIP) Scan(dest ...any) error { return w.r.Scan(append(dest, w.nip)...) }
+
+func (c *sigChecker) fail(seq uint64, sg *signatureWithNIP, reason string) {
+	if c.rowErr == nil {
+		c.rowErr = &audit.BrokenError{Seq: seq, Reason: fmt.Sprintf("signature %d (certificate %s): %s", sg.ID, sg.CertCode, reason)}
+	}
+}
+
+// finish checks what needs the whole chain read: every row against the
+// bits its events left.
+func (c *sigChecker) finish() error {
+	if c.rowErr != nil {
+		return c.rowErr
+	}
+	var lastID uint
+	for {
+		var sigs []struct {
+			ID         uint
+			CertCode   string
+			Revoked    bool
+			CertSHA256 string `gorm:"column:cert_sha256"`
+		}
+		if err := c.tx.Table("signatures").Select("id, cert_code, revoked, cert_sha256").Where("id > ?", lastID).
+			Order("id").Limit(verifyBatch).Scan(&sigs).Error; err != nil {
 			return fmt.Errorf("read signatures: %w", err)
 		}
 		if len(sigs) == 0 {
 			break
 		}
 		for _, sg := range sigs {
-			rec, ok := recorded[sg.ID]
-			if !ok {
-				return &audit.BrokenError{Seq: 0, Reason: fmt.Sprintf("signature %d (certificate %s) has no audit event", sg.ID, sg.CertCode)}
+			id := sg.ID
+			var reason string
+			var seq uint64
+			switch {
+			case !c.created.has(id):
+				return &audit.BrokenError{Seq: 0, Reason: fmt.Sprintf("signature %d (certificate %s) has no audit event", id, sg.CertCode)}
+			case sg.Revoked && !c.rev.has(id):
+				reason = "marked revoked without a revocation event"
+			case c.certMismatch[id] != 0:
+				reason, seq = "certificate SHA-256 differs from the one its issuing event recorded", c.certMismatch[id]
+			case !c.certified.has(id) && c.v2.has(id) && sg.CertSHA256 != "":
+				reason = "certificate stored without an issuing event"
 			}
-			if reason, seq := sg.check(rec); reason != "" {
-				return &audit.BrokenError{Seq: seq, Reason: fmt.Sprintf("signature %d (certificate %s): %s", sg.ID, sg.CertCode, reason)}
+			if reason != "" {
+				if seq == 0 {
+					seq = c.createdSeq(id)
+				}
+				return &audit.BrokenError{Seq: seq, Reason: fmt.Sprintf("signature %d (certificate %s): %s", id, sg.CertCode, reason)}
 			}
-			lastID = sg.ID
-			seen++
+			lastID = id
 		}
 	}
-	if seen != len(recorded) {
-		return &audit.BrokenError{Seq: 0, Reason: fmt.Sprintf("%d signature(s) recorded in the audit chain are missing from the database", len(recorded)-seen)}
+	if c.missing > 0 {
+		return &audit.BrokenError{Seq: 0, Reason: fmt.Sprintf("%d signature(s) recorded in the audit chain are missing from the database", c.missing)}
 	}
 	return nil
+}
+
+// createdSeq finds the signature event of signature id, for the message
+// of a broken chain only (it reads the chain's details).
+func (c *sigChecker) createdSeq(id uint) uint64 {
+	var seq []uint64
+	c.tx.Raw(`SELECT id FROM audit_events WHERE action = ? AND detail LIKE ? ORDER BY id LIMIT 1`,
+		ActionSigned, `%"signature_id":"`+strconv.FormatUint(uint64(id), 10)+`"%`).Scan(&seq)
+	if len(seq) == 0 {
+		return 0
+	}
+	return seq[0]
 }
