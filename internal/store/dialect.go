@@ -84,14 +84,11 @@ func (sqliteDialect) backup(ctx context.Context, s *Store, path string) error {
 // a roster of a few million. The writer's cache goes back to the default
 // afterwards, so the server's memory at rest does not keep it.
 func (sqliteDialect) importCache(db *gorm.DB, on bool) error {
-	main, temp := "-2000", "-2000"
+	size := "-2000"
 	if on {
-		main, temp = "-65536", "-16384"
+		size = "-65536"
 	}
-	if err := db.Exec("PRAGMA main.cache_size = " + main).Error; err != nil {
-		return fmt.Errorf("roster import: page cache: %w", err)
-	}
-	if err := db.Exec("PRAGMA temp.cache_size = " + temp).Error; err != nil {
+	if err := db.Exec("PRAGMA main.cache_size = " + size).Error; err != nil {
 		return fmt.Errorf("roster import: page cache: %w", err)
 	}
 	return nil

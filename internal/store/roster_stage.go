@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,12 +25,15 @@ import (
 // Before, the whole file, the whole existing roster and every new entry were
 // held in Go at once: 1.26 GB for 1,000,000 rows.
 //
-// The staging table is a TEMP table, so it costs no write-ahead log, no
-// fsync and no lock on the roster while the file is read. A TEMP table
-// belongs to one connection: on SQLite the writer pool is that one
-// connection (see Open), so staging statements interleave with signing
-// batches and Apply's transaction sees the table; on PostgreSQL the stage
-// holds one connection of the pool for its lifetime.
+// The staged rows cost no write-ahead log, no fsync and no lock on the
+// roster while the file is read. On SQLite they go to a file of their own
+// next to the database, through a connection of their own, and Apply
+// attaches that file to the writer for its transaction (an earlier version
+// used a TEMP table on the writer's one connection: after a million
+// signatures had gone through that connection, creating the next TEMP
+// table failed with "database disk image is malformed"). On PostgreSQL
+// they go to a TEMP table on one connection of the pool, held for the
+// stage's lifetime, which Apply's transaction also uses.
 
 // stageBatch is how many rows one staging INSERT carries (10 values each,
 // well under SQLite's and PostgreSQL's limits on bound parameters).
@@ -39,12 +44,21 @@ var stageSeq atomic.Uint64 // names the temporary tables of concurrent imports
 // RosterStage is a roster import being staged. Make one with StageRoster,
 // feed it rows with Add, then Apply it; Close it in every case.
 type RosterStage struct {
-	s       *Store
-	db      *gorm.DB  // the connection the temporary tables live on
-	conn    *sql.Conn // PostgreSQL: that connection, released by Close
-	table   string
-	newTok  func() string
-	newCode func() string
+	s     *Store
+	db    *gorm.DB  // where Apply runs: the writer (SQLite) or conn (PostgreSQL)
+	conn  *sql.Conn // PostgreSQL: the connection holding the TEMP tables, released by Close
+	pool  stagePool // where rows are staged: conn, or fileDB
+	table string    // the staged rows as Apply names them
+	local string    // the same table as pool names it
+	// SQLite: the rows are staged in a file of their own next to the
+	// database, through a connection of their own (fileDB), so staging
+	// never waits for or holds the writer; Apply attaches the file to the
+	// writer as schema for its transaction, Close detaches and removes it.
+	file, schema string
+	fileDB       *sql.DB
+	attached     bool
+	newTok       func() string
+	newCode      func() string
 
 	full *sql.Stmt // INSERT of a full batch, prepared once
 	buf  []any     // values of the batch being filled
@@ -75,8 +89,8 @@ type stageUnit struct {
 // the credentials of people new to the roster (an import that adds nobody
 // may leave them nil).
 func (s *Store) StageRoster(ctx context.Context, o ImportOptions) (*RosterStage, error) {
-	st := &RosterStage{s: s, newTok: o.NewToken, newCode: o.NewAccessCode, unitIx: map[string]int{}, seenPar: map[[2]string]bool{},
-		table: "roster_stage_" + strconv.FormatUint(stageSeq.Add(1), 10)}
+	n := strconv.FormatUint(stageSeq.Add(1), 10)
+	st := &RosterStage{s: s, newTok: o.NewToken, newCode: o.NewAccessCode, unitIx: map[string]int{}, seenPar: map[[2]string]bool{}}
 	st.db = s.w.WithContext(ctx)
 	if s.d.multiWriter() {
 		pool, err := s.w.DB()
@@ -88,32 +102,61 @@ func (s *Store) StageRoster(ctx context.Context, o ImportOptions) (*RosterStage,
 		}
 		st.db = s.w.Session(&gorm.Session{Context: ctx, NewDB: true})
 		st.db.Statement.ConnPool = st.conn
+		st.pool, st.table, st.local = st.conn, "roster_stage_"+n, "roster_stage_"+n
+	} else {
+		f, err := os.CreateTemp(filepath.Dir(s.dsn), ".roster-stage-*.db")
+		if err != nil {
+			return nil, fmt.Errorf("stage roster: %w", err)
+		}
+		f.Close()
+		st.file, st.schema = f.Name(), "stage_"+n
+		if st.fileDB, err = sql.Open("sqlite3", "file:"+st.file+"?_journal_mode=OFF&_synchronous=OFF"); err != nil {
+			os.Remove(st.file)
+			return nil, fmt.Errorf("stage roster: %w", err)
+		}
+		st.fileDB.SetMaxOpenConns(1)
+		st.pool, st.table, st.local = st.fileDB, st.schema+".roster", "roster"
+		if _, err := st.fileDB.ExecContext(ctx, "PRAGMA cache_size = -16384"); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("stage roster: %w", err)
+		}
 	}
 	if err := st.s.d.importCache(st.db, true); err != nil {
 		st.Close()
 		return nil, err
 	}
+	temp := ""
+	if st.conn != nil {
+		temp = "TEMP "
+	}
 	// seq keeps the file's order (new people get ids in that order, as
 	// before); nip is unique, which also makes the deactivation's "not in
 	// the file" a lookup.
-	if err := st.db.Exec(`CREATE TEMP TABLE ` + st.table + ` (seq INTEGER PRIMARY KEY, line INTEGER NOT NULL,
+	for _, q := range []string{
+		`CREATE ` + temp + `TABLE ` + st.local + ` (seq INTEGER PRIMARY KEY, line INTEGER NOT NULL,
 		nip VARCHAR(18) NOT NULL UNIQUE, name TEXT NOT NULL, position TEXT NOT NULL, unit INTEGER NOT NULL,
-		kind TEXT NOT NULL, email TEXT NOT NULL, phone TEXT NOT NULL, token TEXT NOT NULL, access_code TEXT NOT NULL)`).Error; err != nil {
-		st.Close()
-		return nil, fmt.Errorf("stage roster: create table: %w", err)
-	}
-	if err := st.db.Exec(`CREATE TEMP TABLE ` + st.table + `_units (unit INTEGER PRIMARY KEY, department_id INTEGER NOT NULL)`).Error; err != nil {
-		st.Close()
-		return nil, fmt.Errorf("stage roster: create table: %w", err)
+		kind TEXT NOT NULL, email TEXT NOT NULL, phone TEXT NOT NULL, token TEXT NOT NULL, access_code TEXT NOT NULL)`,
+		`CREATE ` + temp + `TABLE ` + st.local + `_units (unit INTEGER PRIMARY KEY, department_id INTEGER NOT NULL)`,
+	} {
+		if _, err := st.pool.ExecContext(ctx, q); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("stage roster: create table: %w", err)
+		}
 	}
 	return st, nil
+}
+
+// stagePool is what rows are staged through: *sql.Conn or *sql.DB.
+type stagePool interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
 const stageCols = 11
 
 func (st *RosterStage) insertSQL(rows int) string {
 	var b strings.Builder
-	b.WriteString("INSERT INTO " + st.table + " (seq, line, nip, name, position, unit, kind, email, phone, token, access_code) VALUES ")
+	b.WriteString("INSERT INTO " + st.local + " (seq, line, nip, name, position, unit, kind, email, phone, token, access_code) VALUES ")
 	for i := range rows {
 		if i > 0 {
 			b.WriteString(", ")
@@ -200,7 +243,7 @@ func (st *RosterStage) insert(ctx context.Context, vals []any) error {
 			vals[i*stageCols+9], vals[i*stageCols+10] = st.newTok(), st.newCode()
 		}
 	}
-	pool := st.db.Statement.ConnPool
+	pool := st.pool
 	var err error
 	if rows == stageBatch {
 		if st.full == nil {
@@ -221,7 +264,7 @@ func (st *RosterStage) insert(ctx context.Context, vals []any) error {
 	return nil
 }
 
-// Close drops the temporary tables and gives the connection back.
+// Close drops the staged rows and gives the connection back.
 func (st *RosterStage) Close() error {
 	st.finish(context.Background()) // its error was Apply's to report
 	if st.full != nil {
@@ -229,13 +272,45 @@ func (st *RosterStage) Close() error {
 	}
 	// A fresh context: the tables must go even when the import's was
 	// cancelled, or they would stay on the connection until it closes.
-	db := st.db.WithContext(context.Background())
-	err := errors.Join(db.Exec("DROP TABLE IF EXISTS "+st.table).Error, db.Exec("DROP TABLE IF EXISTS "+st.table+"_units").Error)
-	err = errors.Join(err, st.s.d.importCache(db, false))
+	ctx := context.Background()
+	db := st.db.WithContext(ctx)
+	err := st.s.d.importCache(db, false)
 	if st.conn != nil {
-		err = errors.Join(err, st.conn.Close())
+		_, e1 := st.conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+st.local)
+		_, e2 := st.conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+st.local+"_units")
+		err = errors.Join(err, e1, e2, st.conn.Close())
+	}
+	if st.fileDB != nil {
+		err = errors.Join(err, st.fileDB.Close())
+	}
+	if st.attached {
+		err = errors.Join(err, db.Exec("DETACH DATABASE "+st.schema).Error)
+	}
+	if st.file != "" {
+		err = errors.Join(err, os.Remove(st.file))
 	}
 	return err
+}
+
+// attach makes the staging file visible to the writer (SQLite).
+func (st *RosterStage) attach(ctx context.Context) error {
+	if st.fileDB == nil || st.attached {
+		return nil
+	}
+	if err := st.fileDB.Close(); err != nil {
+		return fmt.Errorf("stage roster: %w", err)
+	}
+	st.fileDB = nil
+	db := st.db.WithContext(ctx)
+	if err := db.Exec("ATTACH DATABASE ? AS "+st.schema, st.file).Error; err != nil {
+		return fmt.Errorf("stage roster: attach: %w", err)
+	}
+	st.attached = true
+	// The staged rows are thrown away after the import: no journal.
+	if err := db.Exec("PRAGMA " + st.schema + ".journal_mode = OFF").Error; err != nil {
+		return fmt.Errorf("stage roster: %w", err)
+	}
+	return db.Exec("PRAGMA " + st.schema + ".synchronous = OFF").Error
 }
 
 // Apply imports the staged roster in one transaction: it all lands or none
@@ -243,6 +318,9 @@ func (st *RosterStage) Close() error {
 // have). Existing tokens, access codes and signatures are kept.
 func (st *RosterStage) Apply(ctx context.Context, actor, source string, o ImportOptions) (ImportResult, error) {
 	if err := st.finish(ctx); err != nil {
+		return ImportResult{}, err
+	}
+	if err := st.attach(ctx); err != nil {
 		return ImportResult{}, err
 	}
 	var res ImportResult
