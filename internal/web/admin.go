@@ -25,7 +25,9 @@ type navLink struct {
 type adminHead struct {
 	Nav   []navLink
 	Flash string
-	Error string
+	// Error is a refused form's message, shown in the page's language
+	// then the other ({{twolang $.Lang .}}).
+	Error *i18n.Error
 }
 
 // adminPage starts an admin page of the given section ("home", "roster"…),
@@ -54,20 +56,14 @@ func flashOf(c echo.Context, t map[string]string) string {
 	return t["flash_"+k]
 }
 
-// bilingual renders an i18n message in the page language first and the
-// other language after it, so a refused form is understood either way.
-func bilingual(lang, key string) string {
-	return i18n.TwoLang(lang, key)
-}
-
-// errorText is a refused form's error with both languages, the page's
-// first, when it carries a message key; else its own text.
-func errorText(lang string, err error) string {
+// messageOf is the message for people that err carries (a rule refused
+// the form), or nil for an unexpected failure, which is never shown.
+func messageOf(err error) *i18n.Error {
 	var m *i18n.Error
 	if errors.As(err, &m) {
-		return m.TwoLang(lang)
+		return m
 	}
-	return err.Error()
+	return nil
 }
 
 // actorOf names the logged-in admin in the audit chain.

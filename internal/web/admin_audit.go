@@ -65,7 +65,9 @@ func (s *Server) adminAudit(c echo.Context) error {
 	status := http.StatusOK
 	f, err := q.Filter(ctx, s.Store)
 	if err != nil {
-		h.Error = errorText(p.Lang, err)
+		if h.Error = messageOf(err); h.Error == nil {
+			return err
+		}
 		status = http.StatusUnprocessableEntity
 	} else {
 		before, _ := strconv.ParseUint(c.QueryParam("before"), 10, 32)

@@ -146,7 +146,7 @@ func (s *Server) renderCampaigns(c echo.Context, status int, form campaignForm, 
 	ctx := c.Request().Context()
 	p, h := s.adminPage(c, "campaigns")
 	if errKey != "" {
-		h.Error = bilingual(p.Lang, errKey)
+		h.Error = i18n.New(errKey)
 	}
 	all, err := s.Store.Campaigns(ctx)
 	if err != nil {
@@ -219,7 +219,7 @@ func (s *Server) renderCampaignEditAsking(c echo.Context, status int, cp store.C
 	p, h := s.adminPage(c, "campaigns")
 	p.Title = cp.Title
 	if errKey != "" {
-		h.Error = bilingual(p.Lang, errKey)
+		h.Error = i18n.New(errKey)
 	}
 	p.Data = campaignEditData{adminHead: h, Campaign: cp, Signatures: counts[cp.ID], Frozen: counts[cp.ID] > 0, Form: form,
 		Deadline: s.deadlineOf(cp, p.Lang)}

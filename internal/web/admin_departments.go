@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
@@ -102,7 +103,7 @@ func (s *Server) renderDepartments(c echo.Context, status int, form deptForm, er
 	}
 	p, h := s.adminPage(c, "departments")
 	if errKey != "" {
-		h.Error = bilingual(p.Lang, errKey)
+		h.Error = i18n.New(errKey)
 	}
 	p.Data = departmentsData{adminHead: h, Rows: rows, Options: opts, Form: form}
 	return c.Render(status, "admin_departments", p)
@@ -180,7 +181,7 @@ func (s *Server) renderDepartmentEdit(c echo.Context, status int, d store.Depart
 	p, h := s.adminPage(c, "departments")
 	p.Title = d.Name
 	if errKey != "" {
-		h.Error = bilingual(p.Lang, errKey)
+		h.Error = i18n.New(errKey)
 	}
 	p.Data = departmentEditData{adminHead: h, Department: d, Options: optionsOf(sc.Tree(), skip), Form: form}
 	return c.Render(status, "admin_department_edit", p)

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/roster"
 	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/store"
@@ -146,7 +147,7 @@ func commitOptions(c echo.Context) roster.ImportOptions {
 
 // rosterRepreview puts a taken upload back under a new token and shows its
 // preview again with msg, when a commit lacked a required decision.
-func (s *Server) rosterRepreview(c echo.Context, up store.PendingUpload, name string, o roster.ImportOptions, msg string) error {
+func (s *Server) rosterRepreview(c echo.Context, up store.PendingUpload, name string, o roster.ImportOptions, msg *i18n.Error) error {
 	ctx := c.Request().Context()
 	res, err := roster.Import(ctx, s.Store, actorOf(c), name, bytes.NewReader(up.Data), roster.ImportOptions{Limits: roster.UploadLimits, DryRun: true, DeactivateMissing: o.DeactivateMissing})
 	if err != nil {
@@ -186,7 +187,7 @@ func (s *Server) adminRoster(c echo.Context) error {
 
 func (s *Server) rosterFormError(c echo.Context, status int, key string) error {
 	p, h := s.adminPage(c, "roster")
-	h.Error = bilingual(p.Lang, key)
+	h.Error = i18n.New(key)
 	p.Data = rosterData{adminHead: h, Deactivate: c.FormValue("deactivate") == "on"}
 	return c.Render(status, "admin_roster", p)
 }
@@ -263,14 +264,13 @@ func (s *Server) adminRosterCommit(c echo.Context) error {
 	name := uploadName(c.FormValue("name"), up.Ext)
 	o := commitOptions(c)
 	res, err := roster.Import(c.Request().Context(), s.Store, actorOf(c), name, bytes.NewReader(up.Data), o)
-	p0 := s.page(c, "")
 	var mass *store.MassDeactivationError
 	if errors.As(err, &mass) {
-		return s.rosterRepreview(c, up, name, o, fmt.Sprintf(p0.T["roster_confirm_wrong"], mass.Count))
+		return s.rosterRepreview(c, up, name, o, i18n.New("roster_confirm_wrong", mass.Count))
 	}
 	var perr *roster.Errors
 	if errors.As(err, &perr) && len(res.Similar) > 0 {
-		return s.rosterRepreview(c, up, name, o, p0.T["roster_similar_undecided"])
+		return s.rosterRepreview(c, up, name, o, i18n.New("roster_similar_undecided"))
 	}
 	if errors.As(err, &perr) {
 		p, h := s.adminPage(c, "roster")

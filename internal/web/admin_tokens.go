@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ikrar/ikrar/internal/api"
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
 )
@@ -27,10 +28,10 @@ type tokensData struct {
 }
 
 func (s *Server) adminTokens(c echo.Context) error {
-	return s.renderTokens(c, http.StatusOK, "", "")
+	return s.renderTokens(c, http.StatusOK, nil, "")
 }
 
-func (s *Server) renderTokens(c echo.Context, status int, msg, plain string) error {
+func (s *Server) renderTokens(c echo.Context, status int, msg *i18n.Error, plain string) error {
 	ctx := c.Request().Context()
 	tokens, err := s.Store.APITokens(ctx)
 	if err != nil {
@@ -78,11 +79,13 @@ func (s *Server) adminTokenCreate(c echo.Context) error {
 			Name: strings.TrimSpace(form.Get("name")), Scopes: form["scope"], Departments: form["department"], ExpiresAt: exp,
 		}, now)
 		if err == nil {
-			return s.renderTokens(c, http.StatusOK, "", plain)
+			return s.renderTokens(c, http.StatusOK, nil, plain)
 		}
 	}
 	if errors.Is(err, api.ErrInvalidToken) {
-		return s.renderTokens(c, http.StatusUnprocessableEntity, errorText(langOf(c), err), "")
+		if m := messageOf(err); m != nil {
+			return s.renderTokens(c, http.StatusUnprocessableEntity, m, "")
+		}
 	}
 	return err
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/roster"
 	"github.com/ikrar/ikrar/internal/secret"
 	"github.com/ikrar/ikrar/internal/store"
@@ -76,7 +77,7 @@ func (s *Server) adminUnitsPreview(c echo.Context) error {
 	fh, err := c.FormFile("file")
 	formError := func(key string) error {
 		p, h := s.unitsPage(c)
-		h.Error = bilingual(p.Lang, key)
+		h.Error = i18n.New(key)
 		p.Data = unitsData{adminHead: h}
 		return c.Render(http.StatusUnprocessableEntity, "admin_units", p)
 	}

@@ -32,12 +32,12 @@ type usersData struct {
 }
 
 func (s *Server) adminUsers(c echo.Context) error {
-	return s.renderUsers(c, http.StatusOK, userForm{Role: store.RoleHead}, "")
+	return s.renderUsers(c, http.StatusOK, userForm{Role: store.RoleHead}, nil)
 }
 
 // renderUsers shows the user list and the add form; msg is an error
 // already in both languages (from the staff rules) or empty.
-func (s *Server) renderUsers(c echo.Context, status int, form userForm, msg string) error {
+func (s *Server) renderUsers(c echo.Context, status int, form userForm, msg *i18n.Error) error {
 	ctx := c.Request().Context()
 	users, err := s.Store.Users(ctx)
 	if err != nil {
@@ -66,21 +66,17 @@ func (s *Server) renderUsers(c echo.Context, status int, form userForm, msg stri
 }
 
 // staffMessage turns an error of the staff rules into what the form shows.
-// Those rules carry a message key (both languages, the page's first);
-// anything else is an unexpected failure and is returned as such, never
-// shown.
-func staffMessage(lang string, err error) (string, bool) {
+// Those rules carry a message key; anything else is an unexpected failure
+// and is returned as such, never shown.
+func staffMessage(err error) (*i18n.Error, bool) {
 	switch {
 	case errors.Is(err, store.ErrConflict):
-		return bilingual(lang, "err_user_exists"), true
+		return i18n.New("err_user_exists"), true
 	case errors.Is(err, store.ErrNotFound):
-		return bilingual(lang, "err_dept_unknown"), true
+		return i18n.New("err_dept_unknown"), true
 	}
-	var m *i18n.Error
-	if errors.As(err, &m) {
-		return m.TwoLang(lang), true
-	}
-	return "", false
+	m := messageOf(err)
+	return m, m != nil
 }
 
 func (s *Server) adminUserCreate(c echo.Context) error {
@@ -103,7 +99,7 @@ func (s *Server) adminUserCreate(c echo.Context) error {
 	_, err = staff.Create(ctx, s.Store, actorOf(c), staff.Account{Username: form.Username, Role: form.Role,
 		Password: params.Get("password"), Email: form.Email, Departments: codes})
 	if err != nil {
-		msg, ok := staffMessage(langOf(c), err)
+		msg, ok := staffMessage(err)
 		if !ok {
 			return err
 		}
@@ -139,7 +135,7 @@ func (s *Server) setUserDisabled(c echo.Context, disabled bool) error {
 	}
 	// An admin locking themselves out would need the CLI to get back in.
 	if disabled && u.ID == c.Get(ctxUser).(*store.User).ID {
-		return s.renderUsers(c, http.StatusUnprocessableEntity, userForm{Role: store.RoleHead}, bilingual(langOf(c), "err_self_disable"))
+		return s.renderUsers(c, http.StatusUnprocessableEntity, userForm{Role: store.RoleHead}, i18n.New("err_self_disable"))
 	}
 	if err := s.Store.SetUserDisabled(c.Request().Context(), actorOf(c), u.ID, disabled); err != nil {
 		return err
@@ -159,7 +155,7 @@ func (s *Server) adminUserPassword(c echo.Context) error {
 	}
 	hash, err := staff.HashPassword(u.Username, c.FormValue("password"))
 	if err != nil {
-		msg, ok := staffMessage(langOf(c), err)
+		msg, ok := staffMessage(err)
 		if !ok {
 			return err
 		}
@@ -179,7 +175,7 @@ func (s *Server) adminUserEmail(c echo.Context) error {
 		return err
 	}
 	if err := staff.SetEmail(c.Request().Context(), s.Store, actorOf(c), u.ID, c.FormValue("email")); err != nil {
-		msg, ok := staffMessage(langOf(c), err)
+		msg, ok := staffMessage(err)
 		if !ok {
 			return err
 		}

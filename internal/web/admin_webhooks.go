@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/reach"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
@@ -23,10 +24,10 @@ type webhooksData struct {
 }
 
 func (s *Server) adminWebhooks(c echo.Context) error {
-	return s.renderWebhooks(c, http.StatusOK, "", "")
+	return s.renderWebhooks(c, http.StatusOK, nil, "")
 }
 
-func (s *Server) renderWebhooks(c echo.Context, status int, msg, secretText string) error {
+func (s *Server) renderWebhooks(c echo.Context, status int, msg *i18n.Error, secretText string) error {
 	ctx := c.Request().Context()
 	subs, err := s.Store.Webhooks(ctx)
 	if err != nil {
@@ -53,7 +54,7 @@ func (s *Server) adminWebhookCreate(c echo.Context) error {
 	raw := strings.TrimSpace(form.Get("url"))
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(raw) > 500 {
-		return s.renderWebhooks(c, http.StatusUnprocessableEntity, bilingual(langOf(c), "webhook_bad_url"), "")
+		return s.renderWebhooks(c, http.StatusUnprocessableEntity, i18n.New("webhook_bad_url"), "")
 	}
 	var events []string
 	for _, e := range form["event"] {
@@ -62,13 +63,13 @@ func (s *Server) adminWebhookCreate(c echo.Context) error {
 		}
 	}
 	if len(events) == 0 {
-		return s.renderWebhooks(c, http.StatusUnprocessableEntity, bilingual(langOf(c), "webhook_no_event"), "")
+		return s.renderWebhooks(c, http.StatusUnprocessableEntity, i18n.New("webhook_no_event"), "")
 	}
 	w := store.WebhookSubscription{URL: raw, Secret: reach.NewWebhookSecret(), Events: strings.Join(events, " ")}
 	if err := s.Store.CreateWebhook(c.Request().Context(), actorOf(c), &w); err != nil {
 		return err
 	}
-	return s.renderWebhooks(c, http.StatusOK, "", w.Secret)
+	return s.renderWebhooks(c, http.StatusOK, nil, w.Secret)
 }
 
 // adminWebhookTest queues a webhook.test event to one subscription; the

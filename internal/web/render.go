@@ -152,19 +152,18 @@ func newRenderer(assets fs.FS) (*renderer, error) {
 	return r, nil
 }
 
-// twoLang shows a message given in both languages ("page language /
-// other language") with the second half marked with its language, so a
-// screen reader switches voice and the page's own language stays first.
-func twoLang(lang, msg string) template.HTML {
-	first, second, ok := strings.Cut(msg, " / ")
-	if !ok {
-		return template.HTML(template.HTMLEscapeString(msg))
+// twoLang shows a message in the page's language, then in the other
+// language marked with its lang, so a screen reader switches voice and
+// the page's own language stays first.
+func twoLang(lang string, m *i18n.Error) template.HTML {
+	if m == nil {
+		return ""
 	}
 	other := "en"
 	if lang == "en" {
 		other = "id"
 	}
-	return template.HTML(template.HTMLEscapeString(first) + ` / <span lang="` + other + `">` + template.HTMLEscapeString(second) + `</span>`)
+	return template.HTML(template.HTMLEscapeString(m.In(lang)) + ` / <span lang="` + other + `">` + template.HTMLEscapeString(m.In(other)) + `</span>`)
 }
 
 // parse adds one template file to t, then turns each {{static "name"}}
