@@ -471,31 +471,45 @@ type ReachCounts struct {
 	Roster, Invited, Opened int
 }
 
-// ReachCountsOf counts the active people of the departments (nil: all).
+// ReachCountsOf counts the active people of the departments (nil: all):
+// all of them, those sent an invitation, and those who opened their link
+// or signed. It counts from the small side (the completion counters, the
+// sent invitations, the opened links) instead of testing every roster
+// entry: with a correlated test per entry the dashboard took 4.5 s over
+// 1,000,000 entries. reachCountsRecount in the tests is the direct rule.
 func (s *Store) ReachCountsOf(ctx context.Context, campaignID uint, deptIDs []uint) (ReachCounts, error) {
 	var out ReachCounts
-	base := func() *gorm.DB {
-		q := s.r.WithContext(ctx).Table("asns").Where("asns.active = ?", true)
+	in := func(q *gorm.DB, col string) *gorm.DB {
 		if deptIDs != nil {
-			q = q.Where("asns.department_id IN ?", deptIDs)
+			q = q.Where(col+" IN ?", deptIDs)
 		}
 		return q
 	}
-	var n int64
-	if err := base().Count(&n).Error; err != nil {
-		return out, fmt.Errorf("count roster: %w", err)
-	}
-	out.Roster = int(n)
-	if err := base().Where(sentOf, campaignID, "invitation").Count(&n).Error; err != nil {
-		return out, fmt.Errorf("count invited: %w", err)
-	}
-	out.Invited = int(n)
-	if err := base().Where("("+openedBy+" OR EXISTS (SELECT 1 FROM signatures g WHERE g.asn_id = asns.id AND g.campaign_id = ? AND g.revoked = false))", campaignID, campaignID).
-		Count(&n).Error; err != nil {
-		return out, fmt.Errorf("count opened: %w", err)
-	}
-	out.Opened = int(n)
-	return out, nil
+	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var roster, signed, opened, invited int64
+		if err := in(tx.Table("roster_counts").Select("COALESCE(SUM(n), 0)"), "department_id").Scan(&roster).Error; err != nil {
+			return fmt.Errorf("count roster: %w", err)
+		}
+		if err := in(tx.Table("signed_counts").Select("COALESCE(SUM(n), 0)").Where("campaign_id = ?", campaignID), "department_id").
+			Scan(&signed).Error; err != nil {
+			return fmt.Errorf("count signed: %w", err)
+		}
+		// Opened and not signed: the signers are counted above.
+		if err := in(tx.Table("link_opens l").Joins("JOIN asns a ON a.id = l.asn_id").Select("COUNT(DISTINCT l.asn_id)").
+			Where("l.campaign_id = ? AND a.active = ?", campaignID, true).
+			Where("NOT EXISTS (SELECT 1 FROM signatures g WHERE g.asn_id = l.asn_id AND g.campaign_id = ? AND g.revoked = false)", campaignID),
+			"a.department_id").Scan(&opened).Error; err != nil {
+			return fmt.Errorf("count opened: %w", err)
+		}
+		if err := in(tx.Table("outbox_messages o").Joins("JOIN asns a ON a.id = o.asn_id").Select("COUNT(DISTINCT o.asn_id)").
+			Where("o.campaign_id = ? AND o.kind = ? AND o.state = 'sent' AND a.active = ?", campaignID, "invitation", true),
+			"a.department_id").Scan(&invited).Error; err != nil {
+			return fmt.Errorf("count invited: %w", err)
+		}
+		out = ReachCounts{Roster: int(roster), Invited: int(invited), Opened: int(signed + opened)}
+		return nil
+	}, s.d.snapshot())
+	return out, err
 }
 
 // ReminderSchedule is a campaign's own reminder days (before the
