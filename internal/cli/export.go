@@ -86,23 +86,28 @@ func runLinksExport(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sheet, err := report.BuildLinks(ctx, st, sc, cfg.BaseURL, camp, time.Now())
-	if err != nil {
-		return err
-	}
+	n := 0
 	err = writeOutput(env, out, func(w io.Writer) error {
-		if ext == ".pdf" {
-			return report.WriteLinksPDF(w, sheet)
+		if ext == ".csv" { // streamed: memory does not grow with the roster
+			n, err = report.StreamLinksCSV(ctx, w, st, sc, cfg.BaseURL)
+			return err
 		}
-		return report.WriteLinksCSV(w, sheet)
+		// A PDF is laid out whole in memory (gofpdf); a unit's sheet is
+		// what it is for.
+		sheet, err := report.BuildLinks(ctx, st, sc, cfg.BaseURL, camp, time.Now())
+		if err != nil {
+			return err
+		}
+		n = len(sheet.Links)
+		return report.WriteLinksPDF(w, sheet)
 	})
 	if err != nil {
 		return err
 	}
-	if err := st.Record(ctx, "cli", "links.exported", "links:"+outLabel(out), map[string]string{"count": strconv.Itoa(len(sheet.Links))}); err != nil {
+	if err := st.Record(ctx, "cli", "links.exported", "links:"+outLabel(out), map[string]string{"count": strconv.Itoa(n)}); err != nil {
 		return err
 	}
-	fmt.Fprintf(statusWriter(env, out), "%d signing links written to %s\n", len(sheet.Links), out)
+	fmt.Fprintf(statusWriter(env, out), "%d signing links written to %s\n", n, out)
 	return nil
 }
 

@@ -282,6 +282,11 @@ func reachText(r store.PersonReach) string {
 	return strings.Join(parts, "; ")
 }
 
+// linkOf is one person's line of a links sheet.
+func linkOf(l store.RosterLink, baseURL string) Link {
+	return Link{NIP: l.NIP, Name: l.Name, Position: l.Position, Department: l.Department, URL: baseURL + "/sign/" + l.Token, AccessCode: l.AccessCode}
+}
+
 // BuildLinks assembles the signing links of the active roster in scope.
 func BuildLinks(ctx context.Context, st *store.Store, sc org.Scope, baseURL string, camp store.Campaign, now time.Time) (LinksSheet, error) {
 	names := map[uint]string{}
@@ -291,8 +296,8 @@ func BuildLinks(ctx context.Context, st *store.Store, sc org.Scope, baseURL stri
 	s := LinksSheet{Instansi: camp.Instansi, CampaignTitle: camp.Title, SignURL: baseURL + "/sign", GeneratedAt: now}
 	err := st.ActiveASN(ctx, sc.IDs(), func(batch []store.ASN) error {
 		for _, a := range batch {
-			s.Links = append(s.Links, Link{NIP: a.NIP, Name: a.Name, Position: a.Position, Department: names[a.DepartmentID],
-				URL: baseURL + "/sign/" + a.Token, AccessCode: a.AccessCode})
+			s.Links = append(s.Links, linkOf(store.RosterLink{NIP: a.NIP, Name: a.Name, Position: a.Position, Department: names[a.DepartmentID],
+				Token: a.Token, AccessCode: a.AccessCode}, baseURL))
 		}
 		return nil
 	})

@@ -1,11 +1,14 @@
 package report
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strconv"
 
 	"github.com/ikrar/ikrar/internal/excelcsv"
+	"github.com/ikrar/ikrar/internal/org"
+	"github.com/ikrar/ikrar/internal/store"
 )
 
 // Header rows of the CSV exports. They are part of the file format that other
@@ -69,12 +72,42 @@ func WriteLinksCSV(w io.Writer, s LinksSheet) error {
 	rows := make([][]string, 0, len(s.Links)+1)
 	rows = append(rows, csvLinksHeader)
 	for _, l := range s.Links {
-		rows = append(rows, []string{
-			excelcsv.Text(l.NIP), l.Name, l.Position, l.Department, l.URL, l.AccessCode,
-		})
+		rows = append(rows, linkCSVRow(l))
 	}
 	if err := cw.WriteAll(rows); err != nil {
 		return fmt.Errorf("report: write links CSV: %w", err)
 	}
 	return nil
+}
+
+func linkCSVRow(l Link) []string {
+	return []string{excelcsv.Text(l.NIP), l.Name, l.Position, l.Department, l.URL, l.AccessCode}
+}
+
+// StreamLinksCSV writes what WriteLinksCSV writes for BuildLinks' sheet of
+// the scope, reading the roster batch by batch as it writes (sorted by the
+// database), so a national roster's sheet takes no more memory than a
+// unit's. It returns how many links it wrote.
+func StreamLinksCSV(ctx context.Context, w io.Writer, st *store.Store, sc org.Scope, baseURL string) (int, error) {
+	cw := excelcsv.NewWriter(w)
+	if err := cw.Write(csvLinksHeader); err != nil {
+		return 0, fmt.Errorf("report: write links CSV: %w", err)
+	}
+	n := 0
+	err := st.ActiveLinks(ctx, sc.IDs(), func(batch []store.RosterLink) error {
+		for _, l := range batch {
+			if err := cw.Write(linkCSVRow(linkOf(l, baseURL))); err != nil {
+				return fmt.Errorf("report: write links CSV: %w", err)
+			}
+		}
+		n += len(batch)
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	if err := cw.Flush(); err != nil {
+		return n, fmt.Errorf("report: write links CSV: %w", err)
+	}
+	return n, nil
 }

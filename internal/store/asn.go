@@ -282,3 +282,45 @@ func (s *Store) ActiveASN(ctx context.Context, deptIDs []uint, fn func([]ASN) er
 	}
 	return nil
 }
+
+// RosterLink is what a signing-links sheet shows of one person.
+type RosterLink struct {
+	NIP, Name, Position, Department, Token, AccessCode string
+}
+
+// ActiveLinks streams the active people of the departments (nil = all)
+// batch by batch, ordered by unit name, then name, then id, in byte
+// order on both databases: the order of the links sheets, sorted by the
+// database (its sorter spills to disk) instead of holding the roster.
+func (s *Store) ActiveLinks(ctx context.Context, deptIDs []uint, fn func([]RosterLink) error) error {
+	q := s.r.WithContext(ctx).Table("asns a").Joins("JOIN departments d ON d.id = a.department_id").
+		Select("a.nip, a.name, a.position, d.name AS department, a.token, a.access_code").Where("a.active = ?", true)
+	if deptIDs != nil {
+		q = q.Where("a.department_id IN ?", deptIDs)
+	}
+	rows, err := q.Order(s.d.byteOrder("d.name") + ", " + s.d.byteOrder("a.name") + ", a.id").Rows()
+	if err != nil {
+		return fmt.Errorf("read roster links: %w", err)
+	}
+	defer rows.Close()
+	batch := make([]RosterLink, 0, 2000)
+	for rows.Next() {
+		var l RosterLink
+		if err := rows.Scan(&l.NIP, &l.Name, &l.Position, &l.Department, &l.Token, &l.AccessCode); err != nil {
+			return fmt.Errorf("read roster links: %w", err)
+		}
+		if batch = append(batch, l); len(batch) == cap(batch) {
+			if err := fn(batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read roster links: %w", err)
+	}
+	if len(batch) > 0 {
+		return fn(batch)
+	}
+	return nil
+}

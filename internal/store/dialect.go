@@ -49,6 +49,9 @@ type dialect interface {
 	// transaction, which recounts.
 	countTriggers() []string
 	pauseRosterCount(tx *gorm.DB, pause bool) error
+	// byteOrder makes ORDER BY col sort in byte order, as Go compares
+	// strings (PostgreSQL would otherwise use the database's collation).
+	byteOrder(col string) string
 	// importCache enlarges (on) the page cache of the connection a roster
 	// import runs on, and gives it back (off).
 	importCache(db *gorm.DB, on bool) error
@@ -93,6 +96,9 @@ func (sqliteDialect) importCache(db *gorm.DB, on bool) error {
 	}
 	return nil
 }
+
+// SQLite's default collation (BINARY) is byte order.
+func (sqliteDialect) byteOrder(col string) string { return col }
 
 // A SQLite read transaction already reads one snapshot (WAL), and the
 // reader connections are query-only.
@@ -160,6 +166,8 @@ func (postgresDialect) headTrigger() []string {
 		END $$`,
 		`CREATE OR REPLACE TRIGGER audit_head_track AFTER INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION ikrar_audit_head()`}
 }
+
+func (postgresDialect) byteOrder(col string) string { return col + ` COLLATE "C"` }
 
 // importCache: PostgreSQL's shared buffers are the server's to size.
 func (postgresDialect) importCache(*gorm.DB, bool) error { return nil }
