@@ -3,7 +3,8 @@
 # limit measured in the same run, on this machine.
 #
 #   docs/bench.sh [WORKDIR]            # default /tmp/ikrar-bench
-#   SCALE=1 docs/bench.sh              # also import and sign over 10k and 1M rosters
+#   SCALE=1 docs/bench.sh              # also 10k and 1M rosters (import, re-import, links
+#                                      # export, signing) and audit verify of 5M events
 #   BENCH_COUNT=6 docs/bench.sh        # Go benchmark repetitions (for benchstat)
 #   PG=1 docs/bench.sh                 # also one and two instances on one PostgreSQL
 #   PG=only docs/bench.sh              # only that (still builds and measures bare Echo)
@@ -47,13 +48,17 @@ say "raw limit: bare Echo handlers, same GET+POST visit, 64 signers"
 "$LOAD" bare-echo --concurrency 64 --duration 15s --warmup 3s | grep -v '^RESULT' || true
 
 # import_roster N [NAME]: generate, import with GNU time, print time and
-# peak RSS (into $W/data-NAME, default data-N).
+# peak RSS (into $W/data-NAME, default data-N); then the same file again
+# (every row compared, none written) and the links export, each with its
+# time and peak RSS: memory must not grow with N (docs/PERFORMANCE.md).
 import_roster() {
-	local n=$1 dir="$W/data-${2:-$1}"
-	[ -f "$W/roster-$n.csv" ] || "$LOAD" gen-roster --n "$n" --departments 200 --out "$W/roster-$n.csv" >/dev/null
+	local n=$1 dir="$W/data-${2:-$1}" units=200
+	[ "$n" -ge 1000000 ] && units=500
+	[ -f "$W/roster-$n.csv" ] || "$LOAD" gen-roster --n "$n" --departments "$units" --out "$W/roster-$n.csv" >/dev/null
 	rm -rf "$dir" && mkdir -p "$dir"
-	/usr/bin/time -f "import $n rows: %e s wall, peak RSS %M KB" "$IKRAR" roster import --data "$dir" "$W/roster-$n.csv" 2>&1 | tail -2
-	"$IKRAR" links export --allow-localhost --data "$dir" --out "$dir/links.csv" >/dev/null
+	/usr/bin/time -f "import $n rows: %e s wall (%U s user, %S s sys), peak RSS %M KB" "$IKRAR" roster import --data "$dir" "$W/roster-$n.csv" 2>&1 | tail -2
+	/usr/bin/time -f "re-import of the same $n rows: %e s wall, peak RSS %M KB" "$IKRAR" roster import --data "$dir" "$W/roster-$n.csv" 2>&1 | tail -2
+	/usr/bin/time -f "links export of $n: %e s wall, peak RSS %M KB" "$IKRAR" links export --allow-localhost --data "$dir" --out "$dir/links.csv" 2>&1 | tail -1
 }
 
 # sign_load N [NAME]: serve the N-entry roster ($W/data-NAME), measure
@@ -210,8 +215,18 @@ say "Go benchmarks: signing visit through the server (no network) beside bare Ec
 bench -bench 'SignVisit|BareEchoVisit' -cpu 2 -count "$COUNT" ./internal/web
 say "Go benchmarks: certificates beside a bare one-page gofpdf document with the same fonts and CMS signature (BareDocumentCoreFont: the yardstick before issue 18, no font embedded)"
 bench -bench 'Make$|BareDocument' -cpu 2 -count "$COUNT" ./internal/certificate
-say "Go benchmarks: dashboard over 10,000 / 100,000 / 1,000,000 entries (first run builds the databases)"
+say "Go benchmarks: dashboard over 10,000 / 100,000 / 1,000,000 entries, 500 units (first run builds the databases)"
 bench -bench 'Dashboard' -cpu 2 -count "$COUNT" -timeout 60m ./internal/web
 say "Go benchmarks: roster import beside a raw multi-row insert"
 bench -bench 'ImportRoster|RawImport' -benchtime 3x -cpu 2 -count "$COUNT" ./internal/store
+
+# audit verify over a built chain (1,000,000 events; 5,000,000 with SCALE),
+# per million events beside SHA-256 alone over the same bytes and beside the
+# same rows read and hashed; then the command itself, for its peak RSS.
+EVENTS=1000000
+[ -n "${SCALE:-}" ] && EVENTS=5000000
+say "Go benchmarks: audit verify of $EVENTS events beside SHA-256 of the same bytes (first run builds the chain)"
+export IKRAR_BENCH_AUDIT_EVENTS=$EVENTS
+bench -bench 'VerifyAudit|AuditRaw' -benchtime 1x -cpu 2 -count "$COUNT" -timeout 60m ./internal/store
+/usr/bin/time -f "ikrar audit verify of $EVENTS events: %e s wall, peak RSS %M KB" "$IKRAR" audit verify --data "$IKRAR_BENCH_CACHE/audit-$EVENTS-v1" 2>&1 | tail -2
 say "done; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
