@@ -93,19 +93,17 @@ func runUserReset2FA(ctx context.Context, env Env, args []string) error {
 // --username (plus the command's own flags).
 func userCommand(ctx context.Context, env Env, name string, args []string, flags func(*flag.FlagSet), run func(*store.Store, store.User) error) error {
 	var username string
-	cfg, fs, err := parseFlags(env, name, args, func(fs *flag.FlagSet) {
+	_, _, st, err := parseAndOpen(ctx, env, name, args, func(fs *flag.FlagSet) {
 		fs.StringVar(&username, "username", "", "login name")
 		if flags != nil {
 			flags(fs)
 		}
+	}, func(fs *flag.FlagSet) error {
+		if fs.NArg() > 0 || username == "" {
+			return usageError{"--username is required"}
+		}
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	if fs.NArg() > 0 || username == "" {
-		return usageError{"--username is required"}
-	}
-	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
 	if err != nil {
 		return err
 	}
@@ -119,17 +117,10 @@ func userCommand(ctx context.Context, env Env, name string, args []string, flags
 
 func runAuditVerify(ctx context.Context, env Env, args []string) error {
 	var expect, checkpoint string
-	cfg, fs, err := parseFlags(env, "audit verify", args, func(fs *flag.FlagSet) {
+	cfg, _, st, err := parseAndOpen(ctx, env, "audit verify", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&expect, "expect-head", "", "a head hash printed by an earlier audit verify; fail unless it is still in the chain")
 		fs.StringVar(&checkpoint, "checkpoint", "", "a checkpoint file made by `ikrar audit checkpoint`; fail unless it is ours and the chain still holds its head")
-	})
-	if err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{"unexpected arguments"}
-	}
-	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
+	}, nil)
 	if err != nil {
 		return err
 	}
@@ -179,20 +170,13 @@ func runAuditVerify(ctx context.Context, env Env, args []string) error {
 // (to publish where the database's administrator cannot reach).
 func runAuditCheckpoint(ctx context.Context, env Env, args []string) error {
 	var out string
-	cfg, fs, err := parseFlags(env, "audit checkpoint", args, func(fs *flag.FlagSet) {
+	cfg, _, st, err := parseAndOpen(ctx, env, "audit checkpoint", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "out", "-", "file to write the signed checkpoint to (- for standard output)")
-	})
+	}, nil)
 	if err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{"unexpected arguments"}
 	}
 	log := newLogger(cfg, env.Stderr)
-	st, err := openExisting(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
 	defer st.Close()
 	// A checkpoint vouches for the chain: never sign a broken one.
 	if _, err := st.VerifyAudit(ctx); err != nil {
@@ -220,17 +204,15 @@ func runAuditCheckpoint(ctx context.Context, env Env, args []string) error {
 func runBackup(ctx context.Context, env Env, args []string) error {
 	var out string
 	var dbOnly bool
-	cfg, fs, err := parseFlags(env, "backup", args, func(fs *flag.FlagSet) {
+	cfg, _, st, err := parseAndOpen(ctx, env, "backup", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "out", "", "archive to write (must not exist)")
 		fs.BoolVar(&dbOnly, "db-only", false, "write only a copy of the SQLite database (the signing key is backed up elsewhere)")
+	}, func(fs *flag.FlagSet) error {
+		if fs.NArg() > 0 || out == "" {
+			return usageError{"--out is required"}
+		}
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	if fs.NArg() > 0 || out == "" {
-		return usageError{"--out is required"}
-	}
-	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
 	if err != nil {
 		return err
 	}
@@ -293,14 +275,7 @@ func runRestore(ctx context.Context, env Env, args []string) error {
 // runKeysRotate replaces the generated signing key; certificates signed
 // by the old key keep verifying (its certificate stays in the database).
 func runKeysRotate(ctx context.Context, env Env, args []string) error {
-	cfg, fs, err := parseFlags(env, "keys rotate", args, nil)
-	if err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{"unexpected arguments"}
-	}
-	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
+	cfg, _, st, err := parseAndOpen(ctx, env, "keys rotate", args, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -318,20 +293,18 @@ func runKeysRotate(ctx context.Context, env Env, args []string) error {
 // say "DICABUT", and the audit chain records who revoked it and why.
 func runRevoke(ctx context.Context, env Env, args []string) error {
 	var reason, by string
-	cfg, fs, err := parseFlags(env, "certificates revoke", args, func(fs *flag.FlagSet) {
+	_, fs, st, err := parseAndOpen(ctx, env, "certificates revoke", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&reason, "reason", "", "why the certificate is revoked (required, kept in the audit chain)")
 		fs.StringVar(&by, "by", "", "who revokes it (kept in the audit chain)")
+	}, func(fs *flag.FlagSet) error {
+		if fs.NArg() != 1 || strings.TrimSpace(reason) == "" || strings.TrimSpace(by) == "" {
+			return usageError{"give one certificate code, --reason and --by"}
+		}
+		if len(by) > 100 || len(reason) > 1000 {
+			return usageError{"--by is at most 100 characters and --reason at most 1000"}
+		}
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	if fs.NArg() != 1 || strings.TrimSpace(reason) == "" || strings.TrimSpace(by) == "" {
-		return usageError{"give one certificate code, --reason and --by"}
-	}
-	if len(by) > 100 || len(reason) > 1000 {
-		return usageError{"--by is at most 100 characters and --reason at most 1000"}
-	}
-	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
 	if err != nil {
 		return err
 	}

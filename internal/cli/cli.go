@@ -186,6 +186,33 @@ func openExisting(ctx context.Context, cfg config.Config, log *slog.Logger) (*st
 	return openStore(ctx, cfg, log)
 }
 
+// parseAndOpen is the start most commands share: parse the shared and the
+// command's own flags (own may be nil), check the arguments (check nil: no
+// arguments allowed), then open the database that must already exist. The
+// caller closes the store.
+func parseAndOpen(ctx context.Context, env Env, name string, args []string, own func(fs *flag.FlagSet), check func(fs *flag.FlagSet) error) (config.Config, *flag.FlagSet, *store.Store, error) {
+	cfg, fs, err := parseFlags(env, name, args, own)
+	if err != nil {
+		return cfg, fs, nil, err
+	}
+	if check == nil {
+		check = noArguments
+	}
+	if err := check(fs); err != nil {
+		return cfg, fs, nil, err
+	}
+	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
+	return cfg, fs, st, err
+}
+
+// noArguments refuses positional arguments.
+func noArguments(fs *flag.FlagSet) error {
+	if fs.NArg() > 0 {
+		return usageError{"unexpected arguments"}
+	}
+	return nil
+}
+
 // multiFlag collects a repeated flag (--department A --department B).
 type multiFlag []string
 

@@ -114,24 +114,22 @@ func runLinksExport(ctx context.Context, env Env, args []string) error {
 func runReport(ctx context.Context, env Env, args []string) error {
 	var dept, format, out string
 	var campaignID uint
-	cfg, fs, err := parseFlags(env, "report", args, func(fs *flag.FlagSet) {
+	writers := map[string]func(io.Writer, report.Report) error{"pdf": report.WritePDF, "csv": report.WriteCSV, "xlsx": report.WriteXLSX}
+	_, _, st, err := parseAndOpen(ctx, env, "report", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&dept, "department", "", "department report (default: summary of all departments)")
 		fs.UintVar(&campaignID, "campaign", 0, "campaign id (default: the newest open campaign)")
 		fs.StringVar(&format, "format", "", "pdf, csv or xlsx")
 		fs.StringVar(&out, "out", "", "output file, or - for standard output")
+	}, func(fs *flag.FlagSet) error {
+		if _, ok := writers[format]; fs.NArg() > 0 || !ok || out == "" {
+			return usageError{"--format pdf|csv|xlsx and --out are required"}
+		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	writers := map[string]func(io.Writer, report.Report) error{"pdf": report.WritePDF, "csv": report.WriteCSV, "xlsx": report.WriteXLSX}
-	write, ok := writers[format]
-	if fs.NArg() > 0 || !ok || out == "" {
-		return usageError{"--format pdf|csv|xlsx and --out are required"}
-	}
-	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
-	if err != nil {
-		return err
-	}
+	write := writers[format]
 	defer st.Close()
 	sc, camp, err := scopeAndCampaign(ctx, st, "", campaignID)
 	if err != nil {

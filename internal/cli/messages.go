@@ -19,22 +19,17 @@ func runMessagesSend(ctx context.Context, env Env, args []string) error {
 	var kind, dept string
 	var campaignID uint
 	var dry bool
-	cfg, fs, err := parseFlags(env, "messages send", args, func(fs *flag.FlagSet) {
+	cfg, _, st, err := parseAndOpen(ctx, env, "messages send", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&kind, "kind", "", "invitation or reminder")
 		fs.StringVar(&dept, "department", "", "only this department (and its sub-units)")
 		fs.UintVar(&campaignID, "campaign", 0, "campaign id (default: the newest open one)")
 		fs.BoolVar(&dry, "dry-run", false, "count, queue nothing")
+	}, func(fs *flag.FlagSet) error {
+		if kind != reach.KindInvitation && kind != reach.KindReminder {
+			return usageError{"--kind must be invitation or reminder"}
+		}
+		return noArguments(fs)
 	})
-	if err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{"unexpected arguments"}
-	}
-	if kind != reach.KindInvitation && kind != reach.KindReminder {
-		return usageError{"--kind must be invitation or reminder"}
-	}
-	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
 	if err != nil {
 		return err
 	}
@@ -64,14 +59,7 @@ func runMessagesSend(ctx context.Context, env Env, args []string) error {
 
 // runMessagesStatus prints the outbox's counts by kind and state.
 func runMessagesStatus(ctx context.Context, env Env, args []string) error {
-	cfg, fs, err := parseFlags(env, "messages status", args, nil)
-	if err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{"unexpected arguments"}
-	}
-	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
+	_, _, st, err := parseAndOpen(ctx, env, "messages status", args, nil, nil)
 	if err != nil {
 		return err
 	}

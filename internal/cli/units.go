@@ -65,7 +65,9 @@ func runUnitsImport(ctx context.Context, env Env, args []string) error {
 func runAuditExport(ctx context.Context, env Env, args []string) error {
 	var format, out string
 	var q report.AuditQuery
-	cfg, fs, err := parseFlags(env, "audit export", args, func(fs *flag.FlagSet) {
+	writers := map[string]func(context.Context, *store.Store, store.AuditFilter, io.Writer) (int, error){
+		"csv": report.WriteAuditCSV, "jsonl": report.WriteAuditJSONL}
+	_, _, st, err := parseAndOpen(ctx, env, "audit export", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&format, "format", "", "csv or jsonl")
 		fs.StringVar(&out, "out", "", "output file, or - for standard output")
 		fs.StringVar(&q.Kind, "kind", "", "only this kind of event (e.g. signature.created, or campaign)")
@@ -73,20 +75,16 @@ func runAuditExport(ctx context.Context, env Env, args []string) error {
 		fs.StringVar(&q.Unit, "department", "", "only events about this department (code) and its sub-units")
 		fs.StringVar(&q.From, "from", "", "first day, YYYY-MM-DD (WIB)")
 		fs.StringVar(&q.To, "to", "", "last day, YYYY-MM-DD (WIB)")
+	}, func(fs *flag.FlagSet) error {
+		if _, ok := writers[format]; fs.NArg() > 0 || !ok || out == "" {
+			return usageError{"--format csv|jsonl and --out FILE (or -) are required"}
+		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	writers := map[string]func(context.Context, *store.Store, store.AuditFilter, io.Writer) (int, error){
-		"csv": report.WriteAuditCSV, "jsonl": report.WriteAuditJSONL}
-	write, ok := writers[format]
-	if fs.NArg() > 0 || !ok || out == "" {
-		return usageError{"--format csv|jsonl and --out FILE (or -) are required"}
-	}
-	st, err := openExisting(ctx, cfg, newLogger(cfg, env.Stderr))
-	if err != nil {
-		return err
-	}
+	write := writers[format]
 	defer st.Close()
 	f, err := q.Filter(ctx, st)
 	if err != nil {
