@@ -368,12 +368,20 @@ type PersonReach struct {
 // for a campaign and whether they opened their link.
 func (s *Store) ReachOf(ctx context.Context, campaignID uint, asnIDs []uint) (map[uint]PersonReach, error) {
 	out := make(map[uint]PersonReach, len(asnIDs))
-	if len(asnIDs) == 0 {
-		return out, nil
+	// In chunks: a unit's report over a whole roster passed 1,000,000 ids
+	// in one IN list, past SQLite's limit of bound variables.
+	for start := 0; start < len(asnIDs); start += 10_000 {
+		if err := s.reachOf(ctx, campaignID, asnIDs[start:min(start+10_000, len(asnIDs))], out); err != nil {
+			return nil, err
+		}
 	}
+	return out, nil
+}
+
+func (s *Store) reachOf(ctx context.Context, campaignID uint, asnIDs []uint, out map[uint]PersonReach) error {
 	var msgs []OutboxMessage
 	if err := s.r.WithContext(ctx).Where("campaign_id = ? AND asn_id IN ?", campaignID, asnIDs).Find(&msgs).Error; err != nil {
-		return nil, fmt.Errorf("messages of people: %w", err)
+		return fmt.Errorf("messages of people: %w", err)
 	}
 	for _, m := range msgs {
 		r := out[m.ASNID]
@@ -392,7 +400,7 @@ func (s *Store) ReachOf(ctx context.Context, campaignID uint, asnIDs []uint) (ma
 	}
 	var opens []LinkOpen
 	if err := s.r.WithContext(ctx).Where("campaign_id = ? AND asn_id IN ?", campaignID, asnIDs).Find(&opens).Error; err != nil {
-		return nil, fmt.Errorf("link opens of people: %w", err)
+		return fmt.Errorf("link opens of people: %w", err)
 	}
 	for _, o := range opens {
 		r := out[o.ASNID]
@@ -406,14 +414,14 @@ func (s *Store) ReachOf(ctx context.Context, campaignID uint, asnIDs []uint) (ma
 	}
 	if err := s.r.WithContext(ctx).Raw(`SELECT r.asn_id, r.address FROM email_refusals r JOIN asns ON asns.id = r.asn_id
 		WHERE r.asn_id IN ? AND r.address = asns.email`, asnIDs).Scan(&refused).Error; err != nil {
-		return nil, fmt.Errorf("refused addresses of people: %w", err)
+		return fmt.Errorf("refused addresses of people: %w", err)
 	}
 	for _, x := range refused {
 		r := out[x.ASNID]
 		r.Refused = x.Address
 		out[x.ASNID] = r
 	}
-	return out, nil
+	return nil
 }
 
 // RecordOpens stores first visits of signing links; later visits of the

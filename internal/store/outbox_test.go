@@ -173,3 +173,24 @@ func testOutboxQueueAndClaim(t *testing.T, b storetest.Backend) {
 		t.Fatalf("audit: %v", err)
 	}
 }
+
+// TestReachOfManyPeople: a report over a whole roster asks for the reach
+// of more people than one statement may bind (SQLite: 32,766 variables).
+func TestReachOfManyPeople(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		st := storetest.Open(t, b)
+		c, people := seed(t, st, 2)
+		ids := make([]uint, 70_000)
+		for i := range ids {
+			ids[i] = uint(i + 1000)
+		}
+		ids[len(ids)-1] = people[1].ID
+		if _, err := st.Sign(context.Background(), newSig(people[1], c, 1)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.ReachOf(context.Background(), c.ID, ids)
+		if err != nil || len(got) != 0 {
+			t.Fatalf("reach of 70,000 people: %d entries, %v", len(got), err)
+		}
+	})
+}
