@@ -136,19 +136,29 @@ func runReport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	var r report.Report
+	var d store.Department
 	if dept != "" {
-		d, ok := sc.Department(dept)
-		if !ok {
+		var ok bool
+		if d, ok = sc.Department(dept); !ok {
 			return i18n.New("department_unknown", dept)
 		}
-		r, err = report.BuildDepartment(ctx, st, sc, d, camp, time.Now())
-	} else {
-		r, err = report.BuildSummary(ctx, st, sc, camp, time.Now())
+	}
+	switch {
+	case dept != "" && format == "csv": // streamed: memory does not grow with the unit
+		err = writeOutput(env, out, func(w io.Writer) (err error) {
+			r, err = report.StreamDepartmentCSV(ctx, w, st, sc, d, camp, time.Now())
+			return err
+		})
+	case dept != "":
+		if r, err = report.BuildDepartment(ctx, st, sc, d, camp, time.Now()); err == nil {
+			err = writeOutput(env, out, func(w io.Writer) error { return write(w, r) })
+		}
+	default:
+		if r, err = report.BuildSummary(ctx, st, sc, camp, time.Now()); err == nil {
+			err = writeOutput(env, out, func(w io.Writer) error { return write(w, r) })
+		}
 	}
 	if err != nil {
-		return err
-	}
-	if err := writeOutput(env, out, func(w io.Writer) error { return write(w, r) }); err != nil {
 		return err
 	}
 	if err := st.Record(ctx, "cli", "report.exported", "report:"+outLabel(out), nil); err != nil {

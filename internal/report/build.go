@@ -235,7 +235,15 @@ func BuildDepartment(ctx context.Context, st *store.Store, sc org.Scope, dept st
 	if err != nil {
 		return Report{}, err
 	}
-	r.People = make([]Person, 0, len(entries))
+	if r.People, err = peopleOf(ctx, st, camp, entries); err != nil {
+		return Report{}, err
+	}
+	return r, nil
+}
+
+// peopleOf is the people section of a unit's report for roster entries.
+func peopleOf(ctx context.Context, st *store.Store, camp store.Campaign, entries []store.RosterEntry) ([]Person, error) {
+	people := make([]Person, 0, len(entries))
 	for _, e := range entries {
 		p := Person{NIP: e.NIP, Name: e.Name, Position: e.Position, Department: e.DepartmentName, Kind: e.Kind, MovedFrom: e.MovedFrom()}
 		if e.SignedAt != nil {
@@ -244,7 +252,7 @@ func BuildDepartment(ctx context.Context, st *store.Store, sc org.Scope, dept st
 		if e.CertCode != nil {
 			p.CertificateCode = *e.CertCode
 		}
-		r.People = append(r.People, p)
+		people = append(people, p)
 	}
 	ids := make([]uint, len(entries))
 	for i, e := range entries {
@@ -252,14 +260,31 @@ func BuildDepartment(ctx context.Context, st *store.Store, sc org.Scope, dept st
 	}
 	reach, err := st.ReachOf(ctx, camp.ID, ids)
 	if err != nil {
-		return Report{}, err
+		return nil, err
 	}
-	for i := range r.People {
-		if !r.People[i].Signed() {
-			r.People[i].Reach = reachText(reach[ids[i]])
+	for i := range people {
+		if !people[i].Signed() {
+			people[i].Reach = reachText(reach[ids[i]])
 		}
 	}
-	return r, nil
+	return people, nil
+}
+
+// EachPerson streams the people section of a unit's report (the order and
+// rule of BuildDepartment) batch by batch, for reports over whole rosters.
+func EachPerson(ctx context.Context, st *store.Store, sc org.Scope, dept store.Department, camp store.Campaign, fn func([]Person) error) error {
+	state, err := StateOf(ctx, st, camp)
+	if err != nil {
+		return err
+	}
+	f := store.RosterFilter{DepartmentIDs: sc.Narrow(dept.ID).IDs(), CampaignID: camp.ID, Closed: state.Frozen}
+	return st.RosterEach(ctx, f, func(entries []store.RosterEntry) error {
+		people, err := peopleOf(ctx, st, camp, entries)
+		if err != nil {
+			return err
+		}
+		return fn(people)
+	})
 }
 
 // reachText is a pending person's reach in the reports' words.

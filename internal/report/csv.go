@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/ikrar/ikrar/internal/excelcsv"
 	"github.com/ikrar/ikrar/internal/org"
@@ -30,31 +31,72 @@ var (
 // counts (csv.Reader.FieldsPerRecord = -1).
 func WriteCSV(w io.Writer, r Report) error {
 	cw := excelcsv.NewWriter(w)
-
 	rows := make([][]string, 0, len(r.Departments)+len(r.People)+4)
-	rows = append(rows, csvSummaryHeader)
-	for _, d := range r.Departments {
-		rows = append(rows, csvSummaryRow(d.Code, d.ParentCode, strconv.Itoa(d.Depth+1), d.Name, d))
-	}
-	rows = append(rows, csvSummaryRow("", "", "", "Jumlah", r.Total))
-
+	rows = append(rows, csvSummaryRows(r)...)
 	if len(r.People) > 0 {
 		rows = append(rows, []string{}, csvPeopleHeader)
 		for _, p := range r.People {
-			status, at := "belum", ""
-			if p.Signed() {
-				status, at = "sudah", formatMachineWIB(p.SignedAt)
-			}
-			rows = append(rows, []string{
-				excelcsv.Text(p.NIP), p.Name, p.Position, p.Department,
-				status, at, p.CertificateCode, p.Kind, p.MovedFrom, p.Reach,
-			})
+			rows = append(rows, csvPersonRow(p))
 		}
 	}
 	if err := cw.WriteAll(rows); err != nil {
 		return fmt.Errorf("report: write CSV: %w", err)
 	}
 	return nil
+}
+
+func csvSummaryRows(r Report) [][]string {
+	rows := [][]string{csvSummaryHeader}
+	for _, d := range r.Departments {
+		rows = append(rows, csvSummaryRow(d.Code, d.ParentCode, strconv.Itoa(d.Depth+1), d.Name, d))
+	}
+	return append(rows, csvSummaryRow("", "", "", "Jumlah", r.Total))
+}
+
+func csvPersonRow(p Person) []string {
+	status, at := "belum", ""
+	if p.Signed() {
+		status, at = "sudah", formatMachineWIB(p.SignedAt)
+	}
+	return []string{excelcsv.Text(p.NIP), p.Name, p.Position, p.Department, status, at, p.CertificateCode, p.Kind, p.MovedFrom, p.Reach}
+}
+
+// StreamDepartmentCSV writes what WriteCSV writes for BuildDepartment's
+// report, reading the people batch by batch as it writes (EachPerson), so
+// a unit holding a whole roster costs one batch of memory. It returns the
+// report without its people.
+func StreamDepartmentCSV(ctx context.Context, w io.Writer, st *store.Store, sc org.Scope, dept store.Department, camp store.Campaign, now time.Time) (Report, error) {
+	r, err := BuildSummary(ctx, st, sc.Narrow(dept.ID), camp, now)
+	if err != nil {
+		return Report{}, err
+	}
+	r.Scope = dept.Name
+	cw := excelcsv.NewWriter(w)
+	if err := cw.WriteAll(csvSummaryRows(r)); err != nil {
+		return Report{}, fmt.Errorf("report: write CSV: %w", err)
+	}
+	first := true
+	err = EachPerson(ctx, st, sc, dept, camp, func(people []Person) error {
+		if first {
+			first = false
+			if err := cw.WriteAll([][]string{{}, csvPeopleHeader}); err != nil {
+				return err
+			}
+		}
+		for _, p := range people {
+			if err := cw.Write(csvPersonRow(p)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		err = cw.Flush()
+	}
+	if err != nil {
+		return Report{}, fmt.Errorf("report: write CSV: %w", err)
+	}
+	return r, nil
 }
 
 func csvSummaryRow(code, parent, level, name string, d DepartmentStat) []string {

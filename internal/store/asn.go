@@ -93,6 +93,65 @@ type RosterFilter struct {
 // for one campaign (or, with Closed, the people recorded when it closed),
 // and the total number matching the filter.
 func (s *Store) RosterPage(ctx context.Context, f RosterFilter) ([]RosterEntry, int64, error) {
+	q, listed := s.rosterQuery(ctx, f)
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("count roster: %w", err)
+	}
+	var rows []RosterEntry
+	q = rosterSelect(q, listed)
+	if f.Limit > 0 {
+		q = q.Offset(f.Offset).Limit(f.Limit)
+	}
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, 0, fmt.Errorf("list roster: %w", err)
+	}
+	return rows, total, nil
+}
+
+// RosterEach streams what RosterPage lists (without Offset and Limit), in
+// its order, batch by batch: a report over a whole roster holds one batch.
+func (s *Store) RosterEach(ctx context.Context, f RosterFilter, fn func([]RosterEntry) error) error {
+	q, listed := s.rosterQuery(ctx, f)
+	q = rosterSelect(q, listed)
+	rows, err := q.Rows()
+	if err != nil {
+		return fmt.Errorf("list roster: %w", err)
+	}
+	defer rows.Close()
+	batch := make([]RosterEntry, 0, 2000)
+	for rows.Next() {
+		var e RosterEntry
+		if err := q.ScanRows(rows, &e); err != nil {
+			return fmt.Errorf("list roster: %w", err)
+		}
+		if batch = append(batch, e); len(batch) == cap(batch) {
+			if err := fn(batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list roster: %w", err)
+	}
+	if len(batch) > 0 {
+		return fn(batch)
+	}
+	return nil
+}
+
+// rosterSelect is the columns and order of a roster listing.
+func rosterSelect(q *gorm.DB, listed string) *gorm.DB {
+	return q.Select("asns.*, departments.name AS department_name, departments.code AS department_code, signatures.id AS signature_id, signatures.signed_at AS signed_at, signatures.cert_code AS cert_code, " +
+		"signatures.department_id AS signed_department_id, signed_in.name AS signed_department_name, " +
+		listed + " AS listed_department_id").
+		Order("asns.name, asns.nip")
+}
+
+// rosterQuery is the filtered roster of RosterPage and RosterEach, and the
+// column of the unit each person is listed in.
+func (s *Store) rosterQuery(ctx context.Context, f RosterFilter) (*gorm.DB, string) {
 	var q *gorm.DB
 	listed := "asns.department_id"
 	if f.Closed {
@@ -128,22 +187,7 @@ func (s *Store) RosterPage(ctx context.Context, f RosterFilter) ([]RosterEntry, 
 	default:
 		q = reachFilter(q, f.CampaignID, f.Status)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count roster: %w", err)
-	}
-	var rows []RosterEntry
-	q = q.Select("asns.*, departments.name AS department_name, departments.code AS department_code, signatures.id AS signature_id, signatures.signed_at AS signed_at, signatures.cert_code AS cert_code, " +
-		"signatures.department_id AS signed_department_id, signed_in.name AS signed_department_name, " +
-		listed + " AS listed_department_id").
-		Order("asns.name, asns.nip")
-	if f.Limit > 0 {
-		q = q.Offset(f.Offset).Limit(f.Limit)
-	}
-	if err := q.Scan(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("list roster: %w", err)
-	}
-	return rows, total, nil
+	return q, listed
 }
 
 // ImportRow is one validated roster line.
