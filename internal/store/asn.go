@@ -118,14 +118,20 @@ func (s *Store) RosterEach(ctx context.Context, f RosterFilter, fn func([]Roster
 	if err != nil {
 		return fmt.Errorf("list roster: %w", err)
 	}
+	return inBatches(rows, func(e *RosterEntry) error { return q.ScanRows(rows, e) }, fn)
+}
+
+// inBatches scans rows into batches of 2,000 and hands each to fn, so a
+// caller streaming a whole roster holds one batch; it closes rows.
+func inBatches[T any](rows *sql.Rows, scan func(*T) error, fn func([]T) error) error {
 	defer rows.Close()
-	batch := make([]RosterEntry, 0, 2000)
+	batch := make([]T, 0, 2000)
 	for rows.Next() {
-		var e RosterEntry
-		if err := q.ScanRows(rows, &e); err != nil {
-			return fmt.Errorf("list roster: %w", err)
+		var v T
+		if err := scan(&v); err != nil {
+			return fmt.Errorf("read rows: %w", err)
 		}
-		if batch = append(batch, e); len(batch) == cap(batch) {
+		if batch = append(batch, v); len(batch) == cap(batch) {
 			if err := fn(batch); err != nil {
 				return err
 			}
@@ -133,7 +139,7 @@ func (s *Store) RosterEach(ctx context.Context, f RosterFilter, fn func([]Roster
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("list roster: %w", err)
+		return fmt.Errorf("read rows: %w", err)
 	}
 	if len(batch) > 0 {
 		return fn(batch)
@@ -346,25 +352,7 @@ func (s *Store) ActiveLinks(ctx context.Context, deptIDs []uint, fn func([]Roste
 	if err != nil {
 		return fmt.Errorf("read roster links: %w", err)
 	}
-	defer rows.Close()
-	batch := make([]RosterLink, 0, 2000)
-	for rows.Next() {
-		var l RosterLink
-		if err := rows.Scan(&l.NIP, &l.Name, &l.Position, &l.Department, &l.Token, &l.AccessCode); err != nil {
-			return fmt.Errorf("read roster links: %w", err)
-		}
-		if batch = append(batch, l); len(batch) == cap(batch) {
-			if err := fn(batch); err != nil {
-				return err
-			}
-			batch = batch[:0]
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read roster links: %w", err)
-	}
-	if len(batch) > 0 {
-		return fn(batch)
-	}
-	return nil
+	return inBatches(rows, func(l *RosterLink) error {
+		return rows.Scan(&l.NIP, &l.Name, &l.Position, &l.Department, &l.Token, &l.AccessCode)
+	}, fn)
 }
