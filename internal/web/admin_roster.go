@@ -66,6 +66,25 @@ const deactivatedPerPage = 50
 // UploadURL is where to try another roster file (templates/partials/import.html).
 func (rosterData) UploadURL() string { return "/admin/roster" }
 
+// shownProblems caps an import's problems at maxProblemsShown and says how
+// many more there are.
+func shownProblems(all []roster.Problem) (shown []roster.Problem, more int) {
+	if len(all) > maxProblemsShown {
+		return all[:maxProblemsShown], len(all) - maxProblemsShown
+	}
+	return all, 0
+}
+
+// queryCount reads a count an import's redirect put in the query: only
+// numbers are read back, never text; anything else reads as 0.
+func queryCount(q url.Values, key string) int {
+	n, err := strconv.Atoi(q.Get(key))
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
 func previewData(h adminHead, token, name string, deactivate bool, res store.ImportResult, page int) rosterData {
 	d := rosterData{adminHead: h, Previewed: true, Token: token, FileName: name, Deactivate: deactivate,
 		Result: res, NewDepts: len(res.NewDepartments), Similar: res.Similar,
@@ -169,13 +188,7 @@ func (s *Server) adminRoster(c echo.Context) error {
 	if c.QueryParam("ok") == "imported" {
 		// Only numbers are read back from the query, never text.
 		q := c.QueryParams()
-		num := func(k string) int {
-			n, err := strconv.Atoi(q.Get(k))
-			if err != nil || n < 0 {
-				return 0
-			}
-			return n
-		}
+		num := func(k string) int { return queryCount(q, k) }
 		d.Committed = true
 		d.Result = store.ImportResult{Added: num("added"), Updated: num("updated"), Unchanged: num("unchanged"),
 			Deactivated: num("deactivated"), Reactivated: num("reactivated")}
@@ -216,11 +229,7 @@ func (s *Server) adminRosterPreview(c echo.Context) error {
 	var perr *roster.Errors
 	if errors.As(err, &perr) {
 		// Nothing to commit: the file must be fixed and uploaded again.
-		d.Problems = perr.Problems
-		if len(d.Problems) > maxProblemsShown {
-			d.More = len(d.Problems) - maxProblemsShown
-			d.Problems = d.Problems[:maxProblemsShown]
-		}
+		d.Problems, d.More = shownProblems(perr.Problems)
 		p.Data = d
 		return c.Render(http.StatusUnprocessableEntity, "admin_roster", p)
 	}
@@ -274,11 +283,8 @@ func (s *Server) adminRosterCommit(c echo.Context) error {
 	}
 	if errors.As(err, &perr) {
 		p, h := s.adminPage(c, "roster")
-		d := rosterData{adminHead: h, Previewed: true, FileName: name, Problems: perr.Problems}
-		if len(d.Problems) > maxProblemsShown {
-			d.More = len(d.Problems) - maxProblemsShown
-			d.Problems = d.Problems[:maxProblemsShown]
-		}
+		d := rosterData{adminHead: h, Previewed: true, FileName: name}
+		d.Problems, d.More = shownProblems(perr.Problems)
 		p.Data = d
 		return c.Render(http.StatusUnprocessableEntity, "admin_roster", p)
 	}

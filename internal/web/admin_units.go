@@ -46,13 +46,7 @@ func (s *Server) adminUnits(c echo.Context) error {
 	d := unitsData{adminHead: h}
 	if c.QueryParam("ok") == "units" {
 		q := c.QueryParams()
-		num := func(k string) int {
-			n, err := strconv.Atoi(q.Get(k))
-			if err != nil || n < 0 {
-				return 0
-			}
-			return n
-		}
+		num := func(k string) int { return queryCount(q, k) }
 		d.Committed = true
 		d.Result = store.UnitsResult{Added: num("added"), Renamed: num("renamed"), Moved: num("moved"), Unchanged: num("unchanged")}
 	}
@@ -62,11 +56,8 @@ func (s *Server) adminUnits(c echo.Context) error {
 
 func (s *Server) unitsProblems(c echo.Context, name string, perr *roster.Errors) error {
 	p, h := s.unitsPage(c)
-	d := unitsData{adminHead: h, Previewed: true, FileName: name, Problems: perr.Problems}
-	if len(d.Problems) > maxProblemsShown {
-		d.More = len(d.Problems) - maxProblemsShown
-		d.Problems = d.Problems[:maxProblemsShown]
-	}
+	d := unitsData{adminHead: h, Previewed: true, FileName: name}
+	d.Problems, d.More = shownProblems(perr.Problems)
 	p.Data = d
 	return c.Render(http.StatusUnprocessableEntity, "admin_units", p)
 }
