@@ -266,6 +266,15 @@ func decodeCursor(s string) (uint, error) {
 	return uint(n), nil
 }
 
+// pageParams reads a list's ?cursor= and ?limit=.
+func pageParams(c echo.Context) (after uint, limit int, err error) {
+	if after, err = decodeCursor(c.QueryParam("cursor")); err != nil {
+		return 0, 0, err
+	}
+	limit, err = pageLimit(c)
+	return after, limit, err
+}
+
 func pageLimit(c echo.Context) (int, error) {
 	s := c.QueryParam("limit")
 	if s == "" {

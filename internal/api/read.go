@@ -183,11 +183,7 @@ func signatureOf(s store.Signature, codes map[uint]string) signatureJSON {
 // person's by ?nip=.
 func (a *API) signatures(c echo.Context) error {
 	sc := callerOf(c).Scope
-	after, err := decodeCursor(c.QueryParam("cursor"))
-	if err != nil {
-		return err
-	}
-	limit, err := pageLimit(c)
+	after, limit, err := pageParams(c)
 	if err != nil {
 		return err
 	}

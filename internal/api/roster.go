@@ -37,11 +37,7 @@ type rosterJSON struct {
 // included, as active=false).
 func (a *API) rosterList(c echo.Context) error {
 	sc := callerOf(c).Scope
-	after, err := decodeCursor(c.QueryParam("cursor"))
-	if err != nil {
-		return err
-	}
-	limit, err := pageLimit(c)
+	after, limit, err := pageParams(c)
 	if err != nil {
 		return err
 	}
