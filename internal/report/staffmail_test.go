@@ -223,6 +223,18 @@ func testDailyDigest(t *testing.T, b storetest.Backend) {
 	if n := len(srv.Messages()); n != 4 {
 		t.Fatalf("%d messages after the next morning, want 4", n)
 	}
+	// No campaign open for signing: no digest.
+	if err := f.st.SetCampaignStatus(ctx, "test", f.camp.ID, store.CampaignClosed); err != nil {
+		t.Fatal(err)
+	}
+	f.c.Add(24 * time.Hour)
+	if err := s2.ScheduleDigests(ctx); err != nil {
+		t.Fatal(err)
+	}
+	deliverAll(t, s2)
+	if n := len(srv.Messages()); n != 4 {
+		t.Fatalf("%d messages with no campaign open, want still 4", n)
+	}
 }
 
 // TestUnitCompleteMessage: a unit reaching 100 % sends one message to its

@@ -86,6 +86,36 @@ func (g *groupCommitter) writeBatch(live []signReq, replies []signReply) (err er
 		steps = perRowSteps{tx: tx, st: g.stmts}
 	}
 
+	// Writes riding this batch's commit (Store.ride) run first; the rest
+	// of the batch is signatures, answered in their own order.
+	all, allReplies := live, replies
+	var pos []int
+	live = nil
+	for i, r := range all {
+		if r.exec != nil {
+			if err := r.exec(ctx, tx); err != nil {
+				return err
+			}
+			continue
+		}
+		pos = append(pos, i)
+		live = append(live, r)
+	}
+	replies = make([]signReply, len(live))
+	defer func() {
+		if err == nil {
+			for j, i := range pos {
+				allReplies[i] = replies[j]
+			}
+		}
+	}()
+	if len(live) == 0 {
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("commit signature batch: %w", err)
+		}
+		return nil
+	}
+
 	sigs := make([]Signature, len(live))
 	for i, r := range live {
 		sigs[i] = signatureRow(r.sig)

@@ -44,8 +44,11 @@ type SignResult struct {
 }
 
 type signReq struct {
-	ctx   context.Context
-	sig   NewSignature
+	ctx context.Context
+	sig NewSignature
+	// exec, when set, is a small write that rides this batch's commit
+	// instead of a signature (see Store.ride).
+	exec  func(ctx context.Context, tx *sql.Tx) error
 	reply chan signReply
 }
 
