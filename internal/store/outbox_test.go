@@ -194,3 +194,73 @@ func TestReachOfManyPeople(t *testing.T) {
 		}
 	})
 }
+
+// TestSenderWritesBesideSigning: the sender's claims and outcomes (which
+// ride the signatures' group commit on SQLite) and concurrent signing all
+// land: every signature is stored with its audit event, and every claimed
+// message ends in the state its sender gave it (a late second outcome
+// changes nothing).
+func TestSenderWritesBesideSigning(t *testing.T) { storetest.Each(t, testSenderWritesBesideSigning) }
+
+func testSenderWritesBesideSigning(t *testing.T, b storetest.Backend) {
+	ctx := context.Background()
+	st := storetest.Open(t, b)
+	c, people := seedOutbox(t, st, 60) // 40 with an address
+	if res, err := st.QueueMessages(ctx, "test", store.QueueSpec{CampaignID: c.ID, Kind: "invitation"}); err != nil || res.Queued != 40 {
+		t.Fatalf("queue: %+v %v", res, err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(people)+100)
+	for i, p := range people {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := st.Sign(ctx, newSig(p, c, i)); err != nil {
+				errs <- fmt.Errorf("sign %d: %w", i, err)
+			}
+		}()
+	}
+	sent := 0
+	for {
+		batch, err := st.ClaimMessages(ctx, 7, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(batch) == 0 {
+			break
+		}
+		for _, m := range batch {
+			if err := st.MarkSent(ctx, m.ID); err != nil {
+				t.Fatal(err)
+			}
+			// Marking it again changes nothing and is no error.
+			if err := st.MarkFailed(ctx, m.ID, "late answer"); err != nil {
+				t.Fatal(err)
+			}
+			sent++
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if sent != 40 {
+		t.Fatalf("%d messages claimed and sent, want 40", sent)
+	}
+	counts, err := st.OutboxCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(counts) != 1 || counts[0].State != store.OutboxSent || counts[0].N != 40 {
+		t.Fatalf("outbox %+v, want 40 sent", counts)
+	}
+	for i, p := range people {
+		if _, err := st.SignatureOf(ctx, p.ID, c.ID); err != nil {
+			t.Errorf("signature of person %d: %v", i, err)
+		}
+	}
+	if rep, err := st.VerifyAudit(ctx); err != nil || rep.Events < len(people) {
+		t.Fatalf("audit chain: %+v %v", rep, err)
+	}
+}
