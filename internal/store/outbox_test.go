@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -262,5 +263,33 @@ func testSenderWritesBesideSigning(t *testing.T, b storetest.Backend) {
 	}
 	if rep, err := st.VerifyAudit(ctx); err != nil || rep.Events < len(people) {
 		t.Fatalf("audit chain: %+v %v", rep, err)
+	}
+}
+
+// TestWebhookClaimUsesKindIndex: an instance without SMTP claims only
+// webhooks every two seconds; with a large mail queue waiting for another
+// instance, that look must go through the kind index, not read the queue.
+func TestWebhookClaimUsesKindIndex(t *testing.T) {
+	o := storetest.Options(t, storetest.SQLite)
+	storetest.OpenWith(t, o)
+	db := storetest.DB(t, o)
+	rows, err := db.Query(`EXPLAIN QUERY PLAN SELECT id FROM outbox_messages
+		WHERE state IN ('queued', 'sending') AND next_at <= '2030-01-01' AND kind IN ('webhook')
+		ORDER BY next_at, id LIMIT 10`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if !strings.Contains(strings.Join(plan, "\n"), "idx_outbox_kind_due") {
+		t.Fatalf("webhook claim plan does not use idx_outbox_kind_due:\n%s", strings.Join(plan, "\n"))
 	}
 }
