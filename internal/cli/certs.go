@@ -30,11 +30,22 @@ func openCertificates(ctx context.Context, cfg config.Config, st *store.Store, l
 	return certificate.NewService(st, signer, cfg.BaseURL, log), nil
 }
 
-// quietCertificates is the certificate service of a command that makes
-// many PDFs: one "certificate made" line per PDF would drown its progress
-// bar and output, so it logs warnings only.
-func quietCertificates(ctx context.Context, cfg config.Config, st *store.Store, stderr io.Writer) (*certificate.Service, error) {
-	return openCertificates(ctx, cfg, st, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+// openForCertificates opens the database for a command that makes many
+// PDFs (openForLinks settles the public address) and its certificate
+// service. One "certificate made" line per PDF would drown its progress
+// bar and output, so the service logs warnings only. The caller closes
+// the store.
+func openForCertificates(ctx context.Context, cfg *config.Config, stderr io.Writer) (*store.Store, *certificate.Service, error) {
+	st, err := openForLinks(ctx, cfg, newLogger(*cfg, stderr))
+	if err != nil {
+		return nil, nil, err
+	}
+	svc, err := openCertificates(ctx, *cfg, st, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, svc, nil
 }
 
 func fsOf(f fs.FS) fs.FS { return f }

@@ -182,15 +182,11 @@ func runCertificatesExport(ctx context.Context, env Env, args []string) error {
 	if fs.NArg() > 0 || (out != stdoutName && !strings.EqualFold(filepath.Ext(out), ".zip")) {
 		return usageError{"--out must name a .zip file (or -)"}
 	}
-	st, err := openForLinks(ctx, &cfg, newLogger(cfg, env.Stderr))
+	st, svc, err := openForCertificates(ctx, &cfg, env.Stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	svc, err := quietCertificates(ctx, cfg, st, env.Stderr)
-	if err != nil {
-		return err
-	}
 	sc, camp, err := scopeAndCampaign(ctx, st, dept, campaignID)
 	if err != nil {
 		return err

@@ -128,15 +128,11 @@ func runCertificatesReissue(ctx context.Context, env Env, args []string) error {
 	if fs.NArg() > 0 || strings.TrimSpace(reason) == "" || (len(codes) == 0) == !stale {
 		return usageError{"give --reason and either --code CODE (repeatable) or --stale"}
 	}
-	st, err := openForLinks(ctx, &cfg, newLogger(cfg, env.Stderr))
+	st, svc, err := openForCertificates(ctx, &cfg, env.Stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	svc, err := quietCertificates(ctx, cfg, st, env.Stderr)
-	if err != nil {
-		return err
-	}
 	if stale {
 		sc, camp, err := scopeAndCampaign(ctx, st, dept, campaignID)
 		if err != nil {
