@@ -205,6 +205,17 @@ func parseAndOpen(ctx context.Context, env Env, name string, args []string, own 
 	return cfg, fs, st, err
 }
 
+// formatAndOut is the argument check of an export: no arguments, a
+// --format that writers knows and an --out (read once the flags are parsed).
+func formatAndOut[W any](writers map[string]W, format, out *string, usage string) func(fs *flag.FlagSet) error {
+	return func(fs *flag.FlagSet) error {
+		if _, ok := writers[*format]; fs.NArg() > 0 || !ok || *out == "" {
+			return usageError{usage}
+		}
+		return nil
+	}
+}
+
 // noArguments refuses positional arguments.
 func noArguments(fs *flag.FlagSet) error {
 	if fs.NArg() > 0 {

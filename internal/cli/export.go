@@ -120,17 +120,12 @@ func runReport(ctx context.Context, env Env, args []string) error {
 		fs.UintVar(&campaignID, "campaign", 0, "campaign id (default: the newest open campaign)")
 		fs.StringVar(&format, "format", "", "pdf, csv or xlsx")
 		fs.StringVar(&out, "out", "", "output file, or - for standard output")
-	}, func(fs *flag.FlagSet) error {
-		if _, ok := writers[format]; fs.NArg() > 0 || !ok || out == "" {
-			return usageError{"--format pdf|csv|xlsx and --out are required"}
-		}
-		return nil
-	})
+	}, formatAndOut(writers, &format, &out, "--format pdf|csv|xlsx and --out are required"))
 	if err != nil {
 		return err
 	}
-	write := writers[format]
 	defer st.Close()
+	write := writers[format]
 	sc, camp, err := scopeAndCampaign(ctx, st, "", campaignID)
 	if err != nil {
 		return err

@@ -75,17 +75,12 @@ func runAuditExport(ctx context.Context, env Env, args []string) error {
 		fs.StringVar(&q.Unit, "department", "", "only events about this department (code) and its sub-units")
 		fs.StringVar(&q.From, "from", "", "first day, YYYY-MM-DD (WIB)")
 		fs.StringVar(&q.To, "to", "", "last day, YYYY-MM-DD (WIB)")
-	}, func(fs *flag.FlagSet) error {
-		if _, ok := writers[format]; fs.NArg() > 0 || !ok || out == "" {
-			return usageError{"--format csv|jsonl and --out FILE (or -) are required"}
-		}
-		return nil
-	})
+	}, formatAndOut(writers, &format, &out, "--format csv|jsonl and --out FILE (or -) are required"))
 	if err != nil {
 		return err
 	}
-	write := writers[format]
 	defer st.Close()
+	write := writers[format]
 	f, err := q.Filter(ctx, st)
 	if err != nil {
 		return err
