@@ -28,34 +28,46 @@ func (m unitMapFlag) Set(v string) error {
 	return nil
 }
 
+// openImport is the start of an import: parse the flags, take the one file
+// argument (usage says which), open it and the database (openStore: an
+// import may be the first command of a new instance). The caller closes
+// both.
+func openImport(ctx context.Context, env Env, name string, args []string, own func(fs *flag.FlagSet), usage, what string) (string, *os.File, *store.Store, error) {
+	cfg, fs, err := parseFlags(env, name, args, own)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	if fs.NArg() != 1 {
+		return "", nil, nil, usageError{usage}
+	}
+	path := fs.Arg(0)
+	f, err := os.Open(path)
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("open %s: %w", what, err)
+	}
+	st, err := openStore(ctx, cfg, newLogger(cfg, env.Stderr))
+	if err != nil {
+		f.Close()
+		return "", nil, nil, err
+	}
+	return path, f, st, nil
+}
+
 func runRosterImport(ctx context.Context, env Env, args []string) error {
 	var dry, deactivate, confirmNew bool
 	var confirmDeactivate int
 	unitMap := unitMapFlag{}
-	cfg, fs, err := parseFlags(env, "roster import", args, func(fs *flag.FlagSet) {
+	path, f, st, err := openImport(ctx, env, "roster import", args, func(fs *flag.FlagSet) {
 		fs.BoolVar(&dry, "dry-run", false, "check the file and show what would change, write nothing")
 		fs.BoolVar(&deactivate, "deactivate-missing", false, "deactivate active ASN that are not in the file (they are never deleted)")
 		fs.Var(unitMap, "map", `send a new unit name in the file to an existing unit: "Name in file=Existing unit" (repeatable)`)
 		fs.BoolVar(&confirmNew, "confirm-new-units", false, "create new units even when their names look like existing ones")
 		fs.IntVar(&confirmDeactivate, "confirm-deactivate", 0, "the number of people to deactivate, required when it is more than 5% of the active roster")
-	})
+	}, "give exactly one roster file (.csv or .xlsx)", "roster")
 	if err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError{"give exactly one roster file (.csv or .xlsx)"}
-	}
-	path := fs.Arg(0)
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("open roster: %w", err)
 	}
 	defer f.Close()
-	log := newLogger(cfg, env.Stderr)
-	st, err := openStore(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
 	defer st.Close()
 	res, err := roster.Import(ctx, st, "cli", filepath.Base(path), f, roster.ImportOptions{DryRun: dry, DeactivateMissing: deactivate,
 		UnitMap: unitMap, ConfirmNewUnits: confirmNew, ConfirmDeactivate: confirmDeactivate})

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,25 +19,13 @@ import (
 // runUnitsImport builds the unit tree from a units file (kode;nama;induk).
 func runUnitsImport(ctx context.Context, env Env, args []string) error {
 	var dry bool
-	cfg, fs, err := parseFlags(env, "units import", args, func(fs *flag.FlagSet) {
+	path, f, st, err := openImport(ctx, env, "units import", args, func(fs *flag.FlagSet) {
 		fs.BoolVar(&dry, "dry-run", false, "check the file and show what would change, write nothing")
-	})
+	}, "give exactly one units file (.csv or .xlsx with columns kode, nama, induk)", "units file")
 	if err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError{"give exactly one units file (.csv or .xlsx with columns kode, nama, induk)"}
-	}
-	path := fs.Arg(0)
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("open units file: %w", err)
 	}
 	defer f.Close()
-	st, err := openStore(ctx, cfg, newLogger(cfg, env.Stderr))
-	if err != nil {
-		return err
-	}
 	defer st.Close()
 	res, err := roster.ImportUnits(ctx, st, "cli", filepath.Base(path), f, dry)
 	var perr *roster.Errors
