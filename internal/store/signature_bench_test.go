@@ -100,7 +100,7 @@ func BenchmarkRawInsert(b *testing.B) {
 				for j := i; j < min(i+batch, b.N); j++ {
 					s := benchSignature(int64(j + 1))
 					if _, err := stmt.Exec(s.ASN.ID, s.CampaignID, s.ASN.DepartmentID, s.SignedAt.UTC(), s.TypedName, s.DrawnPNG,
-						s.IP, s.UserAgent, s.PledgeHash, s.CertCode); err != nil {
+						s.IP, s.UserAgent, s.PledgeHash, s.CertCode, s.ASN.NIP, s.ASN.Name, s.ASN.Position, "", ""); err != nil {
 						b.Fatal(err)
 					}
 				}
