@@ -8,7 +8,9 @@
 #   BENCH_COUNT=6 docs/bench.sh        # Go benchmark repetitions (for benchstat)
 #   PG=1 docs/bench.sh                 # also one and two instances on one PostgreSQL
 #   PG=only docs/bench.sh              # only that (still builds and measures bare Echo)
-#   BASE=12dfd21 docs/bench.sh         # also the signing run of that revision, same run
+#   BASE=12dfd21 docs/bench.sh         # also that revision's signing run and its Go benchmarks
+#                                      # (signing visit, certificates, dashboard to 100,000,
+#                                      # import), each right after this build's: before/after
 #
 # Needs: Go, /usr/bin/time (GNU time); with PG, PostgreSQL's initdb (Debian's
 # postgresql package; run as root or as a user who may run it). Optional: benchstat
@@ -209,16 +211,30 @@ bench() {
 	fi
 }
 
+# base_bench ARGS: with BASE, the same Go benchmarks in that revision's
+# tree, right after this build's, with a cache of its own (its benchmark
+# databases have the older schema).
+base_bench() {
+	[ -n "${BASE:-}" ] || return 0
+	[ -d "$W/base-src" ] || { mkdir -p "$W/base-src" && git archive "$BASE" | tar -x -C "$W/base-src"; }
+	echo "-- the same with revision $BASE:"
+	(cd "$W/base-src" && IKRAR_BENCH_CACHE="$W/cache-base" bench "$@")
+}
+
 say "Go benchmarks: signing (store) beside raw durable inserts"
 bench -bench 'Sign|RawInsert' -cpu 2 -count "$COUNT" ./internal/store
 say "Go benchmarks: signing visit through the server (no network) beside bare Echo"
 bench -bench 'SignVisit|BareEchoVisit' -cpu 2 -count "$COUNT" ./internal/web
+base_bench -bench 'SignVisit|BareEchoVisit' -cpu 2 -count "$COUNT" ./internal/web
 say "Go benchmarks: certificates beside a bare one-page gofpdf document with the same fonts and CMS signature (BareDocumentCoreFont: the yardstick before issue 18, no font embedded)"
 bench -bench 'Make$|BareDocument' -cpu 2 -count "$COUNT" ./internal/certificate
+base_bench -bench 'Make$|BareDocument' -cpu 2 -count "$COUNT" ./internal/certificate
 say "Go benchmarks: dashboard over 10,000 / 100,000 / 1,000,000 entries, 500 units (first run builds the databases)"
 bench -bench 'Dashboard' -cpu 2 -count "$COUNT" -timeout 60m ./internal/web
+base_bench -bench 'Dashboard/roster=(10000|100000)$/' -cpu 2 -count "$COUNT" -timeout 60m ./internal/web
 say "Go benchmarks: roster import beside a raw multi-row insert"
 bench -bench 'ImportRoster|RawImport' -benchtime 3x -cpu 2 -count "$COUNT" ./internal/store
+base_bench -bench 'ImportRoster|RawImport' -benchtime 3x -cpu 2 -count "$COUNT" ./internal/store
 
 # audit verify over a built chain (1,000,000 events; 5,000,000 with SCALE),
 # per million events beside SHA-256 alone over the same bytes and beside the
