@@ -6,6 +6,7 @@
 #   SCALE=1 docs/bench.sh              # also 10k and 1M rosters (import, re-import, links
 #                                      # export, signing) and audit verify of 5M events
 #   BENCH_COUNT=6 docs/bench.sh        # Go benchmark repetitions (for benchstat)
+#   SIGN_RUNS=3 docs/bench.sh          # three signing rounds (each with BASE's right after)
 #   PG=1 docs/bench.sh                 # also one and two instances on one PostgreSQL
 #   PG=only docs/bench.sh              # only that (still builds and measures bare Echo)
 #   BASE=12dfd21 docs/bench.sh         # also that revision's signing run and its Go benchmarks
@@ -173,23 +174,28 @@ if [ "${PG:-}" = only ]; then
 	exit 0
 fi
 
-say "import and signing over a 100,000-entry roster"
-import_roster 100000
-sign_load 100000
-
 if [ -n "${BASE:-}" ]; then
-	# The same signing run with an earlier revision, for its server CPU
-	# per signature beside this one's on the same machine minutes.
-	say "signing over a 100,000-entry roster with revision $BASE"
 	rm -rf "$W/base-src" && mkdir -p "$W/base-src"
 	git archive "$BASE" | tar -x -C "$W/base-src"
 	(cd "$W/base-src" && go build -o "$W/ikrar-base" ./cmd/ikrar)
-	current=$IKRAR
-	IKRAR="$W/ikrar-base"
-	import_roster 100000 base-100000
-	sign_load 100000 base-100000
-	IKRAR=$current
 fi
+
+# SIGN_RUNS rounds (default 1), each on a freshly imported roster: this
+# build, then (with BASE) the earlier revision right after it, for its
+# server CPU per signature beside this one's on the same machine minutes.
+for round in $(seq "${SIGN_RUNS:-1}"); do
+	say "import and signing over a 100,000-entry roster (round $round)"
+	import_roster 100000
+	sign_load 100000
+	if [ -n "${BASE:-}" ]; then
+		say "signing over a 100,000-entry roster with revision $BASE (round $round)"
+		current=$IKRAR
+		IKRAR="$W/ikrar-base"
+		import_roster 100000 base-100000
+		sign_load 100000 base-100000
+		IKRAR=$current
+	fi
+done
 
 if [ -n "${PG:-}" ]; then
 	pg_scale_out
