@@ -1,14 +1,17 @@
 // Package i18n owns the wording of what ikrar says to people: page
-// labels, flash messages, the errors of every domain package, CLI lines
-// and the JSON API's problem texts, by key, in Bahasa Indonesia and
-// English side by side.
+// labels, flash messages, the errors of every domain package, CLI lines,
+// the JSON API's problem texts, the e-mails and WhatsApp texts, by key, in
+// Bahasa Indonesia and English side by side.
 //
 // To add a message, add a key to the file of the area that says it
 // (pages.go for the web pages, roster.go, nip.go, pledge.go, verify.go,
 // staff.go, api.go for the errors of those packages, cli.go for the
-// command line) with its Indonesian and English words, then use it:
+// command line, mail.go for what package reach sends) with its Indonesian
+// and English words, then use it:
 //
 //   - in a template: {{.T.key}} (the page's language table, a map index);
+//   - in an e-mail template (package reach): {{id "key" args}} and
+//     {{en "key" args}}, the message in each language;
 //   - in Go: i18n.T(lang, "key", args...), fmt verbs in the words take args;
 //   - as an error from a domain package: i18n.New("key", args...); the web
 //     layer shows it in the page's language (Error.In, Message, TwoLang),
@@ -17,14 +20,14 @@
 //     language.
 //
 // TestKeys fails when a key lacks a language, when a key is never used,
-// and when code or a template names a key that does not exist.
+// and when code or a template names a key that does not exist;
+// TestNoWordingOutside fails on Indonesian wording left in a Go literal or
+// a page template's text.
 //
 // Not here: the pledge's own text (it belongs to each campaign and is
 // stored with it, package pledge); month and weekday names (date formats,
-// package wib); and two kinds of long text kept whole so they read as one
-// document: the invitation, reminder and staff e-mails (text/HTML
-// templates in package reach, Indonesian then English) and the words
-// printed in the PDFs (packages certificate and report).
+// package wib); and the words printed in the PDFs (packages certificate
+// and report).
 package i18n
 
 import (
@@ -39,7 +42,7 @@ type Text struct {
 }
 
 // catalogue is every message by key, merged once from the areas' tables.
-var catalogue = merge(pages, nipErrors, rosterErrors, signErrors, verifyReasons, staffErrors, cliMessages, apiMessages)
+var catalogue = merge(pages, nipErrors, rosterErrors, signErrors, verifyReasons, staffErrors, cliMessages, apiMessages, mailMessages)
 
 // tables is the catalogue per language, built once for templates and for
 // lookups that need no formatting: a page reads .T.key from it.

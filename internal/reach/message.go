@@ -8,6 +8,7 @@ import (
 	texttemplate "text/template"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/wib"
 )
 
@@ -37,44 +38,44 @@ type letterView struct {
 	Reminder               bool
 }
 
-var textTmpl = texttemplate.Must(texttemplate.New("text").Parse(`Yth. {{.Name}},
+var textTmpl = texttemplate.Must(texttemplate.New("text").Funcs(textFuncs).Parse(`{{id "mail_dear" .Name}}
 
-{{if .Reminder}}Kami mencatat Anda belum menandatangani {{.CampaignTitle}}.{{else}}{{.Instansi}} mengundang Anda menandatangani {{.CampaignTitle}} secara elektronik.{{end}}
+{{if .Reminder}}{{id "mail_reminder_lead" .CampaignTitle}}{{else}}{{id "mail_invitation_lead" .Instansi .CampaignTitle}}{{end}}
 
-Tautan pribadi Anda:
+{{id "mail_your_link"}}
 {{.Link}}
 
-Atau buka {{.SignURL}} lalu masukkan NIP {{.NIP}} dan kode akses {{.AccessCode}}.
+{{id "mail_or_open" .SignURL .NIP .AccessCode}}
 {{if .DeadlineID}}
-Batas waktu: {{.DeadlineID}}.
+{{id "mail_deadline" .DeadlineID}}.
 {{end}}
-Tautan dan kode akses ini khusus untuk Anda; jangan dibagikan.
+{{id "mail_private"}}
 
-Hormat kami,
+{{id "mail_regards"}}
 {{.Instansi}}
 
--- English --
-Dear {{.Name}},
-{{if .Reminder}}Our records show you have not signed {{.CampaignTitle}} yet.{{else}}{{.Instansi}} invites you to sign {{.CampaignTitle}} online.{{end}}
-Your personal link: {{.Link}}
-Or open {{.SignURL}} and enter NIP {{.NIP}} with access code {{.AccessCode}}.
-{{if .DeadlineEN}}Deadline: {{.DeadlineEN}}.
-{{end}}This link and code are for you alone; do not share them.
+{{en "mail_english_part"}}
+{{en "mail_dear" .Name}}
+{{if .Reminder}}{{en "mail_reminder_lead" .CampaignTitle}}{{else}}{{en "mail_invitation_lead" .Instansi .CampaignTitle}}{{end}}
+{{en "mail_your_link"}} {{.Link}}
+{{en "mail_or_open" .SignURL .NIP .AccessCode}}
+{{if .DeadlineEN}}{{en "mail_deadline" .DeadlineEN}}.
+{{end}}{{en "mail_private"}}
 `))
 
-var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html>
+var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Funcs(htmlFuncs).Parse(`<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><title>{{.CampaignTitle}}</title></head>
 <body style="font-family:sans-serif;line-height:1.5;max-width:36em">
-<p>Yth. {{.Name}},</p>
-<p>{{if .Reminder}}Kami mencatat Anda belum menandatangani <strong>{{.CampaignTitle}}</strong>.{{else}}{{.Instansi}} mengundang Anda menandatangani <strong>{{.CampaignTitle}}</strong> secara elektronik.{{end}}</p>
-<p><a href="{{.Link}}" style="display:inline-block;padding:.6em 1.2em;background:#8a1c1c;color:#fff;text-decoration:none;border-radius:4px">Tanda tangani ikrar</a></p>
-<p>Atau buka <a href="{{.SignURL}}">{{.SignURL}}</a> lalu masukkan NIP <strong>{{.NIP}}</strong> dan kode akses <strong>{{.AccessCode}}</strong>.</p>
-{{if .DeadlineID}}<p><strong>Batas waktu: {{.DeadlineID}}.</strong></p>{{end}}
-<p>Tautan dan kode akses ini khusus untuk Anda; jangan dibagikan.</p>
-<p>Hormat kami,<br>{{.Instansi}}</p>
+<p>{{id "mail_dear" .Name}}</p>
+<p>{{if .Reminder}}{{sentence "id" "mail_reminder_lead" (strong .CampaignTitle)}}{{else}}{{sentence "id" "mail_invitation_lead" .Instansi (strong .CampaignTitle)}}{{end}}</p>
+<p><a href="{{.Link}}" style="display:inline-block;padding:.6em 1.2em;background:#8a1c1c;color:#fff;text-decoration:none;border-radius:4px">{{id "mail_sign_button"}}</a></p>
+<p>{{sentence "id" "mail_or_open" (anchor .SignURL) (strong .NIP) (strong .AccessCode)}}</p>
+{{if .DeadlineID}}<p><strong>{{id "mail_deadline" .DeadlineID}}.</strong></p>{{end}}
+<p>{{id "mail_private"}}</p>
+<p>{{id "mail_regards"}}<br>{{.Instansi}}</p>
 <hr>
-<p lang="en" style="color:#555">{{if .Reminder}}Our records show you have not signed {{.CampaignTitle}} yet.{{else}}{{.Instansi}} invites you to sign {{.CampaignTitle}} online.{{end}}
-Your personal link is the button above; or open {{.SignURL}} with NIP {{.NIP}} and access code {{.AccessCode}}.{{if .DeadlineEN}} Deadline: {{.DeadlineEN}}.{{end}} This link and code are for you alone.</p>
+<p lang="en" style="color:#555">{{if .Reminder}}{{en "mail_reminder_lead" .CampaignTitle}}{{else}}{{en "mail_invitation_lead" .Instansi .CampaignTitle}}{{end}}
+{{en "mail_button_or_open" .SignURL .NIP .AccessCode}}{{if .DeadlineEN}} {{en "mail_deadline" .DeadlineEN}}.{{end}} {{en "mail_private_short"}}</p>
 </body></html>
 `))
 
@@ -85,12 +86,12 @@ func Compose(l Letter) (subject, text, html string, err error) {
 	if l.Deadline != nil {
 		v.DeadlineID, v.DeadlineEN = wib.Deadline(*l.Deadline), wib.DeadlineEN(*l.Deadline)
 	}
-	subject = "Undangan menandatangani " + l.CampaignTitle + " — " + l.Instansi
+	subject = i18n.T("id", "mail_invitation_subject", l.CampaignTitle, l.Instansi)
 	if v.Reminder {
-		subject = "Pengingat: " + l.CampaignTitle + " belum Anda tandatangani"
+		subject = i18n.T("id", "mail_reminder_subject", l.CampaignTitle)
 		if l.Deadline != nil {
 			d := l.Deadline.In(wib.Zone)
-			subject += fmt.Sprintf(" (batas waktu %d %s)", d.Day(), wib.Month(d.Month()))
+			subject += " " + i18n.T("id", "mail_by_deadline", fmt.Sprintf("%d %s", d.Day(), wib.Month(d.Month())))
 		}
 	}
 	text, html, err = render(textTmpl, htmlTmpl, v)

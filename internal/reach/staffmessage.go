@@ -1,11 +1,11 @@
 package reach
 
 import (
-	"fmt"
 	htmltemplate "html/template"
 	texttemplate "text/template"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/wib"
 )
 
@@ -77,55 +77,55 @@ type digestUnitView struct {
 	Indent string
 }
 
-var digestText = texttemplate.Must(texttemplate.New("digest").Parse(`Yth. {{.Name}},
+var digestText = texttemplate.Must(texttemplate.New("digest").Funcs(textFuncs).Parse(`{{id "mail_dear" .Name}}
 
-Ringkasan penandatanganan per {{.DayID}}:
+{{id "mail_digest_lead" .DayID}}
 {{range .Camps}}
 == {{.Title}} ==
-{{if .DeadlineID}}Batas waktu: {{.DeadlineID}} ({{.DaysLeft}} hari lagi).
-{{end}}Sudah: {{.Total.Signed}} dari {{.Total.Roster}} pegawai ({{.Total.PercentID}} %), belum: {{.Total.Pending}}.
+{{if .DeadlineID}}{{id "mail_deadline" .DeadlineID}} {{id "mail_days_left" .DaysLeft}}.
+{{end}}{{id "mail_digest_total" (id "mail_n_of_m" .Total.Signed .Total.Roster) .Total.PercentID .Total.Pending}}
 {{range .Units}}
-{{.Indent}}- {{.Name}}: {{.Signed}}/{{.Roster}} ({{.PercentID}} %), belum {{.Pending}}{{end}}
+{{.Indent}}- {{id "mail_digest_unit" .Name .Signed .Roster .PercentID .Pending}}{{end}}
 {{if .Pending}}
-Belum menandatangani:
-{{range .Pending}}- {{.Name}} (NIP {{.NIP}}), {{.Unit}}
-{{end}}{{if .MorePending}}... dan {{.MorePending}} orang lagi (daftar lengkap di halaman unit).
+{{id "mail_digest_pending"}}
+{{range .Pending}}- {{id "mail_digest_person" .Name .NIP .Unit}}
+{{end}}{{if .MorePending}}... {{id "mail_digest_more" .MorePending}}
 {{end}}{{else}}
-Semua pegawai unit Anda sudah menandatangani.
+{{id "mail_digest_all_signed"}}
 {{end}}{{end}}
-Dasbor: {{.Dashboard}}
+{{id "mail_dashboard" .Dashboard}}
 
-Hormat kami,
+{{id "mail_regards"}}
 {{.Instansi}}
 
--- English --
-Daily signing summary for {{.DayEN}}:
-{{range .Camps}}{{.Title}}: {{.Total.Signed}} of {{.Total.Roster}} signed ({{.Total.PercentEN}} %), {{.Total.Pending}} pending.{{if .DeadlineEN}} Deadline: {{.DeadlineEN}}.{{end}}
-{{end}}The names still pending are listed above; the dashboard has the details.
+{{en "mail_english_part"}}
+{{en "mail_digest_lead" .DayEN}}
+{{range .Camps}}{{en "mail_digest_summary" .Title .Total.Signed .Total.Roster .Total.PercentEN .Total.Pending}}{{if .DeadlineEN}} {{en "mail_deadline" .DeadlineEN}}.{{end}}
+{{end}}{{en "mail_digest_names_above"}}
 `))
 
-var digestHTML = htmltemplate.Must(htmltemplate.New("digest").Parse(`<!doctype html>
-<html lang="id"><head><meta charset="utf-8"><title>Ringkasan harian</title></head>
+var digestHTML = htmltemplate.Must(htmltemplate.New("digest").Funcs(htmlFuncs).Parse(`<!doctype html>
+<html lang="id"><head><meta charset="utf-8"><title>{{id "mail_digest_title"}}</title></head>
 <body style="font-family:sans-serif;line-height:1.5;max-width:40em">
-<p>Yth. {{.Name}},</p>
-<p>Ringkasan penandatanganan per {{.DayID}}:</p>
+<p>{{id "mail_dear" .Name}}</p>
+<p>{{id "mail_digest_lead" .DayID}}</p>
 {{range .Camps}}
 <h2 style="font-size:1.1em">{{.Title}}</h2>
-{{if .DeadlineID}}<p><strong>Batas waktu: {{.DeadlineID}}</strong> ({{.DaysLeft}} hari lagi).</p>{{end}}
-<p>Sudah: <strong>{{.Total.Signed}} dari {{.Total.Roster}}</strong> pegawai ({{.Total.PercentID}} %), belum: {{.Total.Pending}}.</p>
+{{if .DeadlineID}}<p><strong>{{id "mail_deadline" .DeadlineID}}</strong> {{id "mail_days_left" .DaysLeft}}.</p>{{end}}
+<p>{{sentence "id" "mail_digest_total" (strong (id "mail_n_of_m" .Total.Signed .Total.Roster)) .Total.PercentID .Total.Pending}}</p>
 <table style="border-collapse:collapse">
-<tr><th style="text-align:left;padding:2px 8px">Unit kerja</th><th style="text-align:right;padding:2px 8px">Sudah</th><th style="text-align:right;padding:2px 8px">Pegawai</th><th style="text-align:right;padding:2px 8px">%</th><th style="text-align:right;padding:2px 8px">Belum</th></tr>
+<tr><th style="text-align:left;padding:2px 8px">{{id "department"}}</th><th style="text-align:right;padding:2px 8px">{{id "signed"}}</th><th style="text-align:right;padding:2px 8px">{{id "roster"}}</th><th style="text-align:right;padding:2px 8px">%</th><th style="text-align:right;padding:2px 8px">{{id "pending"}}</th></tr>
 {{range .Units}}<tr><td style="padding:2px 8px 2px {{.Depth}}em">{{.Name}}</td><td style="text-align:right;padding:2px 8px">{{.Signed}}</td><td style="text-align:right;padding:2px 8px">{{.Roster}}</td><td style="text-align:right;padding:2px 8px">{{.PercentID}}</td><td style="text-align:right;padding:2px 8px">{{.Pending}}</td></tr>
 {{end}}</table>
-{{if .Pending}}<p>Belum menandatangani:</p>
-<ul>{{range .Pending}}<li>{{.Name}} (NIP {{.NIP}}), {{.Unit}}</li>{{end}}</ul>
-{{if .MorePending}}<p>… dan {{.MorePending}} orang lagi (daftar lengkap di halaman unit).</p>{{end}}
-{{else}}<p>Semua pegawai unit Anda sudah menandatangani.</p>{{end}}
+{{if .Pending}}<p>{{id "mail_digest_pending"}}</p>
+<ul>{{range .Pending}}<li>{{id "mail_digest_person" .Name .NIP .Unit}}</li>{{end}}</ul>
+{{if .MorePending}}<p>… {{id "mail_digest_more" .MorePending}}</p>{{end}}
+{{else}}<p>{{id "mail_digest_all_signed"}}</p>{{end}}
 {{end}}
-<p><a href="{{.Dashboard}}">Buka dasbor</a></p>
-<p>Hormat kami,<br>{{.Instansi}}</p>
+<p><a href="{{.Dashboard}}">{{id "mail_open_dashboard"}}</a></p>
+<p>{{id "mail_regards"}}<br>{{.Instansi}}</p>
 <hr>
-<p lang="en" style="color:#555">Daily signing summary for {{.DayEN}}: {{range .Camps}}{{.Title}}: {{.Total.Signed}} of {{.Total.Roster}} signed ({{.Total.PercentEN}} %), {{.Total.Pending}} pending.{{if .DeadlineEN}} Deadline: {{.DeadlineEN}}.{{end}} {{end}}The names still pending are listed above.</p>
+<p lang="en" style="color:#555">{{en "mail_digest_lead" .DayEN}} {{range .Camps}}{{en "mail_digest_summary" .Title .Total.Signed .Total.Roster .Total.PercentEN .Total.Pending}}{{if .DeadlineEN}} {{en "mail_deadline" .DeadlineEN}}.{{end}} {{end}}{{en "mail_digest_names_listed"}}</p>
 </body></html>
 `))
 
@@ -151,7 +151,7 @@ func ComposeDigest(l DigestLetter) (subject, text, html string, err error) {
 		signed += c.Total.Signed
 		roster += c.Total.Roster
 	}
-	subject = fmt.Sprintf("Ringkasan harian ikrar: %d dari %d sudah menandatangani — %s", signed, roster, l.Instansi)
+	subject = i18n.T("id", "mail_digest_subject", signed, roster, l.Instansi)
 	text, html, err = render(digestText, digestHTML, v)
 	return oneLine(subject), text, html, err
 }
@@ -161,31 +161,31 @@ type unitDoneView struct {
 	DeadlineID, DeadlineEN string
 }
 
-var unitDoneText = texttemplate.Must(texttemplate.New("done").Parse(`Yth. {{.Name}},
+var unitDoneText = texttemplate.Must(texttemplate.New("done").Funcs(textFuncs).Parse(`{{id "mail_dear" .Name}}
 
-Selamat: semua pegawai {{.Unit}} ({{.Signed}} dari {{.Roster}}) sudah menandatangani {{.CampaignTitle}}.
-{{if .DeadlineID}}Batas waktu: {{.DeadlineID}}.
+{{id "mail_done_lead" .Unit .Signed .Roster .CampaignTitle}}
+{{if .DeadlineID}}{{id "mail_deadline" .DeadlineID}}.
 {{end}}
-Terima kasih atas dukungan Anda.
-Dasbor: {{.Dashboard}}
+{{id "mail_done_thanks"}}
+{{id "mail_dashboard" .Dashboard}}
 
-Hormat kami,
+{{id "mail_regards"}}
 {{.Instansi}}
 
--- English --
-All staff of {{.Unit}} ({{.Signed}} of {{.Roster}}) have signed {{.CampaignTitle}}.{{if .DeadlineEN}} Deadline: {{.DeadlineEN}}.{{end}}
+{{en "mail_english_part"}}
+{{en "mail_done_lead" .Unit .Signed .Roster .CampaignTitle}}{{if .DeadlineEN}} {{en "mail_deadline" .DeadlineEN}}.{{end}}
 `))
 
-var unitDoneHTML = htmltemplate.Must(htmltemplate.New("done").Parse(`<!doctype html>
+var unitDoneHTML = htmltemplate.Must(htmltemplate.New("done").Funcs(htmlFuncs).Parse(`<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><title>{{.Unit}} 100 %</title></head>
 <body style="font-family:sans-serif;line-height:1.5;max-width:36em">
-<p>Yth. {{.Name}},</p>
-<p>Selamat: semua pegawai <strong>{{.Unit}}</strong> ({{.Signed}} dari {{.Roster}}) sudah menandatangani <strong>{{.CampaignTitle}}</strong>.</p>
-{{if .DeadlineID}}<p>Batas waktu: {{.DeadlineID}}.</p>{{end}}
-<p>Terima kasih atas dukungan Anda. <a href="{{.Dashboard}}">Buka dasbor</a></p>
-<p>Hormat kami,<br>{{.Instansi}}</p>
+<p>{{id "mail_dear" .Name}}</p>
+<p>{{sentence "id" "mail_done_lead" (strong .Unit) .Signed .Roster (strong .CampaignTitle)}}</p>
+{{if .DeadlineID}}<p>{{id "mail_deadline" .DeadlineID}}.</p>{{end}}
+<p>{{id "mail_done_thanks"}} <a href="{{.Dashboard}}">{{id "mail_open_dashboard"}}</a></p>
+<p>{{id "mail_regards"}}<br>{{.Instansi}}</p>
 <hr>
-<p lang="en" style="color:#555">All staff of {{.Unit}} ({{.Signed}} of {{.Roster}}) have signed {{.CampaignTitle}}.{{if .DeadlineEN}} Deadline: {{.DeadlineEN}}.{{end}}</p>
+<p lang="en" style="color:#555">{{en "mail_done_lead" .Unit .Signed .Roster .CampaignTitle}}{{if .DeadlineEN}} {{en "mail_deadline" .DeadlineEN}}.{{end}}</p>
 </body></html>
 `))
 
@@ -195,7 +195,7 @@ func ComposeUnitDone(l UnitDoneLetter) (subject, text, html string, err error) {
 	if l.Deadline != nil {
 		v.DeadlineID, v.DeadlineEN = wib.Deadline(*l.Deadline), wib.DeadlineEN(*l.Deadline)
 	}
-	subject = fmt.Sprintf("%s: 100 %% sudah menandatangani %s", l.Unit, l.CampaignTitle)
+	subject = i18n.T("id", "mail_done_subject", l.Unit, l.CampaignTitle)
 	text, html, err = render(unitDoneText, unitDoneHTML, v)
 	return oneLine(subject), text, html, err
 }

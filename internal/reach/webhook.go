@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/store"
 )
 
@@ -42,7 +43,7 @@ func SignWebhook(secretText, id string, ts int64, body []byte) (string, error) {
 
 // SendTestEvent queues a webhook.test event to one subscription.
 func SendTestEvent(ctx context.Context, st *store.Store, subID uint, now time.Time) error {
-	p, err := store.WebhookPayload(store.EventTest, now, map[string]any{"message": "Uji webhook ikrar / ikrar webhook test"})
+	p, err := store.WebhookPayload(store.EventTest, now, map[string]any{"message": i18n.Both("webhook_test_message")})
 	if err != nil {
 		return err
 	}

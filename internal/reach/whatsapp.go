@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/wib"
 )
 
@@ -40,18 +41,19 @@ func NormalizePhone(s string) string {
 	return d
 }
 
-// WhatsAppText is the prepared personal message for one person.
+// WhatsAppText is the prepared personal message for one person, in
+// Indonesian.
 func WhatsAppText(l Letter) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Yth. %s, mohon segera menandatangani %s", l.Name, l.CampaignTitle)
+	b.WriteString(i18n.T("id", "wa_ask", l.Name, l.CampaignTitle))
 	if l.Deadline != nil {
-		fmt.Fprintf(&b, " sebelum %s", wib.Deadline(*l.Deadline))
+		b.WriteString(" " + i18n.T("id", "wa_before", wib.Deadline(*l.Deadline)))
 	}
-	fmt.Fprintf(&b, " melalui tautan pribadi berikut: %s", l.Link)
+	b.WriteString(" " + i18n.T("id", "wa_link", l.Link))
 	if l.AccessCode != "" { // heads send without codes: see report.PendingList.WithoutCodes
-		fmt.Fprintf(&b, " (kode akses %s)", l.AccessCode)
+		b.WriteString(" " + i18n.T("id", "wa_code", l.AccessCode))
 	}
-	fmt.Fprintf(&b, ". Tautan ini khusus untuk Anda. Terima kasih. — %s", l.Instansi)
+	b.WriteString(". " + i18n.T("id", "wa_close", l.Instansi))
 	return b.String()
 }
 
@@ -67,19 +69,19 @@ func WhatsAppLink(phone, text string) string {
 // NIP and access code.
 func GroupText(unit, campaignTitle string, deadline *time.Time, signURL string, names []string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Assalamu'alaikum / Salam sejahtera, Bapak/Ibu ASN %s.\n\n", unit)
+	b.WriteString(i18n.T("id", "wa_group_greeting", unit) + "\n\n")
 	if len(names) == 0 {
-		fmt.Fprintf(&b, "Terima kasih, semua pegawai sudah menandatangani %s.\n", campaignTitle)
+		b.WriteString(i18n.T("id", "wa_group_all_signed", campaignTitle) + "\n")
 		return b.String()
 	}
-	fmt.Fprintf(&b, "Berikut %d pegawai yang belum menandatangani %s", len(names), campaignTitle)
+	b.WriteString(i18n.T("id", "wa_group_pending", len(names), campaignTitle))
 	if deadline != nil {
-		fmt.Fprintf(&b, " (batas waktu %s)", wib.Deadline(*deadline))
+		b.WriteString(" " + i18n.T("id", "mail_by_deadline", wib.Deadline(*deadline)))
 	}
 	b.WriteString(":\n")
 	for i, n := range names {
 		fmt.Fprintf(&b, "%d. %s\n", i+1, n)
 	}
-	fmt.Fprintf(&b, "\nSilakan buka %s lalu masukkan NIP dan kode akses masing-masing (tercetak pada undangan atau tanyakan kepada admin kepegawaian). Terima kasih.\n", signURL)
+	b.WriteString("\n" + i18n.T("id", "wa_group_how", signURL) + "\n")
 	return b.String()
 }

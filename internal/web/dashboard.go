@@ -318,7 +318,7 @@ func (s *Server) staffCertificate(c echo.Context) error {
 
 // waLink is a WhatsApp share link with the signing message prefilled.
 func waLink(phone, name, link string) string {
-	msg := fmt.Sprintf("Yth. %s, mohon menandatangani Ikrar Netralitas ASN melalui tautan pribadi berikut: %s", name, link)
+	msg := i18n.T("id", "wa_dashboard", name, link)
 	return reach.WhatsAppLink(phone, msg) // the number as wa.me wants it: 0812… and +62 812… become 62812…
 }
 
