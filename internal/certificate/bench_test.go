@@ -115,7 +115,7 @@ func bareSigned(s *Signer) ([]byte, error) {
 	if err := pdf.Output(&buf); err != nil {
 		return nil, err
 	}
-	return s.Sign(buf.Bytes(), "Budi Santosa", DefaultReason)
+	return s.Sign(buf.Bytes(), "Budi Santosa", DefaultReason())
 }
 
 // bareSignedCoreFont is the yardstick before issue 18: a core font (nothing
@@ -129,7 +129,7 @@ func bareSignedCoreFont(s *Signer) ([]byte, error) {
 	if err := pdf.Output(&buf); err != nil {
 		return nil, err
 	}
-	return s.Sign(buf.Bytes(), "Budi Santosa", DefaultReason)
+	return s.Sign(buf.Bytes(), "Budi Santosa", DefaultReason())
 }
 
 func BenchmarkRender(b *testing.B) {
@@ -150,7 +150,7 @@ func BenchmarkSign(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if _, err := s.Sign(unsigned, "Budi Santosa", DefaultReason); err != nil {
+		if _, err := s.Sign(unsigned, "Budi Santosa", DefaultReason()); err != nil {
 			b.Fatal(err)
 		}
 	}

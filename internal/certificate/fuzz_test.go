@@ -111,7 +111,7 @@ func TestWriteFuzzSeeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	noCode, err := s.Sign(plainPDF(t, ""), "Budi", DefaultReason)
+	noCode, err := s.Sign(plainPDF(t, ""), "Budi", DefaultReason())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/pdfkit"
 	"github.com/ikrar/ikrar/internal/wib"
 )
@@ -208,6 +209,10 @@ func isCodeSafe(s string) bool {
 	return true
 }
 
+// certLang is the language of a certificate: Indonesian, with an English
+// line under the QR code and the footer (i18n.T("en", ...)).
+const certLang = "id"
+
 // t converts prepared UTF-8 text into what the current fonts expect.
 func (p *prepared) t(s string) string {
 	if p.utf8 {
@@ -228,7 +233,7 @@ func (p *prepared) newDocument() *gofpdf.Fpdf {
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(marginX, 15, marginX)
 	pdf.SetCellMargin(0)
-	pdf.SetTitle("Sertifikat Ikrar Netralitas ASN - "+p.Name, true)
+	pdf.SetTitle(i18n.T(certLang, "cert_doc_title", p.Name), true)
 	pdf.SetAuthor(p.Instansi, true)
 	pdf.SetSubject(p.CampaignTitle, true)
 	pdf.SetKeywords(codeKeyword+p.Code, false)
@@ -312,8 +317,8 @@ func (p *prepared) drawFrame(pdf *gofpdf.Fpdf) {
 	p.setText(pdf, pdfkit.White)
 	p.font(pdf, p.fonts.sans, "B", 17)
 	pdf.SetXY(marginX, 21.5)
-	pdf.CellFormat(contentW, 7.5, p.t("SERTIFIKAT IKRAR NETRALITAS"), "", 2, "C", false, 0, "")
-	pdf.CellFormat(contentW, 7.5, p.t("APARATUR SIPIL NEGARA"), "", 2, "C", false, 0, "")
+	pdf.CellFormat(contentW, 7.5, p.t(i18n.T(certLang, "cert_heading")), "", 2, "C", false, 0, "")
+	pdf.CellFormat(contentW, 7.5, p.t(i18n.T(certLang, "cert_heading_2")), "", 2, "C", false, 0, "")
 }
 
 // flow lays out the body top to bottom. With dry set it only measures, so
@@ -357,7 +362,7 @@ func (f *flow) body() {
 
 	size := 10.5 * s
 	lh := lineH(size)
-	f.para(marginX, contentW, size, "", pdfkit.Ink, "Yang bertanda tangan di bawah ini:", "L")
+	f.para(marginX, contentW, size, "", pdfkit.Ink, i18n.T(certLang, "cert_undersigned"), "L")
 	f.gap(1.5, 0.5)
 
 	// Identity table on a tinted panel with a navy accent bar.
@@ -367,10 +372,10 @@ func (f *flow) body() {
 	rows := [...]struct {
 		label, value, style string
 	}{
-		{"Nama", p.Name, "B"},
-		{"NIP", p.NIP, ""},
-		{"Jabatan", p.Position, ""},
-		{"Unit Kerja", p.Department, ""},
+		{i18n.T(certLang, "cert_name"), p.Name, "B"},
+		{i18n.T(certLang, "cert_nip"), p.NIP, ""},
+		{i18n.T(certLang, "cert_position"), p.Position, ""},
+		{i18n.T(certLang, "cert_department"), p.Department, ""},
 	}
 	pad := 2.2*s + f.extra*0.3
 	rowGap := 1.1*s + f.extra*0.2
@@ -539,7 +544,7 @@ func (p *prepared) drawSignatureBlock(pdf *gofpdf.Fpdf) {
 	p.setText(pdf, pdfkit.Muted)
 	p.font(pdf, p.fonts.sans, "", 9)
 	pdf.SetXY(colX, y0)
-	pdf.CellFormat(colW, 4.5, p.t("Ditandatangani secara elektronik pada"), "", 2, "L", false, 0, "")
+	pdf.CellFormat(colW, 4.5, p.t(i18n.T(certLang, "cert_signed_at")), "", 2, "L", false, 0, "")
 	p.setText(pdf, pdfkit.Ink)
 	p.font(pdf, p.fonts.sans, "B", 10)
 	pdf.CellFormat(colW, 5, p.t(wib.Deadline(p.SignedAt)), "", 2, "L", false, 0, "")
@@ -594,7 +599,7 @@ func (p *prepared) drawSignatureBlock(pdf *gofpdf.Fpdf) {
 	}
 	p.font(pdf, p.fonts.sans, "", 9.5)
 	pdf.SetXY(colX, y+0.3)
-	pdf.CellFormat(colW, 4.5, p.t("NIP. "+p.NIP), "", 2, "L", false, 0, "")
+	pdf.CellFormat(colW, 4.5, p.t(i18n.T(certLang, "cert_nip_line", p.NIP)), "", 2, "L", false, 0, "")
 
 	// QR code to the verification page, bottom right.
 	qrX, qrY := qrLeft, qrTop
@@ -609,11 +614,11 @@ func (p *prepared) drawSignatureBlock(pdf *gofpdf.Fpdf) {
 	// The caption starts three modules below the symbol, leaving most of
 	// the quiet zone that scanners look for.
 	pdf.SetXY(capX, qrY+qrSize+3)
-	pdf.CellFormat(capW, 3.2, p.t("Pindai untuk verifikasi"), "", 2, "C", false, 0, "")
+	pdf.CellFormat(capW, 3.2, p.t(i18n.T(certLang, "cert_scan")), "", 2, "C", false, 0, "")
 	p.setText(pdf, pdfkit.Muted)
 	p.font(pdf, p.fonts.sans, "", 7)
 	pdf.SetX(capX)
-	pdf.CellFormat(capW, 3.0, "Scan to verify", "", 2, "C", false, 0, "")
+	pdf.CellFormat(capW, 3.0, i18n.T("en", "cert_scan"), "", 2, "C", false, 0, "")
 	p.font(pdf, p.fonts.sans, "", 6)
 	for _, line := range p.wrapURL(pdf, p.VerifyURL, capW, 3) {
 		pdf.SetX(capX)
@@ -670,7 +675,7 @@ func (p *prepared) drawFooter(pdf *gofpdf.Fpdf) {
 	p.setText(pdf, pdfkit.Muted)
 	p.font(pdf, p.fonts.sans, "", 7.5)
 	pdf.SetXY(marginX, y)
-	label := "Kode sertifikat: "
+	label := i18n.T(certLang, "cert_code_label")
 	pdf.CellFormat(pdf.GetStringWidth(label), 4.2, label, "", 0, "L", false, 0, "")
 	// The code in bold with a little letter spacing (Tc), the hash in
 	// small type: both only ever ASCII.
@@ -688,14 +693,12 @@ func (p *prepared) drawFooter(pdf *gofpdf.Fpdf) {
 	if !isASCII(hash) {
 		hash = "-"
 	}
-	pdf.CellFormat(contentW, 3.4, p.t("SHA-256 teks ikrar: ")+hash, "", 0, "L", false, 0, "")
+	pdf.CellFormat(contentW, 3.4, p.t(i18n.T(certLang, "cert_pledge_hash"))+hash, "", 0, "L", false, 0, "")
 
 	y += 5
 	p.font(pdf, p.fonts.sans, "", 6.8)
 	pdf.SetXY(marginX, y)
-	pdf.MultiCell(contentW, 3.1, p.t("Dokumen ini ditandatangani secara elektronik oleh sistem ikrar "+p.Instansi+
-		". Keaslian dan keutuhannya dapat diperiksa dengan memindai kode QR atau membuka tautan verifikasi; "+
-		"perubahan sekecil apa pun membatalkan tanda tangan elektronik."), "", "C", false)
+	pdf.MultiCell(contentW, 3.1, p.t(i18n.T(certLang, "cert_footer", p.Instansi)), "", "C", false)
 	pdf.SetX(marginX)
-	pdf.MultiCell(contentW, 3.1, "This document is electronically signed. Scan the QR code to verify that it is authentic and unaltered.", "", "C", false)
+	pdf.MultiCell(contentW, 3.1, i18n.T("en", "cert_footer_short"), "", "C", false)
 }

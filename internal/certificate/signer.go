@@ -24,6 +24,7 @@ import (
 	"github.com/digitorus/pdfsign/sign"
 	"software.sslmate.com/src/go-pkcs12"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/pdfkit"
 )
 
@@ -329,7 +330,7 @@ func (s *Signer) CertificatePEM() []byte {
 var ErrNoKey = errors.New("certificate: this signer has no private key")
 
 // DefaultReason is the signature reason ikrar writes.
-const DefaultReason = "Ikrar Netralitas ASN"
+func DefaultReason() string { return i18n.T(certLang, "cert_signature_reason") }
 
 // Sign embeds a detached CMS (PKCS#7) signature covering the whole PDF. The
 // signature dictionary carries signerName as /Name and reason as /Reason.
@@ -393,7 +394,7 @@ func (s *Signer) Make(d Data) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	signed, err := s.Sign(unsigned, d.Name, DefaultReason)
+	signed, err := s.Sign(unsigned, d.Name, DefaultReason())
 	if err != nil {
 		// A signing that timed out waiting for the TSA may still be
 		// reading unsigned: the buffer is not reused.

@@ -306,7 +306,7 @@ func plainPDF(t testing.TB, keywords string) []byte {
 
 func signedPlain(t *testing.T, s *Signer) []byte {
 	t.Helper()
-	b, err := s.Sign(plainPDF(t, ""), "Budi", DefaultReason)
+	b, err := s.Sign(plainPDF(t, ""), "Budi", DefaultReason())
 	if err != nil {
 		t.Fatal(err)
 	}
