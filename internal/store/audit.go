@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -78,9 +79,20 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
 		return AuditReport{}, fmt.Errorf("verify audit: %w", err)
 	}
 	defer sqlTx.Rollback() // read only: nothing to commit
-	tx := s.r.Session(&gorm.Session{Context: ctx, NewDB: true})
-	tx.Statement.ConnPool = sqlTx
-	return verifyAudit(tx)
+	return verifyAudit(ctx, auditReader{tx: sqlTx, d: s.d})
+}
+
+// auditReader runs verification's reads on one snapshot transaction
+// through database/sql: the walk reads every event and about every second
+// signature row, and GORM's statement building and reflective scanning
+// cost more than the rows themselves.
+type auditReader struct {
+	tx *sql.Tx
+	d  dialect
+}
+
+func (r auditReader) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return r.tx.QueryContext(ctx, r.d.rebind(q), args...)
 }
 
 // verifyBatch is how many events one read of the chain takes.
@@ -89,15 +101,15 @@ const verifyBatch = 5000
 // verifyAudit streams the chain in batches (its memory does not grow with
 // the chain: ~5,000 events, and three bits per signature id, below) and
 // checks each signature event against its row as the batch is read.
-func verifyAudit(tx *gorm.DB) (AuditReport, error) {
+func verifyAudit(ctx context.Context, r auditReader) (AuditReport, error) {
 	v := audit.NewVerifier()
-	sc := &sigChecker{tx: tx, certMismatch: map[uint]uint64{}}
+	sc := &sigChecker{ctx: ctx, r: r, certMismatch: map[uint]uint64{}}
 	batch := make([]audit.Stored, 0, verifyBatch)
 	var lastID uint64
 	for {
 		batch = batch[:0]
-		rows, err := tx.Raw(`SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit_events WHERE id > ? ORDER BY id LIMIT ?`,
-			lastID, verifyBatch).Rows()
+		rows, err := r.query(ctx, `SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit_events WHERE id > ? ORDER BY id LIMIT ?`,
+			lastID, verifyBatch)
 		if err != nil {
 			return AuditReport{}, fmt.Errorf("read audit events: %w", err)
 		}
@@ -134,16 +146,19 @@ func verifyAudit(tx *gorm.DB) (AuditReport, error) {
 		return AuditReport{}, err
 	}
 	n, head := v.Head()
-	var anchor []AuditHead
-	if err := tx.Limit(1).Find(&anchor).Error; err != nil {
+	var anchor AuditHead
+	found := true
+	if err := r.tx.QueryRowContext(ctx, "SELECT seq, hash FROM audit_heads LIMIT 1").Scan(&anchor.Seq, &anchor.Hash); errors.Is(err, sql.ErrNoRows) {
+		found = false
+	} else if err != nil {
 		return AuditReport{}, fmt.Errorf("read audit head: %w", err)
 	}
 	switch {
-	case len(anchor) == 0 && n > 0:
+	case !found && n > 0:
 		return AuditReport{}, &audit.BrokenError{Seq: uint64(n), Reason: "the recorded head of the chain is missing"}
-	case len(anchor) == 1 && (int(anchor[0].Seq) != n || anchor[0].Hash != head):
-		return AuditReport{}, &audit.BrokenError{Seq: uint64(anchor[0].Seq), Reason: fmt.Sprintf(
-			"the chain ends at event %d but its recorded head is event %d: events were removed from the end", n, anchor[0].Seq)}
+	case found && (int(anchor.Seq) != n || anchor.Hash != head):
+		return AuditReport{}, &audit.BrokenError{Seq: uint64(anchor.Seq), Reason: fmt.Sprintf(
+			"the chain ends at event %d but its recorded head is event %d: events were removed from the end", n, anchor.Seq)}
 	}
 	return AuditReport{Events: n, Head: head}, nil
 }
@@ -184,7 +199,8 @@ type sigEvent struct {
 // issuing event must match its row; an earlier one that does not is kept
 // in certMismatch until a later one does (normally it stays empty).
 type sigChecker struct {
-	tx                          *gorm.DB
+	ctx                         context.Context
+	r                           auditReader
 	created, v2, certified, rev bitset
 	certMismatch                map[uint]uint64 // signature id → seq of its latest issuing event, which its row does not match
 	pending                     []sigEvent
@@ -250,18 +266,19 @@ func (c *sigChecker) flush() error {
 		ids = append(ids, p.id)
 	}
 	rows := make(map[uint]*signatureWithNIP, len(ids))
-	q := "SELECT signatures." + strings.Join(signatureColumns, ", signatures.") +
-		", asns.nip FROM signatures JOIN asns ON asns.id = signatures.asn_id WHERE signatures.id IN ?"
 	for start := 0; start < len(ids); start += 1000 {
-		// database/sql, not GORM's reflection: this reads a row for about
-		// every second event of a campaign's chain.
-		r, err := c.tx.Raw(q, ids[start:min(start+1000, len(ids))]).Rows()
+		chunk := ids[start:min(start+1000, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		r, err := c.r.query(c.ctx, sqlVerifySignatures+strings.Repeat(", ?", len(chunk)-1)+")", args...)
 		if err != nil {
 			return fmt.Errorf("read signatures: %w", err)
 		}
 		for r.Next() {
 			sg := &signatureWithNIP{}
-			if sg.Signature, err = scanSignature(withNIP{r, &sg.NIP}); err != nil {
+			if err := scanVerifySignature(r, sg); err != nil {
 				r.Close()
 				return fmt.Errorf("read signatures: %w", err)
 			}
@@ -299,13 +316,21 @@ func (c *sigChecker) flush() error {
 	return nil
 }
 
-// withNIP scans a signature row followed by its signer's NIP.
-type withNIP struct {
-	r   scanner
-	nip *string
-}
+// verifySignatureColumns are what checkRecorded and the sigChecker
+// compare, no more: each column is a driver call per row on SQLite, and
+// the client columns (ip, user agent, staff user, device key) are not
+// covered by any event. scanVerifySignature reads them.
+const verifySignatureColumns = `s.id, s.campaign_id, s.department_id, s.signed_at, s.typed_name, s.drawn_png, s.pledge_hash,
+	s.cert_code, s.cert_sha256, s.revoked, s.signer_nip, s.signer_name, s.signer_position, a.nip
+	FROM signatures s JOIN asns a ON a.id = s.asn_id`
 
-func (w withNIP) Scan(dest ...any) error { return w.r.Scan(append(dest, w.nip)...) }
+// sqlVerifySignatures reads signatures by id; the caller closes the IN list.
+const sqlVerifySignatures = "SELECT " + verifySignatureColumns + " WHERE s.id IN (?"
+
+func scanVerifySignature(r scanner, sg *signatureWithNIP) error {
+	return r.Scan(&sg.ID, &sg.CampaignID, &sg.DepartmentID, &sg.SignedAt, &sg.TypedName, &sg.DrawnPNG, &sg.PledgeHash,
+		&sg.CertCode, nullString{&sg.CertSHA256}, &sg.Revoked, &sg.SignerNIP, &sg.SignerName, &sg.SignerPosition, &sg.NIP)
+}
 
 func (c *sigChecker) fail(seq uint64, sg *signatureWithNIP, reason string) {
 	if c.rowErr == nil {
@@ -321,40 +346,48 @@ func (c *sigChecker) finish() error {
 	}
 	var lastID uint
 	for {
-		var sigs []struct {
-			ID         uint
-			CertCode   string
-			Revoked    bool
-			CertSHA256 string `gorm:"column:cert_sha256"`
-		}
-		if err := c.tx.Table("signatures").Select("id, cert_code, revoked, cert_sha256").Where("id > ?", lastID).
-			Order("id").Limit(verifyBatch).Scan(&sigs).Error; err != nil {
+		rows, err := c.r.query(c.ctx, "SELECT id, cert_code, revoked, cert_sha256 FROM signatures WHERE id > ? ORDER BY id LIMIT ?", lastID, verifyBatch)
+		if err != nil {
 			return fmt.Errorf("read signatures: %w", err)
 		}
-		if len(sigs) == 0 {
-			break
-		}
-		for _, sg := range sigs {
-			id := sg.ID
+		n := 0
+		for rows.Next() {
+			n++
+			var id uint
+			var code, certSHA string
+			var revoked bool
+			if err := rows.Scan(&id, &code, &revoked, nullString{&certSHA}); err != nil {
+				rows.Close()
+				return fmt.Errorf("read signatures: %w", err)
+			}
 			var reason string
 			var seq uint64
 			switch {
 			case !c.created.has(id):
-				return &audit.BrokenError{Seq: 0, Reason: fmt.Sprintf("signature %d (certificate %s) has no audit event", id, sg.CertCode)}
-			case sg.Revoked && !c.rev.has(id):
+				rows.Close()
+				return &audit.BrokenError{Seq: 0, Reason: fmt.Sprintf("signature %d (certificate %s) has no audit event", id, code)}
+			case revoked && !c.rev.has(id):
 				reason = "marked revoked without a revocation event"
 			case c.certMismatch[id] != 0:
 				reason, seq = "certificate SHA-256 differs from the one its issuing event recorded", c.certMismatch[id]
-			case !c.certified.has(id) && c.v2.has(id) && sg.CertSHA256 != "":
+			case !c.certified.has(id) && c.v2.has(id) && certSHA != "":
 				reason = "certificate stored without an issuing event"
 			}
 			if reason != "" {
+				rows.Close()
 				if seq == 0 {
 					seq = c.createdSeq(id)
 				}
-				return &audit.BrokenError{Seq: seq, Reason: fmt.Sprintf("signature %d (certificate %s): %s", id, sg.CertCode, reason)}
+				return &audit.BrokenError{Seq: seq, Reason: fmt.Sprintf("signature %d (certificate %s): %s", id, code, reason)}
 			}
 			lastID = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read signatures: %w", err)
+		}
+		if n == 0 {
+			break
 		}
 	}
 	if c.missing > 0 {
@@ -366,11 +399,8 @@ func (c *sigChecker) finish() error {
 // createdSeq finds the signature event of signature id, for the message
 // of a broken chain only (it reads the chain's details).
 func (c *sigChecker) createdSeq(id uint) uint64 {
-	var seq []uint64
-	c.tx.Raw(`SELECT id FROM audit_events WHERE action = ? AND detail LIKE ? ORDER BY id LIMIT 1`,
+	var seq uint64
+	c.r.tx.QueryRowContext(c.ctx, c.r.d.rebind(`SELECT id FROM audit_events WHERE action = ? AND detail LIKE ? ORDER BY id LIMIT 1`),
 		ActionSigned, `%"signature_id":"`+strconv.FormatUint(uint64(id), 10)+`"%`).Scan(&seq)
-	if len(seq) == 0 {
-		return 0
-	}
-	return seq[0]
+	return seq // 0 when not found
 }
