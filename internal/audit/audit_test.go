@@ -94,3 +94,22 @@ func testVerifier(t *testing.T, events []Stored, n int, seq uint64, batch bool) 
 		t.Fatalf("err = %v, want broken at %d", err, seq)
 	}
 }
+
+// TestSignatureDigestV2Golden pins the v2 digest rule: every stored
+// signature event carries one, so its bytes may never change.
+func TestSignatureDigestV2Golden(t *testing.T) {
+	tests := []struct {
+		f    SignatureFacts
+		want string
+	}{
+		{SignatureFacts{NIP: "199001012015031001", CampaignID: 3, DepartmentID: 12, SignedAt: time.Date(2024, 1, 8, 1, 2, 3, 456789000, time.FixedZone("WIB", 7*3600)),
+			TypedName: "Siti Aminah", Name: "Siti Aminah, S.Kom.", Position: "Analis Kebijakan Ahli Muda", PledgeHash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+			CertCode: "IKR-AB12-CD34", DrawnPNG: []byte("\x89PNG drawn")}, "118d4e96d52200de2994a033b11b8a50361cbc99238911f0d2e19d29fcdf09ac"},
+		{SignatureFacts{}, "1924e4dd6549a284e79b7004f7842abdd23188474084da34aa0c6c6f60126490"},
+	}
+	for _, tt := range tests {
+		if got := SignatureDigestV2(tt.f); got != tt.want {
+			t.Errorf("SignatureDigestV2(%+v) = %s, want %s", tt.f, got, tt.want)
+		}
+	}
+}
