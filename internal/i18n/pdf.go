@@ -31,3 +31,74 @@ var certificateWords = map[string]Text{
 	},
 	"cert_signature_reason": {"Ikrar Netralitas ASN", "ASN Neutrality Pledge"},
 }
+
+// reportWords are the words printed in the reports, the signing-link cards
+// and the pending list (package report, pdfkit's page numbers), all in
+// Indonesian (report.pdfLang), and the reach column of the CSV and XLSX
+// reports.
+var reportWords = map[string]Text{
+	"pdf_page_of":         {"Halaman %s dari %s", "Page %s of %s"},
+	"report_title":        {"Laporan Penyelesaian Ikrar Netralitas", "Neutrality Pledge Completion Report"},
+	"report_continued":    {"(lanjutan)", "(continued)"},
+	"report_all_units":    {"Semua unit kerja", "All departments"},
+	"report_scope":        {"CAKUPAN", "SCOPE"},
+	"report_time":         {"WAKTU LAPORAN", "REPORT TIME"},
+	"report_made_by":      {"Dibuat oleh ikrar", "Made by ikrar"},
+	"report_made_by_at":   {"Dibuat oleh ikrar pada %s", "Made by ikrar on %s"},
+	"report_card_roster":  {"JUMLAH PEGAWAI", "STAFF"},
+	"report_card_signed":  {"SUDAH MENANDATANGANI", "SIGNED"},
+	"report_card_pending": {"BELUM MENANDATANGANI", "NOT SIGNED"},
+	"report_card_percent": {"PERSENTASE", "PERCENTAGE"},
+	"report_total_line":   {"%s dari %s pegawai telah menandatangani ikrar netralitas (%s).", "%s of %s staff have signed the neutrality pledge (%s)."},
+	"report_units_title":  {"Ringkasan per unit kerja", "Summary by department"},
+	"report_col_code":     {"Kode", "Code"},
+	"report_col_unit":     {"Unit kerja", "Department"},
+	"report_col_staff":    {"Pegawai", "Staff"},
+	"report_col_signed":   {"Sudah", "Signed"},
+	"report_col_pending":  {"Belum", "Pending"},
+	"report_col_percent":  {"Persen", "Percent"},
+	"report_col_progress": {"Progres", "Progress"},
+	"report_total_row":    {"Jumlah", "Total"},
+	"report_chart_title":  {"Persentase penyelesaian per unit kerja", "Completion by department"},
+	"report_chart_top":    {"Persentase penyelesaian: %d unit kerja tertinggi dari %d", "Completion: the top %d departments of %d"},
+	"report_daily_title":  {"Tanda tangan per hari", "Signatures per day"},
+	"report_daily_last":   {"Tanda tangan per hari (%d hari terakhir)", "Signatures per day (last %d days)"},
+	"report_signed_n":     {"Sudah menandatangani (%s)", "Signed (%s)"},
+	"report_none_signed":  {"Belum ada pegawai yang menandatangani.", "Nobody has signed yet."},
+	"report_pending_n":    {"Belum menandatangani (%s)", "Not signed yet (%s)"},
+	"report_all_signed":   {"Semua pegawai telah menandatangani.", "Everyone has signed."},
+	"report_col_no":       {"No.", "No."},
+	"report_col_name":     {"Nama", "Name"},
+	"report_col_nip":      {"NIP", "NIP"},
+	"report_col_position": {"Jabatan", "Position"},
+	"report_col_time":     {"Waktu (WIB)", "Time (WIB)"},
+	"report_moved_from":   {"pindah dari %s", "moved from %s"},
+
+	// A pending person's reach (CSV and XLSX reports).
+	"report_reach_invited":     {"diundang (%s, %s)", "invited (%s, %s)"},
+	"report_reach_not_invited": {"belum diundang", "not invited"},
+	"report_reach_opened":      {"dibuka %s", "opened %s"},
+	"report_reach_reminded":    {"diingatkan %d× (terakhir %s)", "reminded %d× (last %s)"},
+	"report_reach_refused":     {"alamat ditolak: %s", "address refused: %s"},
+
+	// The signing-link cards.
+	"links_doc_title": {"Tautan penandatanganan — %s", "Signing links — %s"},
+	"links_empty":     {"Tidak ada pegawai dalam daftar ini.", "Nobody is on this list."},
+	"links_printed":   {"dicetak %s", "printed %s"},
+	"links_header":    {"Kartu tautan penandatanganan ikrar netralitas", "Neutrality pledge signing-link cards"},
+	"links_nip":       {"NIP %s", "NIP %s"},
+	"links_code":      {"KODE AKSES", "ACCESS CODE"},
+	"links_help":      {"Pindai kode QR dengan kamera ponsel, atau buka %s dan masukkan NIP + kode akses.", "Scan the QR code with a phone camera, or open %s and enter the NIP + access code."},
+	"links_help_qr":   {"Pindai kode QR dengan kamera ponsel, lalu ikuti petunjuk di layar.", "Scan the QR code with a phone camera, then follow the steps on screen."},
+
+	// The pending list to call or visit people from.
+	"pending_doc_title":    {"Belum menandatangani — %s", "Not signed yet — %s"},
+	"pending_col_no":       {"No", "No"},
+	"pending_col_phone":    {"Telepon", "Phone"},
+	"pending_col_code":     {"Kode akses", "Access code"},
+	"pending_col_initials": {"Paraf", "Initials"},
+	"pending_sub":          {"Belum menandatangani %s", "Not signed yet: %s"},
+	"pending_deadline":     {"batas waktu %s", "deadline %s"},
+	"pending_how":          {"tanda tangan di %s dengan NIP dan kode akses", "sign at %s with the NIP and access code"},
+	"pending_all_signed":   {"Semua pegawai sudah menandatangani.", "Everyone has signed."},
+}

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/jung-kurt/gofpdf"
+
+	"github.com/ikrar/ikrar/internal/i18n"
 )
 
 // What the multi-page sheets (reports, signing-link cards, pending lists)
@@ -142,15 +144,17 @@ func Wrap(f *gofpdf.Fpdf, s string, w float64, maxLines int) []string {
 // right-aligned as if Y had as many digits as X: it ends close to the edge.
 func PageOf(f *gofpdf.Fpdf, right, y float64) {
 	page := strconv.Itoa(f.PageNo())
-	label := "Halaman " + page + " dari "
-	f.Text(right-Width(f, label+page), y, label+nbAlias)
+	f.Text(right-Width(f, pageOf(page, page)), y, pageOf(page, nbAlias))
 }
 
 // PageOfWidth is the room PageOf takes on the current page.
 func PageOfWidth(f *gofpdf.Fpdf) float64 {
 	page := strconv.Itoa(f.PageNo())
-	return Width(f, "Halaman "+page+" dari "+page)
+	return Width(f, pageOf(page, page))
 }
+
+// pageOf is "Halaman X dari Y": the reports are printed in Indonesian.
+func pageOf(page, of string) string { return i18n.T("id", "pdf_page_of", page, of) }
 
 // Footer is the furniture at the foot of every report page: a hairline,
 // what made the document (left), an optional second line such as the audit

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/wib"
@@ -194,7 +195,7 @@ func BuildSummary(ctx context.Context, st *store.Store, sc org.Scope, camp store
 	if err != nil {
 		return Report{}, err
 	}
-	r := Report{Instansi: camp.Instansi, CampaignTitle: camp.Title, GeneratedAt: now, Scope: "Semua unit kerja", Total: total.Stat()}
+	r := Report{Instansi: camp.Instansi, CampaignTitle: camp.Title, GeneratedAt: now, Scope: i18n.T(pdfLang, "report_all_units"), Total: total.Stat()}
 	if !sc.Everything && len(sc.Roots) == 1 {
 		r.Scope = rows[0].Department.Name
 	}
@@ -291,18 +292,18 @@ func EachPerson(ctx context.Context, st *store.Store, sc org.Scope, dept store.D
 func reachText(r store.PersonReach) string {
 	var parts []string
 	if r.InvitedAt != nil {
-		parts = append(parts, fmt.Sprintf("diundang (%s, %s)", r.InvitedVia, formatMachineWIB(*r.InvitedAt)))
+		parts = append(parts, i18n.T(pdfLang, "report_reach_invited", r.InvitedVia, formatMachineWIB(*r.InvitedAt)))
 	} else {
-		parts = append(parts, "belum diundang")
+		parts = append(parts, i18n.T(pdfLang, "report_reach_not_invited"))
 	}
 	if r.OpenedAt != nil {
-		parts = append(parts, "dibuka "+formatMachineWIB(*r.OpenedAt))
+		parts = append(parts, i18n.T(pdfLang, "report_reach_opened", formatMachineWIB(*r.OpenedAt)))
 	}
 	if r.Reminders > 0 {
-		parts = append(parts, fmt.Sprintf("diingatkan %d× (terakhir %s)", r.Reminders, formatMachineWIB(*r.RemindedAt)))
+		parts = append(parts, i18n.T(pdfLang, "report_reach_reminded", r.Reminders, formatMachineWIB(*r.RemindedAt)))
 	}
 	if r.Refused != "" {
-		parts = append(parts, "alamat ditolak: "+r.Refused)
+		parts = append(parts, i18n.T(pdfLang, "report_reach_refused", r.Refused))
 	}
 	return strings.Join(parts, "; ")
 }

@@ -21,6 +21,7 @@ var (
 	csvSummaryHeader = []string{"kode", "kode_induk", "tingkat", "unit_kerja", "pegawai_sendiri", "jumlah_pegawai", "sudah", "belum", "persen"}
 	csvPeopleHeader  = []string{"nip", "nama", "jabatan", "unit_kerja", "status", "waktu_tanda_tangan_wib", "kode_sertifikat", "jenis", "pindah_dari", "jangkauan"}
 	csvLinksHeader   = []string{"nip", "nama", "jabatan", "unit_kerja", "tautan", "kode_akses"}
+	csvPendingHeader = []string{"unit_kerja", "nip", "nama", "jabatan", "telepon", "whatsapp", "tautan", "kode_akses"}
 )
 
 // WriteCSV writes the report in the CSV format of package excelcsv (";",

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/pdfkit"
 	"github.com/ikrar/ikrar/internal/wib"
 )
@@ -30,14 +31,14 @@ const (
 // URL, the access code in large letters and how to sign without the QR
 // code. Dashed lines mark where to cut. An empty sheet is one page saying so.
 func WriteLinksPDF(w io.Writer, s LinksSheet) error {
-	doc := newPDFDoc("Tautan penandatanganan — "+s.CampaignTitle, s.Instansi, s.GeneratedAt)
+	doc := newPDFDoc(i18n.T(pdfLang, "links_doc_title", s.CampaignTitle), s.Instansi, s.GeneratedAt)
 	f := doc.f
 	f.SetHeaderFunc(func() { linksHeader(doc, s) })
 	if len(s.Links) == 0 {
 		f.AddPage()
 		doc.font(false, 11)
 		doc.textColor(pdfkit.Muted)
-		doc.text(linksMarginX, linksTop+20, pageW-2*linksMarginX, "Tidak ada pegawai dalam daftar ini.", 'C')
+		doc.text(linksMarginX, linksTop+20, pageW-2*linksMarginX, i18n.T(pdfLang, "links_empty"), 'C')
 		return doc.output(w, "links PDF")
 	}
 	for i, l := range s.Links {
@@ -62,9 +63,9 @@ func linksHeader(d *pdfDoc, s LinksSheet) {
 	pdfkit.PageOf(d.f, pageW-linksMarginX, 8.5)
 	printed := ""
 	if !s.GeneratedAt.IsZero() {
-		printed = "dicetak " + wib.DateTime(s.GeneratedAt)
+		printed = i18n.T(pdfLang, "links_printed", wib.DateTime(s.GeneratedAt))
 	}
-	left := joinNonEmpty(" · ", s.Instansi, "Kartu tautan penandatanganan ikrar netralitas", printed)
+	left := joinNonEmpty(" · ", s.Instansi, i18n.T(pdfLang, "links_header"), printed)
 	d.text(linksMarginX, 8.5, 0, d.fit(left, pageW-2*linksMarginX-right-6), 'L')
 }
 
@@ -118,7 +119,7 @@ func linkCard(d *pdfDoc, s LinksSheet, l Link, x, y float64) error {
 		ty += 4.4
 	}
 	d.font(false, 8)
-	d.text(left, ty, 0, "NIP "+l.NIP, 'L')
+	d.text(left, ty, 0, i18n.T(pdfLang, "links_nip", l.NIP), 'L')
 	ty += 3.9
 	d.font(false, 7)
 	d.textColor(pdfkit.Muted)
@@ -144,7 +145,7 @@ func linkCard(d *pdfDoc, s LinksSheet, l Link, x, y float64) error {
 	rw := x + linksTextRight - rx
 	d.font(true, 6)
 	d.textColor(pdfkit.Muted)
-	d.text(rx, qrY+5.5, 0, "KODE AKSES", 'L')
+	d.text(rx, qrY+5.5, 0, i18n.T(pdfLang, "links_code"), 'L')
 	d.fill(pdfkit.Zebra)
 	f.Rect(rx, qrY+7, rw, 10.5, "F")
 	d.fill(pdfkit.Navy)
@@ -160,9 +161,9 @@ func linkCard(d *pdfDoc, s LinksSheet, l Link, x, y float64) error {
 
 	d.font(false, 6.5)
 	d.textColor(pdfkit.Ink)
-	help := "Pindai kode QR dengan kamera ponsel, atau buka " + s.SignURL + " dan masukkan NIP + kode akses."
+	help := i18n.T(pdfLang, "links_help", s.SignURL)
 	if s.SignURL == "" {
-		help = "Pindai kode QR dengan kamera ponsel, lalu ikuti petunjuk di layar."
+		help = i18n.T(pdfLang, "links_help_qr")
 	}
 	hy := qrY + 21.5
 	for _, line := range d.wrap(help, rw, 3) {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/pdfkit"
 	"github.com/ikrar/ikrar/internal/wib"
 )
@@ -21,11 +22,15 @@ const (
 	dailyMaxDays  = 31
 )
 
+// pdfLang is the language the PDFs are printed in: their words are
+// catalogue keys (package i18n), worded in Indonesian.
+const pdfLang = "id"
+
 // reportTitle is the document title printed on every report.
-const reportTitle = "Laporan Penyelesaian Ikrar Netralitas"
+func reportTitle() string { return i18n.T(pdfLang, "report_title") }
 
 // continued marks a section title repeated on the next page.
-const continued = " (lanjutan)"
+func continued() string { return " " + i18n.T(pdfLang, "report_continued") }
 
 // reportPDF carries the drawing state of one report: the document and the
 // current vertical position.
@@ -42,7 +47,7 @@ type reportPDF struct {
 // people who signed and who have not. Tables continue across pages with
 // their header repeated; every page carries "Halaman X dari Y".
 func WritePDF(w io.Writer, r Report) error {
-	doc := newPDFDoc(reportTitle+" — "+r.Scope, r.Instansi, r.GeneratedAt)
+	doc := newPDFDoc(reportTitle()+" — "+r.Scope, r.Instansi, r.GeneratedAt)
 	rp := &reportPDF{pdfDoc: doc, r: r, generated: wib.DateTime(r.GeneratedAt)}
 	doc.f.SetHeaderFunc(rp.header)
 	doc.f.SetFooterFunc(rp.footer)
@@ -54,10 +59,10 @@ func WritePDF(w io.Writer, r Report) error {
 	rp.dailyChart()
 	if len(r.People) > 0 {
 		signed, pending := splitPeople(r.People)
-		rp.peopleTable(fmt.Sprintf("Sudah menandatangani (%s)", formatIntID(len(signed))), signed, true,
-			"Belum ada pegawai yang menandatangani.")
-		rp.peopleTable(fmt.Sprintf("Belum menandatangani (%s)", formatIntID(len(pending))), pending, false,
-			"Semua pegawai telah menandatangani.")
+		rp.peopleTable(i18n.T(pdfLang, "report_signed_n", formatIntID(len(signed))), signed, true,
+			i18n.T(pdfLang, "report_none_signed"))
+		rp.peopleTable(i18n.T(pdfLang, "report_pending_n", formatIntID(len(pending))), pending, false,
+			i18n.T(pdfLang, "report_all_signed"))
 	}
 	return doc.output(w, "PDF report")
 }
@@ -69,7 +74,7 @@ func (rp *reportPDF) header() {
 	if f.PageNo() > 1 {
 		rp.font(false, 7.5)
 		rp.textColor(pdfkit.Muted)
-		left := joinNonEmpty(" · ", rp.r.Instansi, reportTitle)
+		left := joinNonEmpty(" · ", rp.r.Instansi, reportTitle())
 		rp.font(true, 7.5)
 		scope := rp.fit(rp.r.Scope, 70)
 		scopeW := rp.width(scope)
@@ -96,7 +101,7 @@ func (rp *reportPDF) header() {
 	rp.text(marginX, 11, 0, rp.fit(strings.ToUpper(rp.r.Instansi), contentW), 'L')
 	rp.font(true, 17)
 	rp.textColor(pdfkit.White)
-	rp.text(marginX, 20.5, 0, reportTitle, 'L')
+	rp.text(marginX, 20.5, 0, reportTitle(), 'L')
 	rp.font(false, 9.5)
 	rp.textColor(pdfkit.NavyLight)
 	for i, line := range campaign {
@@ -108,8 +113,8 @@ func (rp *reportPDF) header() {
 	half := contentW / 2
 	rp.font(false, 7.5)
 	rp.textColor(pdfkit.Muted)
-	rp.text(marginX, top, 0, "CAKUPAN", 'L')
-	rp.text(marginX+half, top, half, "WAKTU LAPORAN", 'R')
+	rp.text(marginX, top, 0, i18n.T(pdfLang, "report_scope"), 'L')
+	rp.text(marginX+half, top, half, i18n.T(pdfLang, "report_time"), 'R')
 	rp.font(true, 10.5)
 	rp.textColor(pdfkit.Ink)
 	rp.text(marginX, top+5.5, 0, rp.fit(rp.r.Scope, half+20), 'L')
@@ -119,9 +124,9 @@ func (rp *reportPDF) header() {
 }
 
 func (rp *reportPDF) footer() {
-	made := "Dibuat oleh ikrar"
+	made := i18n.T(pdfLang, "report_made_by")
 	if rp.generated != "" {
-		made += " pada " + rp.generated
+		made = i18n.T(pdfLang, "report_made_by_at", rp.generated)
 	}
 	pdfkit.Footer{Left: marginX, Right: pageW - marginX, RuleY: footerRuleY,
 		Made: joinNonEmpty(" · ", made, rp.r.CampaignTitle), Note: rp.r.Checkpoint}.Draw(rp.f)
@@ -145,7 +150,7 @@ func (rp *reportPDF) sectionTitle(title string, keep float64) {
 	rp.font(true, 11.5)
 	rp.textColor(pdfkit.Navy)
 	rp.text(marginX, rp.y+4, 0, title, 'L')
-	if !strings.HasSuffix(title, continued) {
+	if !strings.HasSuffix(title, continued()) {
 		rp.f.Bookmark(pdfkit.Text(title), 0, rp.y) // one outline entry per section
 	}
 	rp.fill(pdfkit.Gold)
@@ -163,10 +168,10 @@ func (rp *reportPDF) totals() {
 		label, value string
 		accent       pdfkit.RGB
 	}{
-		{"JUMLAH PEGAWAI", formatIntID(t.Roster), pdfkit.Navy},
-		{"SUDAH MENANDATANGANI", formatIntID(t.Signed), pdfkit.Green},
-		{"BELUM MENANDATANGANI", formatIntID(t.Pending()), pdfkit.Red},
-		{"PERSENTASE", formatPercentID(t), pdfkit.Gold},
+		{i18n.T(pdfLang, "report_card_roster"), formatIntID(t.Roster), pdfkit.Navy},
+		{i18n.T(pdfLang, "report_card_signed"), formatIntID(t.Signed), pdfkit.Green},
+		{i18n.T(pdfLang, "report_card_pending"), formatIntID(t.Pending()), pdfkit.Red},
+		{i18n.T(pdfLang, "report_card_percent"), formatPercentID(t), pdfkit.Gold},
 	}
 	const gap, h = 4.0, 20.0
 	w := (contentW - gap*float64(len(cards)-1)) / float64(len(cards))
@@ -188,7 +193,7 @@ func (rp *reportPDF) totals() {
 	rp.y += 7
 	rp.font(false, 8.5)
 	rp.textColor(pdfkit.Muted)
-	rp.text(marginX, rp.y, 0, fmt.Sprintf("%s dari %s pegawai telah menandatangani ikrar netralitas (%s).",
+	rp.text(marginX, rp.y, 0, i18n.T(pdfLang, "report_total_line",
 		formatIntID(t.Signed), formatIntID(t.Roster), formatPercentID(t)), 'L')
 	rp.y += 6
 }
@@ -280,7 +285,7 @@ func (rp *reportPDF) table(spec tableSpec, rows []tableRow) {
 		if rp.y+rowH > contentBottom {
 			rp.closeTable()
 			rp.newPage()
-			rp.sectionTitle(spec.title+continued, tableHeadH+rowH)
+			rp.sectionTitle(spec.title+continued(), tableHeadH+rowH)
 			head()
 			rp.font(row.bold, spec.fontSize)
 		}
@@ -335,16 +340,16 @@ func (rp *reportPDF) departmentTable() {
 		return // a single department is exactly the totals shown above
 	}
 	spec := tableSpec{
-		title:    "Ringkasan per unit kerja",
+		title:    i18n.T(pdfLang, "report_units_title"),
 		fontSize: 8,
 		cols: []column{
-			{title: "Kode", w: 20, align: 'L', maxLines: 1},
-			{title: "Unit kerja", w: 70, align: 'L', maxLines: 2},
-			{title: "Pegawai", w: 17, align: 'R', maxLines: 1},
-			{title: "Sudah", w: 16, align: 'R', maxLines: 1},
-			{title: "Belum", w: 16, align: 'R', maxLines: 1},
-			{title: "Persen", w: 17, align: 'R', maxLines: 1},
-			{title: "Progres", w: 24, align: 'L', bar: true},
+			{title: i18n.T(pdfLang, "report_col_code"), w: 20, align: 'L', maxLines: 1},
+			{title: i18n.T(pdfLang, "report_col_unit"), w: 70, align: 'L', maxLines: 2},
+			{title: i18n.T(pdfLang, "report_col_staff"), w: 17, align: 'R', maxLines: 1},
+			{title: i18n.T(pdfLang, "report_col_signed"), w: 16, align: 'R', maxLines: 1},
+			{title: i18n.T(pdfLang, "report_col_pending"), w: 16, align: 'R', maxLines: 1},
+			{title: i18n.T(pdfLang, "report_col_percent"), w: 17, align: 'R', maxLines: 1},
+			{title: i18n.T(pdfLang, "report_col_progress"), w: 24, align: 'L', bar: true},
 		},
 	}
 	rows := make([]tableRow, 0, len(rp.r.Departments)+1)
@@ -361,7 +366,7 @@ func (rp *reportPDF) departmentTable() {
 	}
 	t := rp.r.Total
 	rows = append(rows, tableRow{
-		cells: []string{"", "Jumlah", formatIntID(t.Roster), formatIntID(t.Signed), formatIntID(t.Pending()), formatPercentID(t)},
+		cells: []string{"", i18n.T(pdfLang, "report_total_row"), formatIntID(t.Roster), formatIntID(t.Signed), formatIntID(t.Pending()), formatPercentID(t)},
 		bold:  true, total: true, pct: t.Percent(),
 	})
 	rp.table(spec, rows)
@@ -380,7 +385,7 @@ func (rp *reportPDF) percentChart() {
 	if len(ds) < 2 {
 		return // one bar repeats the totals above
 	}
-	title := "Persentase penyelesaian per unit kerja"
+	title := i18n.T(pdfLang, "report_chart_title")
 	if len(ds) > chartMaxBars {
 		all := len(ds)
 		sorted := append([]DepartmentStat(nil), ds...)
@@ -391,7 +396,7 @@ func (rp *reportPDF) percentChart() {
 			return sorted[i].Roster > sorted[j].Roster
 		})
 		ds = sorted[:chartMaxBars]
-		title = fmt.Sprintf("Persentase penyelesaian: %d unit kerja tertinggi dari %d", chartMaxBars, all)
+		title = i18n.T(pdfLang, "report_chart_top", chartMaxBars, all)
 	}
 	const (
 		pitch  = 6.0
@@ -462,10 +467,10 @@ func (rp *reportPDF) dailyChart() {
 	if len(days) == 0 {
 		return
 	}
-	title := "Tanda tangan per hari"
+	title := i18n.T(pdfLang, "report_daily_title")
 	if len(days) > dailyMaxDays {
 		days = days[len(days)-dailyMaxDays:]
-		title = fmt.Sprintf("Tanda tangan per hari (%d hari terakhir)", dailyMaxDays)
+		title = i18n.T(pdfLang, "report_daily_last", dailyMaxDays)
 	}
 	const plotH = 38.0
 	rp.sectionTitle(title, plotH+14)
@@ -560,26 +565,26 @@ func (rp *reportPDF) peopleTable(title string, people []Person, signed bool, emp
 	var cols []column
 	switch {
 	case signed && withUnit:
-		cols = []column{{"No.", 9, 'R', 1, false}, {"Nama", 40, 'L', 2, false}, {"NIP", 36, 'L', 1, false},
-			{"Jabatan", 33, 'L', 2, false}, {"Unit kerja", 31, 'L', 2, false}, {"Waktu (WIB)", 31, 'L', 2, false}}
+		cols = []column{{i18n.T(pdfLang, "report_col_no"), 9, 'R', 1, false}, {i18n.T(pdfLang, "report_col_name"), 40, 'L', 2, false}, {i18n.T(pdfLang, "report_col_nip"), 36, 'L', 1, false},
+			{i18n.T(pdfLang, "report_col_position"), 33, 'L', 2, false}, {i18n.T(pdfLang, "report_col_unit"), 31, 'L', 2, false}, {i18n.T(pdfLang, "report_col_time"), 31, 'L', 2, false}}
 	case signed:
-		cols = []column{{"No.", 10, 'R', 1, false}, {"Nama", 51, 'L', 2, false}, {"NIP", 36, 'L', 1, false},
-			{"Jabatan", 52, 'L', 2, false}, {"Waktu (WIB)", 31, 'L', 2, false}}
+		cols = []column{{i18n.T(pdfLang, "report_col_no"), 10, 'R', 1, false}, {i18n.T(pdfLang, "report_col_name"), 51, 'L', 2, false}, {i18n.T(pdfLang, "report_col_nip"), 36, 'L', 1, false},
+			{i18n.T(pdfLang, "report_col_position"), 52, 'L', 2, false}, {i18n.T(pdfLang, "report_col_time"), 31, 'L', 2, false}}
 	case withUnit:
-		cols = []column{{"No.", 9, 'R', 1, false}, {"Nama", 49, 'L', 2, false}, {"NIP", 36, 'L', 1, false},
-			{"Jabatan", 45, 'L', 2, false}, {"Unit kerja", 41, 'L', 2, false}}
+		cols = []column{{i18n.T(pdfLang, "report_col_no"), 9, 'R', 1, false}, {i18n.T(pdfLang, "report_col_name"), 49, 'L', 2, false}, {i18n.T(pdfLang, "report_col_nip"), 36, 'L', 1, false},
+			{i18n.T(pdfLang, "report_col_position"), 45, 'L', 2, false}, {i18n.T(pdfLang, "report_col_unit"), 41, 'L', 2, false}}
 	default:
-		cols = []column{{"No.", 10, 'R', 1, false}, {"Nama", 60, 'L', 2, false}, {"NIP", 36, 'L', 1, false},
-			{"Jabatan", 74, 'L', 2, false}}
+		cols = []column{{i18n.T(pdfLang, "report_col_no"), 10, 'R', 1, false}, {i18n.T(pdfLang, "report_col_name"), 60, 'L', 2, false}, {i18n.T(pdfLang, "report_col_nip"), 36, 'L', 1, false},
+			{i18n.T(pdfLang, "report_col_position"), 74, 'L', 2, false}}
 	}
 	rows := make([]tableRow, len(people))
 	for i, p := range people {
 		cells := []string{formatIntID(i + 1), p.Name, p.NIP, p.Position}
 		unit := p.Department
 		if p.MovedFrom != "" {
-			unit += " (pindah dari " + p.MovedFrom + ")"
+			unit += " (" + i18n.T(pdfLang, "report_moved_from", p.MovedFrom) + ")"
 			if !withUnit {
-				cells[3] = joinNonEmpty(" · ", p.Position, "pindah dari "+p.MovedFrom)
+				cells[3] = joinNonEmpty(" · ", p.Position, i18n.T(pdfLang, "report_moved_from", p.MovedFrom))
 			}
 		}
 		if withUnit {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ikrar/ikrar/internal/excelcsv"
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/pdfkit"
 	"github.com/ikrar/ikrar/internal/reach"
@@ -88,8 +89,6 @@ func (l PendingList) Links() LinksSheet {
 	return s
 }
 
-var csvPendingHeader = []string{"unit_kerja", "nip", "nama", "jabatan", "telepon", "whatsapp", "tautan", "kode_akses"}
-
 // WritePendingCSV writes the list in ikrar's CSV format.
 func WritePendingCSV(w io.Writer, l PendingList) error {
 	rows := [][]string{csvPendingHeader}
@@ -106,7 +105,7 @@ func WritePendingCSV(w io.Writer, l PendingList) error {
 // per page (a unit longer than a page goes on over several), by name, with
 // the phone number and the access code. A4 portrait.
 func WritePendingPDF(w io.Writer, l PendingList) error {
-	doc := newPDFDoc("Belum menandatangani — "+l.CampaignTitle, l.Instansi, l.GeneratedAt)
+	doc := newPDFDoc(i18n.T(pdfLang, "pending_doc_title", l.CampaignTitle), l.Instansi, l.GeneratedAt)
 	f := doc.f
 	const (
 		margin = 14.0
@@ -117,24 +116,27 @@ func WritePendingPDF(w io.Writer, l PendingList) error {
 	cols := []struct {
 		title string
 		w     float64
-	}{{"No", 10}, {"Nama", 62}, {"NIP", 40}, {"Telepon", 34}, {"Kode akses", 24}, {"Paraf", 12}}
+	}{
+		{i18n.T(pdfLang, "pending_col_no"), 10}, {i18n.T(pdfLang, "report_col_name"), 62}, {i18n.T(pdfLang, "report_col_nip"), 40},
+		{i18n.T(pdfLang, "pending_col_phone"), 34}, {i18n.T(pdfLang, "pending_col_code"), 24}, {i18n.T(pdfLang, "pending_col_initials"), 12},
+	}
 	header := func(unit string, cont bool) {
 		f.AddPage()
 		doc.textColor(pdfkit.Ink)
 		doc.font(true, 13)
 		title := unit
 		if cont {
-			title += " (lanjutan)"
+			title += continued()
 		}
 		doc.text(margin, 18, pageW-2*margin, doc.fit(title, pageW-2*margin), 'L')
 		doc.font(false, 9)
 		doc.textColor(pdfkit.Muted)
-		sub := "Belum menandatangani " + l.CampaignTitle
+		sub := i18n.T(pdfLang, "pending_sub", l.CampaignTitle)
 		if l.Deadline != nil {
-			sub += " · batas waktu " + wib.Deadline(*l.Deadline)
+			sub += " · " + i18n.T(pdfLang, "pending_deadline", wib.Deadline(*l.Deadline))
 		}
 		doc.text(margin, 24, pageW-2*margin, doc.fit(sub, pageW-2*margin), 'L')
-		doc.text(margin, 29, pageW-2*margin, doc.fit(joinNonEmpty(" · ", l.Instansi, "tanda tangan di "+l.SignURL+" dengan NIP dan kode akses", "dicetak "+wib.DateTime(l.GeneratedAt)), pageW-2*margin), 'L')
+		doc.text(margin, 29, pageW-2*margin, doc.fit(joinNonEmpty(" · ", l.Instansi, i18n.T(pdfLang, "pending_how", l.SignURL), i18n.T(pdfLang, "links_printed", wib.DateTime(l.GeneratedAt))), pageW-2*margin), 'L')
 		doc.font(true, 9)
 		doc.textColor(pdfkit.Ink)
 		x := margin
@@ -147,7 +149,7 @@ func WritePendingPDF(w io.Writer, l PendingList) error {
 	if len(l.People) == 0 {
 		header(l.Scope, false)
 		doc.font(false, 11)
-		doc.text(margin, top+12, pageW-2*margin, "Semua pegawai sudah menandatangani.", 'L')
+		doc.text(margin, top+12, pageW-2*margin, i18n.T(pdfLang, "pending_all_signed"), 'L')
 		return doc.output(w, "pending PDF")
 	}
 	y, n, unit := 0.0, 0, ""

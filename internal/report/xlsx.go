@@ -72,7 +72,7 @@ func buildWorkbook(f *excelize.File, r Report) error {
 	}
 	f.SetActiveSheet(0)
 	props := &excelize.DocProperties{
-		Title:       reportTitle,
+		Title:       reportTitle(),
 		Subject:     r.CampaignTitle,
 		Creator:     "ikrar",
 		Description: r.Instansi + " — " + r.Scope,
