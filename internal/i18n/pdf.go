@@ -101,4 +101,26 @@ var reportWords = map[string]Text{
 	"pending_deadline":     {"batas waktu %s", "deadline %s"},
 	"pending_how":          {"tanda tangan di %s dengan NIP dan kode akses", "sign at %s with the NIP and access code"},
 	"pending_all_signed":   {"Semua pegawai sudah menandatangani.", "Everyone has signed."},
+
+	// The XLSX report's column heads and labels (its sheet names are part
+	// of the file's format, package report).
+	"xlsx_col_code":       {"Kode", "Code"},
+	"xlsx_col_parent":     {"Kode Induk", "Parent Code"},
+	"xlsx_col_level":      {"Tingkat", "Level"},
+	"xlsx_col_unit":       {"Unit Kerja", "Department"},
+	"xlsx_col_own":        {"Pegawai Sendiri", "Own Staff"},
+	"xlsx_col_roster":     {"Jumlah Pegawai", "Total Staff"},
+	"xlsx_col_kind":       {"Jenis", "Kind"},
+	"xlsx_col_status":     {"Status", "Status"},
+	"xlsx_col_signed_at":  {"Waktu Tanda Tangan (WIB)", "Signed At (WIB)"},
+	"xlsx_col_cert":       {"Kode Sertifikat", "Certificate Code"},
+	"xlsx_col_moved":      {"Pindah Dari", "Moved From"},
+	"xlsx_col_reach":      {"Jangkauan", "Reach"},
+	"xlsx_status_signed":  {"Sudah", "Signed"},
+	"xlsx_status_pending": {"Belum", "Pending"},
+	"xlsx_info_instansi":  {"Instansi", "Agency"},
+	"xlsx_info_campaign":  {"Kampanye", "Campaign"},
+	"xlsx_info_scope":     {"Cakupan", "Scope"},
+	"xlsx_info_time":      {"Waktu laporan (WIB)", "Report time (WIB)"},
+	"xlsx_info_made_by":   {"Dibuat oleh", "Made by"},
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/wib"
 )
 
@@ -211,7 +212,7 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, r Report) error {
 	const sheet = SheetSummary
 	// Jumlah Pegawai, Sudah and Belum include sub-units; Pegawai Sendiri
 	// is the unit's own staff, so its column sums to the roster.
-	header := []any{"Kode", "Kode Induk", "Tingkat", "Unit Kerja", "Pegawai Sendiri", "Jumlah Pegawai", "Sudah", "Belum", "Persen"}
+	header := []any{i18n.T(pdfLang, "xlsx_col_code"), i18n.T(pdfLang, "xlsx_col_parent"), i18n.T(pdfLang, "xlsx_col_level"), i18n.T(pdfLang, "xlsx_col_unit"), i18n.T(pdfLang, "xlsx_col_own"), i18n.T(pdfLang, "xlsx_col_roster"), i18n.T(pdfLang, "report_col_signed"), i18n.T(pdfLang, "report_col_pending"), i18n.T(pdfLang, "report_col_percent")}
 	if err := setRow(f, sheet, 1, header, nil); err != nil {
 		return err
 	}
@@ -231,7 +232,7 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, r Report) error {
 	// The totals row sits just below the filter range so sorting or
 	// filtering departments never moves it.
 	if err := setRow(f, sheet, row,
-		[]any{"", "", "", "Jumlah", r.Total.OwnRoster, r.Total.Roster, r.Total.Signed, r.Total.Pending(), xlsxPercent(r.Total)},
+		[]any{"", "", "", i18n.T(pdfLang, "report_total_row"), r.Total.OwnRoster, r.Total.Roster, r.Total.Signed, r.Total.Pending(), xlsxPercent(r.Total)},
 		[]int{st.totalText, st.totalText, st.totalText, st.totalText, st.totalInt, st.totalInt, st.totalInt, st.totalInt, st.totalPercent}); err != nil {
 		return err
 	}
@@ -258,16 +259,16 @@ func xlsxPercent(d DepartmentStat) any {
 
 func writePeopleSheet(f *excelize.File, st *xlsxStyles, people []Person) error {
 	const sheet = SheetPeople
-	header := []any{"NIP", "Nama", "Jabatan", "Jenis", "Unit Kerja", "Status", "Waktu Tanda Tangan (WIB)", "Kode Sertifikat", "Pindah Dari", "Jangkauan"}
+	header := []any{i18n.T(pdfLang, "report_col_nip"), i18n.T(pdfLang, "report_col_name"), i18n.T(pdfLang, "report_col_position"), i18n.T(pdfLang, "xlsx_col_kind"), i18n.T(pdfLang, "xlsx_col_unit"), i18n.T(pdfLang, "xlsx_col_status"), i18n.T(pdfLang, "xlsx_col_signed_at"), i18n.T(pdfLang, "xlsx_col_cert"), i18n.T(pdfLang, "xlsx_col_moved"), i18n.T(pdfLang, "xlsx_col_reach")}
 	if err := setRow(f, sheet, 1, header, nil); err != nil {
 		return err
 	}
 	row := 2
 	for _, p := range people {
-		status := "Belum"
+		status := i18n.T(pdfLang, "xlsx_status_pending")
 		var at any = ""
 		if p.Signed() {
-			status = "Sudah"
+			status = i18n.T(pdfLang, "xlsx_status_signed")
 			// excelize stores the wall-clock time of the value's location,
 			// so converting to WIB makes the cell show WIB.
 			at = p.SignedAt.In(wib.Zone)
@@ -301,7 +302,7 @@ func writePeopleSheet(f *excelize.File, st *xlsxStyles, people []Person) error {
 
 func writeInfoSheet(f *excelize.File, st *xlsxStyles, r Report) error {
 	const sheet = SheetInfo
-	if err := setRow(f, sheet, 1, []any{"Laporan Penyelesaian Ikrar Netralitas"}, []int{st.heading}); err != nil {
+	if err := setRow(f, sheet, 1, []any{reportTitle()}, []int{st.heading}); err != nil {
 		return err
 	}
 	var generated any = ""
@@ -309,11 +310,11 @@ func writeInfoSheet(f *excelize.File, st *xlsxStyles, r Report) error {
 		generated = r.GeneratedAt.In(wib.Zone)
 	}
 	rows := [][]any{
-		{"Instansi", Neutralize(r.Instansi)},
-		{"Kampanye", Neutralize(r.CampaignTitle)},
-		{"Cakupan", Neutralize(r.Scope)},
-		{"Waktu laporan (WIB)", generated},
-		{"Dibuat oleh", "ikrar"},
+		{i18n.T(pdfLang, "xlsx_info_instansi"), Neutralize(r.Instansi)},
+		{i18n.T(pdfLang, "xlsx_info_campaign"), Neutralize(r.CampaignTitle)},
+		{i18n.T(pdfLang, "xlsx_info_scope"), Neutralize(r.Scope)},
+		{i18n.T(pdfLang, "xlsx_info_time"), generated},
+		{i18n.T(pdfLang, "xlsx_info_made_by"), "ikrar"},
 	}
 	for i, vals := range rows {
 		styles := []int{st.totalText, st.text}
