@@ -80,6 +80,24 @@ func (r *renderer) pageFor(name string, data any) (*template.Template, bool) {
 	return t, ok
 }
 
+// renderCompiled renders a page in a folded language with its compiled
+// form when it has one for this page's variant; false means the template
+// must render it.
+func (r *renderer) renderCompiled(buf *bytes.Buffer, name string, data any) bool {
+	cp, ok := r.compiled[name]
+	if !ok {
+		return false
+	}
+	p, ok := data.(page)
+	if !ok {
+		return false
+	}
+	if f, ok := r.folded[p.Lang]; !ok || !sameTable(f.table, p.T) {
+		return false
+	}
+	return cp.render(buf, p)
+}
+
 // sameTable reports whether a and b are the same map (not merely equal).
 func sameTable(a, b map[string]string) bool {
 	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()

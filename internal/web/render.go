@@ -28,8 +28,11 @@ import (
 type renderer struct {
 	pages  map[string]*template.Template
 	folded map[string]folded // per language: see foldLanguage
-	static map[string]string // file name → content hash for cache busting
-	gz     map[string][]byte // file name → its gzip form, made once at start-up
+	// compiled are the signing page and the receipt as chunks between
+	// their fields, used for folded pages (compiled.go).
+	compiled map[string]*compiledPage
+	static   map[string]string // file name → content hash for cache busting
+	gz       map[string][]byte // file name → its gzip form, made once at start-up
 	// bufs reuses page buffers: growing a fresh one to a page's size was
 	// the largest allocation of a signing request.
 	bufs sync.Pool
@@ -149,6 +152,19 @@ func newRenderer(assets fs.FS) (*renderer, error) {
 		}
 		r.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
 	}
+	// Cloned here, before any page is executed.
+	r.compiled = map[string]*compiledPage{}
+	for _, spec := range []compiledSpec{signSpec, receiptSpec} {
+		t, ok := r.pages[spec.page]
+		if !ok {
+			continue // a set of templates without the page (some tests)
+		}
+		cp, err := newCompiledPage(spec, t)
+		if err != nil {
+			return nil, err
+		}
+		r.compiled[spec.page] = cp
+	}
 	return r, nil
 }
 
@@ -265,8 +281,10 @@ func (r *renderer) Render(w io.Writer, name string, data any, c echo.Context) er
 			r.bufs.Put(buf)
 		}
 	}()
-	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
+	if !r.renderCompiled(buf, name, data) {
+		if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
+			return fmt.Errorf("render %s: %w", name, err)
+		}
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
