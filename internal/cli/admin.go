@@ -36,10 +36,10 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 || role == "" || username == "" {
-		return usageError{"--role and --username are required"}
+		return usageError{i18n.T(outLang, "cli_need_role_username")}
 	}
 	if !fromStdin {
-		fmt.Fprint(env.Stderr, "Password: ")
+		fmt.Fprint(env.Stderr, i18n.T(outLang, "cli_password_prompt"))
 	}
 	// Without a terminal library the prompt echoes; --password-stdin is the
 	// way for scripts and keeps the password out of shell history.
@@ -58,7 +58,7 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "user %s added (role %s)\n", u.Username, u.Role)
+	fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_user_added", u.Username, u.Role))
 	return nil
 }
 
@@ -100,7 +100,7 @@ func userCommand(ctx context.Context, env Env, name string, args []string, flags
 		}
 	}, func(fs *flag.FlagSet) error {
 		if fs.NArg() > 0 || username == "" {
-			return usageError{"--username is required"}
+			return usageError{i18n.T(outLang, "cli_need_username")}
 		}
 		return nil
 	})
@@ -128,7 +128,7 @@ func runAuditVerify(ctx context.Context, env Env, args []string) error {
 	rep, err := st.VerifyAudit(ctx)
 	var broken *audit.BrokenError
 	if errors.As(err, &broken) {
-		fmt.Fprintf(env.Stdout, "BROKEN %s\n", broken.Error())
+		fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_audit_broken", broken.Error()))
 		return broken
 	}
 	if err != nil {
@@ -142,8 +142,8 @@ func runAuditVerify(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 		if !found {
-			fmt.Fprintf(env.Stdout, "BROKEN the expected head %s is no longer in the chain\n", expect)
-			return fmt.Errorf("expected head %s is not in the audit chain", expect)
+			fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_audit_head_gone", expect))
+			return errors.New(i18n.T(outLang, "cli_audit_head_missing", expect))
 		}
 	}
 	if checkpoint != "" {
@@ -157,12 +157,12 @@ func runAuditVerify(ctx context.Context, env Env, args []string) error {
 		}
 		cp, err := certificate.NewService(st, verifier, cfg.BaseURL, newLogger(cfg, env.Stderr)).VerifyCheckpoint(ctx, file)
 		if err != nil {
-			fmt.Fprintf(env.Stdout, "BROKEN checkpoint %s: %v\n", checkpoint, err)
+			fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_checkpoint_broken", checkpoint, err.Error()))
 			return fmt.Errorf("checkpoint %s: %w", checkpoint, err)
 		}
-		fmt.Fprintf(env.Stdout, "checkpoint %s holds: event %d of %s has head %s\n", checkpoint, cp.Events, wib.DateTime(cp.At), cp.Head)
+		fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_checkpoint_holds", checkpoint, cp.Events, wib.DateTime(cp.At), cp.Head))
 	}
-	fmt.Fprintf(env.Stdout, "ok %d events, head %s\n", rep.Events, rep.Head)
+	fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_audit_ok", rep.Events, rep.Head))
 	return nil
 }
 
@@ -197,7 +197,7 @@ func runAuditCheckpoint(ctx context.Context, env Env, args []string) error {
 	if err := os.WriteFile(out, []byte(cp.Statement), 0o644); err != nil {
 		return fmt.Errorf("write checkpoint: %w", err)
 	}
-	fmt.Fprintf(env.Stdout, "checkpoint of %d events written to %s\n", cp.Seq, out)
+	fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_checkpoint_written", cp.Seq, out))
 	return nil
 }
 
@@ -209,7 +209,7 @@ func runBackup(ctx context.Context, env Env, args []string) error {
 		fs.BoolVar(&dbOnly, "db-only", false, "write only a copy of the SQLite database (the signing key is backed up elsewhere)")
 	}, func(fs *flag.FlagSet) error {
 		if fs.NArg() > 0 || out == "" {
-			return usageError{"--out is required"}
+			return usageError{i18n.T(outLang, "cli_need_out")}
 		}
 		return nil
 	})
@@ -221,14 +221,14 @@ func runBackup(ctx context.Context, env Env, args []string) error {
 		if err := st.Backup(ctx, out); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "backup written to %s (database only: keep the signing key's own backup with it)\n", out)
+		fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_backup_db_only", out))
 		return nil
 	}
 	m, err := backup.Write(ctx, st, keyOptions(cfg), out)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "backup written to %s (database and signing key %s); restore with: ikrar restore --data NEW_FOLDER %s\n", out, m.KeyFingerprint, out)
+	fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_backup_written", out, m.KeyFingerprint, out))
 	return nil
 }
 
@@ -241,10 +241,10 @@ func runRestore(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError{"give one backup archive"}
+		return usageError{i18n.T(outLang, "cli_one_backup")}
 	}
 	if cfg.DBDriver != "sqlite" {
-		return usageError{"restore writes a SQLite database; on PostgreSQL use pg_restore"}
+		return usageError{i18n.T(outLang, "cli_restore_sqlite")}
 	}
 	m, err := backup.Restore(fs.Arg(0), cfg.DataDir, cfg.DB)
 	if err != nil {
@@ -267,8 +267,8 @@ func runRestore(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "restored %s into %s: %d signatures, audit chain ok (%d events, head %s), signing key %s\n",
-		fs.Arg(0), cfg.DataDir, n, rep.Events, rep.Head, m.KeyFingerprint)
+	fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_restored",
+		fs.Arg(0), cfg.DataDir, n, rep.Events, rep.Head, m.KeyFingerprint))
 	return nil
 }
 
@@ -284,8 +284,7 @@ func runKeysRotate(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "signing key rotated: new certificate SHA-256 %s; the old one (%s) stays verify-only, its files moved to %s. "+
-		"Restart the server to sign with the new key, and take a new backup.\n", r.New, r.Old, r.RetiredDir)
+	fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_key_rotated", r.New, r.Old, r.RetiredDir))
 	return nil
 }
 
@@ -298,10 +297,10 @@ func runRevoke(ctx context.Context, env Env, args []string) error {
 		fs.StringVar(&by, "by", "", "who revokes it (kept in the audit chain)")
 	}, func(fs *flag.FlagSet) error {
 		if fs.NArg() != 1 || strings.TrimSpace(reason) == "" || strings.TrimSpace(by) == "" {
-			return usageError{"give one certificate code, --reason and --by"}
+			return usageError{i18n.T(outLang, "cli_revoke_args")}
 		}
 		if len(by) > 100 || len(reason) > 1000 {
-			return usageError{"--by is at most 100 characters and --reason at most 1000"}
+			return usageError{i18n.T(outLang, "cli_revoke_lengths")}
 		}
 		return nil
 	})
@@ -313,6 +312,6 @@ func runRevoke(ctx context.Context, env Env, args []string) error {
 	if err := st.RevokeSignature(ctx, "cli:"+strings.TrimSpace(by), code, reason); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "certificate %s revoked by %s: %s\n", code, by, reason)
+	fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_revoked", code, by, reason))
 	return nil
 }

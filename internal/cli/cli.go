@@ -93,7 +93,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	}
 	cmd, ok := cmds[name]
 	if !ok {
-		fmt.Fprintf(env.Stderr, "ikrar: unknown command %q\n", strings.Join(args[:min(2, len(args))], " "))
+		fmt.Fprintln(env.Stderr, i18n.T(outLang, "cli_unknown_command", strings.Join(args[:min(2, len(args))], " ")))
 		printUsage(env.Stderr, cmds)
 		return ExitUsage
 	}
@@ -105,12 +105,25 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case errors.Is(err, flag.ErrHelp):
 		return ExitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(env.Stderr, "ikrar %s: %s\nusage: ikrar %s\n", name, ue.msg, cmd.usage)
+		fmt.Fprintf(env.Stderr, "ikrar %s: %s\n%s\n", name, ue.msg, i18n.T(outLang, "cli_usage_of", cmd.usage))
 		return ExitUsage
 	default:
 		fmt.Fprintf(env.Stderr, "ikrar %s: %s\n", name, oneLine(err.Error()))
 		return ExitFailure
 	}
+}
+
+// outLang is the language of what the commands print and of their usage
+// errors: English, as it was before the catalogue held these words; the
+// errors of domain packages print both languages (i18n.Error).
+const outLang = "en"
+
+// importVerb is how an import's summary line starts.
+func importVerb(dry bool) string {
+	if dry {
+		return i18n.T(outLang, "cli_dry_run")
+	}
+	return i18n.T(outLang, "cli_imported")
 }
 
 func oneLine(s string) string {
@@ -119,7 +132,7 @@ func oneLine(s string) string {
 }
 
 func printUsage(w io.Writer, cmds map[string]command) {
-	fmt.Fprintln(w, "usage: ikrar COMMAND [flags]")
+	fmt.Fprintln(w, i18n.T(outLang, "cli_usage"))
 	names := make([]string, 0, len(cmds))
 	for n := range cmds {
 		names = append(names, n)
@@ -128,7 +141,7 @@ func printUsage(w io.Writer, cmds map[string]command) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  ikrar %s\n", cmds[n].usage)
 	}
-	fmt.Fprintln(w, "Every command takes --data, --db, --db-driver, --base-url (and IKRAR_* environment variables).")
+	fmt.Fprintln(w, i18n.T(outLang, "cli_every_command"))
 }
 
 // parseFlags parses the shared configuration flags plus the command's own.
@@ -219,7 +232,7 @@ func formatAndOut[W any](writers map[string]W, format, out *string, usage string
 // noArguments refuses positional arguments.
 func noArguments(fs *flag.FlagSet) error {
 	if fs.NArg() > 0 {
-		return usageError{"unexpected arguments"}
+		return usageError{i18n.T(outLang, "cli_unexpected_args")}
 	}
 	return nil
 }

@@ -75,7 +75,7 @@ func runLinksExport(ctx context.Context, env Env, args []string) error {
 		ext = ".csv"
 	}
 	if fs.NArg() > 0 || out == "" || (ext != ".csv" && ext != ".pdf") {
-		return usageError{"--out must name a .csv or .pdf file (or - with --format csv|pdf)"}
+		return usageError{i18n.T(outLang, "cli_out_csv_pdf")}
 	}
 	st, err := openForLinks(ctx, &cfg, newLogger(cfg, env.Stderr))
 	if err != nil {
@@ -107,7 +107,7 @@ func runLinksExport(ctx context.Context, env Env, args []string) error {
 	if err := st.Record(ctx, "cli", "links.exported", "links:"+outLabel(out), map[string]string{"count": strconv.Itoa(n)}); err != nil {
 		return err
 	}
-	fmt.Fprintf(statusWriter(env, out), "%d signing links written to %s\n", n, out)
+	fmt.Fprintln(statusWriter(env, out), i18n.T(outLang, "cli_links_written", n, out))
 	return nil
 }
 
@@ -159,7 +159,7 @@ func runReport(ctx context.Context, env Env, args []string) error {
 	if err := st.Record(ctx, "cli", "report.exported", "report:"+outLabel(out), nil); err != nil {
 		return err
 	}
-	fmt.Fprintf(statusWriter(env, out), "report written to %s (%d of %d signed)\n", out, r.Total.Signed, r.Total.Roster)
+	fmt.Fprintln(statusWriter(env, out), i18n.T(outLang, "cli_report_written", out, r.Total.Signed, r.Total.Roster))
 	return nil
 }
 
@@ -175,7 +175,7 @@ func runCertificatesExport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 || (out != stdoutName && !strings.EqualFold(filepath.Ext(out), ".zip")) {
-		return usageError{"--out must name a .zip file (or -)"}
+		return usageError{i18n.T(outLang, "cli_out_zip")}
 	}
 	st, svc, err := openForCertificates(ctx, &cfg, env.Stderr)
 	if err != nil {
@@ -190,7 +190,7 @@ func runCertificatesExport(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	bar := newProgressBar(env.Stderr, "sertifikat")
+	bar := newProgressBar(env.Stderr, i18n.T("id", "cli_progress_certificates")) // Indonesian, as it always was
 	var n int
 	err = writeOutput(env, out, func(w io.Writer) error {
 		var err error
@@ -204,7 +204,7 @@ func runCertificatesExport(ctx context.Context, env Env, args []string) error {
 	if err := st.Record(ctx, "cli", "certificates.exported", "certificates:"+outLabel(out), map[string]string{"count": strconv.Itoa(n)}); err != nil {
 		return err
 	}
-	fmt.Fprintf(statusWriter(env, out), "%d certificates written to %s\n", n, out)
+	fmt.Fprintln(statusWriter(env, out), i18n.T(outLang, "cli_certs_written", n, out))
 	return nil
 }
 
@@ -214,7 +214,7 @@ func runVerify(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError{"give one certificate PDF"}
+		return usageError{i18n.T(outLang, "cli_one_pdf")}
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {

@@ -26,7 +26,7 @@ func runMessagesSend(ctx context.Context, env Env, args []string) error {
 		fs.BoolVar(&dry, "dry-run", false, "count, queue nothing")
 	}, func(fs *flag.FlagSet) error {
 		if kind != reach.KindInvitation && kind != reach.KindReminder {
-			return usageError{"--kind must be invitation or reminder"}
+			return usageError{i18n.T(outLang, "cli_kind")}
 		}
 		return noArguments(fs)
 	})
@@ -45,14 +45,13 @@ func runMessagesSend(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	verb := "queued"
+	done := "cli_messages_queued"
 	if dry {
-		verb = "would queue"
+		done = "cli_messages_would_queue"
 	}
-	fmt.Fprintf(env.Stdout, "%s %d %s messages (campaign %d); %d pending, %d already had one, %d without an email address\n",
-		verb, res.Queued, kind, camp.ID, res.Pending, res.Already, res.NoAddress)
+	fmt.Fprintln(env.Stdout, i18n.T(outLang, done, res.Queued, kind, camp.ID, res.Pending, res.Already, res.NoAddress))
 	if cfg.SMTPURL == "" && !dry {
-		fmt.Fprintln(env.Stdout, "note: SMTP is not set here; a server with --smtp-url (IKRAR_SMTP_URL) sends them")
+		fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_messages_no_smtp"))
 	}
 	return nil
 }
@@ -81,7 +80,7 @@ func runMessagesStatus(ctx context.Context, env Env, args []string) error {
 		kinds = append(kinds, k)
 	}
 	sort.Strings(kinds)
-	fmt.Fprintf(env.Stdout, "%-12s", "kind")
+	fmt.Fprintf(env.Stdout, "%-12s", i18n.T(outLang, "cli_messages_kind"))
 	for _, s := range states {
 		fmt.Fprintf(env.Stdout, " %8s", s)
 	}
@@ -98,7 +97,7 @@ func runMessagesStatus(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	for _, f := range failed {
-		fmt.Fprintf(env.Stdout, "failed: %s %s <%s>: %s\n", f.Kind, f.Name, f.Recipient, f.LastError)
+		fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_message_failed", f.Kind, f.Name, f.Recipient, f.LastError))
 	}
 	return nil
 }

@@ -29,7 +29,7 @@ func runMigrate(ctx context.Context, env Env, args []string) error {
 		return usageError{err.Error()}
 	}
 	if fs.NArg() > 0 || from == "" || to == "" {
-		return usageError{"--from and --to are required"}
+		return usageError{i18n.T(outLang, "cli_need_from_to")}
 	}
 	src, err := parseDatabase(from)
 	if err != nil {
@@ -40,7 +40,7 @@ func runMigrate(ctx context.Context, env Env, args []string) error {
 		return usageError{"--to: " + err.Error()}
 	}
 	if src.Driver == dst.Driver && src.DSN == dst.DSN {
-		return usageError{"--from and --to name the same database"}
+		return usageError{i18n.T(outLang, "cli_same_db")}
 	}
 	if src.Driver == "sqlite" {
 		if _, err := os.Stat(src.DSN); err != nil {
@@ -67,15 +67,15 @@ func runMigrate(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("open target: %w", err)
 	}
 	defer target.Close()
-	fmt.Fprintf(env.Stdout, "copying %s database into %s database\n", src.Driver, dst.Driver)
+	fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_migrate_copying", src.Driver, dst.Driver))
 	rep, err := source.CopyTo(ctx, target, func(c store.TableCount) {
-		fmt.Fprintf(env.Stdout, "  %-17s %d rows\n", c.Table, c.Rows)
+		fmt.Fprintln(env.Stdout, "  "+i18n.T(outLang, "cli_migrate_rows", c.Table, c.Rows))
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "ok: row counts of %d tables match; audit chain verified in the target: %d events, head %s\n",
-		len(rep.Tables), rep.Audit.Events, rep.Audit.Head)
+	fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_migrate_ok",
+		len(rep.Tables), rep.Audit.Events, rep.Audit.Head))
 	fmt.Fprintln(env.Stdout, i18n.Both("migrate_sessions_not_copied"))
 	return nil
 }
@@ -89,10 +89,10 @@ func parseDatabase(s string) (store.Options, error) {
 	driver, dsn, ok := strings.Cut(s, ":")
 	switch {
 	case !ok || dsn == "":
-		return store.Options{}, fmt.Errorf("%q: want sqlite:PATH or postgres:DSN", s)
+		return store.Options{}, errors.New(i18n.T(outLang, "cli_migrate_db_form", s))
 	case driver == "sqlite" || driver == "postgres":
 		return store.Options{Driver: driver, DSN: dsn}, nil
 	default:
-		return store.Options{}, fmt.Errorf("unknown database driver %q (want sqlite or postgres)", driver)
+		return store.Options{}, errors.New(i18n.T(outLang, "cli_migrate_driver", driver))
 	}
 }

@@ -22,7 +22,7 @@ func (m unitMapFlag) String() string { return "" }
 func (m unitMapFlag) Set(v string) error {
 	from, to, ok := strings.Cut(v, "=")
 	if !ok || strings.TrimSpace(from) == "" || strings.TrimSpace(to) == "" {
-		return fmt.Errorf("--map wants \"name in the file=existing unit name or code\"")
+		return errors.New(i18n.T(outLang, "cli_map_form"))
 	}
 	m[strings.ToLower(strings.TrimSpace(from))] = strings.TrimSpace(to)
 	return nil
@@ -84,17 +84,13 @@ func runRosterImport(ctx context.Context, env Env, args []string) error {
 		if len(res.Similar) > 0 {
 			fmt.Fprintln(env.Stderr, i18n.Both("cli_roster_map_hint"))
 		}
-		return fmt.Errorf("%d problem(s) in %s", len(perr.Problems), path)
+		return errors.New(i18n.T(outLang, "cli_problems_in", len(perr.Problems), path))
 	}
 	if err != nil {
 		return err
 	}
-	verb := "Imported"
-	if dry {
-		verb = "Dry run (nothing written)"
-	}
-	fmt.Fprintf(env.Stdout, "%s: %d added, %d updated, %d unchanged, %d deactivated, %d new departments\n",
-		verb, res.Added, res.Updated, res.Unchanged, res.Deactivated, len(res.NewDepartments))
+	fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_roster_result",
+		importVerb(dry), res.Added, res.Updated, res.Unchanged, res.Deactivated, len(res.NewDepartments)))
 	for _, s := range res.Similar {
 		fmt.Fprintln(env.Stdout, "  "+i18n.Both("cli_roster_similar", s.Name, s.Line, s.Rows, s.Existing))
 	}
@@ -109,7 +105,7 @@ func runRosterImport(ctx context.Context, env Env, args []string) error {
 		}
 	}
 	if res.MovedSigned > 0 {
-		fmt.Fprintf(env.Stdout, "  %d signers move to another unit: their signatures keep the unit as signed and count where they are now\n", res.MovedSigned)
+		fmt.Fprintln(env.Stdout, "  "+i18n.T(outLang, "cli_roster_moved_signed", res.MovedSigned))
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	ikrar "github.com/ikrar/ikrar"
 	"github.com/ikrar/ikrar/internal/config"
 	"github.com/ikrar/ikrar/internal/demo"
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/reach"
 	"github.com/ikrar/ikrar/internal/report"
@@ -31,7 +32,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError{"unexpected arguments"}
+		return usageError{i18n.T(outLang, "cli_unexpected_args")}
 	}
 	log := newLogger(cfg, env.Stderr)
 	if os.Getenv("GOGC") == "" {
@@ -78,15 +79,15 @@ func runServe(ctx context.Context, env Env, args []string) error {
 			return fmt.Errorf("demo data: %w", err)
 		}
 		if created {
-			fmt.Fprintf(env.Stdout, "Demo data created: %d ASN.\n", res.ASN)
+			fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_demo_created", res.ASN))
 			fmt.Fprintf(env.Stdout, "  admin:  %s / %s\n", res.AdminUser, res.AdminPassword)
-			fmt.Fprintf(env.Stdout, "  head:   %s / %s  (department %s)\n", res.HeadUser, res.HeadPassword, res.HeadDepartment)
-			fmt.Fprintln(env.Stdout, "  signing links:")
+			fmt.Fprintf(env.Stdout, "  head:   %s / %s  %s\n", res.HeadUser, res.HeadPassword, i18n.T(outLang, "cli_demo_department", res.HeadDepartment))
+			fmt.Fprintln(env.Stdout, "  "+i18n.T(outLang, "cli_demo_links"))
 			for _, l := range res.Links {
 				fmt.Fprintf(env.Stdout, "    %s\n", l)
 			}
 		} else {
-			fmt.Fprintln(env.Stdout, "Database already has data; demo data not added.")
+			fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_demo_exists"))
 		}
 	}
 	assets := ikrar.Assets
@@ -104,7 +105,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if cfg.SMTPURL == "" {
-		fmt.Fprintln(env.Stdout, "SMTP is not set (--smtp-url / IKRAR_SMTP_URL): invitations and reminders stay queued; see /admin/outbox")
+		fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_serve_no_smtp"))
 	}
 	workCtx, stopWork := context.WithCancel(context.Background())
 	var workDone <-chan struct{}
@@ -124,7 +125,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}()
 	err = srv.Run(ctx, cfg.Addr, func(addr string) {
 		log.Info("ikrar listening", "addr", addr, "base_url", cfg.BaseURL, "db", cfg.DB)
-		fmt.Fprintf(env.Stdout, "ikrar listening on %s — open %s\n", addr, cfg.BaseURL)
+		fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_listening", addr, cfg.BaseURL))
 	})
 	stopWork()
 	<-workDone

@@ -10,6 +10,7 @@ import (
 	"flag"
 
 	"github.com/ikrar/ikrar/internal/api"
+	"github.com/ikrar/ikrar/internal/i18n"
 )
 
 // runTokenAdd makes an API token and prints it once: only its hash is kept.
@@ -26,7 +27,7 @@ func runTokenAdd(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 || name == "" || len(scopes) == 0 {
-		return usageError{"--name and --scope are required"}
+		return usageError{i18n.T(outLang, "cli_need_name_scope")}
 	}
 	now := time.Now()
 	exp, err := api.ParseExpiry(expires, now)
@@ -45,7 +46,7 @@ func runTokenAdd(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "token %s added (scopes: %s); it is shown only now, store it safely:\n", t.Name, t.Scopes)
+	fmt.Fprintln(env.Stderr, i18n.T(outLang, "cli_token_added", t.Name, t.Scopes))
 	fmt.Fprintln(env.Stdout, plain)
 	return nil
 }

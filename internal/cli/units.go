@@ -34,16 +34,12 @@ func runUnitsImport(ctx context.Context, env Env, args []string) error {
 		for _, p := range perr.Problems {
 			fmt.Fprintf(env.Stderr, "  %s\n", p)
 		}
-		return fmt.Errorf("%d problem(s) in %s", len(perr.Problems), path)
+		return errors.New(i18n.T(outLang, "cli_problems_in", len(perr.Problems), path))
 	}
 	if err != nil {
 		return err
 	}
-	verb := "Imported"
-	if dry {
-		verb = "Dry run (nothing written)"
-	}
-	fmt.Fprintf(env.Stdout, "%s: %d units added, %d renamed, %d moved, %d unchanged\n", verb, res.Added, res.Renamed, res.Moved, res.Unchanged)
+	fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_units_result", importVerb(dry), res.Added, res.Renamed, res.Moved, res.Unchanged))
 	return nil
 }
 
@@ -84,7 +80,7 @@ func runAuditExport(ctx context.Context, env Env, args []string) error {
 		"kind": q.Kind, "actor": q.Actor, "unit": q.Unit, "from": q.From, "to": q.To, "count": strconv.Itoa(n)}); err != nil {
 		return err
 	}
-	fmt.Fprintf(statusWriter(env, out), "%d audit events written to %s\n", n, out)
+	fmt.Fprintln(statusWriter(env, out), i18n.T(outLang, "cli_audit_written", n, out))
 	return nil
 }
 
@@ -108,7 +104,7 @@ func runCertificatesReissue(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 || strings.TrimSpace(reason) == "" || (len(codes) == 0) == !stale {
-		return usageError{"give --reason and either --code CODE (repeatable) or --stale"}
+		return usageError{i18n.T(outLang, "cli_reissue_args")}
 	}
 	st, svc, err := openForCertificates(ctx, &cfg, env.Stderr)
 	if err != nil {
@@ -146,6 +142,6 @@ func runCertificatesReissue(ctx context.Context, env Env, args []string) error {
 			return fmt.Errorf("re-issue %s: %w", code, err)
 		}
 	}
-	fmt.Fprintf(env.Stdout, "%d certificates re-issued with %s\n", len(codes), cfg.BaseURL)
+	fmt.Fprintln(env.Stdout, i18n.T(outLang, "cli_reissued", len(codes), cfg.BaseURL))
 	return nil
 }
