@@ -1,13 +1,15 @@
 // Package i18n owns the wording of what ikrar says to people: page
 // labels, flash messages, the errors of every domain package, CLI lines,
-// the JSON API's problem texts, the e-mails and WhatsApp texts, by key, in
-// Bahasa Indonesia and English side by side.
+// the JSON API's problem texts, the e-mails and WhatsApp texts, and the
+// words printed in the certificate, the reports and the link cards, by
+// key, in Bahasa Indonesia and English side by side.
 //
 // To add a message, add a key to the file of the area that says it
 // (pages.go for the web pages, roster.go, nip.go, pledge.go, verify.go,
 // staff.go, api.go for the errors of those packages, cli.go for the
-// command line, mail.go for what package reach sends) with its Indonesian
-// and English words, then use it:
+// command line, mail.go for what package reach sends, pdf.go for the
+// PDFs and the XLSX report) with its Indonesian and English words, then
+// use it:
 //
 //   - in a template: {{.T.key}} (the page's language table, a map index);
 //   - in an e-mail template (package reach): {{id "key" args}} and
@@ -19,15 +21,18 @@
 //     first. An argument that is itself an *Error is worded in the same
 //     language.
 //
+// The certificate's words (cert_*) are pinned: verification re-renders a
+// certificate and compares bytes, so changing one is a new layout.
+//
 // TestKeys fails when a key lacks a language, when a key is never used,
 // and when code or a template names a key that does not exist;
 // TestNoWordingOutside fails on Indonesian wording left in a Go literal or
-// a page template's text.
+// a page template's text outside this package.
 //
 // Not here: the pledge's own text (it belongs to each campaign and is
 // stored with it, package pledge); month and weekday names (date formats,
-// package wib); and the words printed in the PDFs (packages certificate
-// and report).
+// package wib); names that are part of a file format (CSV columns, XLSX
+// sheet names, the roster and units files' column aliases).
 package i18n
 
 import (

@@ -1,7 +1,8 @@
 // Package reach gets the pledge to every ASN before the deadline: it owns
 // the outbox (one row per message, never queued twice), the sender that
 // delivers it over SMTP with retries and a rate cap, the reminder schedule
-// and the wording of every message. The web pages and `ikrar messages`
+// and the layout of every message (its words are catalogue keys, package
+// i18n). The web pages and `ikrar messages`
 // queue through Queue; `ikrar serve` runs the Sender.
 package reach
 
