@@ -46,10 +46,12 @@ var (
 	}
 )
 
-func readSource(t *testing.T) source {
+// eachSource calls fn with every file of the project that can hold
+// wording: its Go code (tests and this package left out) and its page
+// templates, by path from the root (slashes) and content.
+func eachSource(t *testing.T, fn func(rel string, isGo bool, b []byte) error) {
 	t.Helper()
 	root := filepath.Join("..", "..")
-	src := source{goLiterals: map[string]bool{}}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -61,8 +63,10 @@ func readSource(t *testing.T) source {
 			}
 			return nil
 		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
 		isGo := strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go")
-		isTmpl := strings.HasSuffix(p, ".html") && strings.Contains(filepath.ToSlash(p), "templates/")
+		isTmpl := strings.HasSuffix(p, ".html") && strings.Contains(rel, "templates/")
 		if !isGo && !isTmpl {
 			return nil
 		}
@@ -70,7 +74,17 @@ func readSource(t *testing.T) source {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(root, p)
+		return fn(rel, isGo, b)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readSource(t *testing.T) source {
+	t.Helper()
+	src := source{goLiterals: map[string]bool{}}
+	eachSource(t, func(rel string, isGo bool, b []byte) error {
 		if isGo {
 			for _, m := range literalRe.FindAllSubmatch(b, -1) {
 				src.goLiterals[string(m[1])] = true
@@ -87,9 +101,6 @@ func readSource(t *testing.T) source {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if len(src.tmplKeys) == 0 || len(src.goLiterals) == 0 {
 		t.Fatalf("found %d template keys and %d Go literals: is the walk right?", len(src.tmplKeys), len(src.goLiterals))
 	}

@@ -4,9 +4,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -48,57 +45,41 @@ var notWordingLiterals = map[string]string{
 // catalogue: in Go string literals (the e-mail templates are such
 // literals) and in the text of page templates.
 func TestNoWordingOutside(t *testing.T) {
-	root := filepath.Join("..", "..")
 	fset := token.NewFileSet()
 	tag := regexp.MustCompile(`(?s)<[^>]*>|{{.*?}}`)
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			switch d.Name() {
-			case ".git", "node_modules", "testdata", "i18n":
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		rel, _ := filepath.Rel(root, p)
-		rel = filepath.ToSlash(rel)
+	files := 0
+	eachSource(t, func(rel string, isGo bool, b []byte) error {
+		files++
 		if notWording[rel] != "" {
 			return nil
 		}
-		switch {
-		case strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go"):
-			f, err := parser.ParseFile(fset, p, nil, 0)
-			if err != nil {
-				return err
-			}
-			ast.Inspect(f, func(n ast.Node) bool {
-				lit, ok := n.(*ast.BasicLit)
-				if !ok || lit.Kind != token.STRING {
-					return true
-				}
-				s, err := strconv.Unquote(lit.Value)
-				if err != nil || notWordingLiterals[s] != "" || strings.HasPrefix(s, "attachment; filename=") {
-					return true
-				}
-				if w := indonesian.FindString(tag.ReplaceAllString(s, " ")); w != "" {
-					t.Errorf("%s: %q in a Go literal: move it into the catalogue", fset.Position(lit.Pos()), w)
-				}
-				return true
-			})
-		case strings.HasSuffix(p, ".html") && strings.Contains(rel, "templates/"):
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
+		if !isGo {
 			if w := indonesian.FindString(tag.ReplaceAllString(string(b), " ")); w != "" {
 				t.Errorf("%s: %q in a template's text: use {{.T.key}}", rel, w)
 			}
+			return nil
 		}
+		f, err := parser.ParseFile(fset, rel, b, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil || notWordingLiterals[s] != "" || strings.HasPrefix(s, "attachment; filename=") {
+				return true
+			}
+			if w := indonesian.FindString(tag.ReplaceAllString(s, " ")); w != "" {
+				t.Errorf("%s: %q in a Go literal: move it into the catalogue", fset.Position(lit.Pos()), w)
+			}
+			return true
+		})
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
+	if files < 100 {
+		t.Fatalf("read %d files: is the walk right?", files)
 	}
 }
