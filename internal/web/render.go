@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"text/template/parse"
@@ -266,28 +267,70 @@ func staticName(n parse.Node) (string, bool) {
 // Render implements echo.Renderer. Rendering into a buffer first means a
 // template error becomes a clean error page, not half a page.
 func (r *renderer) Render(w io.Writer, name string, data any, c echo.Context) error {
+	buf := r.buffer()
+	defer r.release(buf)
+	if err := r.renderTo(buf, name, data); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// write renders a page and sends it in one piece with its length. Echo's
+// c.Render renders into a fresh buffer grown to the page's size and sends
+// it without a length; on the signing pages that buffer was the largest
+// allocation of a request.
+func (r *renderer) write(c echo.Context, status int, name string, data any) error {
+	buf := r.buffer()
+	defer r.release(buf)
+	if err := r.renderTo(buf, name, data); err != nil {
+		return err
+	}
+	res := c.Response()
+	h := res.Header()
+	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	h.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
+	res.WriteHeader(status)
+	_, err := res.Write(buf.Bytes())
+	return err
+}
+
+// render is c.Render through renderer.write; a test that puts its own
+// renderer in place gets c.Render.
+func (s *Server) render(c echo.Context, status int, name string, data any) error {
+	if r, ok := c.Echo().Renderer.(*renderer); ok {
+		return r.write(c, status, name, data)
+	}
+	return c.Render(status, name, data)
+}
+
+func (r *renderer) renderTo(buf *bytes.Buffer, name string, data any) error {
 	t, ok := r.pageFor(name, data)
 	if !ok {
 		return fmt.Errorf("no template %q", name)
 	}
-	buf, _ := r.bufs.Get().(*bytes.Buffer)
-	if buf == nil {
-		buf = new(bytes.Buffer)
-	}
-	defer func() {
-		// Keep ordinary pages' buffers; let a rare huge one go.
-		if buf.Cap() <= 256<<10 {
-			buf.Reset()
-			r.bufs.Put(buf)
-		}
-	}()
 	if !r.renderCompiled(buf, name, data) {
 		if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
 			return fmt.Errorf("render %s: %w", name, err)
 		}
 	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return nil
+}
+
+// buffer is a page buffer from the pool; release returns it.
+func (r *renderer) buffer() *bytes.Buffer {
+	if buf, _ := r.bufs.Get().(*bytes.Buffer); buf != nil {
+		return buf
+	}
+	return new(bytes.Buffer)
+}
+
+func (r *renderer) release(buf *bytes.Buffer) {
+	// Keep ordinary pages' buffers; let a rare huge one go.
+	if buf.Cap() <= 256<<10 {
+		buf.Reset()
+		r.bufs.Put(buf)
+	}
 }
 
 // campaignLabel names a campaign in a selector in the page's language:

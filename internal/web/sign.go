@@ -202,7 +202,7 @@ func (s *Server) signPage(c echo.Context) error {
 	p.Data = d
 	if d.Signature != nil {
 		p.Title = p.T["receipt_title"]
-		return c.Render(http.StatusOK, "receipt", p)
+		return s.render(c, http.StatusOK, "receipt", p)
 	}
 	if d.Deadline.Passed && !d.Closed {
 		return s.renderSign(c, http.StatusGone, p, d)
@@ -222,7 +222,7 @@ func (s *Server) renderSign(c echo.Context, status int, p page, d *signData) err
 	if d.PointsHTML, err = s.pointsHTML(p.Lang, d); err != nil {
 		return err
 	}
-	return c.Render(status, "sign", p)
+	return s.render(c, status, "sign", p)
 }
 
 func (s *Server) signSubmit(c echo.Context) error {
@@ -284,7 +284,7 @@ func (s *Server) signSubmit(c echo.Context) error {
 		}
 	}
 	p.Title = p.T["receipt_title"]
-	return c.Render(http.StatusOK, "receipt", p)
+	return s.render(c, http.StatusOK, "receipt", p)
 }
 
 func (s *Server) signCertificate(c echo.Context) error {
