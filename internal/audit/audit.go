@@ -102,6 +102,12 @@ type Verifier struct {
 // NewVerifier starts a check at the genesis of the chain.
 func NewVerifier() *Verifier { return &Verifier{next: 1, prev: Genesis} }
 
+// ResumeVerifier starts a check at event next, whose previous event has
+// the stored hash prev: a verifier that splits the chain into segments
+// checks each from the event before it, so the link at each border is
+// checked too. Head then counts the events from next on.
+func ResumeVerifier(next uint64, prev string) *Verifier { return &Verifier{next: next, prev: prev} }
+
 // Check takes the next stored event and reports the first inconsistency.
 func (v *Verifier) Check(s Stored) error {
 	return v.check(s, Hash(s.Event) == s.Hash)

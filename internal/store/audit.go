@@ -5,8 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ikrar/ikrar/internal/audit"
@@ -61,31 +65,54 @@ type AuditReport struct {
 // VerifyAudit walks the chain in order and cross-checks every signature
 // against the digest its event recorded, so a row edited directly in the
 // database is named as well as a broken link.
+//
+// The chain is checked in segments on every core at once (each event's
+// hash needs only its own row and the stored hash before it, see
+// verifySegments); the report, and the first break it names, are the
+// same as one walk from the first event to the last.
 func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
+	return s.verifyAudit(ctx, min(runtime.GOMAXPROCS(0), maxVerifySegments), verifyBatch)
+}
+
+// maxVerifySegments is the SQLite reader pool's size: each segment holds
+// one of its connections for the whole walk.
+const maxVerifySegments = 4
+
+// verifyBatch is how many events one read of the chain takes.
+const verifyBatch = 5000
+
+func (s *Store) verifyAudit(ctx context.Context, segments, batch int) (AuditReport, error) {
+	// One whole-chain check at a time: two, each holding some of the
+	// pool's connections while waiting for more, could wait forever.
+	s.verifyMu.Lock()
+	defer s.verifyMu.Unlock()
 	// One snapshot for every read: the server may keep signing while the
 	// chain is checked, and rows written after the walk must not look like
 	// signatures without events or a moved head.
 	//
-	// The transaction is database/sql's, not GORM's: inside a GORM
+	// The transactions are database/sql's, not GORM's: inside a GORM
 	// transaction with prepared statements every query prepares its
 	// statement again and keeps it until the transaction ends, and a walk
 	// of 5,000,000 events runs thousands of queries (745 MB of statements).
-	pool, err := s.r.DB()
+	// database/sql also spares the reflective scanning, which cost more
+	// than the rows.
+	txs, err := s.d.readSnapshots(ctx, s, segments)
 	if err != nil {
 		return AuditReport{}, fmt.Errorf("verify audit: %w", err)
 	}
-	sqlTx, err := pool.BeginTx(ctx, s.d.snapshot())
-	if err != nil {
-		return AuditReport{}, fmt.Errorf("verify audit: %w", err)
+	defer func() {
+		for _, tx := range txs {
+			tx.Rollback() // read only: nothing to commit
+		}
+	}()
+	readers := make([]auditReader, len(txs))
+	for i, tx := range txs {
+		readers[i] = auditReader{tx: tx, d: s.d}
 	}
-	defer sqlTx.Rollback() // read only: nothing to commit
-	return verifyAudit(ctx, auditReader{tx: sqlTx, d: s.d})
+	return verifyAuditOn(ctx, readers, batch)
 }
 
-// auditReader runs verification's reads on one snapshot transaction
-// through database/sql: the walk reads every event and about every second
-// signature row, and GORM's statement building and reflective scanning
-// cost more than the rows themselves.
+// auditReader runs verification's reads on one snapshot transaction.
 type auditReader struct {
 	tx *sql.Tx
 	d  dialect
@@ -95,60 +122,73 @@ func (r auditReader) query(ctx context.Context, q string, args ...any) (*sql.Row
 	return r.tx.QueryContext(ctx, r.d.rebind(q), args...)
 }
 
-// verifyBatch is how many events one read of the chain takes.
-const verifyBatch = 5000
+func (r auditReader) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return r.tx.QueryRowContext(ctx, r.d.rebind(q), args...)
+}
 
-// verifyAudit streams the chain in batches (its memory does not grow with
-// the chain: ~5,000 events, and three bits per signature id, below) and
-// checks each signature event against its row as the batch is read.
-func verifyAudit(ctx context.Context, r auditReader) (AuditReport, error) {
-	v := audit.NewVerifier()
-	sc := &sigChecker{ctx: ctx, r: r, certMismatch: map[uint]uint64{}}
-	batch := make([]audit.Stored, 0, verifyBatch)
-	var lastID uint64
-	for {
-		batch = batch[:0]
-		rows, err := r.query(ctx, `SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit_events WHERE id > ? ORDER BY id LIMIT ?`,
-			lastID, verifyBatch)
-		if err != nil {
-			return AuditReport{}, fmt.Errorf("read audit events: %w", err)
-		}
-		for rows.Next() {
-			var e audit.Stored
-			if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.Subject, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
-				rows.Close()
-				return AuditReport{}, fmt.Errorf("read audit events: %w", err)
-			}
-			batch = append(batch, e)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return AuditReport{}, fmt.Errorf("read audit events: %w", err)
-		}
-		if len(batch) == 0 {
-			break
-		}
-		// Events are read back as stored; the chain rule sees them in UTC.
-		if err := v.CheckBatch(batch); err != nil {
-			return AuditReport{}, err
-		}
-		for _, e := range batch {
-			if err := sc.add(e); err != nil {
-				return AuditReport{}, err
-			}
-		}
-		if err := sc.flush(); err != nil {
-			return AuditReport{}, err
-		}
-		lastID = batch[len(batch)-1].Seq
+// verifyAuditOn checks the chain with one segment per reader (all on one
+// snapshot), then what needs the whole chain, on the first reader.
+//
+// Segments are whole batches, so every batch is the one a single walk
+// would read, and their results are merged in chain order exactly as a
+// single walk meets them: a segment's own break ends the check unless an
+// earlier segment broke first; what a segment cannot know alone (whether
+// a certificate or revocation event names a signature made in an earlier
+// segment, which certificate event of a signature is its latest) is kept
+// aside and settled in the merge.
+func verifyAuditOn(ctx context.Context, readers []auditReader, batch int) (AuditReport, error) {
+	main := readers[0]
+	var last uint64
+	if err := main.queryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM audit_events").Scan(&last); err != nil {
+		return AuditReport{}, fmt.Errorf("read audit events: %w", err)
 	}
-	if err := sc.finish(); err != nil {
+	per := last / uint64(len(readers)) / uint64(batch) * uint64(batch)
+	if per == 0 {
+		readers = readers[:1]
+	}
+	segs := make([]*verifySegment, len(readers))
+	for i, r := range readers {
+		segs[i] = &verifySegment{lo: uint64(i)*per + 1, batch: batch, r: r,
+			sc: &sigChecker{ctx: ctx, r: r, first: i == 0, certMismatch: map[uint]uint64{}}}
+		if i < len(readers)-1 {
+			segs[i].hi = uint64(i+1) * per
+		}
+	}
+	var stop atomic.Int64 // the first segment known to break: later ones may stop
+	stop.Store(int64(len(segs)))
+	var wg sync.WaitGroup
+	for i, g := range segs {
+		wg.Go(func() { g.walk(ctx, i, &stop) })
+	}
+	wg.Wait()
+
+	all := &sigChecker{ctx: ctx, r: main, certMismatch: map[uint]uint64{}}
+	n, head := 0, audit.Genesis
+	for _, g := range segs {
+		for _, d := range g.sc.deferred {
+			if g.err != nil && (d.batch > g.errBatch || d.batch == g.errBatch && (!g.errAdd || d.seq > g.errSeq)) {
+				break // a single walk would have stopped before it
+			}
+			if !all.created.has(d.id) {
+				return AuditReport{}, noEarlierSignature(d.seq, d.action, d.id)
+			}
+		}
+		if g.err != nil {
+			return AuditReport{}, g.err
+		}
+		all.merge(g.sc)
+		sn, sh := g.v.Head()
+		n += sn
+		if sn > 0 {
+			head = sh
+		}
+	}
+	if err := all.finish(); err != nil {
 		return AuditReport{}, err
 	}
-	n, head := v.Head()
 	var anchor AuditHead
 	found := true
-	if err := r.tx.QueryRowContext(ctx, "SELECT seq, hash FROM audit_heads LIMIT 1").Scan(&anchor.Seq, &anchor.Hash); errors.Is(err, sql.ErrNoRows) {
+	if err := main.queryRow(ctx, "SELECT seq, hash FROM audit_heads LIMIT 1").Scan(&anchor.Seq, &anchor.Hash); errors.Is(err, sql.ErrNoRows) {
 		found = false
 	} else if err != nil {
 		return AuditReport{}, fmt.Errorf("read audit head: %w", err)
@@ -161,6 +201,103 @@ func verifyAudit(ctx context.Context, r auditReader) (AuditReport, error) {
 			"the chain ends at event %d but its recorded head is event %d: events were removed from the end", n, anchor.Seq)}
 	}
 	return AuditReport{Events: n, Head: head}, nil
+}
+
+// verifySegment walks events lo to hi (hi 0: to the end of the chain).
+type verifySegment struct {
+	lo, hi uint64
+	batch  int
+	r      auditReader
+	v      *audit.Verifier
+	sc     *sigChecker
+	// err is the first error that ended the walk, in batch errBatch; a
+	// break found by sigChecker.add (errAdd) comes after the events of
+	// its batch before it (errSeq), a break of the chain before them all.
+	err      error
+	errBatch int
+	errAdd   bool
+	errSeq   uint64
+}
+
+// walk reads the segment in batches (its memory does not grow with the
+// chain: one batch, and three bits per signature id, see sigChecker) and
+// checks each signature event against its row as the batch is read.
+// Every batch read is the one a single walk would read: it starts after
+// the last event checked, and a segment reads past its end only when an
+// event is missing, which breaks the chain there.
+func (g *verifySegment) walk(ctx context.Context, index int, stop *atomic.Int64) {
+	prev := audit.Genesis
+	if g.lo > 1 {
+		// The link at the border: the stored hash of the event before the
+		// segment. If that event is missing, the segment before breaks.
+		if err := g.r.queryRow(ctx, "SELECT hash FROM audit_events WHERE id = ?", g.lo-1).Scan(&prev); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			g.fail(stop, index, 0, fmt.Errorf("read audit events: %w", err), false)
+			return
+		}
+	}
+	g.v = audit.ResumeVerifier(g.lo, prev)
+	batch := make([]audit.Stored, 0, g.batch)
+	lastID := g.lo - 1
+	for b := 0; stop.Load() > int64(index); b++ {
+		batch = batch[:0]
+		rows, err := g.r.query(ctx, `SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit_events WHERE id > ? ORDER BY id LIMIT ?`,
+			lastID, g.batch)
+		if err != nil {
+			g.fail(stop, index, b, fmt.Errorf("read audit events: %w", err), false)
+			return
+		}
+		for rows.Next() {
+			var e audit.Stored
+			if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.Subject, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+				rows.Close()
+				g.fail(stop, index, b, fmt.Errorf("read audit events: %w", err), false)
+				return
+			}
+			batch = append(batch, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			g.fail(stop, index, b, fmt.Errorf("read audit events: %w", err), false)
+			return
+		}
+		if len(batch) == 0 {
+			return
+		}
+		// Events are read back as stored; the chain rule sees them in UTC.
+		if err := g.v.CheckBatch(batch); err != nil {
+			g.fail(stop, index, b, err, false)
+			return
+		}
+		g.sc.batch = b
+		for _, e := range batch {
+			if err := g.sc.add(e); err != nil {
+				g.fail(stop, index, b, err, true)
+				return
+			}
+		}
+		if err := g.sc.flush(); err != nil {
+			g.fail(stop, index, b, err, false)
+			return
+		}
+		lastID = batch[len(batch)-1].Seq
+		if g.hi != 0 && lastID >= g.hi {
+			return
+		}
+	}
+}
+
+func (g *verifySegment) fail(stop *atomic.Int64, index, batch int, err error, add bool) {
+	g.err, g.errBatch, g.errAdd = err, batch, add
+	var broken *audit.BrokenError
+	if errors.As(err, &broken) {
+		g.errSeq = broken.Seq
+	}
+	for { // segments after this one need not finish
+		cur := stop.Load()
+		if cur <= int64(index) || stop.CompareAndSwap(cur, int64(index)) {
+			return
+		}
+	}
 }
 
 // HasEventHash tells whether an event with this hash is in the chain, so an
@@ -179,6 +316,20 @@ type sigRecord struct {
 	version    string // "" for the v1 digest rule
 	digest     string
 	department string // recorded unit (v2), for a precise message
+}
+
+// sigRef is a certificate or revocation event naming a signature with no
+// signature event earlier in its segment: whether one of an earlier
+// segment made it is settled when the segments are merged.
+type sigRef struct {
+	seq    uint64
+	batch  int
+	action string
+	id     uint
+}
+
+func noEarlierSignature(seq uint64, action string, id uint) error {
+	return &audit.BrokenError{Seq: seq, Reason: fmt.Sprintf("%s names signature %d, which has no earlier signature event", action, id)}
 }
 
 // sigEvent is an event about a signature, waiting for its row.
@@ -201,6 +352,9 @@ type sigEvent struct {
 type sigChecker struct {
 	ctx                         context.Context
 	r                           auditReader
+	first                       bool // no segment before this one (see deferred)
+	batch                       int  // the batch add is given events of
+	deferred                    []sigRef
 	created, v2, certified, rev bitset
 	certMismatch                map[uint]uint64 // signature id → seq of its latest issuing event, which its row does not match
 	pending                     []sigEvent
@@ -215,6 +369,15 @@ func (b *bitset) set(i uint) {
 		*b = append(*b, 0)
 	}
 	(*b)[i/64] |= 1 << (i % 64)
+}
+
+func (b *bitset) or(o bitset) {
+	for len(*b) < len(o) {
+		*b = append(*b, 0)
+	}
+	for i, w := range o {
+		(*b)[i] |= w
+	}
 }
 
 func (b bitset) has(i uint) bool { return int(i/64) < len(b) && b[i/64]&(1<<(i%64)) != 0 }
@@ -244,7 +407,10 @@ func (c *sigChecker) add(e audit.Stored) error {
 			return &audit.BrokenError{Seq: e.Seq, Reason: err.Error()}
 		}
 		if !c.created.has(id) {
-			return &audit.BrokenError{Seq: e.Seq, Reason: fmt.Sprintf("%s names signature %d, which has no earlier signature event", e.Action, id)}
+			if c.first {
+				return noEarlierSignature(e.Seq, e.Action, id)
+			}
+			c.deferred = append(c.deferred, sigRef{seq: e.Seq, batch: c.batch, action: e.Action, id: id})
 		}
 		if e.Action == ActionRevoked {
 			c.rev.set(id)
@@ -254,6 +420,27 @@ func (c *sigChecker) add(e audit.Stored) error {
 		c.pending = append(c.pending, sigEvent{seq: e.Seq, action: e.Action, id: id, sha256: d.SHA256})
 	}
 	return nil
+}
+
+// merge takes in what the segment after c's found, as if c had gone on
+// to read it: a signature's latest certificate event decides whether its
+// row matches, and the first row that differs from its events is the one
+// named.
+func (c *sigChecker) merge(next *sigChecker) {
+	for id := range c.certMismatch {
+		if next.certified.has(id) {
+			delete(c.certMismatch, id)
+		}
+	}
+	maps.Copy(c.certMismatch, next.certMismatch)
+	c.created.or(next.created)
+	c.v2.or(next.v2)
+	c.certified.or(next.certified)
+	c.rev.or(next.rev)
+	if c.rowErr == nil {
+		c.rowErr = next.rowErr
+	}
+	c.missing += next.missing
 }
 
 // flush compares the pending events with their rows.

@@ -19,9 +19,10 @@ import (
 )
 
 // BenchmarkVerifyAudit measures `ikrar audit verify`'s work (the chain and
-// every signature against its event) over a chain of
-// $IKRAR_BENCH_AUDIT_EVENTS events (default 1,000,000), beside its raw
-// limits in the same run:
+// every signature against its event, in one segment per core: -cpu 2
+// checks two halves at once) over a chain of $IKRAR_BENCH_AUDIT_EVENTS
+// events (default 1,000,000), beside its raw limits in the same run, all
+// on one connection and one core:
 //
 //   - RawSHA256: a bare SHA-256 of each event's canonical bytes, the same
 //     bytes the verifier hashes (read once, hashed b.N times: no database);

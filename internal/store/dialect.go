@@ -40,6 +40,10 @@ type dialect interface {
 	// snapshot is how to begin a transaction whose reads all see one
 	// moment of the database.
 	snapshot() *sql.TxOptions
+	// readSnapshots begins up to n read transactions on the reader pool
+	// that all see the same moment of the database (at least one), for
+	// reads split over several connections.
+	readSnapshots(ctx context.Context, s *Store, n int) ([]*sql.Tx, error)
 	// headTrigger is the SQL that installs (idempotently) the trigger keeping
 	// audit_heads at the newest audit event.
 	headTrigger() []string
@@ -104,6 +108,58 @@ func (sqliteDialect) byteOrder(col string) string { return col }
 // reader connections are query-only.
 func (sqliteDialect) snapshot() *sql.TxOptions { return nil }
 
+// readSnapshots: a SQLite read transaction takes its snapshot at its first
+// read, so each makes one while this process holds the write lock (BEGIN
+// IMMEDIATE on the writer, across processes too): no commit can land
+// between them. The lock is held for those few reads only, after the
+// connections are in hand. Where it cannot be had (a read-only file),
+// one transaction is returned.
+func (sqliteDialect) readSnapshots(ctx context.Context, s *Store, n int) ([]*sql.Tx, error) {
+	pool, err := s.r.DB()
+	if err != nil {
+		return nil, err
+	}
+	var txs []*sql.Tx
+	rollback := func() {
+		for _, tx := range txs {
+			tx.Rollback()
+		}
+	}
+	for range max(n, 1) {
+		tx, err := pool.BeginTx(ctx, nil)
+		if err != nil {
+			rollback()
+			return nil, err
+		}
+		txs = append(txs, tx)
+	}
+	if len(txs) == 1 {
+		return txs, nil
+	}
+	w, err := s.w.DB()
+	if err != nil {
+		rollback()
+		return nil, err
+	}
+	lock, err := w.BeginTx(ctx, nil) // _txlock=immediate
+	if err != nil {
+		s.log.Warn("verify: no write lock for a shared snapshot, reading on one connection", "err", err)
+		for _, tx := range txs[1:] {
+			tx.Rollback()
+		}
+		return txs[:1], nil
+	}
+	defer lock.Rollback()
+	for _, tx := range txs {
+		var seq int64
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_heads").Scan(&seq); err != nil {
+			rollback()
+			return nil, err
+		}
+	}
+	return txs, nil
+}
+
 func (sqliteDialect) headTrigger() []string {
 	return []string{`CREATE TRIGGER IF NOT EXISTS audit_head_track AFTER INSERT ON audit_events BEGIN
 		INSERT INTO audit_heads (id, seq, hash) VALUES (1, NEW.id, NEW.hash)
@@ -155,6 +211,47 @@ func (postgresDialect) backup(context.Context, *Store, string) error { return er
 
 func (postgresDialect) snapshot() *sql.TxOptions {
 	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+}
+
+// readSnapshots: the first transaction exports its snapshot and the others
+// import it (SET TRANSACTION SNAPSHOT, their first statement).
+func (d postgresDialect) readSnapshots(ctx context.Context, s *Store, n int) ([]*sql.Tx, error) {
+	pool, err := s.r.DB()
+	if err != nil {
+		return nil, err
+	}
+	first, err := pool.BeginTx(ctx, d.snapshot())
+	if err != nil {
+		return nil, err
+	}
+	txs := []*sql.Tx{first}
+	rollback := func() {
+		for _, tx := range txs {
+			tx.Rollback()
+		}
+	}
+	if n <= 1 {
+		return txs, nil
+	}
+	var id string
+	if err := first.QueryRowContext(ctx, "SELECT pg_export_snapshot()").Scan(&id); err != nil {
+		rollback()
+		return nil, err
+	}
+	for range n - 1 {
+		tx, err := pool.BeginTx(ctx, d.snapshot())
+		if err != nil {
+			rollback()
+			return nil, err
+		}
+		txs = append(txs, tx)
+		// The id comes from the server; the statement takes no parameters.
+		if _, err := tx.ExecContext(ctx, "SET TRANSACTION SNAPSHOT '"+strings.ReplaceAll(id, "'", "")+"'"); err != nil {
+			rollback()
+			return nil, err
+		}
+	}
+	return txs, nil
 }
 
 func (postgresDialect) headTrigger() []string {

@@ -1,5 +1,7 @@
 package store
 
+import "context"
+
 // HotReadsPostgres are the signing path's prepared reads as PostgreSQL
 // receives them, for the external tests of their query plans.
 func HotReadsPostgres() map[string]string {
@@ -8,4 +10,10 @@ func HotReadsPostgres() map[string]string {
 		"asnByToken":  d.rebind(sqlASNByToken),
 		"signatureOf": d.rebind(sqlSignatureOf),
 	}
+}
+
+// VerifyAuditIn is VerifyAudit with a chosen number of segments and batch
+// size, so tests can put segment borders between a few events.
+func (s *Store) VerifyAuditIn(ctx context.Context, segments, batch int) (AuditReport, error) {
+	return s.verifyAudit(ctx, segments, batch)
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/driver/sqlite"
@@ -41,6 +42,8 @@ type Store struct {
 	signer *groupCommitter
 	hot    *hotStmts
 	d      dialect
+
+	verifyMu sync.Mutex // one VerifyAudit at a time (see verifyAudit)
 }
 
 // Options configure Open.
