@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"reflect"
 	"strings"
@@ -34,37 +35,7 @@ func testCompletionCountersMatchRecount(t *testing.T, b storetest.Backend) {
 	}
 	check := func(step string) {
 		t.Helper()
-		got, err := st.CompletionByDepartment(ctx, c.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := st.RecountCompletionByDepartment(ctx, c.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("%s: counters %v, recount %v", step, got, want)
-		}
-		ds, err := st.Departments(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, ids := range [][]uint{nil, {ds[0].ID}} {
-			got, err := st.SignaturesPerDay(ctx, c.ID, ids)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := st.RecountSignaturesPerDay(ctx, c.ID, ids)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(want) == 0 {
-				want = []store.DayCount{}
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("%s: signatures per day in %v: counters %v, recount %v", step, ids, got, want)
-			}
-		}
+		checkCounters(t, st, c.ID, step)
 	}
 	check("seeded")
 	var codes []string
@@ -129,6 +100,186 @@ func testCompletionCountersMatchRecount(t *testing.T, b storetest.Backend) {
 		t.Fatal(err)
 	}
 	check("signed after reopening")
+	if b != storetest.Postgres {
+		return
+	}
+	// A database whose counters are of version 1 (row triggers for new
+	// signatures on PostgreSQL): opening it replaces them, and a new
+	// signature is counted once, not once per generation of triggers, and
+	// no trigger of version 1 is left behind.
+	triggers := func() (names []string) {
+		t.Helper()
+		rows, err := db.Query(`SELECT tgname FROM pg_trigger WHERE tgrelid = 'signatures'::regclass AND NOT tgisinternal ORDER BY tgname`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			names = append(names, n)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return names
+	}
+	current := triggers()
+	st.Close()
+	for _, q := range []string{
+		"CREATE TRIGGER count_signature_day AFTER INSERT OR DELETE ON signatures FOR EACH ROW EXECUTE FUNCTION ikrar_count_signature_day()",
+		"CREATE TRIGGER count_signature_insert AFTER INSERT ON signatures FOR EACH ROW WHEN (NOT NEW.revoked) EXECUTE FUNCTION ikrar_count_signature()",
+		"UPDATE count_versions SET version = 1",
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st = storetest.OpenWith(t, o)
+	check("reopened from version 1")
+	if got := triggers(); !reflect.DeepEqual(got, current) {
+		t.Fatalf("triggers on signatures after the upgrade %v, want %v", got, current)
+	}
+	if _, err := st.Sign(ctx, newSig(people[4], c, 40)); err != nil {
+		t.Fatal(err)
+	}
+	check("signed after reopening from version 1")
+}
+
+// checkCounters compares the figures every page reads from the counters
+// with a direct recount: completion by unit, and signatures per day over
+// every unit and over the first one.
+func checkCounters(t *testing.T, st *store.Store, campaignID uint, step string) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := st.CompletionByDepartment(ctx, campaignID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := st.RecountCompletionByDepartment(ctx, campaignID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%s: counters %v, recount %v", step, got, want)
+	}
+	ds, err := st.Departments(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ids := range [][]uint{nil, {ds[0].ID}} {
+		got, err := st.SignaturesPerDay(ctx, campaignID, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := st.RecountSignaturesPerDay(ctx, campaignID, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) == 0 {
+			want = []store.DayCount{}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: signatures per day in %v: counters %v, recount %v", step, ids, got, want)
+		}
+	}
+}
+
+// TestCompletionCountersManyRowsPerStatement drives the counters with what
+// one statement or one transaction can hold at once: the group committer's
+// multi-row insert (several signatures of one unit, of two units, on two
+// WIB days, one that conflicts with a live signature and is not stored,
+// one of a person no longer on the roster, one stored already revoked),
+// then a revocation, a move and a deactivation in one transaction, then a
+// deleted signature, checking the counters against a recount after each.
+func TestCompletionCountersManyRowsPerStatement(t *testing.T) {
+	storetest.Each(t, testCompletionCountersManyRowsPerStatement)
+}
+
+func testCompletionCountersManyRowsPerStatement(t *testing.T, b storetest.Backend) {
+	ctx := context.Background()
+	o := storetest.Options(t, b)
+	st := storetest.OpenWith(t, o)
+	c, people := seed(t, st, 8)
+	other := store.Department{Code: "lain", Name: "Dinas Lain"}
+	if err := st.CreateDepartment(ctx, "test", &other); err != nil {
+		t.Fatal(err)
+	}
+	db := storetest.DB(t, o)
+	bind := func(q string) string {
+		if b == storetest.Postgres {
+			for i := 1; strings.Contains(q, "?"); i++ {
+				q = strings.Replace(q, "?", fmt.Sprintf("$%d", i), 1)
+			}
+		}
+		return q
+	}
+	exec := func(tx interface {
+		Exec(string, ...any) (sql.Result, error)
+	}, q string, args ...any) {
+		t.Helper()
+		if _, err := tx.Exec(bind(q), args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.Sign(ctx, newSig(people[0], c, 0)); err != nil {
+		t.Fatal(err)
+	}
+	exec(db, `UPDATE asns SET department_id = ? WHERE id IN (?, ?)`, other.ID, people[4].ID, people[5].ID)
+	exec(db, `UPDATE asns SET active = false WHERE id = ?`, people[7].ID)
+	checkCounters(t, st, c.ID, "before the batch")
+
+	// 16:30 UTC is 23:30 WIB: the day before the others.
+	late := time.Date(2026, 11, 29, 16, 30, 0, 0, time.UTC)
+	early := late.Add(time.Hour)
+	batch := []struct {
+		who     int
+		at      time.Time
+		revoked bool
+	}{{0, early, false}, {1, late, false}, {2, early, false}, {3, early, false}, {4, late, false}, {5, early, false}, {7, early, false}, {6, early, true}}
+	var q strings.Builder
+	var args []any
+	q.WriteString(`INSERT INTO signatures (asn_id, campaign_id, department_id, signed_at, typed_name, drawn_png, ip, user_agent, pledge_hash,
+		cert_code, signer_nip, signer_name, signer_position, staff_user, device_key, cert_sha256, revoked) VALUES `)
+	for i, r := range batch {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		a := people[r.who]
+		dept := a.DepartmentID
+		if r.who == 4 || r.who == 5 {
+			dept = other.ID
+		}
+		q.WriteString("(?, ?, ?, ?, ?, ?, '', '', ?, ?, ?, ?, ?, '', '', '', ?)")
+		args = append(args, a.ID, c.ID, dept, r.at, a.Name, []byte{}, c.TextHash, fmt.Sprintf("IKR-M%04d", i), a.NIP, a.Name, "Staf", r.revoked)
+	}
+	q.WriteString(" ON CONFLICT (asn_id, campaign_id) WHERE revoked = false DO NOTHING")
+	res, err := db.Exec(bind(q.String()), args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != int64(len(batch)-1) {
+		t.Fatalf("the batch stored %d rows (%v), want %d: all but the conflicting one", n, err, len(batch)-1)
+	}
+	checkCounters(t, st, c.ID, "one multi-row insert")
+
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec(tx, `UPDATE signatures SET revoked = true WHERE asn_id = ? AND campaign_id = ?`, people[1].ID, c.ID)
+	exec(tx, `UPDATE asns SET department_id = ? WHERE id = ?`, other.ID, people[2].ID)
+	exec(tx, `UPDATE asns SET active = false WHERE id = ?`, people[3].ID)
+	exec(tx, `UPDATE asns SET active = true WHERE id = ?`, people[7].ID)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	checkCounters(t, st, c.ID, "revocation, move, deactivation and return in one transaction")
+
+	exec(db, `DELETE FROM signatures WHERE asn_id = ? AND campaign_id = ?`, people[4].ID, c.ID)
+	checkCounters(t, st, c.ID, "a signature deleted")
 }
 
 // TestReachCountsMatchRecount compares the dashboard's reach funnel, which
