@@ -56,9 +56,12 @@ type RosterStage struct {
 	// writer as schema for its transaction, Close detaches and removes it.
 	file, schema string
 	fileDB       *sql.DB
-	attached     bool
-	newTok       func() string
-	newCode      func() string
+	// lock holds the file's flock until Close has removed it: a stage
+	// file nobody locks was left by an import that died (stagefile.go).
+	lock     *os.File
+	attached bool
+	newTok   func() string
+	newCode  func() string
 
 	full *sql.Stmt // INSERT of a full batch, prepared once
 	buf  []any     // values of the batch being filled
@@ -104,14 +107,14 @@ func (s *Store) StageRoster(ctx context.Context, o ImportOptions) (*RosterStage,
 		st.db.Statement.ConnPool = st.conn
 		st.pool, st.table, st.local = st.conn, "roster_stage_"+n, "roster_stage_"+n
 	} else {
-		f, err := os.CreateTemp(filepath.Dir(s.dsn), ".roster-stage-*.db")
-		if err != nil {
+		var err error
+		if st.file, st.lock, err = createStageFile(filepath.Dir(s.dsn)); err != nil {
 			return nil, fmt.Errorf("stage roster: %w", err)
 		}
-		f.Close()
-		st.file, st.schema = f.Name(), "stage_"+n
+		st.schema = "stage_" + n
 		if st.fileDB, err = sql.Open("sqlite3", "file:"+st.file+"?_journal_mode=OFF&_synchronous=OFF"); err != nil {
 			os.Remove(st.file)
+			st.lock.Close()
 			return nil, fmt.Errorf("stage roster: %w", err)
 		}
 		st.fileDB.SetMaxOpenConns(1)
@@ -288,6 +291,9 @@ func (st *RosterStage) Close() error {
 	}
 	if st.file != "" {
 		err = errors.Join(err, os.Remove(st.file))
+	}
+	if st.lock != nil {
+		st.lock.Close()
 	}
 	return err
 }

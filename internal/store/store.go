@@ -109,6 +109,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		wdb.Close()
 		return nil, err
 	}
+	removeStaleStages(filepath.Dir(o.DSN), o.Logger)
 
 	rp := url.Values{}
 	rp.Set("_busy_timeout", "10000")
