@@ -139,9 +139,13 @@ func runReport(ctx context.Context, env Env, args []string) error {
 		}
 	}
 	switch {
-	case dept != "" && format == "csv": // streamed: memory does not grow with the unit
+	case dept != "" && (format == "csv" || format == "xlsx"): // streamed: memory does not grow with the unit
+		stream := report.StreamDepartmentCSV
+		if format == "xlsx" {
+			stream = report.StreamDepartmentXLSX
+		}
 		err = writeOutput(env, out, func(w io.Writer) (err error) {
-			r, err = report.StreamDepartmentCSV(ctx, w, st, sc, d, camp, time.Now())
+			r, err = stream(ctx, w, st, sc, d, camp, time.Now())
 			return err
 		})
 	case dept != "":

@@ -4,23 +4,27 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/store/storetest"
 )
 
-// TestStreamDepartmentCSVMatchesReport: a unit's CSV report streamed batch
-// by batch is byte for byte the CSV of BuildDepartment's report (signed,
+// TestStreamDepartmentMatchesReport: a unit's CSV report streamed batch
+// by batch is byte for byte the CSV of BuildDepartment's report, and its
+// streamed XLSX has the cells, styles and filters of WriteXLSX's (signed,
 // pending, moved after signing), on SQLite and PostgreSQL, with more people
 // in each unit than one batch (2,000) holds.
-func TestStreamDepartmentCSVMatchesReport(t *testing.T) {
-	storetest.Each(t, testStreamDepartmentCSVMatchesReport)
+func TestStreamDepartmentMatchesReport(t *testing.T) {
+	storetest.Each(t, testStreamDepartmentMatchesReport)
 }
 
-func testStreamDepartmentCSVMatchesReport(t *testing.T, b storetest.Backend) {
+func testStreamDepartmentMatchesReport(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
 	st := storetest.Open(t, b)
 	camp := store.Campaign{Slug: "t", Version: 1, Title: "T", Preamble: "P", Points: `["a"]`, Closing: "C", Instansi: "I", TextHash: "h", Status: store.CampaignOpen}
@@ -71,6 +75,82 @@ func testStreamDepartmentCSVMatchesReport(t *testing.T, b storetest.Backend) {
 		}
 		if !bytes.Equal(gb.Bytes(), wb.Bytes()) {
 			t.Fatalf("%s: streamed CSV differs from the report's (%d and %d bytes)", d.Name, gb.Len(), wb.Len())
+		}
+
+		wb.Reset()
+		gb.Reset()
+		if err := WriteXLSX(&wb, want); err != nil {
+			t.Fatal(err)
+		}
+		if got, err = StreamDepartmentXLSX(ctx, &gb, st, sc, d, camp, now); err != nil || got.Total != want.Total {
+			t.Fatalf("%s: streamed XLSX %+v, %v", d.Name, got.Total, err)
+		}
+		sameWorkbook(t, d.Name, wb.Bytes(), gb.Bytes(), len(want.People))
+	}
+}
+
+// sameWorkbook fails unless the two workbooks have the same sheets, and in
+// each the same cells: raw value, type and style, and the same filters.
+func sameWorkbook(t *testing.T, name string, want, got []byte, people int) {
+	t.Helper()
+	open := func(b []byte) *excelize.File {
+		f, err := excelize.OpenReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s: workbook does not open: %v", name, err)
+		}
+		t.Cleanup(func() { _ = f.Close() })
+		return f
+	}
+	wf, gf := open(want), open(got)
+	if w, g := wf.GetSheetList(), gf.GetSheetList(); !slices.Equal(w, g) {
+		t.Fatalf("%s: sheets %q, want %q", name, g, w)
+	}
+	for _, sheet := range wf.GetSheetList() {
+		wr, err := wf.GetRows(sheet, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gr, err := gf.GetRows(sheet, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(gr) != len(wr) {
+			t.Fatalf("%s: sheet %s has %d rows, want %d", name, sheet, len(gr), len(wr))
+		}
+		for r := range wr {
+			if !slices.Equal(gr[r], wr[r]) {
+				t.Fatalf("%s: %s row %d = %q, want %q", name, sheet, r+1, gr[r], wr[r])
+			}
+			for c := range max(len(wr[r]), 10) {
+				cell := cellName(c+1, r+1)
+				ws, _ := wf.GetCellStyle(sheet, cell)
+				gs, _ := gf.GetCellStyle(sheet, cell)
+				wt, _ := wf.GetCellType(sheet, cell)
+				gt, _ := gf.GetCellType(sheet, cell)
+				for _, typ := range []*excelize.CellType{&wt, &gt} {
+					if *typ == excelize.CellTypeSharedString {
+						*typ = excelize.CellTypeInlineString // both are text
+					}
+				}
+				if ws != gs || wt != gt {
+					t.Fatalf("%s: %s!%s style %d type %v, want style %d type %v", name, sheet, cell, gs, gt, ws, wt)
+				}
+			}
+		}
+	}
+	filters := func(f *excelize.File) []string {
+		var out []string
+		for _, dn := range f.GetDefinedName() {
+			out = append(out, dn.Scope+" "+dn.Name+" "+dn.RefersTo)
+		}
+		return out
+	}
+	if w, g := filters(wf), filters(gf); !slices.Equal(w, g) {
+		t.Fatalf("%s: filters %q, want %q", name, g, w)
+	}
+	if people > 0 {
+		if p, err := gf.GetPanes(SheetPeople); err != nil || !p.Freeze || p.YSplit != 1 {
+			t.Fatalf("%s: people header not frozen: %+v %v", name, p, err)
 		}
 	}
 }
