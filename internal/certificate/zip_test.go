@@ -4,9 +4,14 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestZipWriter(t *testing.T) {
@@ -126,4 +131,96 @@ func TestSafeFileName(t *testing.T) {
 			t.Errorf("SafeFileName(%q) = %q is not a safe name", tt.in, got)
 		}
 	}
+}
+
+// TestZipWriterZip64: past 65,535 entries and past 4 GiB of archive the
+// writer switches to the ZIP64 records, and archive/zip (and unzip, when
+// installed) read every entry back with its bytes, CRC and time. The
+// 4 GiB are not written: the archive starts as if after 4 GiB of other
+// entries, and is read through a reader that serves zeros for them.
+func TestZipWriterZip64(t *testing.T) {
+	modified := time.Date(2026, 11, 20, 8, 30, 14, 0, time.UTC)
+	for _, tc := range []struct {
+		name    string
+		entries int
+		before  uint64 // archive bytes taken to come first
+	}{
+		{"few", 3, 0},
+		{"more than 65535 entries", 70_000, 0},
+		{"past 4 GiB", 3, 1<<32 + 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			zw := NewZipWriter(&buf)
+			zw.out.n = tc.before
+			for i := range tc.entries {
+				e := ZipEntry{Department: "Dinas " + strconv.Itoa(i%7), NIP: strconv.Itoa(100000 + i), Name: "Nama", PDF: []byte("%PDF-" + strconv.Itoa(i)), Modified: modified}
+				if err := zw.Add(e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := zw.Close(); err != nil {
+				t.Fatal(err)
+			}
+			size := int64(tc.before) + int64(buf.Len())
+			zr, err := zip.NewReader(holeReader{hole: int64(tc.before), b: buf.Bytes()}, size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(zr.File) != tc.entries {
+				t.Fatalf("%d entries read back, want %d", len(zr.File), tc.entries)
+			}
+			for i, f := range zr.File {
+				if i%997 != 0 && i != len(zr.File)-1 {
+					continue
+				}
+				rc, err := f.Open()
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := io.ReadAll(rc) // checks the CRC at EOF
+				rc.Close()
+				if err != nil || string(b) != "%PDF-"+strconv.Itoa(i) {
+					t.Fatalf("entry %d (%s): %q, %v", i, f.Name, b, err)
+				}
+				if !f.Modified.Equal(modified) || f.Method != zip.Store {
+					t.Fatalf("entry %d: modified %v, method %d", i, f.Modified, f.Method)
+				}
+			}
+			if tc.before == 0 {
+				if _, err := exec.LookPath("unzip"); err == nil {
+					path := filepath.Join(t.TempDir(), "a.zip")
+					if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+						t.Fatal(err)
+					}
+					if out, err := exec.Command("unzip", "-tqq", path).CombinedOutput(); err != nil {
+						t.Fatalf("unzip -t: %v\n%s", err, out)
+					}
+				}
+			}
+		})
+	}
+}
+
+// holeReader reads as hole zero bytes followed by b.
+type holeReader struct {
+	hole int64
+	b    []byte
+}
+
+func (h holeReader) ReadAt(p []byte, off int64) (int, error) {
+	n := 0
+	for n < len(p) {
+		pos := off + int64(n)
+		switch {
+		case pos < h.hole:
+			p[n] = 0
+			n++
+		case pos-h.hole < int64(len(h.b)):
+			n += copy(p[n:], h.b[pos-h.hole:])
+		default:
+			return n, io.EOF
+		}
+	}
+	return n, nil
 }
