@@ -92,9 +92,9 @@ func runLinksExport(ctx context.Context, env Env, args []string) error {
 			n, err = report.StreamLinksCSV(ctx, w, st, sc, cfg.BaseURL)
 			return err
 		}
-		// A PDF is laid out whole in memory (gofpdf); a unit's sheet is
-		// what it is for.
-		sheet, err := report.BuildLinks(ctx, st, sc, cfg.BaseURL, camp, time.Now())
+		// A PDF is laid out whole in memory (gofpdf): a unit's sheet is
+		// what it is for, and a larger one is refused (report.MaxPDFPeople).
+		sheet, err := report.BuildLinksPDF(ctx, st, sc, cfg.BaseURL, camp, time.Now())
 		if err != nil {
 			return err
 		}
@@ -149,7 +149,11 @@ func runReport(ctx context.Context, env Env, args []string) error {
 			return err
 		})
 	case dept != "":
-		if r, err = report.BuildDepartment(ctx, st, sc, d, camp, time.Now()); err == nil {
+		build := report.BuildDepartment
+		if format == "pdf" {
+			build = report.BuildDepartmentPDF // refuses a unit too large for one PDF before reading it
+		}
+		if r, err = build(ctx, st, sc, d, camp, time.Now()); err == nil {
 			err = writeOutput(env, out, func(w io.Writer) error { return write(w, r) })
 		}
 	default:

@@ -16,6 +16,7 @@ import (
 	"github.com/ikrar/ikrar/internal/config"
 	"github.com/ikrar/ikrar/internal/nip"
 	"github.com/ikrar/ikrar/internal/pledge"
+	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
 )
 
@@ -172,5 +173,67 @@ func TestCertificatesReissueStale(t *testing.T) {
 		if r := run(t, dir, "", "verify", path); r.code != 0 || !strings.Contains(r.stdout, "VALID, REPLACED") {
 			t.Errorf("old %s: %d %s", f.Name, r.code, r.stdout)
 		}
+	}
+}
+
+// TestPDFTooLargeRefused: a unit of more people than one PDF lists
+// (report.MaxPDFPeople) gets no PDF report and no PDF link cards, with a
+// message in both languages pointing to CSV and XLSX, and no file left
+// behind; its CSV and XLSX report and a smaller unit's PDFs are made.
+func TestPDFTooLargeRefused(t *testing.T) {
+	dir := t.TempDir()
+	var sb strings.Builder
+	sb.WriteString("nip,nama,jabatan,unit_kerja\n")
+	for i := range report.MaxPDFPeople + 3 {
+		unit := "Dinas Besar"
+		if i < 2 {
+			unit = "Dinas Kecil"
+		}
+		// Unique by (birth day, serial): 999 serials a day.
+		birth := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i/999)
+		fmt.Fprintf(&sb, "%s,Pegawai %d,Staf,%s\n", nip.Generate(nil, nip.KindPNS, birth, birth.AddDate(25, 0, 0), 1, 1+i%999), i, unit)
+	}
+	csvPath := filepath.Join(dir, "roster.csv")
+	os.WriteFile(csvPath, []byte(sb.String()), 0o600)
+	if r := run(t, dir, "", "roster", "import", csvPath); r.code != 0 {
+		t.Fatalf("import: %s %s", r.stdout, r.stderr)
+	}
+	out := func(name string) string { return filepath.Join(dir, name) }
+	for _, tc := range []struct {
+		name string
+		args []string
+		ok   bool
+	}{
+		{"report PDF of 10,001", []string{"report", "--department", "dinas-besar", "--format", "pdf", "--out", out("besar.pdf")}, false},
+		{"link cards of 10,001", []string{"links", "export", "--department", "dinas-besar", "--out", out("kartu-besar.pdf")}, false},
+		{"link cards of everyone", []string{"links", "export", "--out", out("kartu-semua.pdf")}, false},
+		{"report CSV of 10,001", []string{"report", "--department", "dinas-besar", "--format", "csv", "--out", out("besar.csv")}, true},
+		{"report XLSX of 10,001", []string{"report", "--department", "dinas-besar", "--format", "xlsx", "--out", out("besar.xlsx")}, true},
+		{"report PDF of 2", []string{"report", "--department", "dinas-kecil", "--format", "pdf", "--out", out("kecil.pdf")}, true},
+		{"link cards of 2", []string{"links", "export", "--department", "dinas-kecil", "--out", out("kartu-kecil.pdf")}, true},
+		{"summary PDF", []string{"report", "--format", "pdf", "--out", out("ringkasan.pdf")}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, dir, "", tc.args...)
+			file := tc.args[len(tc.args)-1]
+			_, statErr := os.Stat(file)
+			if tc.ok {
+				if r.code != ExitOK || statErr != nil {
+					t.Fatalf("exit %d, file: %v\n%s", r.code, statErr, r.stderr)
+				}
+				return
+			}
+			if r.code != ExitFailure {
+				t.Fatalf("exit %d, want %d\n%s%s", r.code, ExitFailure, r.stdout, r.stderr)
+			}
+			for _, want := range []string{"paling banyak 10.000 orang", "at most 10,000", "CSV", "XLSX"} {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+				}
+			}
+			if statErr == nil {
+				t.Errorf("%s written although refused", filepath.Base(file))
+			}
+		})
 	}
 }

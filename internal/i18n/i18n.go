@@ -47,7 +47,7 @@ type Text struct {
 }
 
 // catalogue is every message by key, merged once from the areas' tables.
-var catalogue = merge(pages, nipErrors, rosterErrors, signErrors, verifyReasons, staffErrors, cliMessages, apiMessages, mailMessages, certificateWords, reportWords)
+var catalogue = merge(pages, nipErrors, rosterErrors, signErrors, verifyReasons, staffErrors, cliMessages, apiMessages, mailMessages, certificateWords, reportWords, reportErrors)
 
 // tables is the catalogue per language, built once for templates and for
 // lookups that need no formatting: a page reads .T.key from it.

@@ -226,10 +226,21 @@ func checkpointLine(ctx context.Context, st *store.Store) (string, error) {
 // BuildDepartment assembles a department report: its sub-units and every
 // person in it with their status.
 func BuildDepartment(ctx context.Context, st *store.Store, sc org.Scope, dept store.Department, camp store.Campaign, now time.Time) (Report, error) {
+	return buildDepartment(ctx, st, sc, dept, camp, now, nil)
+}
+
+// buildDepartment is BuildDepartment; check, when set, may refuse the
+// unit by the number of people its totals count, before they are read.
+func buildDepartment(ctx context.Context, st *store.Store, sc org.Scope, dept store.Department, camp store.Campaign, now time.Time, check func(people int) error) (Report, error) {
 	sub := sc.Narrow(dept.ID)
 	r, err := BuildSummary(ctx, st, sub, camp, now)
 	if err != nil {
 		return Report{}, err
+	}
+	if check != nil {
+		if err := check(r.Total.Roster); err != nil {
+			return Report{}, err
+		}
 	}
 	r.Scope = dept.Name
 	entries, _, err := Roster(ctx, st, camp, store.RosterFilter{DepartmentIDs: sub.IDs()})

@@ -31,6 +31,9 @@ const (
 // URL, the access code in large letters and how to sign without the QR
 // code. Dashed lines mark where to cut. An empty sheet is one page saying so.
 func WriteLinksPDF(w io.Writer, s LinksSheet) error {
+	if err := CheckPDFPeople(len(s.Links)); err != nil {
+		return err
+	}
 	doc := newPDFDoc(i18n.T(pdfLang, "links_doc_title", s.CampaignTitle), s.Instansi, s.GeneratedAt)
 	f := doc.f
 	f.SetHeaderFunc(func() { linksHeader(doc, s) })

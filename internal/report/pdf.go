@@ -47,6 +47,9 @@ type reportPDF struct {
 // people who signed and who have not. Tables continue across pages with
 // their header repeated; every page carries "Halaman X dari Y".
 func WritePDF(w io.Writer, r Report) error {
+	if err := CheckPDFPeople(len(r.People)); err != nil {
+		return err
+	}
 	doc := newPDFDoc(reportTitle()+" — "+r.Scope, r.Instansi, r.GeneratedAt)
 	rp := &reportPDF{pdfDoc: doc, r: r, generated: wib.DateTime(r.GeneratedAt)}
 	doc.f.SetHeaderFunc(rp.header)

@@ -105,6 +105,9 @@ func WritePendingCSV(w io.Writer, l PendingList) error {
 // per page (a unit longer than a page goes on over several), by name, with
 // the phone number and the access code. A4 portrait.
 func WritePendingPDF(w io.Writer, l PendingList) error {
+	if err := CheckPDFPeople(len(l.People)); err != nil {
+		return err
+	}
 	doc := newPDFDoc(i18n.T(pdfLang, "pending_doc_title", l.CampaignTitle), l.Instansi, l.GeneratedAt)
 	f := doc.f
 	const (

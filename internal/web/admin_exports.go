@@ -104,7 +104,11 @@ func (s *Server) adminExportLinks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sheet, err := report.BuildLinks(ctx, s.Store, sc, s.Config.BaseURL, camp, s.Now())
+	build := report.BuildLinks
+	if ext == ".pdf" {
+		build = report.BuildLinksPDF // refuses a scope too large for one PDF before reading it
+	}
+	sheet, err := build(ctx, s.Store, sc, s.Config.BaseURL, camp, s.Now())
 	if err != nil {
 		return err
 	}

@@ -61,7 +61,11 @@ func (s *Server) reportDepartment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := report.BuildDepartment(ctx, s.Store, sc, dept, camp, s.Now())
+	build := report.BuildDepartment
+	if ext == "pdf" {
+		build = report.BuildDepartmentPDF // refuses a unit too large for one PDF before reading it
+	}
+	r, err := build(ctx, s.Store, sc, dept, camp, s.Now())
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/ikrar/ikrar/internal/config"
 	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/pledge"
+	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -237,6 +238,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 	} else if errors.Is(err, store.ErrNotFound) {
 		code = http.StatusNotFound
+	} else if tooLarge := (*report.PDFTooLargeError)(nil); errors.As(err, &tooLarge) {
+		// A PDF of more people than one may list (report.MaxPDFPeople):
+		// the page says so and points to CSV and XLSX.
+		code = http.StatusUnprocessableEntity
+		errors.As(err, &msg)
 	}
 	if code >= 500 {
 		s.Log.Error("request failed", "id", c.Response().Header().Get(echo.HeaderXRequestID), "path", c.Request().URL.Path, "err", err)
