@@ -148,12 +148,8 @@ func runReport(ctx context.Context, env Env, args []string) error {
 			r, err = stream(ctx, w, st, sc, d, camp, time.Now())
 			return err
 		})
-	case dept != "":
-		build := report.BuildDepartment
-		if format == "pdf" {
-			build = report.BuildDepartmentPDF // refuses a unit too large for one PDF before reading it
-		}
-		if r, err = build(ctx, st, sc, d, camp, time.Now()); err == nil {
+	case dept != "": // a PDF: refused for a unit too large for one PDF before anyone is read
+		if r, err = report.BuildDepartmentPDF(ctx, st, sc, d, camp, time.Now()); err == nil {
 			err = writeOutput(env, out, func(w io.Writer) error { return write(w, r) })
 		}
 	default:

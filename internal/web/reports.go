@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/report"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/labstack/echo/v4"
@@ -49,6 +50,9 @@ func (s *Server) reportDepartment(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	code, ext := file[:dot], file[dot+1:]
+	if _, ok := reportFormats[ext]; !ok {
+		return echo.ErrNotFound
+	}
 	sc, err := s.scopeOf(ctx, u)
 	if err != nil {
 		return err
@@ -61,15 +65,41 @@ func (s *Server) reportDepartment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	build := report.BuildDepartment
-	if ext == "pdf" {
-		build = report.BuildDepartmentPDF // refuses a unit too large for one PDF before reading it
+	if ext == "csv" || ext == "xlsx" {
+		return s.streamDepartmentReport(c, u, sc, dept, camp, ext)
 	}
-	r, err := build(ctx, s.Store, sc, dept, camp, s.Now())
+	// A PDF is refused for a unit too large for one PDF before anyone is read.
+	r, err := report.BuildDepartmentPDF(ctx, s.Store, sc, dept, camp, s.Now())
 	if err != nil {
 		return err
 	}
 	return s.sendReport(c, u, r, dept.Code, ext)
+}
+
+// streamDepartmentReport writes a unit's CSV or XLSX report straight to
+// the client as it reads the people batch by batch, so a unit of a whole
+// national roster costs the server one batch of memory. Like the
+// certificate ZIP, the export is recorded before the first byte, and a
+// failure once the headers are gone aborts the connection so that no
+// truncated file is saved as if it were whole.
+func (s *Server) streamDepartmentReport(c echo.Context, u *store.User, sc org.Scope, dept store.Department, camp store.Campaign, ext string) error {
+	ctx := c.Request().Context()
+	stream := report.StreamDepartmentCSV
+	if ext == "xlsx" {
+		stream = report.StreamDepartmentXLSX
+	}
+	if err := s.Store.Record(ctx, "user:"+u.Username, "report.exported", "report:"+dept.Code+"."+ext, nil); err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, reportFormats[ext].contentType)
+	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="laporan-ikrar-%s.%s"`, dept.Code, ext))
+	c.Response().WriteHeader(http.StatusOK)
+	if _, err := stream(ctx, c.Response(), s.Store, sc, dept, camp, s.Now()); err != nil {
+		s.Log.Error("report export failed", "id", h.Get(echo.HeaderXRequestID), "report", dept.Code+"."+ext, "err", err)
+		panic(http.ErrAbortHandler)
+	}
+	return nil
 }
 
 func (s *Server) sendReport(c echo.Context, u *store.User, r report.Report, name, ext string) error {
