@@ -72,4 +72,29 @@ var mailMessages = map[string]Text{
 
 	// The webhook test event's message (both languages in one field).
 	"webhook_test_message": {"Uji webhook ikrar", "ikrar webhook test"},
+
+	// Why a message was skipped, held back or failed: stored with its
+	// outbox row when it happens and shown as stored on /admin/outbox, in
+	// English (reach.NoteLang), as before the catalogue held these words.
+	// T formats only when given arguments, so note_unit_not_done's lone "%"
+	// prints as it is.
+	"note_stopped":            {"tidak terkirim: ikrar berhenti", "not sent: ikrar stopped"},
+	"note_too_many_attempts":  {"terlalu banyak percobaan", "too many attempts"},
+	"note_cannot_write_staff": {"tidak terkirim: instans ini tidak dapat menyusun pesan staf", "not sent: this instance cannot write staff messages"},
+	"note_not_on_roster":      {"orang ini tidak lagi ada di daftar pegawai", "person no longer on the roster"},
+	"note_campaign_closed":    {"kampanye ditutup", "campaign closed"},
+	"note_no_address":         {"tanpa alamat", "no address"},
+	"note_already_signed":     {"sudah menandatangani", "already signed"},
+	"note_webhook_removed":    {"webhook atau peristiwanya dihapus", "webhook or event removed"},
+	"note_webhook_off":        {"webhook dimatikan", "webhook switched off"},
+	"note_receiver_answered":  {"penerima menjawab %d", "receiver answered %d"},
+	"note_user_gone":          {"pengguna tidak ada lagi", "user no longer exists"},
+	"note_user_disabled":      {"pengguna dinonaktifkan", "user disabled"},
+	"note_not_staff":          {"bukan pesan staf", "not a staff message"},
+	"note_not_head":           {"bukan kepala unit lagi", "no longer a head"},
+	"note_no_unit":            {"tidak terikat ke unit mana pun", "bound to no unit"},
+	"note_no_campaign_open":   {"tidak ada kampanye yang dibuka", "no campaign open"},
+	"note_campaign_gone":      {"kampanye tidak ada lagi", "campaign no longer exists"},
+	"note_unit_gone":          {"unit tidak ada lagi", "unit no longer exists"},
+	"note_unit_not_done":      {"unit tidak lagi 100 %", "unit no longer at 100 %"},
 }

@@ -10,11 +10,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/store"
 	"github.com/ikrar/ikrar/internal/wib"
 	"golang.org/x/time/rate"
 )
+
+// NoteLang is the language of the notes stored with an outbox row (why a
+// message was skipped, held back or failed): English, shown as stored on
+// /admin/outbox beside the SMTP server's own answers.
+const NoteLang = "en"
 
 // Mailer delivers one composed message.
 type Mailer interface {
@@ -237,7 +243,7 @@ func (s *Sender) deliverBatch(ctx context.Context, limit *rate.Limiter) (int, er
 			// end of the lease.
 			release := context.WithoutCancel(ctx)
 			for _, r := range batch[i:] {
-				if err := s.Store.MarkRetry(release, r.ID, s.Now(), "not sent: ikrar stopped"); err != nil {
+				if err := s.Store.MarkRetry(release, r.ID, s.Now(), i18n.T(NoteLang, "note_stopped")); err != nil {
 					s.Log.Error("release message", "id", r.ID, "err", err)
 				}
 			}
@@ -254,7 +260,7 @@ func (s *Sender) deliverBatch(ctx context.Context, limit *rate.Limiter) (int, er
 // database error is returned; a mail error is the message's outcome.
 func (s *Sender) deliver(ctx context.Context, m store.ClaimedMessage) error {
 	if m.Attempts > s.MaxAttempts {
-		return s.Store.MarkFailed(ctx, m.ID, "too many attempts")
+		return s.Store.MarkFailed(ctx, m.ID, i18n.T(NoteLang, "note_too_many_attempts"))
 	}
 	if m.Kind == store.KindWebhook {
 		return s.deliverWebhook(ctx, m)
@@ -264,7 +270,7 @@ func (s *Sender) deliver(ctx context.Context, m store.ClaimedMessage) error {
 	var err error
 	if IsStaffKind(m.Kind) {
 		if s.Staff == nil {
-			return s.Store.MarkRetry(ctx, m.ID, s.Now().Add(s.Lease), "not sent: this instance cannot write staff messages")
+			return s.Store.MarkRetry(ctx, m.ID, s.Now().Add(s.Lease), i18n.T(NoteLang, "note_cannot_write_staff"))
 		}
 		mail, skip, err = s.Staff.ComposeStaff(ctx, m, s.Now())
 		mail.MessageID = "ikrar-" + strconv.Itoa(int(m.ID)) + "@" + s.Host
@@ -317,7 +323,7 @@ func backoff(attempts int) time.Duration {
 func (s *Sender) compose(ctx context.Context, m store.ClaimedMessage) (Mail, string, error) {
 	a, err := s.Store.ASNByID(ctx, m.ASNID)
 	if errors.Is(err, store.ErrNotFound) {
-		return Mail{}, "person no longer on the roster", nil
+		return Mail{}, i18n.T(NoteLang, "note_not_on_roster"), nil
 	}
 	if err != nil {
 		return Mail{}, "", err
@@ -328,14 +334,14 @@ func (s *Sender) compose(ctx context.Context, m store.ClaimedMessage) (Mail, str
 	}
 	switch {
 	case !a.Active:
-		return Mail{}, "person no longer on the roster", nil
+		return Mail{}, i18n.T(NoteLang, "note_not_on_roster"), nil
 	case c.Status != store.CampaignOpen || pledge.PastDeadline(c, s.Now()):
-		return Mail{}, "campaign closed", nil
+		return Mail{}, i18n.T(NoteLang, "note_campaign_closed"), nil
 	case strings.TrimSpace(a.Email) == "":
-		return Mail{}, "no address", nil
+		return Mail{}, i18n.T(NoteLang, "note_no_address"), nil
 	}
 	if _, err := s.Store.SignatureOf(ctx, a.ID, c.ID); err == nil {
-		return Mail{}, "already signed", nil
+		return Mail{}, i18n.T(NoteLang, "note_already_signed"), nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return Mail{}, "", err
 	}

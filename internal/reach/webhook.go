@@ -56,13 +56,13 @@ func SendTestEvent(ctx context.Context, st *store.Store, subID uint, now time.Ti
 func (s *Sender) deliverWebhook(ctx context.Context, m store.ClaimedMessage) error {
 	d, err := s.Store.WebhookDeliveryOf(ctx, m)
 	if errors.Is(err, store.ErrNotFound) {
-		return s.Store.MarkSkipped(ctx, m.ID, "webhook or event removed")
+		return s.Store.MarkSkipped(ctx, m.ID, i18n.T(NoteLang, "note_webhook_removed"))
 	}
 	if err != nil {
 		return err
 	}
 	if !d.Subscription.Active {
-		return s.Store.MarkSkipped(ctx, m.ID, "webhook switched off")
+		return s.Store.MarkSkipped(ctx, m.ID, i18n.T(NoteLang, "note_webhook_off"))
 	}
 	status, postErr := s.postWebhook(ctx, d)
 	db := context.WithoutCancel(ctx)
@@ -116,7 +116,7 @@ func (s *Sender) postWebhook(ctx context.Context, d store.WebhookDelivery) (int,
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return resp.StatusCode, fmt.Errorf("receiver answered %d", resp.StatusCode)
+		return resp.StatusCode, errors.New(i18n.T(NoteLang, "note_receiver_answered", resp.StatusCode))
 	}
 	return resp.StatusCode, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/ikrar/ikrar/internal/i18n"
 	"github.com/ikrar/ikrar/internal/org"
 	"github.com/ikrar/ikrar/internal/pledge"
 	"github.com/ikrar/ikrar/internal/reach"
@@ -27,13 +28,13 @@ func (s StaffMail) ComposeStaff(ctx context.Context, m store.ClaimedMessage, now
 	u, err := s.Store.UserByID(ctx, m.UserID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return reach.Mail{}, "user no longer exists", nil
+		return reach.Mail{}, i18n.T(reach.NoteLang, "note_user_gone"), nil
 	case err != nil:
 		return reach.Mail{}, "", err
 	case u.Disabled:
-		return reach.Mail{}, "user disabled", nil
+		return reach.Mail{}, i18n.T(reach.NoteLang, "note_user_disabled"), nil
 	case u.Email == "":
-		return reach.Mail{}, "no address", nil
+		return reach.Mail{}, i18n.T(reach.NoteLang, "note_no_address"), nil
 	}
 	var subject, text, html, skip string
 	switch m.Kind {
@@ -42,7 +43,7 @@ func (s StaffMail) ComposeStaff(ctx context.Context, m store.ClaimedMessage, now
 	case store.KindUnitComplete:
 		subject, text, html, skip, err = s.unitDone(ctx, u, m)
 	default:
-		return reach.Mail{}, "not a staff message", nil
+		return reach.Mail{}, i18n.T(reach.NoteLang, "note_not_staff"), nil
 	}
 	if err != nil || skip != "" {
 		return reach.Mail{}, skip, err
@@ -54,14 +55,14 @@ func (s StaffMail) ComposeStaff(ctx context.Context, m store.ClaimedMessage, now
 // for signing now.
 func (s StaffMail) digest(ctx context.Context, u store.User, now time.Time) (subject, text, html, skip string, err error) {
 	if u.Role != store.RoleHead {
-		return "", "", "", "no longer a head", nil
+		return "", "", "", i18n.T(reach.NoteLang, "note_not_head"), nil
 	}
 	sc, err := org.For(ctx, s.Store, &u)
 	if err != nil {
 		return "", "", "", "", err
 	}
 	if len(sc.Roots) == 0 {
-		return "", "", "", "bound to no unit", nil
+		return "", "", "", i18n.T(reach.NoteLang, "note_no_unit"), nil
 	}
 	open, err := s.Store.OpenCampaigns(ctx)
 	if err != nil {
@@ -97,7 +98,7 @@ func (s StaffMail) digest(ctx context.Context, u store.User, now time.Time) (sub
 		l.Campaigns = append(l.Campaigns, dc)
 	}
 	if len(l.Campaigns) == 0 {
-		return "", "", "", "no campaign open", nil
+		return "", "", "", i18n.T(reach.NoteLang, "note_no_campaign_open"), nil
 	}
 	subject, text, html, err = reach.ComposeDigest(l)
 	return subject, text, html, "", err
@@ -118,7 +119,7 @@ func (s StaffMail) unitDone(ctx context.Context, u store.User, m store.ClaimedMe
 	}
 	camp, err := s.Store.CampaignByID(ctx, m.CampaignID)
 	if errors.Is(err, store.ErrNotFound) {
-		return "", "", "", "campaign no longer exists", nil
+		return "", "", "", i18n.T(reach.NoteLang, "note_campaign_gone"), nil
 	}
 	if err != nil {
 		return "", "", "", "", err
@@ -128,14 +129,14 @@ func (s StaffMail) unitDone(ctx context.Context, u store.User, m store.ClaimedMe
 		return "", "", "", "", err
 	}
 	if len(sc.Roots) == 0 {
-		return "", "", "", "unit no longer exists", nil
+		return "", "", "", i18n.T(reach.NoteLang, "note_unit_gone"), nil
 	}
 	_, total, err := CompletionOf(ctx, s.Store, sc, camp.ID)
 	if err != nil {
 		return "", "", "", "", err
 	}
 	if total.Roster == 0 || total.Signed < total.Roster {
-		return "", "", "", "unit no longer at 100 %", nil
+		return "", "", "", i18n.T(reach.NoteLang, "note_unit_not_done"), nil
 	}
 	dept, err := s.Store.DepartmentByID(ctx, deptID)
 	if err != nil {
