@@ -26,11 +26,11 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 	var depts multiFlag
 	var fromStdin bool
 	cfg, fs, err := parseFlags(env, "user add", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&role, "role", "", "admin or head")
-		fs.StringVar(&username, "username", "", "login name")
-		fs.Var(&depts, "department", "department code a head may see (repeatable)")
-		fs.StringVar(&email, "email", "", "address for the daily digest and unit-at-100 % messages (optional)")
-		fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from standard input")
+		fs.StringVar(&role, "role", "", i18n.T(outLang, "flag_role"))
+		fs.StringVar(&username, "username", "", i18n.T(outLang, "flag_username"))
+		fs.Var(&depts, "department", i18n.T(outLang, "flag_user_department"))
+		fs.StringVar(&email, "email", "", i18n.T(outLang, "flag_email"))
+		fs.BoolVar(&fromStdin, "password-stdin", false, i18n.T(outLang, "flag_password_stdin"))
 	})
 	if err != nil {
 		return err
@@ -66,7 +66,7 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 func runUserSetEmail(ctx context.Context, env Env, args []string) error {
 	var email string
 	return userCommand(ctx, env, "user set-email", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&email, "email", "", `address for the daily digest and unit-at-100 % messages; "" clears it`)
+		fs.StringVar(&email, "email", "", i18n.T(outLang, "flag_set_email"))
 	}, func(st *store.Store, u store.User) error {
 		if err := staff.SetEmail(ctx, st, "cli", u.ID, email); err != nil {
 			return err
@@ -94,7 +94,7 @@ func runUserReset2FA(ctx context.Context, env Env, args []string) error {
 func userCommand(ctx context.Context, env Env, name string, args []string, flags func(*flag.FlagSet), run func(*store.Store, store.User) error) error {
 	var username string
 	_, _, st, err := parseAndOpen(ctx, env, name, args, func(fs *flag.FlagSet) {
-		fs.StringVar(&username, "username", "", "login name")
+		fs.StringVar(&username, "username", "", i18n.T(outLang, "flag_username"))
 		if flags != nil {
 			flags(fs)
 		}
@@ -118,8 +118,8 @@ func userCommand(ctx context.Context, env Env, name string, args []string, flags
 func runAuditVerify(ctx context.Context, env Env, args []string) error {
 	var expect, checkpoint string
 	cfg, _, st, err := parseAndOpen(ctx, env, "audit verify", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&expect, "expect-head", "", "a head hash printed by an earlier audit verify; fail unless it is still in the chain")
-		fs.StringVar(&checkpoint, "checkpoint", "", "a checkpoint file made by `ikrar audit checkpoint`; fail unless it is ours and the chain still holds its head")
+		fs.StringVar(&expect, "expect-head", "", i18n.T(outLang, "flag_expect_head"))
+		fs.StringVar(&checkpoint, "checkpoint", "", i18n.T(outLang, "flag_checkpoint"))
 	}, nil)
 	if err != nil {
 		return err
@@ -171,7 +171,7 @@ func runAuditVerify(ctx context.Context, env Env, args []string) error {
 func runAuditCheckpoint(ctx context.Context, env Env, args []string) error {
 	var out string
 	cfg, _, st, err := parseAndOpen(ctx, env, "audit checkpoint", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&out, "out", "-", "file to write the signed checkpoint to (- for standard output)")
+		fs.StringVar(&out, "out", "-", i18n.T(outLang, "flag_out_checkpoint"))
 	}, nil)
 	if err != nil {
 		return err
@@ -205,8 +205,8 @@ func runBackup(ctx context.Context, env Env, args []string) error {
 	var out string
 	var dbOnly bool
 	cfg, _, st, err := parseAndOpen(ctx, env, "backup", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&out, "out", "", "archive to write (must not exist)")
-		fs.BoolVar(&dbOnly, "db-only", false, "write only a copy of the SQLite database (the signing key is backed up elsewhere)")
+		fs.StringVar(&out, "out", "", i18n.T(outLang, "flag_out_backup"))
+		fs.BoolVar(&dbOnly, "db-only", false, i18n.T(outLang, "flag_db_only"))
 	}, func(fs *flag.FlagSet) error {
 		if fs.NArg() > 0 || out == "" {
 			return usageError{i18n.T(outLang, "cli_need_out")}
@@ -293,8 +293,8 @@ func runKeysRotate(ctx context.Context, env Env, args []string) error {
 func runRevoke(ctx context.Context, env Env, args []string) error {
 	var reason, by string
 	_, fs, st, err := parseAndOpen(ctx, env, "certificates revoke", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&reason, "reason", "", "why the certificate is revoked (required, kept in the audit chain)")
-		fs.StringVar(&by, "by", "", "who revokes it (kept in the audit chain)")
+		fs.StringVar(&reason, "reason", "", i18n.T(outLang, "flag_revoke_reason"))
+		fs.StringVar(&by, "by", "", i18n.T(outLang, "flag_revoke_by"))
 	}, func(fs *flag.FlagSet) error {
 		if fs.NArg() != 1 || strings.TrimSpace(reason) == "" || strings.TrimSpace(by) == "" {
 			return usageError{i18n.T(outLang, "cli_revoke_args")}

@@ -61,9 +61,9 @@ func scopeAndCampaign(ctx context.Context, st *store.Store, dept string, campaig
 func runLinksExport(ctx context.Context, env Env, args []string) error {
 	var dept, out, format string
 	cfg, fs, err := parseFlags(env, "links export", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&dept, "department", "", "only this department (and its sub-units)")
-		fs.StringVar(&out, "out", "", "output file: .csv or .pdf, or - for standard output (CSV, or --format pdf)")
-		fs.StringVar(&format, "format", "", "csv or pdf (default: from the --out extension)")
+		fs.StringVar(&dept, "department", "", i18n.T(outLang, "flag_department"))
+		fs.StringVar(&out, "out", "", i18n.T(outLang, "flag_out_links"))
+		fs.StringVar(&format, "format", "", i18n.T(outLang, "flag_links_format"))
 	})
 	if err != nil {
 		return err
@@ -116,10 +116,10 @@ func runReport(ctx context.Context, env Env, args []string) error {
 	var campaignID uint
 	writers := map[string]func(io.Writer, report.Report) error{"pdf": report.WritePDF, "csv": report.WriteCSV, "xlsx": report.WriteXLSX}
 	_, _, st, err := parseAndOpen(ctx, env, "report", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&dept, "department", "", "department report (default: summary of all departments)")
-		fs.UintVar(&campaignID, "campaign", 0, "campaign id (default: the newest open campaign)")
-		fs.StringVar(&format, "format", "", "pdf, csv or xlsx")
-		fs.StringVar(&out, "out", "", "output file, or - for standard output")
+		fs.StringVar(&dept, "department", "", i18n.T(outLang, "flag_report_department"))
+		fs.UintVar(&campaignID, "campaign", 0, i18n.T(outLang, "flag_campaign"))
+		fs.StringVar(&format, "format", "", i18n.T(outLang, "flag_report_format"))
+		fs.StringVar(&out, "out", "", i18n.T(outLang, "flag_out"))
 	}, formatAndOut(writers, &format, &out, "--format pdf|csv|xlsx and --out are required"))
 	if err != nil {
 		return err
@@ -171,9 +171,9 @@ func runCertificatesExport(ctx context.Context, env Env, args []string) error {
 	var dept, out string
 	var campaignID uint
 	cfg, fs, err := parseFlags(env, "certificates export", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&dept, "department", "", "only this department (and its sub-units)")
-		fs.UintVar(&campaignID, "campaign", 0, "campaign id (default: the newest open campaign)")
-		fs.StringVar(&out, "out", "", "output .zip file, or - for standard output")
+		fs.StringVar(&dept, "department", "", i18n.T(outLang, "flag_department"))
+		fs.UintVar(&campaignID, "campaign", 0, i18n.T(outLang, "flag_campaign"))
+		fs.StringVar(&out, "out", "", i18n.T(outLang, "flag_out_zip"))
 	})
 	if err != nil {
 		return err

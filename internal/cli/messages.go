@@ -20,10 +20,10 @@ func runMessagesSend(ctx context.Context, env Env, args []string) error {
 	var campaignID uint
 	var dry bool
 	cfg, _, st, err := parseAndOpen(ctx, env, "messages send", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&kind, "kind", "", "invitation or reminder")
-		fs.StringVar(&dept, "department", "", "only this department (and its sub-units)")
-		fs.UintVar(&campaignID, "campaign", 0, "campaign id (default: the newest open one)")
-		fs.BoolVar(&dry, "dry-run", false, "count, queue nothing")
+		fs.StringVar(&kind, "kind", "", i18n.T(outLang, "flag_messages_kind"))
+		fs.StringVar(&dept, "department", "", i18n.T(outLang, "flag_department"))
+		fs.UintVar(&campaignID, "campaign", 0, i18n.T(outLang, "flag_campaign_open"))
+		fs.BoolVar(&dry, "dry-run", false, i18n.T(outLang, "flag_messages_dry_run"))
 	}, func(fs *flag.FlagSet) error {
 		if kind != reach.KindInvitation && kind != reach.KindReminder {
 			return usageError{i18n.T(outLang, "cli_kind")}

@@ -20,8 +20,8 @@ func runMigrate(ctx context.Context, env Env, args []string) error {
 	var from, to string
 	fs := flag.NewFlagSet("ikrar migrate", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	fs.StringVar(&from, "from", "", "source database: sqlite:PATH or postgres:DSN")
-	fs.StringVar(&to, "to", "", "empty target database: postgres:DSN or sqlite:PATH")
+	fs.StringVar(&from, "from", "", i18n.T(outLang, "flag_migrate_from"))
+	fs.StringVar(&to, "to", "", i18n.T(outLang, "flag_migrate_to"))
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err

@@ -58,11 +58,11 @@ func runRosterImport(ctx context.Context, env Env, args []string) error {
 	var confirmDeactivate int
 	unitMap := unitMapFlag{}
 	path, f, st, err := openImport(ctx, env, "roster import", args, func(fs *flag.FlagSet) {
-		fs.BoolVar(&dry, "dry-run", false, "check the file and show what would change, write nothing")
-		fs.BoolVar(&deactivate, "deactivate-missing", false, "deactivate active ASN that are not in the file (they are never deleted)")
-		fs.Var(unitMap, "map", `send a new unit name in the file to an existing unit: "Name in file=Existing unit" (repeatable)`)
-		fs.BoolVar(&confirmNew, "confirm-new-units", false, "create new units even when their names look like existing ones")
-		fs.IntVar(&confirmDeactivate, "confirm-deactivate", 0, "the number of people to deactivate, required when it is more than 5% of the active roster")
+		fs.BoolVar(&dry, "dry-run", false, i18n.T(outLang, "flag_dry_run"))
+		fs.BoolVar(&deactivate, "deactivate-missing", false, i18n.T(outLang, "flag_deactivate_missing"))
+		fs.Var(unitMap, "map", i18n.T(outLang, "flag_roster_map"))
+		fs.BoolVar(&confirmNew, "confirm-new-units", false, i18n.T(outLang, "flag_confirm_new_units"))
+		fs.IntVar(&confirmDeactivate, "confirm-deactivate", 0, i18n.T(outLang, "flag_confirm_deactivate"))
 	}, "give exactly one roster file (.csv or .xlsx)", "roster")
 	if err != nil {
 		return err

@@ -25,8 +25,8 @@ import (
 func runServe(ctx context.Context, env Env, args []string) error {
 	var withDemo, dev bool
 	cfg, fs, err := parseFlags(env, "serve", args, func(fs *flag.FlagSet) {
-		fs.BoolVar(&withDemo, "demo", false, "on an empty database, create a demo campaign, departments, roster and users")
-		fs.BoolVar(&dev, "dev", false, "read templates and static files from the working directory (for editing)")
+		fs.BoolVar(&withDemo, "demo", false, i18n.T(outLang, "flag_demo"))
+		fs.BoolVar(&dev, "dev", false, i18n.T(outLang, "flag_dev"))
 	})
 	if err != nil {
 		return err

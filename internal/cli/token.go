@@ -18,10 +18,10 @@ func runTokenAdd(ctx context.Context, env Env, args []string) error {
 	var name, expires string
 	var scopes, depts multiFlag
 	cfg, fs, err := parseFlags(env, "token add", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&name, "name", "", "token name, shown in the audit chain (e.g. simpeg-sync)")
+		fs.StringVar(&name, "name", "", i18n.T(outLang, "flag_token_name"))
 		fs.Var(&scopes, "scope", "scope ("+strings.Join(api.AllScopes, ", ")+"); repeatable or comma-separated")
-		fs.Var(&depts, "department", "unit code the token is bound to (repeatable; none = every unit)")
-		fs.StringVar(&expires, "expires", "", "expiry: 90d, 720h, 2027-06-30 or an RFC 3339 time (default: never)")
+		fs.Var(&depts, "department", i18n.T(outLang, "flag_token_department"))
+		fs.StringVar(&expires, "expires", "", i18n.T(outLang, "flag_token_expires"))
 	})
 	if err != nil {
 		return err

@@ -20,7 +20,7 @@ import (
 func runUnitsImport(ctx context.Context, env Env, args []string) error {
 	var dry bool
 	path, f, st, err := openImport(ctx, env, "units import", args, func(fs *flag.FlagSet) {
-		fs.BoolVar(&dry, "dry-run", false, "check the file and show what would change, write nothing")
+		fs.BoolVar(&dry, "dry-run", false, i18n.T(outLang, "flag_dry_run"))
 	}, "give exactly one units file (.csv or .xlsx with columns kode, nama, induk)", "units file")
 	if err != nil {
 		return err
@@ -51,13 +51,13 @@ func runAuditExport(ctx context.Context, env Env, args []string) error {
 	writers := map[string]func(context.Context, *store.Store, store.AuditFilter, io.Writer) (int, error){
 		"csv": report.WriteAuditCSV, "jsonl": report.WriteAuditJSONL}
 	_, _, st, err := parseAndOpen(ctx, env, "audit export", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&format, "format", "", "csv or jsonl")
-		fs.StringVar(&out, "out", "", "output file, or - for standard output")
-		fs.StringVar(&q.Kind, "kind", "", "only this kind of event (e.g. signature.created, or campaign)")
-		fs.StringVar(&q.Actor, "actor", "", "only events whose actor contains this")
-		fs.StringVar(&q.Unit, "department", "", "only events about this department (code) and its sub-units")
-		fs.StringVar(&q.From, "from", "", "first day, YYYY-MM-DD (WIB)")
-		fs.StringVar(&q.To, "to", "", "last day, YYYY-MM-DD (WIB)")
+		fs.StringVar(&format, "format", "", i18n.T(outLang, "flag_audit_format"))
+		fs.StringVar(&out, "out", "", i18n.T(outLang, "flag_out"))
+		fs.StringVar(&q.Kind, "kind", "", i18n.T(outLang, "flag_audit_kind"))
+		fs.StringVar(&q.Actor, "actor", "", i18n.T(outLang, "flag_audit_actor"))
+		fs.StringVar(&q.Unit, "department", "", i18n.T(outLang, "flag_audit_department"))
+		fs.StringVar(&q.From, "from", "", i18n.T(outLang, "flag_audit_from"))
+		fs.StringVar(&q.To, "to", "", i18n.T(outLang, "flag_audit_to"))
 	}, formatAndOut(writers, &format, &out, "--format csv|jsonl and --out FILE (or -) are required"))
 	if err != nil {
 		return err
@@ -94,11 +94,11 @@ func runCertificatesReissue(ctx context.Context, env Env, args []string) error {
 	var reason, dept string
 	var campaignID uint
 	cfg, fs, err := parseFlags(env, "certificates reissue", args, func(fs *flag.FlagSet) {
-		fs.Var(&codes, "code", "certificate code to re-issue (repeatable)")
-		fs.BoolVar(&stale, "stale", false, "re-issue every certificate that differs from what its record renders to now (e.g. another public address)")
-		fs.StringVar(&reason, "reason", "", "why (recorded in the audit chain)")
-		fs.StringVar(&dept, "department", "", "with --stale: only this department (and its sub-units)")
-		fs.UintVar(&campaignID, "campaign", 0, "with --stale: campaign id (default: the newest open campaign)")
+		fs.Var(&codes, "code", i18n.T(outLang, "flag_reissue_code"))
+		fs.BoolVar(&stale, "stale", false, i18n.T(outLang, "flag_reissue_stale"))
+		fs.StringVar(&reason, "reason", "", i18n.T(outLang, "flag_reissue_reason"))
+		fs.StringVar(&dept, "department", "", i18n.T(outLang, "flag_reissue_department"))
+		fs.UintVar(&campaignID, "campaign", 0, i18n.T(outLang, "flag_reissue_campaign"))
 	})
 	if err != nil {
 		return err

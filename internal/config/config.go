@@ -93,6 +93,10 @@ func Defaults() Config {
 // Getenv matches os.Getenv so tests can pass a map lookup instead.
 type Getenv func(string) string
 
+// helpLang is the language of the flags' help: English, as it always was;
+// the Indonesian is beside it in the catalogue (package i18n).
+const helpLang = "en"
+
 // Register binds the shared flags to c, after applying environment
 // variables so that flags win over the environment and the environment wins
 // over defaults.
@@ -103,33 +107,33 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) {
 		}
 		return def
 	}
-	fs.StringVar(&c.Addr, "addr", env("IKRAR_ADDR", c.Addr), "listen address (IKRAR_ADDR)")
-	fs.StringVar(&c.DataDir, "data", env("IKRAR_DATA", c.DataDir), "data folder (IKRAR_DATA)")
-	fs.StringVar(&c.DBDriver, "db-driver", env("IKRAR_DB_DRIVER", c.DBDriver), "database driver: sqlite or postgres (IKRAR_DB_DRIVER)")
-	fs.StringVar(&c.DB, "db", env("IKRAR_DB", c.DB), "SQLite file or PostgreSQL DSN (IKRAR_DB), default $IKRAR_DATA/ikrar.db")
-	fs.StringVar(&c.BaseURL, "base-url", env("IKRAR_BASE_URL", c.BaseURL), "public base URL used in links and QR codes (IKRAR_BASE_URL)")
-	fs.StringVar(&c.Instansi, "instansi", env("IKRAR_INSTANSI", c.Instansi), "name of the government body (IKRAR_INSTANSI)")
-	fs.StringVar(&c.CertFile, "signing-cert", env("IKRAR_SIGNING_CERT", c.CertFile), "PEM certificate for signing PDFs (IKRAR_SIGNING_CERT)")
-	fs.StringVar(&c.KeyFile, "signing-key", env("IKRAR_SIGNING_KEY", c.KeyFile), "PEM private key for signing PDFs (IKRAR_SIGNING_KEY)")
-	fs.StringVar(&c.PKCS12File, "signing-p12", env("IKRAR_SIGNING_P12", c.PKCS12File), "PKCS#12 bundle for signing PDFs (IKRAR_SIGNING_P12)")
-	fs.StringVar(&c.SMTPURL, "smtp-url", env("IKRAR_SMTP_URL", c.SMTPURL), "SMTP server for invitations and reminders: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (IKRAR_SMTP_URL)")
-	fs.StringVar(&c.MailFrom, "mail-from", env("IKRAR_MAIL_FROM", c.MailFrom), "From address of messages, e.g. \"BKPSDM Kota Yogyakarta <ikrar@jogjakota.go.id>\" (IKRAR_MAIL_FROM)")
-	fs.IntVar(&c.CertWorkers, "cert-workers", envInt(getenv, "IKRAR_CERT_WORKERS", c.CertWorkers), "background workers making certificates after signing; 0: each is made at its first download (IKRAR_CERT_WORKERS)")
-	fs.IntVar(&c.MailRate, "mail-rate", envInt(getenv, "IKRAR_MAIL_RATE", c.MailRate), "most messages sent per minute (IKRAR_MAIL_RATE)")
-	fs.DurationVar(&c.MailLease, "mail-lease", envDuration(getenv, "IKRAR_MAIL_LEASE", c.MailLease), "how long a sender holds claimed messages before another instance may take them over (IKRAR_MAIL_LEASE)")
-	fs.StringVar(&c.DigestTime, "digest-time", env("IKRAR_DIGEST_TIME", c.DigestTime), "time of day (WIB, HH:MM) each head's daily digest is sent, or off (IKRAR_DIGEST_TIME)")
-	fs.DurationVar(&c.CompletedCheck, "completed-check", envDuration(getenv, "IKRAR_COMPLETED_CHECK", c.CompletedCheck), "how often to look for units that reached 100 % (IKRAR_COMPLETED_CHECK)")
-	fs.BoolVar(&c.AcceptNewKey, "accept-new-key", env("IKRAR_ACCEPT_NEW_KEY", "") == "1", "start with a signing key other than the one recorded in the database, and record it (IKRAR_ACCEPT_NEW_KEY=1)")
+	fs.StringVar(&c.Addr, "addr", env("IKRAR_ADDR", c.Addr), i18n.T(helpLang, "flag_addr"))
+	fs.StringVar(&c.DataDir, "data", env("IKRAR_DATA", c.DataDir), i18n.T(helpLang, "flag_data"))
+	fs.StringVar(&c.DBDriver, "db-driver", env("IKRAR_DB_DRIVER", c.DBDriver), i18n.T(helpLang, "flag_db_driver"))
+	fs.StringVar(&c.DB, "db", env("IKRAR_DB", c.DB), i18n.T(helpLang, "flag_db"))
+	fs.StringVar(&c.BaseURL, "base-url", env("IKRAR_BASE_URL", c.BaseURL), i18n.T(helpLang, "flag_base_url"))
+	fs.StringVar(&c.Instansi, "instansi", env("IKRAR_INSTANSI", c.Instansi), i18n.T(helpLang, "flag_instansi"))
+	fs.StringVar(&c.CertFile, "signing-cert", env("IKRAR_SIGNING_CERT", c.CertFile), i18n.T(helpLang, "flag_signing_cert"))
+	fs.StringVar(&c.KeyFile, "signing-key", env("IKRAR_SIGNING_KEY", c.KeyFile), i18n.T(helpLang, "flag_signing_key"))
+	fs.StringVar(&c.PKCS12File, "signing-p12", env("IKRAR_SIGNING_P12", c.PKCS12File), i18n.T(helpLang, "flag_signing_p12"))
+	fs.StringVar(&c.SMTPURL, "smtp-url", env("IKRAR_SMTP_URL", c.SMTPURL), i18n.T(helpLang, "flag_smtp_url"))
+	fs.StringVar(&c.MailFrom, "mail-from", env("IKRAR_MAIL_FROM", c.MailFrom), i18n.T(helpLang, "flag_mail_from"))
+	fs.IntVar(&c.CertWorkers, "cert-workers", envInt(getenv, "IKRAR_CERT_WORKERS", c.CertWorkers), i18n.T(helpLang, "flag_cert_workers"))
+	fs.IntVar(&c.MailRate, "mail-rate", envInt(getenv, "IKRAR_MAIL_RATE", c.MailRate), i18n.T(helpLang, "flag_mail_rate"))
+	fs.DurationVar(&c.MailLease, "mail-lease", envDuration(getenv, "IKRAR_MAIL_LEASE", c.MailLease), i18n.T(helpLang, "flag_mail_lease"))
+	fs.StringVar(&c.DigestTime, "digest-time", env("IKRAR_DIGEST_TIME", c.DigestTime), i18n.T(helpLang, "flag_digest_time"))
+	fs.DurationVar(&c.CompletedCheck, "completed-check", envDuration(getenv, "IKRAR_COMPLETED_CHECK", c.CompletedCheck), i18n.T(helpLang, "flag_completed_check"))
+	fs.BoolVar(&c.AcceptNewKey, "accept-new-key", env("IKRAR_ACCEPT_NEW_KEY", "") == "1", i18n.T(helpLang, "flag_accept_new_key"))
 	c.PKCS12Password = env("IKRAR_SIGNING_P12_PASSWORD", c.PKCS12Password)
-	fs.StringVar(&c.TSAURL, "tsa-url", env("IKRAR_TSA_URL", c.TSAURL), "RFC 3161 timestamp authority for certificate signatures (IKRAR_TSA_URL)")
+	fs.StringVar(&c.TSAURL, "tsa-url", env("IKRAR_TSA_URL", c.TSAURL), i18n.T(helpLang, "flag_tsa_url"))
 	c.LogJSON = env("IKRAR_LOG_FORMAT", "text") == "json"
 	c.SecureCookies = env("IKRAR_SECURE_COOKIES", "") == "1"
 	c.TrustProxy = env("IKRAR_TRUST_PROXY", "") == "1"
 	fs.StringVar(&c.TrustedProxiesList, "trusted-proxies", env("IKRAR_TRUSTED_PROXIES", c.TrustedProxiesList),
-		"comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted (IKRAR_TRUSTED_PROXIES)")
+		i18n.T(helpLang, "flag_trusted_proxies"))
 	c.Require2FA = env("IKRAR_REQUIRE_2FA", "") == "1"
 	fs.BoolVar(&c.AllowLocalhost, "allow-localhost", env("IKRAR_ALLOW_LOCALHOST", "") == "1",
-		"let commands write links and certificates with a localhost address (IKRAR_ALLOW_LOCALHOST=1)")
+		i18n.T(helpLang, "flag_allow_localhost"))
 }
 
 // IsLocalURL reports whether u points at this machine only (localhost, a

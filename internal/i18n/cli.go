@@ -362,4 +362,275 @@ var cliMessages = map[string]Text{
 		"berikan --reason dan --code KODE (boleh berulang) atau --stale",
 		"give --reason and either --code CODE (repeatable) or --stale",
 	},
+
+	// Flag help (-h) of the commands (package cli) and of the shared
+	// configuration flags (package config), printed in English as before.
+	"flag_accept_new_key": {
+		"mulai dengan kunci penandatanganan selain yang tercatat di basis data, lalu catat kunci itu (IKRAR_ACCEPT_NEW_KEY=1)",
+		"start with a signing key other than the one recorded in the database, and record it (IKRAR_ACCEPT_NEW_KEY=1)",
+	},
+	"flag_addr": {
+		"alamat yang didengarkan (IKRAR_ADDR)",
+		"listen address (IKRAR_ADDR)",
+	},
+	"flag_allow_localhost": {
+		"izinkan perintah menulis tautan dan sertifikat dengan alamat localhost (IKRAR_ALLOW_LOCALHOST=1)",
+		"let commands write links and certificates with a localhost address (IKRAR_ALLOW_LOCALHOST=1)",
+	},
+	"flag_audit_actor": {
+		"hanya peristiwa yang pelakunya memuat teks ini",
+		"only events whose actor contains this",
+	},
+	"flag_audit_department": {
+		"hanya peristiwa tentang unit kerja ini (kode) dan sub-unitnya",
+		"only events about this department (code) and its sub-units",
+	},
+	"flag_audit_format": {
+		"csv atau jsonl",
+		"csv or jsonl",
+	},
+	"flag_audit_from": {
+		"hari pertama, YYYY-MM-DD (WIB)",
+		"first day, YYYY-MM-DD (WIB)",
+	},
+	"flag_audit_kind": {
+		"hanya jenis peristiwa ini (mis. signature.created, atau campaign)",
+		"only this kind of event (e.g. signature.created, or campaign)",
+	},
+	"flag_audit_to": {
+		"hari terakhir, YYYY-MM-DD (WIB)",
+		"last day, YYYY-MM-DD (WIB)",
+	},
+	"flag_base_url": {
+		"URL dasar publik untuk tautan dan kode QR (IKRAR_BASE_URL)",
+		"public base URL used in links and QR codes (IKRAR_BASE_URL)",
+	},
+	"flag_campaign": {
+		"id kampanye (bawaan: kampanye terbuka yang terbaru)",
+		"campaign id (default: the newest open campaign)",
+	},
+	"flag_campaign_open": {
+		"id kampanye (bawaan: yang terbuka paling baru)",
+		"campaign id (default: the newest open one)",
+	},
+	"flag_cert_workers": {
+		"pekerja latar yang membuat sertifikat setelah penandatanganan; 0: tiap sertifikat dibuat saat pertama diunduh (IKRAR_CERT_WORKERS)",
+		"background workers making certificates after signing; 0: each is made at its first download (IKRAR_CERT_WORKERS)",
+	},
+	"flag_checkpoint": {
+		"berkas titik periksa dari `ikrar audit checkpoint`; gagal kecuali berkas itu milik kita dan rantai masih memuat kepalanya",
+		"a checkpoint file made by `ikrar audit checkpoint`; fail unless it is ours and the chain still holds its head",
+	},
+	"flag_completed_check": {
+		"seberapa sering mencari unit yang mencapai 100 % (IKRAR_COMPLETED_CHECK)",
+		"how often to look for units that reached 100 % (IKRAR_COMPLETED_CHECK)",
+	},
+	"flag_confirm_deactivate": {
+		"jumlah orang yang dinonaktifkan, wajib bila lebih dari 5% pegawai aktif",
+		"the number of people to deactivate, required when it is more than 5% of the active roster",
+	},
+	"flag_confirm_new_units": {
+		"buat unit baru meskipun namanya mirip unit yang ada",
+		"create new units even when their names look like existing ones",
+	},
+	"flag_data": {
+		"folder data (IKRAR_DATA)",
+		"data folder (IKRAR_DATA)",
+	},
+	"flag_db": {
+		"berkas SQLite atau DSN PostgreSQL (IKRAR_DB), bawaan $IKRAR_DATA/ikrar.db",
+		"SQLite file or PostgreSQL DSN (IKRAR_DB), default $IKRAR_DATA/ikrar.db",
+	},
+	"flag_db_driver": {
+		"driver basis data: sqlite atau postgres (IKRAR_DB_DRIVER)",
+		"database driver: sqlite or postgres (IKRAR_DB_DRIVER)",
+	},
+	"flag_db_only": {
+		"tulis hanya salinan basis data SQLite (kunci penandatanganan dicadangkan di tempat lain)",
+		"write only a copy of the SQLite database (the signing key is backed up elsewhere)",
+	},
+	"flag_deactivate_missing": {
+		"nonaktifkan ASN aktif yang tidak ada di berkas (tidak pernah dihapus)",
+		"deactivate active ASN that are not in the file (they are never deleted)",
+	},
+	"flag_demo": {
+		"pada basis data kosong, buat kampanye, unit kerja, daftar pegawai dan pengguna demo",
+		"on an empty database, create a demo campaign, departments, roster and users",
+	},
+	"flag_department": {
+		"hanya unit kerja ini (dan sub-unitnya)",
+		"only this department (and its sub-units)",
+	},
+	"flag_dev": {
+		"baca templat dan berkas statis dari direktori kerja (untuk menyunting)",
+		"read templates and static files from the working directory (for editing)",
+	},
+	"flag_digest_time": {
+		"jam (WIB, HH:MM) ringkasan harian tiap kepala unit dikirim, atau off (IKRAR_DIGEST_TIME)",
+		"time of day (WIB, HH:MM) each head's daily digest is sent, or off (IKRAR_DIGEST_TIME)",
+	},
+	"flag_dry_run": {
+		"periksa berkas dan tunjukkan yang akan berubah, tanpa menulis",
+		"check the file and show what would change, write nothing",
+	},
+	"flag_email": {
+		"alamat untuk ringkasan harian dan pesan unit 100 % (opsional)",
+		"address for the daily digest and unit-at-100 % messages (optional)",
+	},
+	"flag_expect_head": {
+		"hash kepala dari audit verify sebelumnya; gagal kecuali masih ada di rantai",
+		"a head hash printed by an earlier audit verify; fail unless it is still in the chain",
+	},
+	"flag_instansi": {
+		"nama instansi pemerintah (IKRAR_INSTANSI)",
+		"name of the government body (IKRAR_INSTANSI)",
+	},
+	"flag_links_format": {
+		"csv atau pdf (bawaan: dari ekstensi --out)",
+		"csv or pdf (default: from the --out extension)",
+	},
+	"flag_mail_from": {
+		"alamat pengirim pesan, mis. \"BKPSDM Kota Yogyakarta <ikrar@jogjakota.go.id>\" (IKRAR_MAIL_FROM)",
+		"From address of messages, e.g. \"BKPSDM Kota Yogyakarta <ikrar@jogjakota.go.id>\" (IKRAR_MAIL_FROM)",
+	},
+	"flag_mail_lease": {
+		"berapa lama pengirim memegang pesan yang diambilnya sebelum instans lain boleh mengambil alih (IKRAR_MAIL_LEASE)",
+		"how long a sender holds claimed messages before another instance may take them over (IKRAR_MAIL_LEASE)",
+	},
+	"flag_mail_rate": {
+		"jumlah pesan terbanyak yang dikirim per menit (IKRAR_MAIL_RATE)",
+		"most messages sent per minute (IKRAR_MAIL_RATE)",
+	},
+	"flag_messages_dry_run": {
+		"hitung saja, tidak mengantrekan apa pun",
+		"count, queue nothing",
+	},
+	"flag_messages_kind": {
+		"invitation atau reminder",
+		"invitation or reminder",
+	},
+	"flag_migrate_from": {
+		"basis data sumber: sqlite:PATH atau postgres:DSN",
+		"source database: sqlite:PATH or postgres:DSN",
+	},
+	"flag_migrate_to": {
+		"basis data tujuan yang kosong: postgres:DSN atau sqlite:PATH",
+		"empty target database: postgres:DSN or sqlite:PATH",
+	},
+	"flag_out": {
+		"berkas keluaran, atau - untuk keluaran standar",
+		"output file, or - for standard output",
+	},
+	"flag_out_backup": {
+		"arsip yang ditulis (belum boleh ada)",
+		"archive to write (must not exist)",
+	},
+	"flag_out_checkpoint": {
+		"berkas tujuan titik periksa bertanda tangan (- untuk keluaran standar)",
+		"file to write the signed checkpoint to (- for standard output)",
+	},
+	"flag_out_links": {
+		"berkas keluaran: .csv atau .pdf, atau - untuk keluaran standar (CSV, atau --format pdf)",
+		"output file: .csv or .pdf, or - for standard output (CSV, or --format pdf)",
+	},
+	"flag_out_zip": {
+		"berkas .zip keluaran, atau - untuk keluaran standar",
+		"output .zip file, or - for standard output",
+	},
+	"flag_password_stdin": {
+		"baca kata sandi dari masukan standar",
+		"read the password from standard input",
+	},
+	"flag_reissue_campaign": {
+		"dengan --stale: id kampanye (bawaan: kampanye terbuka yang terbaru)",
+		"with --stale: campaign id (default: the newest open campaign)",
+	},
+	"flag_reissue_code": {
+		"kode sertifikat yang diterbitkan ulang (boleh berulang)",
+		"certificate code to re-issue (repeatable)",
+	},
+	"flag_reissue_department": {
+		"dengan --stale: hanya unit kerja ini (dan sub-unitnya)",
+		"with --stale: only this department (and its sub-units)",
+	},
+	"flag_reissue_reason": {
+		"alasannya (dicatat di rantai audit)",
+		"why (recorded in the audit chain)",
+	},
+	"flag_reissue_stale": {
+		"terbitkan ulang setiap sertifikat yang berbeda dari hasil render catatannya sekarang (mis. alamat publik lain)",
+		"re-issue every certificate that differs from what its record renders to now (e.g. another public address)",
+	},
+	"flag_report_department": {
+		"laporan satu unit kerja (bawaan: ringkasan semua unit kerja)",
+		"department report (default: summary of all departments)",
+	},
+	"flag_report_format": {
+		"pdf, csv atau xlsx",
+		"pdf, csv or xlsx",
+	},
+	"flag_revoke_by": {
+		"siapa yang mencabutnya (disimpan di rantai audit)",
+		"who revokes it (kept in the audit chain)",
+	},
+	"flag_revoke_reason": {
+		"alasan sertifikat dicabut (wajib, disimpan di rantai audit)",
+		"why the certificate is revoked (required, kept in the audit chain)",
+	},
+	"flag_role": {
+		"admin atau head",
+		"admin or head",
+	},
+	"flag_roster_map": {
+		"arahkan nama unit baru di berkas ke unit yang ada: \"Nama di berkas=Unit yang ada\" (boleh berulang)",
+		"send a new unit name in the file to an existing unit: \"Name in file=Existing unit\" (repeatable)",
+	},
+	"flag_set_email": {
+		"alamat untuk ringkasan harian dan pesan unit 100 %; \"\" mengosongkannya",
+		"address for the daily digest and unit-at-100 % messages; \"\" clears it",
+	},
+	"flag_signing_cert": {
+		"sertifikat PEM untuk menandatangani PDF (IKRAR_SIGNING_CERT)",
+		"PEM certificate for signing PDFs (IKRAR_SIGNING_CERT)",
+	},
+	"flag_signing_key": {
+		"kunci privat PEM untuk menandatangani PDF (IKRAR_SIGNING_KEY)",
+		"PEM private key for signing PDFs (IKRAR_SIGNING_KEY)",
+	},
+	"flag_signing_p12": {
+		"berkas PKCS#12 untuk menandatangani PDF (IKRAR_SIGNING_P12)",
+		"PKCS#12 bundle for signing PDFs (IKRAR_SIGNING_P12)",
+	},
+	"flag_smtp_url": {
+		"server SMTP untuk undangan dan pengingat: smtp://user:pass@host:587 (STARTTLS) atau smtps://user:pass@host:465 (IKRAR_SMTP_URL)",
+		"SMTP server for invitations and reminders: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (IKRAR_SMTP_URL)",
+	},
+	"flag_token_department": {
+		"kode unit yang terikat pada token (boleh berulang; tanpa = semua unit)",
+		"unit code the token is bound to (repeatable; none = every unit)",
+	},
+	"flag_token_expires": {
+		"masa berlaku: 90d, 720h, 2027-06-30 atau waktu RFC 3339 (bawaan: tidak pernah)",
+		"expiry: 90d, 720h, 2027-06-30 or an RFC 3339 time (default: never)",
+	},
+	"flag_token_name": {
+		"nama token, tampil di rantai audit (mis. simpeg-sync)",
+		"token name, shown in the audit chain (e.g. simpeg-sync)",
+	},
+	"flag_trusted_proxies": {
+		"CIDR reverse proxy yang X-Forwarded-For-nya dipercaya, dipisah koma (IKRAR_TRUSTED_PROXIES)",
+		"comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted (IKRAR_TRUSTED_PROXIES)",
+	},
+	"flag_tsa_url": {
+		"otoritas cap waktu RFC 3161 untuk tanda tangan sertifikat (IKRAR_TSA_URL)",
+		"RFC 3161 timestamp authority for certificate signatures (IKRAR_TSA_URL)",
+	},
+	"flag_user_department": {
+		"kode unit kerja yang boleh dilihat kepala unit (boleh berulang)",
+		"department code a head may see (repeatable)",
+	},
+	"flag_username": {
+		"nama login",
+		"login name",
+	},
 }
