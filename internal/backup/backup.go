@@ -24,6 +24,10 @@ import (
 	"github.com/ikrar/ikrar/internal/store"
 )
 
+// msgLang is the language of the errors below, printed by the CLI as they
+// always were, in English; their Indonesian is in the catalogue.
+const msgLang = "en"
+
 // Format names the archive layout in its manifest.
 const Format = "ikrar-backup-1"
 
@@ -54,7 +58,7 @@ func Write(ctx context.Context, st *store.Store, keys certificate.KeyOptions, ou
 		return Manifest{}, ErrKeyElsewhere
 	}
 	if _, err := os.Stat(out); err == nil {
-		return Manifest{}, fmt.Errorf("backup: %s already exists", out)
+		return Manifest{}, errors.New(i18n.T(msgLang, "backup_exists", out))
 	}
 	keyFiles := []string{certificate.KeyFileName, certificate.CertFileName}
 	for _, name := range keyFiles {
@@ -149,7 +153,7 @@ func Restore(archive, dataDir, dbPath string) (Manifest, error) {
 	}
 	for _, path := range dest {
 		if _, err := os.Stat(path); err == nil {
-			return Manifest{}, fmt.Errorf("restore: %s already exists; restore into a fresh data folder", path)
+			return Manifest{}, errors.New(i18n.T(msgLang, "restore_exists", path))
 		}
 	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
@@ -197,10 +201,10 @@ func Restore(archive, dataDir, dbPath string) (Manifest, error) {
 		}
 		path, known := dest[h.Name]
 		if !known || h.Typeflag != tar.TypeReg {
-			return Manifest{}, fmt.Errorf("restore: unexpected entry %q in %s", h.Name, archive)
+			return Manifest{}, errors.New(i18n.T(msgLang, "restore_unexpected_entry", h.Name, archive))
 		}
 		if _, dup := sums[h.Name]; dup {
-			return Manifest{}, fmt.Errorf("restore: entry %q twice in %s", h.Name, archive)
+			return Manifest{}, errors.New(i18n.T(msgLang, "restore_entry_twice", h.Name, archive))
 		}
 		out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
@@ -222,13 +226,13 @@ func Restore(archive, dataDir, dbPath string) (Manifest, error) {
 	}
 	switch {
 	case !haveManifest || m.Format != Format:
-		return Manifest{}, fmt.Errorf("restore: %s has no %s manifest (incomplete or not an ikrar backup archive)", archive, Format)
+		return Manifest{}, errors.New(i18n.T(msgLang, "restore_no_manifest", archive, Format))
 	case len(sums) != len(dest) || len(m.Files) != len(dest):
-		return Manifest{}, fmt.Errorf("restore: %s holds %d of the %d files it should (database, signing key, certificate)", archive, len(sums), len(dest))
+		return Manifest{}, errors.New(i18n.T(msgLang, "restore_files_missing", archive, len(sums), len(dest)))
 	}
 	for name, want := range m.Files {
 		if sums[name] != want {
-			return Manifest{}, fmt.Errorf("restore: %s in %s does not match its SHA-256 in the manifest (damaged archive)", name, archive)
+			return Manifest{}, errors.New(i18n.T(msgLang, "restore_checksum", name, archive))
 		}
 	}
 	ok = true

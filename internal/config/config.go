@@ -5,7 +5,6 @@ package config
 import (
 	"errors"
 	"flag"
-	"fmt"
 	"net/netip"
 	"net/url"
 	"path/filepath"
@@ -154,7 +153,7 @@ func IsLocalURL(u string) bool {
 // Finish fills derived values and validates. Call it after flag parsing.
 func (c *Config) Finish() error {
 	if c.DataDir == "" {
-		return errors.New("data folder must not be empty")
+		return errors.New(i18n.T(helpLang, "config_data_empty"))
 	}
 	switch c.DBDriver {
 	case "sqlite":
@@ -163,10 +162,10 @@ func (c *Config) Finish() error {
 		}
 	case "postgres":
 		if c.DB == "" {
-			return errors.New("IKRAR_DB must hold the PostgreSQL DSN when IKRAR_DB_DRIVER=postgres")
+			return errors.New(i18n.T(helpLang, "config_pg_dsn"))
 		}
 	default:
-		return fmt.Errorf("unknown database driver %q (want sqlite or postgres)", c.DBDriver)
+		return errors.New(i18n.T(helpLang, "cli_migrate_driver", c.DBDriver))
 	}
 	c.BaseURLGiven = c.BaseURL != ""
 	if c.BaseURL == "" {
@@ -181,26 +180,26 @@ func (c *Config) Finish() error {
 		c.SecureCookies = true
 	}
 	if c.CertWorkers < 0 {
-		return errors.New("--cert-workers (IKRAR_CERT_WORKERS) must not be negative")
+		return errors.New(i18n.T(helpLang, "config_cert_workers"))
 	}
 	if c.MailRate < 1 {
-		return errors.New("--mail-rate (IKRAR_MAIL_RATE) must be at least 1 message per minute")
+		return errors.New(i18n.T(helpLang, "config_mail_rate"))
 	}
 	if c.MailLease < time.Second {
-		return errors.New("--mail-lease (IKRAR_MAIL_LEASE) must be at least 1s")
+		return errors.New(i18n.T(helpLang, "config_mail_lease"))
 	}
 	if err := c.parseDigestTime(); err != nil {
 		return err
 	}
 	if c.CompletedCheck < time.Second {
-		return errors.New("--completed-check (IKRAR_COMPLETED_CHECK) must be at least 1s")
+		return errors.New(i18n.T(helpLang, "config_completed_check"))
 	}
 	if c.SMTPURL != "" {
 		if !strings.HasPrefix(c.SMTPURL, "smtp://") && !strings.HasPrefix(c.SMTPURL, "smtps://") {
-			return errors.New("--smtp-url (IKRAR_SMTP_URL) must start with smtp:// or smtps://")
+			return errors.New(i18n.T(helpLang, "config_smtp_scheme"))
 		}
 		if c.MailFrom == "" {
-			return errors.New("--mail-from (IKRAR_MAIL_FROM) is needed with --smtp-url")
+			return errors.New(i18n.T(helpLang, "config_mail_from_needed"))
 		}
 	}
 	var err error
@@ -208,7 +207,7 @@ func (c *Config) Finish() error {
 		return err
 	}
 	if (c.CertFile == "") != (c.KeyFile == "") {
-		return errors.New("--signing-cert and --signing-key go together")
+		return errors.New(i18n.T(helpLang, "config_cert_key_pair"))
 	}
 	return nil
 }
@@ -287,7 +286,7 @@ func (c *Config) parseDigestTime() error {
 	h, err1 := strconv.Atoi(hh)
 	m, err2 := strconv.Atoi(mm)
 	if !ok || err1 != nil || err2 != nil || h < 0 || h > 23 || m < 0 || m > 59 || len(mm) != 2 {
-		return fmt.Errorf("--digest-time (IKRAR_DIGEST_TIME) must be a WIB time like 07:00, or off, not %q", c.DigestTime)
+		return errors.New(i18n.T(helpLang, "config_digest_time", c.DigestTime))
 	}
 	c.DigestAt = time.Duration(h)*time.Hour + time.Duration(m)*time.Minute
 	return nil

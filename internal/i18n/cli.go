@@ -633,4 +633,75 @@ var cliMessages = map[string]Text{
 		"nama login",
 		"login name",
 	},
+
+	// Configuration errors (package config) and backup/restore errors (package
+	// backup), printed by the CLI in English as before.
+	"config_data_empty": {
+		"folder data tidak boleh kosong",
+		"data folder must not be empty",
+	},
+	"config_pg_dsn": {
+		"IKRAR_DB harus berisi DSN PostgreSQL bila IKRAR_DB_DRIVER=postgres",
+		"IKRAR_DB must hold the PostgreSQL DSN when IKRAR_DB_DRIVER=postgres",
+	},
+	"config_cert_workers": {
+		"--cert-workers (IKRAR_CERT_WORKERS) tidak boleh negatif",
+		"--cert-workers (IKRAR_CERT_WORKERS) must not be negative",
+	},
+	"config_mail_rate": {
+		"--mail-rate (IKRAR_MAIL_RATE) paling sedikit 1 pesan per menit",
+		"--mail-rate (IKRAR_MAIL_RATE) must be at least 1 message per minute",
+	},
+	"config_mail_lease": {
+		"--mail-lease (IKRAR_MAIL_LEASE) paling sedikit 1s",
+		"--mail-lease (IKRAR_MAIL_LEASE) must be at least 1s",
+	},
+	"config_completed_check": {
+		"--completed-check (IKRAR_COMPLETED_CHECK) paling sedikit 1s",
+		"--completed-check (IKRAR_COMPLETED_CHECK) must be at least 1s",
+	},
+	"config_smtp_scheme": {
+		"--smtp-url (IKRAR_SMTP_URL) harus diawali smtp:// atau smtps://",
+		"--smtp-url (IKRAR_SMTP_URL) must start with smtp:// or smtps://",
+	},
+	"config_mail_from_needed": {
+		"--mail-from (IKRAR_MAIL_FROM) diperlukan bersama --smtp-url",
+		"--mail-from (IKRAR_MAIL_FROM) is needed with --smtp-url",
+	},
+	"config_cert_key_pair": {
+		"--signing-cert dan --signing-key harus diisi bersama",
+		"--signing-cert and --signing-key go together",
+	},
+	"config_digest_time": {
+		"--digest-time (IKRAR_DIGEST_TIME) harus jam WIB seperti 07:00, atau off, bukan %q",
+		"--digest-time (IKRAR_DIGEST_TIME) must be a WIB time like 07:00, or off, not %q",
+	},
+	"backup_exists": {
+		"backup: %s sudah ada",
+		"backup: %s already exists",
+	},
+	"restore_exists": {
+		"restore: %s sudah ada; pulihkan ke folder data yang baru",
+		"restore: %s already exists; restore into a fresh data folder",
+	},
+	"restore_unexpected_entry": {
+		"restore: entri tak terduga %q di %s",
+		"restore: unexpected entry %q in %s",
+	},
+	"restore_entry_twice": {
+		"restore: entri %q dua kali di %s",
+		"restore: entry %q twice in %s",
+	},
+	"restore_no_manifest": {
+		"restore: %s tidak memiliki manifes %s (tidak lengkap atau bukan arsip cadangan ikrar)",
+		"restore: %s has no %s manifest (incomplete or not an ikrar backup archive)",
+	},
+	"restore_files_missing": {
+		"restore: %s memuat %d dari %d berkas yang seharusnya (basis data, kunci penandatanganan, sertifikat)",
+		"restore: %s holds %d of the %d files it should (database, signing key, certificate)",
+	},
+	"restore_checksum": {
+		"restore: %s di %s tidak cocok dengan SHA-256-nya di manifes (arsip rusak)",
+		"restore: %s in %s does not match its SHA-256 in the manifest (damaged archive)",
+	},
 }

@@ -105,30 +105,30 @@ func DecodeDrawing(s string) ([]byte, error) {
 	const prefix = "data:image/png;base64,"
 	if strings.HasPrefix(s, "data:") {
 		if !strings.HasPrefix(s, prefix) {
-			return nil, errors.New("drawing is not a PNG")
+			return nil, i18n.New("drawing_not_png")
 		}
 		s = s[len(prefix):]
 	}
 	if base64.StdEncoding.DecodedLen(len(s)) > MaxDrawingBytes+3 {
-		return nil, fmt.Errorf("drawing is larger than %d KB", MaxDrawingBytes>>10)
+		return nil, i18n.New("drawing_too_large", MaxDrawingBytes>>10)
 	}
 	b, err := base64.StdEncoding.DecodeString(s)
 	if err != nil {
-		return nil, errors.New("drawing is not valid base64")
+		return nil, i18n.New("drawing_not_base64")
 	}
 	if len(b) > MaxDrawingBytes {
-		return nil, fmt.Errorf("drawing is larger than %d KB", MaxDrawingBytes>>10)
+		return nil, i18n.New("drawing_too_large", MaxDrawingBytes>>10)
 	}
 	cfg, err := png.DecodeConfig(bytes.NewReader(b))
 	if err != nil {
-		return nil, errors.New("drawing is not a PNG image")
+		return nil, i18n.New("drawing_not_png_image")
 	}
 	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > 2000 || cfg.Height > 1000 {
-		return nil, errors.New("drawing has an unexpected size")
+		return nil, i18n.New("drawing_bad_size")
 	}
 	// Decode fully: a valid header over a corrupt body must not reach the PDF.
 	if _, err := png.Decode(bytes.NewReader(b)); err != nil {
-		return nil, errors.New("drawing is a damaged PNG")
+		return nil, i18n.New("drawing_damaged")
 	}
 	return b, nil
 }
@@ -154,7 +154,7 @@ func Validate(in Input, a store.ASN, points int) (drawing []byte, probs Problems
 	}
 	d, err := DecodeDrawing(in.Drawing)
 	if err != nil {
-		probs = append(probs, Problem{"drawing", i18n.New("sign_drawing_rejected", err.Error())})
+		probs = append(probs, Problem{"drawing", i18n.New("sign_drawing_rejected", err)})
 	}
 	return d, probs
 }
