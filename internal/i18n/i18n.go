@@ -32,7 +32,9 @@
 // Not here: the pledge's own text (it belongs to each campaign and is
 // stored with it, package pledge); month and weekday names (date formats,
 // package wib); names that are part of a file format (CSV columns, XLSX
-// sheet names, the roster and units files' column aliases).
+// sheet names, the roster and units files' column aliases); and technical
+// errors for operators and logs (wrapped Go errors, and sentinel errors
+// whose text is never shown: the web, API and CLI map them to keys).
 package i18n
 
 import (
