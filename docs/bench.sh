@@ -89,10 +89,13 @@ sign_load() {
 	wait $pid 2>/dev/null || true
 }
 
-# pg_cpu_seconds: CPU used so far by every PostgreSQL process.
+# pg_cpu_seconds: CPU used so far by this run's PostgreSQL (its postmaster
+# and the processes it started), not by other clusters on the machine
+# (a test cluster's CPU would otherwise count as this run's).
 pg_cpu_seconds() {
-	local t=0 p
-	for p in $(pgrep -x postgres || true); do
+	local t=0 p pm
+	pm=$(head -1 "$W/pg/data/postmaster.pid")
+	for p in "$pm" $(pgrep -P "$pm" || true); do
 		t=$(awk -v t="$t" '{printf "%.2f", t + ($14+$15)/100}' "/proc/$p/stat" 2>/dev/null || echo "$t")
 	done
 	echo "$t"
