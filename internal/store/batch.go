@@ -300,20 +300,24 @@ func (m multiRowSteps) insert(ctx context.Context, sigs []Signature) error {
 	return nil
 }
 
+// sqlExistingPostgres reads the live signature of each (asn_id,
+// campaign_id) pair given as two arrays. One text for any number of pairs,
+// and a LATERAL … LIMIT 1 per pair (never merged into a join) so that its
+// only plan is the unique (asn_id, campaign_id) index: the IN list it
+// replaced got a kept generic plan of a sequential scan when prepared on an
+// empty signatures table (see sqlASNByToken), i.e. every batch with a
+// repeated signer would have read the whole table.
+var sqlExistingPostgres = "SELECT " + prefixed("s.", signatureColumns) +
+	" FROM unnest($1::bigint[], $2::bigint[]) AS k(asn_id, campaign_id), LATERAL (" +
+	selectFrom("signatures", signatureColumns, "WHERE asn_id = k.asn_id AND campaign_id = k.campaign_id AND revoked = false LIMIT 1") + ") s"
+
 func (m multiRowSteps) existing(ctx context.Context, keys []sigKey) (map[sigKey]Signature, error) {
-	var q strings.Builder
-	args := make([]any, 0, 2*len(keys))
-	q.WriteString(selectFrom("signatures", signatureColumns, "WHERE (asn_id, campaign_id) IN ("))
+	asns, campaigns := make([]int64, len(keys)), make([]int64, len(keys))
 	for i, k := range keys {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString(placeholders(len(args), 2, ""))
-		args = append(args, k.asn, k.campaign)
+		asns[i], campaigns[i] = int64(k.asn), int64(k.campaign)
 	}
-	q.WriteString(") AND revoked = false")
 	out := make(map[sigKey]Signature, len(keys))
-	err := queryRows(ctx, m.tx, q.String(), args, func(rows *sql.Rows) error {
+	err := queryRows(ctx, m.tx, sqlExistingPostgres, []any{asns, campaigns}, func(rows *sql.Rows) error {
 		s, err := scanSignature(rows)
 		out[sigKey{s.ASNID, s.CampaignID}] = s
 		return err
