@@ -287,15 +287,5 @@ func rebind(b storetest.Backend, q string) string {
 	if b != storetest.Postgres {
 		return q
 	}
-	var out strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			out.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		out.WriteRune(r)
-	}
-	return out.String()
+	return store.RebindPostgres(q)
 }

@@ -18,3 +18,6 @@ func HotReadsPostgres() map[string]string {
 func (s *Store) VerifyAuditIn(ctx context.Context, segments, batch int) (AuditReport, error) {
 	return s.verifyAudit(ctx, segments, batch)
 }
+
+// RebindPostgres numbers a query's ? placeholders for PostgreSQL.
+func RebindPostgres(q string) string { return postgresDialect{}.rebind(q) }
