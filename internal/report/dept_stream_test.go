@@ -105,6 +105,9 @@ func sameWorkbook(t *testing.T, name string, want, got []byte, people int) {
 	if w, g := wf.GetSheetList(), gf.GetSheetList(); !slices.Equal(w, g) {
 		t.Fatalf("%s: sheets %q, want %q", name, g, w)
 	}
+	if a := gf.GetActiveSheetIndex(); a != 0 || wf.GetActiveSheetIndex() != 0 {
+		t.Fatalf("%s: active sheet %d, want the summary", name, a)
+	}
 	for _, sheet := range wf.GetSheetList() {
 		wr, err := wf.GetRows(sheet, excelize.Options{RawCellValue: true})
 		if err != nil {
