@@ -4,7 +4,9 @@
 #
 #   docs/bench.sh [WORKDIR]            # default /tmp/ikrar-bench
 #   SCALE=1 docs/bench.sh              # also 10k and 1M rosters (import, re-import, links
-#                                      # export, signing) and audit verify of 5M events
+#                                      # export, signing), audit verify of 5M events, and the
+#                                      # whole-roster exports at 100k and 1M (unit CSV/XLSX report,
+#                                      # refused PDFs, certificate ZIP; needs sqlite3)
 #   BENCH_COUNT=6 docs/bench.sh        # Go benchmark repetitions (for benchstat)
 #   SIGN_RUNS=3 docs/bench.sh          # three signing rounds (each with BASE's right after)
 #   PG=1 docs/bench.sh                 # also one and two instances on one PostgreSQL
@@ -62,6 +64,66 @@ import_roster() {
 	/usr/bin/time -f "import $n rows: %e s wall (%U s user, %S s sys), peak RSS %M KB" "$IKRAR" roster import --data "$dir" "$W/roster-$n.csv" 2>&1 | tail -2
 	/usr/bin/time -f "re-import of the same $n rows: %e s wall, peak RSS %M KB" "$IKRAR" roster import --data "$dir" "$W/roster-$n.csv" 2>&1 | tail -2
 	/usr/bin/time -f "links export of $n: %e s wall, peak RSS %M KB" "$IKRAR" links export --allow-localhost --data "$dir" --out "$dir/links.csv" 2>&1 | tail -1
+}
+
+# whole_roster_exports N: the whole-roster exports of issue 18 at N
+# people, each under GNU time for its peak RSS (docs/PERFORMANCE.md). Every
+# unit of the generated roster is put under one parent unit, so one unit
+# report holds everyone; 80 % are signed in bulk by SQL (no certificates,
+# no audit events: the exports read the signature rows, nothing else); then
+# the unit's CSV and XLSX report, the refused PDFs, and the certificate ZIP
+# with everyone signed and a stored certificate for each (4 KB stand-in
+# bytes: the export copies stored bytes as they are). Needs sqlite3.
+whole_roster_exports() {
+	local n=$1 dir="$W/exports-$1" csv="$W/roster-$1-parent.csv" units=200
+	command -v sqlite3 >/dev/null || { echo "sqlite3 not installed: whole-roster exports skipped"; return 0; }
+	[ "$n" -ge 1000000 ] && units=500
+	[ -f "$W/roster-$n.csv" ] || "$LOAD" gen-roster --n "$n" --departments "$units" --out "$W/roster-$n.csv" >/dev/null
+	# unit_induk "Pemerintah Kota Contoh" for all; the first person works there.
+	awk 'NR == 1 { print $0 ",unit_induk"; next }
+		NR == 2 { sub(/,[^,]*$/, ",Pemerintah Kota Contoh,"); print; next }
+		{ print $0 ",Pemerintah Kota Contoh" }' "$W/roster-$n.csv" >"$csv"
+	rm -rf "$dir" && mkdir -p "$dir"
+	"$IKRAR" roster import --data "$dir" "$csv" >/dev/null
+	# 80 % signed, then the exports of the unit holding everyone.
+	sign_in_bulk "$dir/ikrar.db" '!= 0'
+	local unit="--department pemerintah-kota-contoh"
+	/usr/bin/time -f "unit report CSV of $n people: %e s wall, peak RSS %M KB" "$IKRAR" report --data "$dir" $unit --format csv --out "$dir/unit.csv" 2>&1 | tail -1
+	/usr/bin/time -f "unit report XLSX of $n people: %e s wall, peak RSS %M KB" "$IKRAR" report --data "$dir" $unit --format xlsx --out "$dir/unit.xlsx" 2>&1 | tail -1
+	/usr/bin/time -f "unit report PDF of $n people (refused above 10,000): %e s wall, peak RSS %M KB" "$IKRAR" report --data "$dir" $unit --format pdf --out "$dir/unit.pdf" 2>&1 | tail -1
+	/usr/bin/time -f "link cards PDF of $n people (refused above 10,000): %e s wall, peak RSS %M KB" "$IKRAR" links export --allow-localhost --data "$dir" --out "$dir/links.pdf" 2>&1 | tail -1
+	rm -f "$dir"/unit.* "$dir"/links.*
+	sign_in_bulk "$dir/ikrar.db" '= 0'
+	# Real certificates for the smallest unit (this also records the
+	# signing key), then a stand-in for every other signature.
+	local leaf
+	leaf=$(sqlite3 "$dir/ikrar.db" "SELECT d.code FROM departments d JOIN asns a ON a.department_id = d.id
+		WHERE d.code != 'pemerintah-kota-contoh' GROUP BY d.id ORDER BY count(*), d.code LIMIT 1")
+	"$IKRAR" certificates export --allow-localhost --data "$dir" --department "$leaf" --out "$dir/leaf.zip" >/dev/null
+	sqlite3 "$dir/ikrar.db" <<-'SQL'
+	PRAGMA synchronous = OFF;
+	INSERT INTO certificates (signature_id, pdf, sha256, base_url, created_at)
+	SELECT id, randomblob(4096), '', 'http://127.0.0.1', signed_at FROM signatures
+	WHERE id NOT IN (SELECT signature_id FROM certificates);
+	SQL
+	/usr/bin/time -f "certificate ZIP of $n (stored, 4 KB each, to /dev/null): %e s wall, peak RSS %M KB" "$IKRAR" certificates export --allow-localhost --data "$dir" --out - 2>&1 >/dev/null | tail -1
+	rm -rf "$dir" "$csv"
+}
+
+# sign_in_bulk DB COND: signs campaign 1 for every active person whose id
+# mod 5 is COND ('!= 0': 80 %; '= 0': the rest), as one SQL statement; the
+# database's triggers keep the completion counters.
+sign_in_bulk() {
+	sqlite3 "$1" <<-SQL
+	PRAGMA synchronous = OFF;
+	INSERT INTO signatures (asn_id, campaign_id, department_id, signed_at, typed_name, pledge_hash, cert_code,
+	                        signer_nip, signer_name, signer_position)
+	SELECT a.id, c.id, a.department_id,
+	       strftime('%Y-%m-%d %H:%M:%S', '2026-11-20 01:00:00', '+' || (a.id % 500000) || ' seconds') || '+00:00',
+	       a.name, c.text_hash, printf('IKR-B-%08d', a.id), a.nip, a.name, a.position
+	FROM asns a, campaigns c
+	WHERE c.id = 1 AND a.active AND a.id % 5 $2;
+	SQL
 }
 
 # sign_load N [NAME]: serve the N-entry roster ($W/data-NAME), measure
@@ -209,6 +271,10 @@ if [ -n "${SCALE:-}" ]; then
 		say "scaling: roster of $n"
 		import_roster $n
 		sign_load $n
+	done
+	for n in 100000 1000000; do
+		say "whole-roster exports: a unit of $n people"
+		whole_roster_exports $n
 	done
 fi
 
