@@ -6,7 +6,7 @@
 //
 // To add a message, add a key to the file of the area that says it
 // (pages.go for the web pages, roster.go, nip.go, pledge.go, verify.go,
-// staff.go, api.go for the errors of those packages, cli.go for the
+// staff.go, api.go, report.go for the errors of those packages, cli.go for the
 // command line, mail.go for what package reach sends, pdf.go for the
 // PDFs and the XLSX report) with its Indonesian and English words, then
 // use it:
