@@ -208,19 +208,11 @@ func testCompletionCountersManyRowsPerStatement(t *testing.T, b storetest.Backen
 		t.Fatal(err)
 	}
 	db := storetest.DB(t, o)
-	bind := func(q string) string {
-		if b == storetest.Postgres {
-			for i := 1; strings.Contains(q, "?"); i++ {
-				q = strings.Replace(q, "?", fmt.Sprintf("$%d", i), 1)
-			}
-		}
-		return q
-	}
 	exec := func(tx interface {
 		Exec(string, ...any) (sql.Result, error)
 	}, q string, args ...any) {
 		t.Helper()
-		if _, err := tx.Exec(bind(q), args...); err != nil {
+		if _, err := tx.Exec(rebind(b, q), args...); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -256,7 +248,7 @@ func testCompletionCountersManyRowsPerStatement(t *testing.T, b storetest.Backen
 		args = append(args, a.ID, c.ID, dept, r.at, a.Name, []byte{}, c.TextHash, fmt.Sprintf("IKR-M%04d", i), a.NIP, a.Name, "Staf", r.revoked)
 	}
 	q.WriteString(" ON CONFLICT (asn_id, campaign_id) WHERE revoked = false DO NOTHING")
-	res, err := db.Exec(bind(q.String()), args...)
+	res, err := db.Exec(rebind(b, q.String()), args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,12 +286,7 @@ func testReachCountsMatchRecount(t *testing.T, b storetest.Backend) {
 	db := storetest.DB(t, o)
 	exec := func(q string, args ...any) {
 		t.Helper()
-		if b == storetest.Postgres {
-			for i := 1; strings.Contains(q, "?"); i++ {
-				q = strings.Replace(q, "?", fmt.Sprintf("$%d", i), 1)
-			}
-		}
-		if _, err := db.Exec(q, args...); err != nil {
+		if _, err := db.Exec(rebind(b, q), args...); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -349,11 +336,7 @@ func testReachCountsMatchRecount(t *testing.T, b storetest.Backend) {
 			if ids != nil {
 				q += fmt.Sprintf(" AND department_id = %d", ids[0])
 			}
-			if b == storetest.Postgres {
-				for i := 1; strings.Contains(q, "?"); i++ {
-					q = strings.Replace(q, "?", fmt.Sprintf("$%d", i), 1)
-				}
-			}
+			q = rebind(b, q)
 			var n int
 			if err := db.QueryRow(q, args...).Scan(&n); err != nil {
 				t.Fatal(err)
