@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,7 +33,7 @@ func testRenderer(t testing.TB) *renderer {
 	return r
 }
 
-// compareCompiled renders the page of spec's variant key in lang with
+// compareCompiled (safe in any goroutine) renders the page of spec's variant key in lang with
 // field values v (and a signing time) from its compiled form and from the
 // template as parsed, and reports a difference.
 func compareCompiled(t testing.TB, r *renderer, spec compiledSpec, lang string, key uint8, v *fieldValues, signedAt time.Time) {
@@ -42,16 +43,19 @@ func compareCompiled(t testing.TB, r *renderer, spec compiledSpec, lang string, 
 		d.Signature.SignedAt = signedAt
 	}
 	if got, ok := spec.variant(p); !ok || got != key {
-		t.Fatalf("%s: variant %v, %v of a page built as variant %v", spec.page, got, ok, key)
+		t.Errorf("%s: variant %v, %v of a page built as variant %v", spec.page, got, ok, key)
+		return
 	}
 	var compiled, full bytes.Buffer
 	if !r.renderCompiled(&compiled, spec.page, p) {
 		form, _ := r.compiled[spec.page].forms.Load(formKey{lang, key})
 		_, err := r.compiled[spec.page].probeForm(formKey{lang, key})
-		t.Fatalf("%s (%s, variant %d): no compiled form (%v): %v", spec.page, lang, key, form, err)
+		t.Errorf("%s (%s, variant %d): no compiled form (%v): %v", spec.page, lang, key, form, err)
+		return
 	}
 	if err := r.pages[spec.page].ExecuteTemplate(&full, "layout", p); err != nil {
-		t.Fatal(err)
+		t.Error(err)
+		return
 	}
 	if compiled.String() != full.String() {
 		t.Errorf("%s (%s, variant %d) with %q:\ncompiled:\n%s\n--- template:\n%s", spec.page, lang, key, v[:len(spec.fields)], compiled.String(), full.String())
@@ -176,4 +180,31 @@ func TestCompiledFormsFound(t *testing.T) {
 	if strings.Contains(probeStrings[0], "ikrarq") {
 		t.Error("the probe string contains a marker")
 	}
+}
+
+// TestCompiledPagesConcurrently renders every variant from many
+// goroutines at once on a fresh renderer, so forms are compiled while
+// others render (run with -race).
+func TestCompiledPagesConcurrently(t *testing.T) {
+	r := testRenderer(t)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for _, spec := range []compiledSpec{signSpec, receiptSpec} {
+				for _, lang := range []string{"id", "en"} {
+					for _, key := range compiledVariants[spec.page] {
+						var v fieldValues
+						for i, f := range spec.fields {
+							v[i] = f.name + " <&> " + string(rune('a'+g))
+							if f.kind == numField {
+								v[i] = "7"
+							}
+						}
+						compareCompiled(t, r, spec, lang, key, &v, time.Date(2024, 2, 14, 9, 30, 0, 0, time.UTC))
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
