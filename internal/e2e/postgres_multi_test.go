@@ -106,6 +106,7 @@ func TestTwoInstancesOnePostgresSurviveKill(t *testing.T) {
 		t.Errorf("answer other than a receipt: %s", f)
 	}
 	if len(failures) > 0 {
+		t.Logf("A's errors: %s\nB's errors: %s", errorLines(srvA.stderr.String()), errorLines(srvB.stderr.String()))
 		t.FailNow()
 	}
 	if len(acked) >= len(people) {
@@ -362,4 +363,16 @@ func checkVerifies(t *testing.T, db *sql.DB, sigID uint, dir string, args []stri
 	if res.Code != 0 {
 		t.Fatalf("a certificate made by B does not verify with A's configuration: %s", res)
 	}
+}
+
+// errorLines keeps a server log's ERROR lines (at most 20), which say why
+// an answer was not a receipt.
+func errorLines(log string) string {
+	var out []string
+	for _, l := range strings.Split(log, "\n") {
+		if strings.Contains(l, "ERROR") && len(out) < 20 {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
