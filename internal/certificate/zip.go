@@ -27,8 +27,8 @@ type ZipEntry struct {
 }
 
 // ZipWriter streams certificates into a ZIP archive, one folder per
-// department, so an export of any size holds one PDF in memory at a time.
-// It is not safe for concurrent use.
+// department, entry by entry: what it keeps per entry is a 16-byte hash of
+// its name. It is not safe for concurrent use.
 //
 // It writes the archive itself rather than through archive/zip: that
 // package keeps a record of every entry in memory for the central
