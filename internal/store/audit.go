@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"math/bits"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -67,22 +66,31 @@ type AuditReport struct {
 // against the digest its event recorded, so a row edited directly in the
 // database is named as well as a broken link.
 //
-// The chain is checked in segments on every core at once (each event's
-// hash needs only its own row and the stored hash before it, see
-// verifySegments); the report, and the first break it names, are the
-// same as one walk from the first event to the last.
+// The chain can be checked in segments on several connections at once
+// (each event's hash needs only its own row and the stored hash before
+// it, see verifyAuditOn), with the same report and the same first break
+// as one walk; VerifyAudit walks it in verifySegments of them.
 func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
-	return s.verifyAudit(ctx, min(runtime.GOMAXPROCS(0), maxVerifySegments), verifyBatch)
+	return s.verifyAudit(ctx, verifySegments, verifyBatch)
 }
 
-// maxVerifySegments is the SQLite reader pool's size: each segment holds
-// one of its connections for the whole walk.
-const maxVerifySegments = 4
+// verifySegments is one: on the two-core machine of docs/PERFORMANCE.md,
+// with SQLite, two segments took as long as one or longer (200,000 events,
+// fourteen interleaved pairs: 1.48-1.76 s against 1.10-1.66 s) and 5-15 %
+// more CPU; the reading, in SQLite and its driver, does not gain from a
+// second connection there. BenchmarkVerifyAuditSegments measures one segment per
+// core beside it, for a machine where that pays. At most maxVerifySegments
+// (the SQLite reader pool's size: each segment holds a connection).
+const (
+	verifySegments    = 1
+	maxVerifySegments = 4
+)
 
 // verifyBatch is how many events one read of the chain takes.
 const verifyBatch = 5000
 
 func (s *Store) verifyAudit(ctx context.Context, segments, batch int) (AuditReport, error) {
+	segments = min(segments, maxVerifySegments)
 	// One whole-chain check at a time: two, each holding some of the
 	// pool's connections while waiting for more, could wait forever.
 	s.verifyMu.Lock()

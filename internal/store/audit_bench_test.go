@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -19,10 +20,9 @@ import (
 )
 
 // BenchmarkVerifyAudit measures `ikrar audit verify`'s work (the chain and
-// every signature against its event, in one segment per core: -cpu 2
-// checks two halves at once) over a chain of $IKRAR_BENCH_AUDIT_EVENTS
-// events (default 1,000,000), beside its raw limits in the same run, all
-// on one connection and one core:
+// every signature against its event, one walk: see verifySegments) over a
+// chain of $IKRAR_BENCH_AUDIT_EVENTS events (default 1,000,000), beside
+// its raw limits in the same run, all on one connection and one core:
 //
 //   - RawSHA256: a bare SHA-256 of each event's canonical bytes, the same
 //     bytes the verifier hashes (read once, hashed b.N times: no database);
@@ -40,7 +40,13 @@ import (
 // its peak RSS there).
 //
 //	IKRAR_BENCH_AUDIT_EVENTS=5000000 go test -run '^$' -bench 'VerifyAudit|AuditRaw' -benchtime 1x -cpu 2 ./internal/store
-func BenchmarkVerifyAudit(b *testing.B) {
+func BenchmarkVerifyAudit(b *testing.B) { benchVerify(b, verifySegments) }
+
+// BenchmarkVerifyAuditSegments is BenchmarkVerifyAudit in one segment
+// per core (GOMAXPROCS, -cpu), each on its own connection to one snapshot.
+func BenchmarkVerifyAuditSegments(b *testing.B) { benchVerify(b, runtime.GOMAXPROCS(0)) }
+
+func benchVerify(b *testing.B, segments int) {
 	n, dir := auditBenchDB(b)
 	st, err := Open(context.Background(), Options{DSN: filepath.Join(dir, "ikrar.db"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -50,7 +56,7 @@ func BenchmarkVerifyAudit(b *testing.B) {
 	b.ResetTimer()
 	report := perMillion(b, n)
 	for range b.N {
-		rep, err := st.VerifyAudit(context.Background())
+		rep, err := st.verifyAudit(context.Background(), segments, verifyBatch)
 		if err != nil || rep.Events != n {
 			b.Fatalf("verify: %d events, %v", rep.Events, err)
 		}
