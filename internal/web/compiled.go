@@ -260,8 +260,10 @@ func (cp *compiledPage) probeForm(fk formKey) (*compiledForm, error) {
 	}
 	form.chunks = append(form.chunks, out[prev:])
 	for _, c := range form.chunks {
-		if strings.Contains(c, "ikrarq") || strings.Contains(c, "7391") {
-			return nil, fmt.Errorf("a marker is left in the markup (a field in a context no escaper explains)")
+		for i, f := range fields {
+			if strings.Contains(c, marker(i, f.kind, false)) || strings.Contains(c, marker(i, f.kind, true)) {
+				return nil, fmt.Errorf("field %s: a marker is left in the markup (a place no escaper explains)", f.name)
+			}
 		}
 	}
 	// Each field alone with each probe string: the template's whole page
