@@ -143,14 +143,24 @@ type SignedEntry struct {
 // person who moved after signing is listed under the unit they are in now,
 // where the completion figures count them.
 func (s *Store) SignedEntries(ctx context.Context, campaignID uint, deptIDs []uint, fn func([]SignedEntry) error) error {
+	join, campaign := "JOIN", "signatures.campaign_id = ?"
+	if !s.d.multiWriter() {
+		// SQLite: walk the signatures in id order (the primary key) and
+		// stop at the batch. Left to itself the planner read every
+		// signature of the campaign through idx_sig_campaign_dept and
+		// sorted them, once per batch: 260 ms a batch at 1,000,000
+		// signatures, nine minutes of a certificate export. CROSS JOIN
+		// fixes the loop order; the unary + keeps that index out.
+		join, campaign = "CROSS JOIN", "+signatures.campaign_id = ?"
+	}
 	var last uint
 	for {
 		var rows []SignedEntry
 		q := s.r.WithContext(ctx).Table("signatures").
 			Select("signatures.id AS signature_id, asns.nip, asns.name, departments.code AS department_code, departments.name AS department_name, signatures.signed_at").
-			Joins("JOIN asns ON asns.id = signatures.asn_id").
-			Joins("JOIN departments ON departments.id = asns.department_id").
-			Where("signatures.campaign_id = ? AND signatures.id > ? AND signatures.revoked = false", campaignID, last)
+			Joins(join+" asns ON asns.id = signatures.asn_id").
+			Joins(join+" departments ON departments.id = asns.department_id").
+			Where(campaign+" AND signatures.id > ? AND signatures.revoked = false", campaignID, last)
 		if deptIDs != nil {
 			q = q.Where("asns.department_id IN ?", deptIDs)
 		}
