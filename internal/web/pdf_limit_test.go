@@ -62,7 +62,7 @@ func TestPDFTooLargeRefused(t *testing.T) {
 		}
 		id := strings.Index(body, "paling banyak 10.000 orang")
 		en := strings.Index(body, "at most 10,000")
-		if id < 0 || en < 0 || !strings.Contains(body, "CSV atau XLSX") {
+		if id < 0 || en < 0 || !strings.Contains(body, "laporan juga tersedia sebagai XLSX") {
 			t.Errorf("%s: the page does not say why in both languages:\n%s", tc.path, body)
 		} else if english := strings.Contains(body, `<html lang="en"`); english != (en < id) {
 			t.Errorf("%s: the reader's language does not come first", tc.path)
