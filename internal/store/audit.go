@@ -229,7 +229,7 @@ type verifySegment struct {
 }
 
 // walk reads the segment in batches (its memory does not grow with the
-// chain: one batch, and three bits per signature id, see sigChecker) and
+// chain: one batch, and seven bits per signature id, see sigChecker) and
 // checks each signature event against its row as the batch is read.
 // Every batch read is the one a single walk would read: it starts after
 // the last event checked, and a segment reads past its end only when an
@@ -355,7 +355,7 @@ type sigEvent struct {
 // batch are checked against their rows (read by id) when the batch is
 // done, and what must hold once the whole chain is read (every row has a
 // signature event; revocation and certificate events exist for rows that
-// say so) is kept as three bits per signature id. A certificate's latest
+// say so) is kept as a few bits per signature id (seven). A certificate's latest
 // issuing event must match its row; an earlier one that does not is kept
 // in certMismatch until a later one does (normally it stays empty).
 type sigChecker struct {
