@@ -333,6 +333,20 @@ func (s *Store) ActiveASN(ctx context.Context, deptIDs []uint, fn func([]ASN) er
 	return nil
 }
 
+// ActiveCount counts the active people of the departments (nil = all)
+// from the completion counters (roster_counts), without reading the roster.
+func (s *Store) ActiveCount(ctx context.Context, deptIDs []uint) (int, error) {
+	q := s.r.WithContext(ctx).Table("roster_counts").Select("COALESCE(SUM(n), 0)")
+	if deptIDs != nil {
+		q = q.Where("department_id IN ?", deptIDs)
+	}
+	var n int64
+	if err := q.Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("count active roster: %w", err)
+	}
+	return int(n), nil
+}
+
 // RosterLink is what a signing-links sheet shows of one person.
 type RosterLink struct {
 	NIP, Name, Position, Department, Token, AccessCode string

@@ -104,29 +104,53 @@ func (s *Server) adminExportLinks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	build := report.BuildLinks
-	if ext == ".pdf" {
-		build = report.BuildLinksPDF // refuses a scope too large for one PDF before reading it
+	disposition := fmt.Sprintf(`attachment; filename="tautan-ikrar-%s%s"`, certificate.SafeFileName(name), ext)
+	if ext == ".csv" {
+		return s.streamLinksCSV(c, sc, name, disposition)
 	}
-	sheet, err := build(ctx, s.Store, sc, s.Config.BaseURL, camp, s.Now())
+	// A PDF is laid out whole in memory (gofpdf): refused for a scope too
+	// large for one PDF before anyone is read.
+	sheet, err := report.BuildLinksPDF(ctx, s.Store, sc, s.Config.BaseURL, camp, s.Now())
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	contentType := "text/csv; charset=utf-8"
-	if ext == ".pdf" {
-		contentType = "application/pdf"
-		err = report.WriteLinksPDF(&buf, sheet)
-	} else {
-		err = report.WriteLinksCSV(&buf, sheet)
-	}
-	if err != nil {
+	if err := report.WriteLinksPDF(&buf, sheet); err != nil {
 		return err
 	}
 	if err := s.Store.Record(ctx, actorOf(c), "links.exported", "links:"+name+ext,
 		map[string]string{"count": strconv.Itoa(len(sheet.Links)), "department": c.QueryParam("department")}); err != nil {
 		return err
 	}
-	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="tautan-ikrar-%s%s"`, certificate.SafeFileName(name), ext))
-	return c.Blob(http.StatusOK, contentType, buf.Bytes())
+	c.Response().Header().Set(echo.HeaderContentDisposition, disposition)
+	return c.Blob(http.StatusOK, "application/pdf", buf.Bytes())
+}
+
+// streamLinksCSV writes the links sheet to the client as the roster is
+// read batch by batch (report.StreamLinksCSV, as `ikrar links export`
+// does), so a national roster's sheet costs the server one batch of
+// memory instead of the whole sheet twice (rows, then bytes). Links
+// open signing pages, so the export is recorded before the first byte,
+// with the scope's active roster count at that moment (the completion
+// counters); a failure once the headers are gone aborts the connection
+// so that no truncated sheet is saved as if it were whole.
+func (s *Server) streamLinksCSV(c echo.Context, sc org.Scope, name, disposition string) error {
+	ctx := c.Request().Context()
+	n, err := s.Store.ActiveCount(ctx, sc.IDs())
+	if err != nil {
+		return err
+	}
+	if err := s.Store.Record(ctx, actorOf(c), "links.exported", "links:"+name+".csv",
+		map[string]string{"count": strconv.Itoa(n), "department": c.QueryParam("department")}); err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, disposition)
+	c.Response().WriteHeader(http.StatusOK)
+	if _, err := report.StreamLinksCSV(ctx, c.Response(), s.Store, sc, s.Config.BaseURL); err != nil {
+		s.Log.Error("links export failed", "id", h.Get(echo.HeaderXRequestID), "links", name, "err", err)
+		panic(http.ErrAbortHandler)
+	}
+	return nil
 }
