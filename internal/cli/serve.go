@@ -100,6 +100,11 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Start-up leaves garbage (every page folded once to prove it can be,
+	// web/fold.go) that a collector at GOGC 400 would keep until the heap
+	// reached five times what is live; collected once here and handed
+	// back to the system, so an idle instance holds what it uses.
+	debug.FreeOSMemory()
 	sender, err := newSender(cfg, st, log)
 	if err != nil {
 		return err

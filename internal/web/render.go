@@ -28,7 +28,7 @@ import (
 // layout, parsed once at start-up.
 type renderer struct {
 	pages  map[string]*template.Template
-	folded map[string]folded // per language: see foldLanguage
+	folded map[string]*folded // per language: see foldLanguage
 	// compiled are the signing page and the receipt as chunks between
 	// their fields, used for folded pages (compiled.go).
 	compiled map[string]*compiledPage
