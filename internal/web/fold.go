@@ -87,7 +87,10 @@ func (f *folded) fold(name string, t *template.Template) (*template.Template, er
 
 // page is the folded copy of page t, folded now if no request has
 // needed it yet; t itself if it cannot be folded (start-up proved it
-// can, so this is only a guard: t renders the same bytes, slower).
+// can, so this is only a guard: t renders the same bytes, slower). A
+// failed fold is kept as t too: it would fail again (a set that has
+// executed cannot be cloned), and trying cost a clone of the whole set
+// on every request.
 func (f *folded) page(name string, t *template.Template) *template.Template {
 	if c, ok := f.pages.Load(name); ok {
 		return c.(*template.Template)
@@ -99,7 +102,7 @@ func (f *folded) page(name string, t *template.Template) *template.Template {
 	}
 	c, err := f.fold(name, t)
 	if err != nil {
-		return t
+		c = t
 	}
 	f.pages.Store(name, c)
 	return c
@@ -118,6 +121,20 @@ func (r *renderer) pageFor(name string, data any) (*template.Template, bool) {
 		}
 	}
 	return t, true
+}
+
+// renderBlock executes one named block of a page with data, from the
+// page's folded copy in lang. Never from the page's own set: a set that
+// has executed cannot be cloned, so the page could no longer be folded.
+func (r *renderer) renderBlock(buf *bytes.Buffer, lang, name, block string, data any) error {
+	t, ok := r.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	if f, ok := r.folded[lang]; ok {
+		t = f.page(name, t)
+	}
+	return t.ExecuteTemplate(buf, block, data)
 }
 
 // renderCompiled renders a page in a folded language with its compiled

@@ -48,7 +48,7 @@ func (s *Server) pointsHTML(lang string, d *signData) (template.HTML, error) {
 	}
 	var buf bytes.Buffer
 	blank := signData{Text: d.Text, Ticked: make([]bool, len(d.Text.Points))}
-	if err := s.renderer().pages["sign"].ExecuteTemplate(&buf, "pledge-points", &blank); err != nil {
+	if err := s.renderer().renderBlock(&buf, lang, "sign", "pledge-points", &blank); err != nil {
 		return "", fmt.Errorf("render pledge points of campaign %d: %w", d.Campaign.ID, err)
 	}
 	e = pointsEntry{points: d.Text.Points, closing: d.Text.Closing, html: template.HTML(buf.String())}

@@ -305,14 +305,15 @@ func (s *Server) render(c echo.Context, status int, name string, data any) error
 }
 
 func (r *renderer) renderTo(buf *bytes.Buffer, name string, data any) error {
+	if r.renderCompiled(buf, name, data) {
+		return nil
+	}
 	t, ok := r.pageFor(name, data)
 	if !ok {
 		return fmt.Errorf("no template %q", name)
 	}
-	if !r.renderCompiled(buf, name, data) {
-		if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
-			return fmt.Errorf("render %s: %w", name, err)
-		}
+	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
 	}
 	return nil
 }
