@@ -146,6 +146,10 @@ func (v *Verifier) CheckBatch(batch []Stored) error {
 		})
 	}
 	wg.Wait()
+	defer func() {
+		// A copy: the caller may reuse the memory of the batch's strings.
+		v.prev = strings.Clone(v.prev)
+	}()
 	for i := range batch {
 		if err := v.check(batch[i], ok[i]); err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"math/bits"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -71,20 +72,25 @@ type AuditReport struct {
 // it, see verifyAuditOn), with the same report and the same first break
 // as one walk; VerifyAudit walks it in verifySegments of them.
 func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
-	return s.verifyAudit(ctx, verifySegments, verifyBatch)
+	return s.verifyAudit(ctx, s.verifySegments(), verifyBatch)
 }
 
-// verifySegments is one: on the two-core machine of docs/PERFORMANCE.md,
-// with SQLite, two segments took as long as one or longer (200,000 events,
-// fourteen interleaved pairs: 1.48-1.76 s against 1.10-1.66 s) and 5-15 %
-// more CPU; the reading, in SQLite and its driver, does not gain from a
-// second connection there. BenchmarkVerifyAuditSegments measures one segment per
-// core beside it, for a machine where that pays. At most maxVerifySegments
-// (the SQLite reader pool's size: each segment holds a connection).
-const (
-	verifySegments    = 1
-	maxVerifySegments = 4
-)
+// verifySegments is one per core on SQLite: each segment reads with its
+// own batch reader (sqliteBatchReader), and reading and hashing then
+// share the cores (1,000,000 events, two cores: 1.2 s against 1.9 s for
+// one walk, the same CPU). Through database/sql two segments had not
+// gained. On PostgreSQL one, the behaviour measured there
+// (BenchmarkVerifyAuditOneWalk measures one walk on either database).
+// At most maxVerifySegments (the SQLite reader pool's size: each segment
+// holds a connection).
+func (s *Store) verifySegments() int {
+	if _, ok := s.d.(sqliteDialect); ok {
+		return min(runtime.GOMAXPROCS(0), maxVerifySegments)
+	}
+	return 1
+}
+
+const maxVerifySegments = 4
 
 // verifyBatch is how many events one read of the chain takes.
 const verifyBatch = 5000
@@ -105,26 +111,25 @@ func (s *Store) verifyAudit(ctx context.Context, segments, batch int) (AuditRepo
 	// of 5,000,000 events runs thousands of queries (745 MB of statements).
 	// database/sql also spares the reflective scanning, which cost more
 	// than the rows.
-	txs, err := s.d.readSnapshots(ctx, s, segments)
+	readers, err := s.d.readSnapshots(ctx, s, segments)
 	if err != nil {
 		return AuditReport{}, fmt.Errorf("verify audit: %w", err)
 	}
 	defer func() {
-		for _, tx := range txs {
-			tx.Rollback() // read only: nothing to commit
+		for _, r := range readers {
+			r.close()
 		}
 	}()
-	readers := make([]auditReader, len(txs))
-	for i, tx := range txs {
-		readers[i] = auditReader{tx: tx, d: s.d}
-	}
 	return verifyAuditOn(ctx, readers, batch)
 }
 
-// auditReader runs verification's reads on one snapshot transaction.
+// auditReader runs verification's reads on one snapshot transaction. On
+// SQLite, batch reads the events and the signature rows on a connection
+// of its own that sees the same snapshot (nil where it cannot).
 type auditReader struct {
-	tx *sql.Tx
-	d  dialect
+	tx    *sql.Tx
+	d     dialect
+	batch *sqliteBatchReader
 }
 
 func (r auditReader) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
@@ -134,6 +139,14 @@ func (r auditReader) query(ctx context.Context, q string, args ...any) (*sql.Row
 func (r auditReader) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return r.tx.QueryRowContext(ctx, r.d.rebind(q), args...)
 }
+
+func (r auditReader) close() {
+	r.tx.Rollback() // read only: nothing to commit
+	r.batch.close()
+}
+
+// sqlVerifyEvents reads a batch of the chain: the events after an id.
+const sqlVerifyEvents = `SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit_events WHERE id > ? ORDER BY id LIMIT ?`
 
 // verifyAuditOn checks the chain with one segment per reader (all on one
 // snapshot), then what needs the whole chain, on the first reader.
@@ -212,6 +225,68 @@ func verifyAuditOn(ctx context.Context, readers []auditReader, batch int) (Audit
 	return AuditReport{Events: n, Head: head}, nil
 }
 
+// events reads up to n events after id into dst. Read by the batch
+// reader, their strings point into *buf (see packed).
+func (r auditReader) events(ctx context.Context, after uint64, n int, dst []audit.Stored, buf *[]byte) ([]audit.Stored, error) {
+	if r.batch != nil {
+		out, b, err := r.batch.eventBatch(after, n, dst, *buf)
+		*buf = b
+		if !errors.Is(err, errNotPlain) {
+			return out, err
+		}
+	}
+	rows, err := r.query(ctx, sqlVerifyEvents, after, n)
+	if err != nil {
+		return dst, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e audit.Stored
+		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.Subject, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+			return dst, err
+		}
+		dst = append(dst, e)
+	}
+	return dst, rows.Err()
+}
+
+// signatures reads the signature rows of ids that exist (the columns
+// verification compares; on SQLite, perhaps others too) into dst. Read
+// by the batch reader, they point into *buf (see packed).
+func (r auditReader) signatures(ctx context.Context, ids []uint, dst []signatureWithNIP, buf *[]byte) ([]signatureWithNIP, error) {
+	if r.batch != nil {
+		out, b, err := r.batch.signatures(ids, dst, *buf)
+		*buf = b
+		if !errors.Is(err, errNotPlain) {
+			return out, err
+		}
+	}
+	for start := 0; start < len(ids); start += 1000 {
+		chunk := ids[start:min(start+1000, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := r.query(ctx, sqlVerifySignatures+strings.Repeat(", ?", len(chunk)-1)+")", args...)
+		if err != nil {
+			return dst, err
+		}
+		for rows.Next() {
+			var sg signatureWithNIP
+			if err := scanVerifySignature(rows, &sg); err != nil {
+				rows.Close()
+				return dst, err
+			}
+			dst = append(dst, sg)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return dst, err
+		}
+	}
+	return dst, nil
+}
+
 // verifySegment walks events lo to hi (hi 0: to the end of the chain).
 type verifySegment struct {
 	lo, hi uint64
@@ -246,26 +321,16 @@ func (g *verifySegment) walk(ctx context.Context, index int, stop *atomic.Int64)
 	}
 	g.v = audit.ResumeVerifier(g.lo, prev)
 	batch := make([]audit.Stored, 0, g.batch)
+	// The batch's strings point into buf (on SQLite), which the next read
+	// overwrites: nothing of a batch is kept past its check but copies
+	// (the Verifier's last hash; sigChecker's bits, sequence numbers and
+	// messages).
+	var buf []byte
 	lastID := g.lo - 1
 	for b := 0; stop.Load() > int64(index); b++ {
-		batch = batch[:0]
-		rows, err := g.r.query(ctx, `SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit_events WHERE id > ? ORDER BY id LIMIT ?`,
-			lastID, g.batch)
+		var err error
+		batch, err = g.r.events(ctx, lastID, g.batch, batch[:0], &buf)
 		if err != nil {
-			g.fail(stop, index, b, fmt.Errorf("read audit events: %w", err), false)
-			return
-		}
-		for rows.Next() {
-			var e audit.Stored
-			if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.Subject, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
-				rows.Close()
-				g.fail(stop, index, b, fmt.Errorf("read audit events: %w", err), false)
-				return
-			}
-			batch = append(batch, e)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			g.fail(stop, index, b, fmt.Errorf("read audit events: %w", err), false)
 			return
 		}
@@ -371,6 +436,9 @@ type sigChecker struct {
 	seen, rowRevoked, rowCert bitset
 	certMismatch              map[uint]uint64 // signature id → seq of its latest issuing event, which its row does not match
 	pending                   []sigEvent
+	buf                       []byte // the rows flush reads (see auditReader.signatures)
+	sigs                      []signatureWithNIP
+	rows                      map[uint]*signatureWithNIP
 	missing                   int   // signatures recorded in the chain but not in the database
 	rowErr                    error // the first row that differs from its events
 }
@@ -453,7 +521,11 @@ func (c *sigChecker) add(e audit.Stored) error {
 			if c.first {
 				return noEarlierSignature(e.Seq, e.Action, id)
 			}
-			c.deferred = append(c.deferred, sigRef{seq: e.Seq, batch: c.batch, action: e.Action, id: id})
+			action := ActionCertificateIssued // the constant, not the batch's string (see walk)
+			if e.Action == ActionRevoked {
+				action = ActionRevoked
+			}
+			c.deferred = append(c.deferred, sigRef{seq: e.Seq, batch: c.batch, action: action, id: id})
 		}
 		if e.Action == ActionRevoked {
 			c.rev.set(id)
@@ -498,30 +570,19 @@ func (c *sigChecker) flush() error {
 	for _, p := range c.pending {
 		ids = append(ids, p.id)
 	}
-	rows := make(map[uint]*signatureWithNIP, len(ids))
-	for start := 0; start < len(ids); start += 1000 {
-		chunk := ids[start:min(start+1000, len(ids))]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		r, err := c.r.query(c.ctx, sqlVerifySignatures+strings.Repeat(", ?", len(chunk)-1)+")", args...)
-		if err != nil {
-			return fmt.Errorf("read signatures: %w", err)
-		}
-		for r.Next() {
-			sg := &signatureWithNIP{}
-			if err := scanVerifySignature(r, sg); err != nil {
-				r.Close()
-				return fmt.Errorf("read signatures: %w", err)
-			}
-			rows[sg.ID] = sg
-		}
-		r.Close()
-		if err := r.Err(); err != nil {
-			return fmt.Errorf("read signatures: %w", err)
-		}
+	// The rows of a batch, in memory reused from batch to batch.
+	clear(c.rows)
+	var err error
+	if c.sigs, err = c.r.signatures(c.ctx, ids, c.sigs[:0], &c.buf); err != nil {
+		return fmt.Errorf("read signatures: %w", err)
 	}
+	if c.rows == nil {
+		c.rows = make(map[uint]*signatureWithNIP, len(c.sigs))
+	}
+	for i := range c.sigs {
+		c.rows[c.sigs[i].ID] = &c.sigs[i]
+	}
+	rows := c.rows
 	for _, p := range c.pending {
 		sg, ok := rows[p.id]
 		switch {

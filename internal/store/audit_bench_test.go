@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -20,18 +19,20 @@ import (
 )
 
 // BenchmarkVerifyAudit measures `ikrar audit verify`'s work (the chain and
-// every signature against its event, one walk: see verifySegments) over a
-// chain of $IKRAR_BENCH_AUDIT_EVENTS events (default 1,000,000), beside
-// its raw limits in the same run, all on one connection and one core:
+// every signature against its event, in the segments VerifyAudit uses:
+// one per core on SQLite, see verifySegments) over a chain of
+// $IKRAR_BENCH_AUDIT_EVENTS events (default 1,000,000), beside its raw
+// limits in the same run, each on one connection and one core:
 //
 //   - RawSHA256: a bare SHA-256 of each event's canonical bytes, the same
 //     bytes the verifier hashes (read once, hashed b.N times: no database);
-//   - RawReadSHA256: the same events read with one database/sql query and
-//     hashed, nothing checked;
+//   - RawReadSHA256: the events read as verify reads them (the batch
+//     reader, sqliteBatchReader) and hashed, nothing checked;
 //   - RawRead: the floor of reading alone: every event (the columns the
 //     verifier reads) and every signature row the verifier compares (its
-//     columns), each with one database/sql query in id order, nothing
-//     hashed or checked.
+//     columns), read as verify reads them, nothing hashed or checked;
+//   - RawReadSQL: the same through database/sql, as verify read before
+//     the batch reader (and still does on PostgreSQL).
 //
 // Two in five events are signatures, two in five their certificates' events
 // and one in five another action, roughly a campaign's chain. The database
@@ -40,12 +41,12 @@ import (
 // its peak RSS there).
 //
 //	IKRAR_BENCH_AUDIT_EVENTS=5000000 go test -run '^$' -bench 'VerifyAudit|AuditRaw' -benchtime 1x -cpu 2 ./internal/store
-func BenchmarkVerifyAudit(b *testing.B) { benchVerify(b, verifySegments) }
+func BenchmarkVerifyAudit(b *testing.B) { benchVerify(b, 0) }
 
-// BenchmarkVerifyAuditSegments is BenchmarkVerifyAudit in one segment
-// per core (GOMAXPROCS, -cpu), each on its own connection to one snapshot.
-func BenchmarkVerifyAuditSegments(b *testing.B) { benchVerify(b, runtime.GOMAXPROCS(0)) }
+// BenchmarkVerifyAuditOneWalk is BenchmarkVerifyAudit in one walk.
+func BenchmarkVerifyAuditOneWalk(b *testing.B) { benchVerify(b, 1) }
 
+// benchVerify verifies in segments (0: VerifyAudit's choice).
 func benchVerify(b *testing.B, segments int) {
 	n, dir := auditBenchDB(b)
 	st, err := Open(context.Background(), Options{DSN: filepath.Join(dir, "ikrar.db"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -53,6 +54,9 @@ func benchVerify(b *testing.B, segments int) {
 		b.Fatal(err)
 	}
 	defer st.Close()
+	if segments == 0 {
+		segments = st.verifySegments()
+	}
 	b.ResetTimer()
 	report := perMillion(b, n)
 	for range b.N {
@@ -88,22 +92,51 @@ func BenchmarkAuditRawSHA256(b *testing.B) {
 
 func BenchmarkAuditRawReadSHA256(b *testing.B) {
 	n, dir := auditBenchDB(b)
-	db := rawAuditDB(b, dir)
 	b.ResetTimer()
 	report := perMillion(b, n)
 	for range b.N {
-		var buf []byte
-		if err := eachAuditEvent(db, 0, func(e audit.Event) {
-			buf = audit.Canonical(buf[:0], e)
-			sha256.Sum256(buf)
-		}); err != nil {
-			b.Fatal(err)
-		}
+		r := rawBatchReader(b, dir)
+		var canon []byte
+		eachEventBatch(b, r, func(batch []audit.Stored) {
+			for i := range batch {
+				canon = audit.Canonical(canon[:0], batch[i].Event)
+				sha256.Sum256(canon)
+			}
+		})
+		r.close()
 	}
 	report()
 }
 
 func BenchmarkAuditRawRead(b *testing.B) {
+	n, dir := auditBenchDB(b)
+	b.ResetTimer()
+	report := perMillion(b, n)
+	for range b.N {
+		r := rawBatchReader(b, dir)
+		eachEventBatch(b, r, func([]audit.Stored) {})
+		// The signature rows, by dense id ranges as verify reads them.
+		ids := make([]uint, verifyBatch)
+		var sigs []signatureWithNIP
+		var buf []byte
+		for lo := uint(1); ; lo += verifyBatch {
+			for i := range ids {
+				ids[i] = lo + uint(i)
+			}
+			var err error
+			if sigs, buf, err = r.signatures(ids, sigs[:0], buf); err != nil {
+				b.Fatal(err)
+			}
+			if len(sigs) == 0 {
+				break
+			}
+		}
+		r.close()
+	}
+	report()
+}
+
+func BenchmarkAuditRawReadSQL(b *testing.B) {
 	n, dir := auditBenchDB(b)
 	db := rawAuditDB(b, dir)
 	b.ResetTimer()
@@ -138,6 +171,36 @@ func BenchmarkAuditRawRead(b *testing.B) {
 		rows.Close()
 	}
 	report()
+}
+
+// eachEventBatch reads the chain with r in verify's batches.
+func eachEventBatch(b *testing.B, r *sqliteBatchReader, fn func([]audit.Stored)) {
+	var buf []byte
+	var batch []audit.Stored
+	for after := uint64(0); ; after = batch[len(batch)-1].Seq {
+		var err error
+		if batch, buf, err = r.eventBatch(after, verifyBatch, batch[:0], buf); err != nil {
+			b.Fatal(err)
+		}
+		if len(batch) == 0 {
+			return
+		}
+		fn(batch)
+	}
+}
+
+// rawBatchReader opens verify's batch reader on the benchmark's chain.
+func rawBatchReader(b *testing.B, dir string) *sqliteBatchReader {
+	r, err := openSQLiteBatchReader(filepath.Join(dir, "ikrar.db"))
+	if err == nil {
+		if err = r.begin(); err != nil {
+			r.close()
+		}
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r
 }
 
 // perMillion starts measuring (call it right after b.ResetTimer) and

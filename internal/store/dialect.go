@@ -42,8 +42,9 @@ type dialect interface {
 	snapshot() *sql.TxOptions
 	// readSnapshots begins up to n read transactions on the reader pool
 	// that all see the same moment of the database (at least one), for
-	// reads split over several connections.
-	readSnapshots(ctx context.Context, s *Store, n int) ([]*sql.Tx, error)
+	// reads split over several connections, each with what else reads
+	// that moment for audit verify (see auditReader).
+	readSnapshots(ctx context.Context, s *Store, n int) ([]auditReader, error)
 	// headTrigger is the SQL that installs (idempotently) the trigger keeping
 	// audit_heads at the newest audit event.
 	headTrigger() []string
@@ -112,52 +113,68 @@ func (sqliteDialect) snapshot() *sql.TxOptions { return nil }
 // read, so each makes one while this process holds the write lock (BEGIN
 // IMMEDIATE on the writer, across processes too): no commit can land
 // between them. The lock is held for those few reads only, after the
-// connections are in hand. Where it cannot be had (a read-only file),
-// one transaction is returned.
-func (sqliteDialect) readSnapshots(ctx context.Context, s *Store, n int) ([]*sql.Tx, error) {
+// connections are in hand. Each transaction has a batch reader of its
+// own (sqliteBatchReader), which begins its snapshot under the same lock.
+// Where the lock cannot be had (a read-only file), one transaction is
+// returned, without a batch reader.
+func (d sqliteDialect) readSnapshots(ctx context.Context, s *Store, n int) ([]auditReader, error) {
 	pool, err := s.r.DB()
 	if err != nil {
 		return nil, err
 	}
-	var txs []*sql.Tx
-	rollback := func() {
-		for _, tx := range txs {
-			tx.Rollback()
+	var rs []auditReader
+	closeAll := func() {
+		for _, r := range rs {
+			r.close()
 		}
 	}
 	for range max(n, 1) {
 		tx, err := pool.BeginTx(ctx, nil)
 		if err != nil {
-			rollback()
+			closeAll()
 			return nil, err
 		}
-		txs = append(txs, tx)
+		r := auditReader{tx: tx, d: d}
+		if r.batch, err = openSQLiteBatchReader(s.dsn); err != nil {
+			s.log.Debug("verify: reading through database/sql", "err", err)
+		}
+		rs = append(rs, r)
 	}
-	if len(txs) == 1 {
-		return txs, nil
+	if len(rs) == 1 && rs[0].batch == nil {
+		return rs, nil
 	}
 	w, err := s.w.DB()
 	if err != nil {
-		rollback()
+		closeAll()
 		return nil, err
 	}
 	lock, err := w.BeginTx(ctx, nil) // _txlock=immediate
 	if err != nil {
 		s.log.Warn("verify: no write lock for a shared snapshot, reading on one connection", "err", err)
-		for _, tx := range txs[1:] {
-			tx.Rollback()
+		for _, r := range rs[1:] {
+			r.close()
 		}
-		return txs[:1], nil
+		rs[0].batch.close()
+		rs[0].batch = nil
+		return rs[:1], nil
 	}
 	defer lock.Rollback()
-	for _, tx := range txs {
+	for i, r := range rs {
 		var seq int64
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_heads").Scan(&seq); err != nil {
-			rollback()
+		if err := r.tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_heads").Scan(&seq); err != nil {
+			closeAll()
 			return nil, err
 		}
+		if r.batch == nil {
+			continue
+		}
+		if err := r.batch.begin(); err != nil {
+			s.log.Warn("verify: reading through database/sql", "err", err)
+			r.batch.close()
+			rs[i].batch = nil
+		}
 	}
-	return txs, nil
+	return rs, nil
 }
 
 func (sqliteDialect) headTrigger() []string {
@@ -215,7 +232,7 @@ func (postgresDialect) snapshot() *sql.TxOptions {
 
 // readSnapshots: the first transaction exports its snapshot and the others
 // import it (SET TRANSACTION SNAPSHOT, their first statement).
-func (d postgresDialect) readSnapshots(ctx context.Context, s *Store, n int) ([]*sql.Tx, error) {
+func (d postgresDialect) readSnapshots(ctx context.Context, s *Store, n int) ([]auditReader, error) {
 	pool, err := s.r.DB()
 	if err != nil {
 		return nil, err
@@ -224,14 +241,14 @@ func (d postgresDialect) readSnapshots(ctx context.Context, s *Store, n int) ([]
 	if err != nil {
 		return nil, err
 	}
-	txs := []*sql.Tx{first}
+	rs := []auditReader{{tx: first, d: d}}
 	rollback := func() {
-		for _, tx := range txs {
-			tx.Rollback()
+		for _, r := range rs {
+			r.close()
 		}
 	}
 	if n <= 1 {
-		return txs, nil
+		return rs, nil
 	}
 	var id string
 	if err := first.QueryRowContext(ctx, "SELECT pg_export_snapshot()").Scan(&id); err != nil {
@@ -244,14 +261,14 @@ func (d postgresDialect) readSnapshots(ctx context.Context, s *Store, n int) ([]
 			rollback()
 			return nil, err
 		}
-		txs = append(txs, tx)
+		rs = append(rs, auditReader{tx: tx, d: d})
 		// The id comes from the server; the statement takes no parameters.
 		if _, err := tx.ExecContext(ctx, "SET TRANSACTION SNAPSHOT '"+strings.ReplaceAll(id, "'", "")+"'"); err != nil {
 			rollback()
 			return nil, err
 		}
 	}
-	return txs, nil
+	return rs, nil
 }
 
 func (postgresDialect) headTrigger() []string {
