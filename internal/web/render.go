@@ -272,6 +272,9 @@ func (r *renderer) Render(w io.Writer, name string, data any, c echo.Context) er
 	if err := r.renderTo(buf, name, data); err != nil {
 		return err
 	}
+	if c != nil { // tests render without a request
+		holdAnswer(c.Request()) // one write for headers and page (listen.go)
+	}
 	_, err := w.Write(buf.Bytes())
 	return err
 }
@@ -286,6 +289,7 @@ func (r *renderer) write(c echo.Context, status int, name string, data any) erro
 	if err := r.renderTo(buf, name, data); err != nil {
 		return err
 	}
+	holdAnswer(c.Request()) // one write for headers and page (listen.go)
 	res := c.Response()
 	h := res.Header()
 	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)

@@ -146,6 +146,7 @@ func (s *Server) Run(ctx context.Context, addr string, ready func(addr string)) 
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
+	withAnswerConns(srv)
 	ln, err := listen(addr)
 	if err != nil {
 		return err
