@@ -6,8 +6,10 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -233,5 +235,42 @@ func TestServeRecordsBaseURL(t *testing.T) {
 	defer st.Close()
 	if v, err := st.Setting(context.Background(), store.SettingBaseURL); err != nil || v != "https://ikrar.example.go.id" {
 		t.Fatalf("recorded %q, %v", v, err)
+	}
+}
+
+// TestServeLogsRequests: request lines are written in batches
+// (internal/logbatch), yet each reaches the log while serve runs, and what
+// is logged during shutdown is written before serve returns.
+func TestServeLogsRequests(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	env := map[string]string{"IKRAR_DATA": t.TempDir(), "IKRAR_BASE_URL": "https://ikrar.example.go.id", "IKRAR_ADDR": "127.0.0.1:0"}
+	done := make(chan int)
+	var out, logs syncBuffer
+	go func() {
+		done <- Run(ctx, []string{"serve"}, Env{Getenv: func(k string) string { return env[k] }, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &logs})
+	}()
+	addr := regexp.MustCompile(`127\.0\.0\.1:[0-9]+`)
+	for addr.FindString(out.String()) == "" {
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited %d: %s", code, out.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	res, err := http.Get("http://" + addr.FindString(out.String()) + "/sign")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(logs.String(), "path=/sign "); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the request never reached the log:\n%s", logs.String())
+		}
+	}
+	cancel()
+	<-done
+	if !strings.Contains(logs.String(), "shutting down") {
+		t.Fatalf("the shutdown line was not written before serve returned:\n%s", logs.String())
 	}
 }
