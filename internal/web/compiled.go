@@ -67,8 +67,10 @@ type compiledSpec struct {
 	// variant names the compiled form that fits p, or ok false when p
 	// shows a part no compiled form has (the template renders it).
 	variant func(p page) (key uint8, ok bool)
-	// values puts p's value of each field in v (numbers as decimal text).
-	values func(p page, v *fieldValues)
+	// values puts p's value of each field in v (numbers as decimal text);
+	// a field whose bit is not in prints (1<<field) is not printed by the
+	// form at hand and may be left out.
+	values func(p page, prints uint32, v *fieldValues)
 	// probe builds a page of variant key in lang whose fields are v.
 	probe func(lang string, key uint8, v *fieldValues) page
 }
@@ -77,6 +79,7 @@ type compiledSpec struct {
 type compiledForm struct {
 	chunks []string // len(slots)+1 pieces of fixed markup
 	slots  []slot
+	prints uint32 // 1<<field for each field with a slot
 }
 
 type slot struct {
@@ -149,7 +152,7 @@ func (cp *compiledPage) render(buf *bytes.Buffer, p page) bool {
 		return false
 	}
 	var v fieldValues
-	cp.spec.values(p, &v)
+	cp.spec.values(p, form.prints, &v)
 	form.render(buf, &v)
 	return true
 }
@@ -246,6 +249,7 @@ func (cp *compiledPage) probeForm(fk formKey) (*compiledForm, error) {
 		}
 		form.chunks = append(form.chunks, out[prev:pl.start])
 		form.slots = append(form.slots, slot{field: pl.field})
+		form.prints |= 1 << pl.field
 		f := fields[pl.field]
 		got := out[pl.start:pl.end]
 		for _, e := range escapers {

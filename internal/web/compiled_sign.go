@@ -35,8 +35,11 @@ var layoutFields = []compiledField{
 	{name: "Token"}, {name: "Campaign.ID", kind: numField},
 }
 
-func layoutValues(p page, d *signData, v *fieldValues) {
-	v[cfTitle], v[cfCSRF], v[cfLangURL] = p.Title, p.CSRF, p.LangURL
+func layoutValues(p page, prints uint32, d *signData, v *fieldValues) {
+	v[cfTitle], v[cfLangURL] = p.Title, p.LangURL
+	if prints&(1<<cfCSRF) != 0 { // the receipt has no form: no token made for it
+		v[cfCSRF] = p.CSRF()
+	}
 	v[cfName], v[cfNIP], v[cfPosition] = d.ASN.Name, d.ASN.NIP, d.ASN.Position
 	v[cfDepartment], v[cfToken] = d.Department.Name, d.Token
 	v[cfCampaignID] = strconv.FormatUint(uint64(d.Campaign.ID), 10)
@@ -50,7 +53,7 @@ func layoutProbe(lang string, v *fieldValues) (page, *signData) {
 		Campaign:   store.Campaign{ID: uint(id), Status: store.CampaignOpen},
 		Token:      v[cfToken],
 	}
-	p := page{Lang: lang, T: i18n.Table(lang), CSRF: v[cfCSRF], Title: v[cfTitle], LangURL: v[cfLangURL], Data: d}
+	p := page{Lang: lang, T: i18n.Table(lang), csrf: &pageToken{tok: v[cfCSRF]}, Title: v[cfTitle], LangURL: v[cfLangURL], Data: d}
 	return p, d
 }
 
@@ -98,9 +101,9 @@ var signSpec = compiledSpec{
 		}
 		return key, true
 	},
-	values: func(p page, v *fieldValues) {
+	values: func(p page, prints uint32, v *fieldValues) {
 		d := p.Data.(*signData)
-		layoutValues(p, d, v)
+		layoutValues(p, prints, d, v)
 		v[cfTextTitle], v[cfPreamble] = d.Text.Title, d.Text.Preamble
 		v[cfDeadlineLabel], v[cfDeadlineWhen], v[cfDeadlineLeft] = d.Deadline.Label, d.Deadline.When, d.Deadline.Left
 		v[cfPoints], v[cfTypedName] = string(d.PointsHTML), d.TypedName
@@ -144,9 +147,9 @@ var receiptSpec = compiledSpec{
 		}
 		return 0, true
 	},
-	values: func(p page, v *fieldValues) {
+	values: func(p page, prints uint32, v *fieldValues) {
 		d := p.Data.(*signData)
-		layoutValues(p, d, v)
+		layoutValues(p, prints, d, v)
 		v[cfCampaignTitle] = d.Campaign.Title
 		v[cfSignedAt] = FormatWIB(d.Signature.SignedAt, p.Lang)
 		v[cfCertCode], v[cfPledgeHash] = d.Signature.CertCode, d.Signature.PledgeHash

@@ -208,3 +208,47 @@ func TestCompiledPagesConcurrently(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestCSRFTokenOnlyWhenPrinted: a page's CSRF token is made when the page
+// prints it: the signing page's form carries it, the receipt (no form)
+// never makes one, by its compiled form or by the template.
+func TestCSRFTokenOnlyWhenPrinted(t *testing.T) {
+	r := testRenderer(t)
+	s := &Server{keys: serverKeys{csrf: newKeyedMAC([]byte("test key"))}}
+	var v fieldValues
+	for i := range v {
+		v[i] = "x"
+	}
+	v[cfCampaignID] = "1"
+	for _, tc := range []struct {
+		spec     compiledSpec
+		compiled bool // by the compiled form, or by the template
+		printed  bool
+	}{
+		{signSpec, true, true},
+		{signSpec, false, true},
+		{receiptSpec, true, false},
+		{receiptSpec, false, false},
+	} {
+		for _, lang := range []string{"id", "en"} {
+			p := tc.spec.probe(lang, 0, &v)
+			p.csrf = &pageToken{s: s, binding: "anon:visitor"}
+			var buf bytes.Buffer
+			if tc.compiled {
+				if !r.renderCompiled(&buf, tc.spec.page, p) {
+					t.Fatalf("%s: no compiled form", tc.spec.page)
+				}
+			} else if err := r.pages[tc.spec.page].ExecuteTemplate(&buf, "layout", p); err != nil {
+				t.Fatal(err)
+			}
+			made := p.csrf.tok != ""
+			if made != tc.printed || (made && !strings.Contains(buf.String(), `name="_csrf" value="`+p.csrf.tok+`"`)) {
+				t.Errorf("%s (%s, compiled %v): token made %v, want %v; printed in the page: %v",
+					tc.spec.page, lang, tc.compiled, made, tc.printed, made && strings.Contains(buf.String(), p.csrf.tok))
+			}
+			if made && !s.csrfValid("anon:visitor", p.csrf.tok) {
+				t.Errorf("%s (%s): the printed token is not valid", tc.spec.page, lang)
+			}
+		}
+	}
+}

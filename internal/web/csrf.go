@@ -129,7 +129,7 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		if binding != "" {
-			c.Set(ctxCSRF, s.csrfToken(binding))
+			c.Set(ctxCSRF, &pageToken{s: s, binding: binding})
 		}
 		return next(c)
 	}
@@ -158,6 +158,23 @@ func (s *Server) csrfBinding(c echo.Context, create bool) string {
 func (s *Server) clearAnonCSRF(c echo.Context) {
 	c.SetCookie(&http.Cookie{Name: csrfCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.Config.SecureCookies,
 		SameSite: http.SameSiteLaxMode})
+}
+
+// pageToken is a request's CSRF token, made when a page first prints it
+// (page.CSRF): the receipt a signing POST answers with has no form, and
+// the token made for it (an HMAC, 32 random bytes, their encoding) was
+// thrown away.
+type pageToken struct {
+	s       *Server
+	binding string
+	tok     string
+}
+
+func (t *pageToken) get() string {
+	if t.tok == "" && t.s != nil {
+		t.tok = t.s.csrfToken(t.binding)
+	}
+	return t.tok
 }
 
 func (s *Server) csrfToken(binding string) string {

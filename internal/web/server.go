@@ -288,18 +288,27 @@ type errorData struct {
 type page struct {
 	Lang    string
 	T       map[string]string
-	CSRF    string
+	csrf    *pageToken // printed as {{.CSRF}}
 	Title   string
 	LangURL string
 	User    *store.User
 	Data    any
 }
 
+// CSRF is the request's CSRF token for the page's forms, made when a page
+// first asks for it (pageToken); "" on a request without a binding.
+func (p page) CSRF() string {
+	if p.csrf == nil {
+		return ""
+	}
+	return p.csrf.get()
+}
+
 func (s *Server) page(c echo.Context, titleKey string) page {
 	lang := langOf(c)
 	p := page{Lang: lang, T: i18n.Table(lang), LangURL: switchURL(c, lang)}
-	if tok, ok := c.Get(ctxCSRF).(string); ok {
-		p.CSRF = tok
+	if tok, ok := c.Get(ctxCSRF).(*pageToken); ok {
+		p.csrf = tok
 	}
 	if u, ok := c.Get(ctxUser).(*store.User); ok {
 		p.User = u
