@@ -214,29 +214,45 @@ type SignatureFacts struct {
 // signature, and a hash Write per piece (four per field, most allocating)
 // cost as much as the hashing.
 func SignatureDigestV2(f SignatureFacts) string {
+	sum := signatureSumV2(f)
+	return hex.EncodeToString(sum[:])
+}
+
+// MatchesSignatureDigestV2 tells whether digest is SignatureDigestV2(f),
+// without making the hex string: audit verify asks once per signature,
+// and the strings it made were a third of its allocations.
+func MatchesSignatureDigestV2(f SignatureFacts, digest string) bool {
+	sum := signatureSumV2(f)
+	return hexEqual(sum[:], digest)
+}
+
+func signatureSumV2(f SignatureFacts) [sha256.Size]byte {
 	var buf [1024]byte
 	b := buf[:0]
-	write := func(s string) {
-		b = strconv.AppendInt(b, int64(len(s)), 10)
-		b = append(b, ':')
-		b = append(b, s...)
-		b = append(b, '\n')
-	}
 	png := sha256.Sum256(f.DrawnPNG)
 	var num, ts [40]byte
 	var pngHex [2 * sha256.Size]byte
 	hex.Encode(pngHex[:], png[:])
-	write("ikrar-signature-v2")
-	write(f.NIP)
-	write(string(strconv.AppendUint(num[:0], uint64(f.CampaignID), 10)))
-	write(string(strconv.AppendUint(num[:0], uint64(f.DepartmentID), 10)))
-	write(string(f.SignedAt.UTC().AppendFormat(ts[:0], time.RFC3339Nano)))
-	write(f.TypedName)
-	write(f.Name)
-	write(f.Position)
-	write(f.PledgeHash)
-	write(f.CertCode)
-	write(string(pngHex[:]))
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	b = appendField(b, "ikrar-signature-v2")
+	b = appendField(b, f.NIP)
+	b = appendField(b, strconv.AppendUint(num[:0], uint64(f.CampaignID), 10))
+	b = appendField(b, strconv.AppendUint(num[:0], uint64(f.DepartmentID), 10))
+	b = appendField(b, f.SignedAt.UTC().AppendFormat(ts[:0], time.RFC3339Nano))
+	b = appendField(b, f.TypedName)
+	b = appendField(b, f.Name)
+	b = appendField(b, f.Position)
+	b = appendField(b, f.PledgeHash)
+	b = appendField(b, f.CertCode)
+	b = appendField(b, pngHex[:])
+	return sha256.Sum256(b)
+}
+
+// appendField appends "len:field\n", the form of every field the chain's
+// digests cover. It takes bytes as they are (a string made of 64 bytes
+// of hex is an allocation).
+func appendField[T string | []byte](b []byte, field T) []byte {
+	b = strconv.AppendInt(b, int64(len(field)), 10)
+	b = append(b, ':')
+	b = append(b, field...)
+	return append(b, '\n')
 }

@@ -222,10 +222,11 @@ func (g *groupCommitter) beginBatch(ctx context.Context) (*sql.Tx, error) {
 func parseSignatureDetail(detail string) (sigDetail, uint, error) {
 	var d sigDetail
 	if !d.parseFlat(detail) {
-		d = sigDetail{}
-		if err := json.Unmarshal([]byte(detail), &d); err != nil {
+		var j sigDetail // not d: decoding into d put it on the heap for every event
+		if err := json.Unmarshal([]byte(detail), &j); err != nil {
 			return sigDetail{}, 0, fmt.Errorf("signature event detail is not JSON: %w", err)
 		}
+		d = j
 	}
 	id, err := strconv.ParseUint(d.SignatureID, 10, 64)
 	if err != nil {
@@ -346,7 +347,7 @@ func (s signatureWithNIP) checkRecorded(rec *sigRecord) string {
 		return fmt.Sprintf("unit changed after signing (department %s recorded, %d in the row)", rec.department, s.DepartmentID)
 	case s.NIP != s.SignerNIP:
 		return "the NIP of the person's roster entry no longer matches the NIP signed"
-	case audit.SignatureDigestV2(s.facts()) != rec.digest:
+	case !audit.MatchesSignatureDigestV2(s.facts(), rec.digest):
 		return "was changed after signing (name, position, NIP, campaign, time, text or drawing)"
 	}
 	return ""
