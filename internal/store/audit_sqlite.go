@@ -32,6 +32,14 @@ const void *sqlite3_column_blob(sqlite3_stmt *stmt, int i);
 const unsigned char *sqlite3_column_text(sqlite3_stmt *stmt, int i);
 int sqlite3_column_bytes(sqlite3_stmt *stmt, int i);
 const char *sqlite3_column_decltype(sqlite3_stmt *stmt, int i);
+typedef struct sqlite3_value sqlite3_value;
+sqlite3_value *sqlite3_column_value(sqlite3_stmt *stmt, int i);
+int sqlite3_value_type(sqlite3_value *v);
+sqlite3_int64 sqlite3_value_int64(sqlite3_value *v);
+double sqlite3_value_double(sqlite3_value *v);
+const void *sqlite3_value_blob(sqlite3_value *v);
+const unsigned char *sqlite3_value_text(sqlite3_value *v);
+int sqlite3_value_bytes(sqlite3_value *v);
 
 enum { IKR_INTEGER = 1, IKR_FLOAT = 2, IKR_TEXT = 3, IKR_BLOB = 4, IKR_NULL = 5, IKR_ROW = 100, IKR_DONE = 101 };
 
@@ -43,7 +51,11 @@ static unsigned char *ikr_pack_row(sqlite3_stmt *st, int cols, unsigned char *p,
 	unsigned char *start = p;
 	int64_t size = 0;
 	for (int i = 0; i < cols; i++) {
-		int t = sqlite3_column_type(st, i);
+		// One lookup of the column, then its value read directly: the
+		// sqlite3_column_* calls each look it up again. The value is
+		// unprotected, safe where no other thread uses the connection.
+		sqlite3_value *v = sqlite3_column_value(st, i);
+		int t = sqlite3_value_type(v);
 		const void *b = NULL;
 		uint32_t n = 0;
 		switch (t) {
@@ -52,8 +64,8 @@ static unsigned char *ikr_pack_row(sqlite3_stmt *st, int cols, unsigned char *p,
 		default:
 			// The pointer first, then the size: the order SQLite's
 			// documentation gives for reading a value unconverted.
-			b = t == IKR_TEXT ? (const void *)sqlite3_column_text(st, i) : sqlite3_column_blob(st, i);
-			n = (uint32_t)sqlite3_column_bytes(st, i);
+			b = t == IKR_TEXT ? (const void *)sqlite3_value_text(v) : sqlite3_value_blob(v);
+			n = (uint32_t)sqlite3_value_bytes(v);
 			size += 5 + (int64_t)n;
 		}
 		if (p == NULL || size > end - start) { // measure the rest of the row
@@ -62,12 +74,12 @@ static unsigned char *ikr_pack_row(sqlite3_stmt *st, int cols, unsigned char *p,
 		}
 		*p++ = (unsigned char)t;
 		if (t == IKR_INTEGER) {
-			sqlite3_int64 v = sqlite3_column_int64(st, i);
-			memcpy(p, &v, 8);
+			sqlite3_int64 x = sqlite3_value_int64(v);
+			memcpy(p, &x, 8);
 			p += 8;
 		} else if (t == IKR_FLOAT) {
-			double v = sqlite3_column_double(st, i);
-			memcpy(p, &v, 8);
+			double x = sqlite3_value_double(v);
+			memcpy(p, &x, 8);
 			p += 8;
 		} else if (t != IKR_NULL) {
 			memcpy(p, &n, 4);
