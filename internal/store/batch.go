@@ -88,9 +88,10 @@ func (g *groupCommitter) writeBatch(live []signReq, replies []signReply) (err er
 
 	// Writes riding this batch's commit (Store.ride) run first; the rest
 	// of the batch is signatures, answered in their own order.
+	sc := &g.scratch
 	all, allReplies := live, replies
-	var pos []int
-	live = nil
+	pos := sized(sc.pos, len(all))
+	live = sized(sc.sigLive, len(all))
 	for i, r := range all {
 		if r.exec != nil {
 			if err := r.exec(ctx, tx); err != nil {
@@ -101,7 +102,9 @@ func (g *groupCommitter) writeBatch(live []signReq, replies []signReply) (err er
 		pos = append(pos, i)
 		live = append(live, r)
 	}
-	replies = make([]signReply, len(live))
+	sc.pos, sc.sigLive = pos, live
+	replies = sized(sc.sigReplies, len(live))[:len(live)]
+	sc.sigReplies = replies
 	defer func() {
 		if err == nil {
 			for j, i := range pos {
@@ -116,7 +119,8 @@ func (g *groupCommitter) writeBatch(live []signReq, replies []signReply) (err er
 		return nil
 	}
 
-	sigs := make([]Signature, len(live))
+	sigs := sized(sc.sigs, len(live))[:len(live)]
+	sc.sigs = sigs
 	for i, r := range live {
 		sigs[i] = signatureRow(r.sig)
 	}
@@ -139,8 +143,8 @@ func (g *groupCommitter) writeBatch(live []signReq, replies []signReply) (err er
 	if err != nil {
 		return fmt.Errorf("read audit head: %w", err)
 	}
-	var events []chainedEvent
-	var created []Signature
+	events, created := sized(sc.events, len(live)), sized(sc.created, len(live))
+	defer func() { sc.events, sc.created = events, created }()
 	for i, r := range live {
 		if sigs[i].ID == 0 {
 			s, ok := existing[sigKey{sigs[i].ASNID, sigs[i].CampaignID}]
