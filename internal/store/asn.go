@@ -12,7 +12,8 @@ import (
 	"gorm.io/gorm"
 )
 
-// ASNByToken finds an active roster entry by its signing token.
+// ASNByToken finds an active roster entry by its signing token, as
+// ASNByTokenFor reads it.
 func (s *Store) ASNByToken(ctx context.Context, token string) (ASN, error) {
 	a, _, err := s.ASNByTokenFor(ctx, token, 0)
 	return a, err
@@ -23,10 +24,13 @@ func (s *Store) ASNByToken(ctx context.Context, token string) (ASN, error) {
 // signing page's two questions in one read. Nearly every visit comes
 // before the signature, so the page then needs no second query; a signed
 // person's signature is read with SignatureOf.
+//
+// The entry holds what signing uses (asnSigningColumns), its Token and
+// Active (true); its email, phone and timestamps are left empty.
 func (s *Store) ASNByTokenFor(ctx context.Context, token string, campaignID uint) (ASN, bool, error) {
 	var sigID sql.NullInt64
-	a, err := scanASN(s.hot.asnByToken.QueryRowContext(ctx, campaignID, token), &sigID)
-	if err != nil {
+	a := ASN{Token: token, Active: true}
+	if err := scanSigningASN(s.hot.asnByToken.QueryRowContext(ctx, campaignID, token), &a, &sigID); err != nil {
 		return ASN{}, false, hotNotFound(err, "signing token")
 	}
 	return a, sigID.Valid, nil

@@ -20,7 +20,8 @@ func TestHotColumnsMatchModels(t *testing.T) {
 		model any
 		cols  []string
 	}{
-		{&ASN{}, asnColumns},
+		// Every roster column is either read by signing or named as not.
+		{&ASN{}, slices.Concat(asnSigningColumns, asnNotSigning)},
 		{&Department{}, departmentColumns},
 		{&Campaign{}, campaignColumns},
 		{&Signature{}, signatureColumns},
@@ -38,6 +39,13 @@ func TestHotColumnsMatchModels(t *testing.T) {
 			}
 		})
 	}
+}
+
+// signingRead is a roster entry as the signing read returns it: contact
+// details and timestamps are not read (asnNotSigning).
+func signingRead(a ASN) ASN {
+	a.Email, a.Phone, a.CreatedAt, a.UpdatedAt = "", "", time.Time{}, time.Time{}
+	return a
 }
 
 // TestHotReadsMatchGORM checks that each prepared read returns exactly what
@@ -98,7 +106,7 @@ func TestHotReadsMatchGORM(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, err := st.ASNByToken(ctx, a.Token)
-			if err != nil || !reflect.DeepEqual(got, want) {
+			if want = signingRead(want); err != nil || !reflect.DeepEqual(got, want) {
 				t.Fatalf("got %+v, %v\nwant %+v", got, err, want)
 			}
 		}
@@ -175,6 +183,7 @@ func TestHotReadsMatchGORM(t *testing.T) {
 			if err := st.r.Where("token = ?", tc.a.Token).Take(&want).Error; err != nil {
 				t.Fatal(err)
 			}
+			want = signingRead(want)
 			got, signed, err := st.ASNByTokenFor(ctx, tc.a.Token, tc.campaign)
 			if err != nil || signed != tc.signed || !reflect.DeepEqual(got, want) {
 				t.Errorf("%s, campaign %d: signed %v, %v, got %+v; want signed %v, %+v", tc.a.Name, tc.campaign, signed, err, got, tc.signed, want)
