@@ -57,7 +57,10 @@ func (l answerListener) Accept() (net.Conn, error) {
 // answerConn is a connection that can hold one answer's writes.
 type answerConn struct {
 	net.Conn
-	mu      sync.Mutex // net/http writes from the connection's goroutine; Close may come from Shutdown's
+	// mu guards holding and held, never a write to the network: net/http
+	// writes from the connection's goroutine, and a Close from another
+	// (Shutdown) must not wait behind a write blocked on a slow client.
+	mu      sync.Mutex
 	holding bool
 	held    *[]byte // from heldBufs while holding
 }
@@ -74,37 +77,34 @@ func (c *answerConn) hold() {
 
 func (c *answerConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if !c.holding {
+		c.mu.Unlock()
 		return c.Conn.Write(p)
 	}
 	if c.held == nil {
 		c.held = heldBufs.Get().(*[]byte)
 	}
-	if len(*c.held)+len(p) > maxHeldAnswer {
-		if err := c.releaseLocked(); err != nil {
-			return 0, err
-		}
-		return c.Conn.Write(p)
+	if len(*c.held)+len(p) <= maxHeldAnswer {
+		*c.held = append(*c.held, p...)
+		c.mu.Unlock()
+		return len(p), nil
 	}
-	*c.held = append(*c.held, p...)
-	return len(p), nil
+	c.mu.Unlock()
+	if err := c.release(); err != nil {
+		return 0, err
+	}
+	return c.Conn.Write(p)
 }
 
 // release sends what is held, in one write, and stops holding.
 func (c *answerConn) release() error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.releaseLocked()
-}
-
-func (c *answerConn) releaseLocked() error {
-	c.holding = false
-	if c.held == nil {
+	b := c.held
+	c.holding, c.held = false, nil
+	c.mu.Unlock()
+	if b == nil {
 		return nil
 	}
-	b := c.held
-	c.held = nil
 	var err error
 	if len(*b) > 0 {
 		_, err = c.Conn.Write(*b)

@@ -183,3 +183,38 @@ func TestHeldAnswerSentBeforeClose(t *testing.T) {
 		t.Errorf("%d writes, want 1", n)
 	}
 }
+
+// Close does not wait behind a write blocked on a client that reads
+// nothing: the write fails and the connection closes.
+func TestCloseNotHeldUpByBlockedWrite(t *testing.T) {
+	for _, held := range []bool{false, true} {
+		server, client := net.Pipe() // a write blocks until the other end reads
+		defer client.Close()
+		c := &answerConn{Conn: server}
+		if held {
+			c.hold()
+			_, _ = c.Write([]byte("held answer"))
+		}
+		wrote := make(chan error, 1)
+		go func() {
+			if held {
+				wrote <- c.release() // the held answer's one write
+				return
+			}
+			_, err := c.Write([]byte("answer nobody reads"))
+			wrote <- err
+		}()
+		closed := make(chan error, 1)
+		go func() {
+			time.Sleep(10 * time.Millisecond) // most likely once the write blocks; either order must end
+			closed <- c.Close()
+		}()
+		for _, ch := range []chan error{closed, wrote} {
+			select {
+			case <-ch:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("held %v: Close or the blocked write never returned", held)
+			}
+		}
+	}
+}
