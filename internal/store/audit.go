@@ -229,6 +229,9 @@ func verifyAuditOn(ctx context.Context, readers []auditReader, batch int) (Audit
 // reader, their strings point into *buf (see packed).
 func (r auditReader) events(ctx context.Context, after uint64, n int, dst []audit.Stored, buf *[]byte) ([]audit.Stored, error) {
 	if r.batch != nil {
+		if err := ctx.Err(); err != nil { // as database/sql would say, between batches
+			return dst, err
+		}
 		out, b, err := r.batch.eventBatch(after, n, dst, *buf)
 		*buf = b
 		if !errors.Is(err, errNotPlain) {
@@ -255,6 +258,9 @@ func (r auditReader) events(ctx context.Context, after uint64, n int, dst []audi
 // by the batch reader, they point into *buf (see packed).
 func (r auditReader) signatures(ctx context.Context, ids []uint, dst []signatureWithNIP, buf *[]byte) ([]signatureWithNIP, error) {
 	if r.batch != nil {
+		if err := ctx.Err(); err != nil {
+			return dst, err
+		}
 		out, b, err := r.batch.signatures(ids, dst, *buf)
 		*buf = b
 		if !errors.Is(err, errNotPlain) {
