@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -26,6 +27,8 @@ import (
 //
 //   - RawSHA256: a bare SHA-256 of each event's canonical bytes, the same
 //     bytes the verifier hashes (read once, hashed b.N times: no database);
+//   - RawHashing: that and each signature row's digest, every hash the
+//     chain's rule asks of verify, nothing read;
 //   - RawReadSHA256: the events read as verify reads them (the batch
 //     reader, sqliteBatchReader) and hashed, nothing checked;
 //   - RawRead: the floor of reading alone: every event (the columns the
@@ -85,6 +88,52 @@ func BenchmarkAuditRawSHA256(b *testing.B) {
 	for range b.N {
 		for i := range n {
 			sha256.Sum256(batch[i%len(batch)])
+		}
+	}
+	report()
+}
+
+// BenchmarkAuditRawHashing is every SHA-256 the chain's rule asks of
+// verify, nothing read: each event's canonical bytes (as RawSHA256) and,
+// for each signature event, its row's digest (the drawing's hash and the
+// v2 fields, audit.SignatureDigestV2), one batch of real rows over and
+// over to the chain's share of signatures.
+func BenchmarkAuditRawHashing(b *testing.B) {
+	n, dir := auditBenchDB(b)
+	db := rawAuditDB(b, dir)
+	var batch [][]byte
+	if err := eachAuditEvent(db, verifyBatch, func(e audit.Event) {
+		batch = append(batch, audit.Canonical(nil, e))
+	}); err != nil {
+		b.Fatal(err)
+	}
+	r := rawBatchReader(b, dir)
+	ids := make([]uint, verifyBatch)
+	for i := range ids {
+		ids[i] = uint(i + 1)
+	}
+	rows, _, err := r.signatures(ids, nil, nil)
+	if err != nil || len(rows) == 0 {
+		b.Fatalf("signature rows: %d, %v", len(rows), err)
+	}
+	facts := make([]audit.SignatureFacts, len(rows))
+	for i, sg := range rows {
+		facts[i] = sg.facts()
+		facts[i].DrawnPNG = bytes.Clone(sg.DrawnPNG) // the rows point into the reader's buffer
+	}
+	r.close()
+	var sigs int
+	if err := db.QueryRow("SELECT COUNT(*) FROM signatures").Scan(&sigs); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	report := perMillion(b, n)
+	for range b.N {
+		for i := range n {
+			sha256.Sum256(batch[i%len(batch)])
+		}
+		for i := range sigs {
+			audit.SignatureDigestV2(facts[i%len(facts)])
 		}
 	}
 	report()
