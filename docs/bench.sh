@@ -312,8 +312,10 @@ bench -bench 'ImportRoster|RawImport' -benchtime 3x -cpu 2 -count "$COUNT" ./int
 base_bench -bench 'ImportRoster|RawImport' -benchtime 3x -cpu 2 -count "$COUNT" ./internal/store
 
 # audit verify over a built chain (1,000,000 events; 5,000,000 with SCALE),
-# per million events beside SHA-256 alone over the same bytes and beside the
-# same rows read and hashed; then the command itself, for its peak RSS.
+# per million events beside SHA-256 alone over the same bytes, every hash the
+# chain's rule asks of verify (RawHashing), the events read and hashed, and
+# the rows read alone (as verify reads them; RawReadSQL through
+# database/sql); then the command itself, for its peak RSS.
 EVENTS=1000000
 [ -n "${SCALE:-}" ] && EVENTS=5000000
 say "Go benchmarks: audit verify of $EVENTS events beside SHA-256 of the same bytes (first run builds the chain)"
