@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -79,5 +81,42 @@ func TestAuditBatchReaderReadsAsDatabaseSQL(t *testing.T) {
 				t.Errorf("batch reader took the events %v, the rows %v; want %v, %v", own, rows, tt.own, tt.rows)
 			}
 		})
+	}
+}
+
+// TestAuditBatchReaderReadsTheStoresFile: the batch reader must read the
+// file the store's connections have open. They open "file:" + DSN as a
+// URI, so SQLite decodes a %XX in the path (and ends it at a #); a reader
+// that opened the DSN as a plain file name read another file where one of
+// that literal name existed, and verify then checked that file's chain
+// against this one's head.
+func TestAuditBatchReaderReadsTheStoresFile(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	// "ikrar%2562.db" is the file "ikrar%62.db"; "ikrar%62.db" is "ikrarb.db".
+	other := storetest.OpenWith(t, store.Options{Driver: "sqlite", DSN: filepath.Join(dir, "ikrar%2562.db")})
+	for i := range 5 {
+		if err := other.Record(ctx, "admin", "test.other", fmt.Sprint(i), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other.Close()
+	if _, err := os.Stat(filepath.Join(dir, "ikrar%62.db")); err != nil {
+		t.Fatal(err)
+	}
+	st := storetest.OpenWith(t, store.Options{Driver: "sqlite", DSN: filepath.Join(dir, "ikrar%62.db")})
+	for i := range 2 {
+		if err := st.Record(ctx, "admin", "test.this", fmt.Sprint(i), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, segments := range []int{1, 2} {
+		rep, err := st.VerifyAuditIn(ctx, segments, 1)
+		if err != nil {
+			t.Fatalf("%d segment(s): %v", segments, err)
+		}
+		if rep.Events != 2 {
+			t.Fatalf("%d segment(s): verified %d events, the store holds 2", segments, rep.Events)
+		}
 	}
 }

@@ -122,6 +122,13 @@ func (d sqliteDialect) readSnapshots(ctx context.Context, s *Store, n int) ([]au
 	if err != nil {
 		return nil, err
 	}
+	// The file the connections have open, as SQLite resolved it: they open
+	// "file:" + DSN as a URI (a %XX in the path decoded, a # ending it), so
+	// the DSN itself may name another file, or none ("" in memory).
+	var file string
+	if err := pool.QueryRowContext(ctx, "SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&file); err != nil {
+		return nil, err
+	}
 	var rs []auditReader
 	closeAll := func() {
 		for _, r := range rs {
@@ -135,7 +142,7 @@ func (d sqliteDialect) readSnapshots(ctx context.Context, s *Store, n int) ([]au
 			return nil, err
 		}
 		r := auditReader{tx: tx, d: d}
-		if r.batch, err = openSQLiteBatchReader(s.dsn); err != nil {
+		if r.batch, err = openSQLiteBatchReader(file); err != nil {
 			s.log.Debug("verify: reading through database/sql", "err", err)
 		}
 		rs = append(rs, r)
