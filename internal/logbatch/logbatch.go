@@ -16,7 +16,8 @@ import (
 
 // Writer buffers what is written to it and writes it to the underlying
 // writer within one interval, when the buffer passes its size, on Flush
-// and on Close. Writes after Close go straight through.
+// and on Close. Writes after Close go straight through, in order. The
+// underlying writer is written by one goroutine at a time.
 type Writer struct {
 	out   io.Writer
 	every time.Duration
@@ -46,6 +47,14 @@ func (w *Writer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	if w.closed {
 		w.mu.Unlock()
+		// Straight through, but in turn: after a batch still being
+		// written, after the lines buffered before Close (whose own flush
+		// may not have taken them yet), and never beside another write.
+		w.flushMu.Lock()
+		defer w.flushMu.Unlock()
+		if err := w.flush(); err != nil {
+			return 0, err
+		}
 		return w.out.Write(p)
 	}
 	if len(w.buf) == 0 {
@@ -66,6 +75,11 @@ func (w *Writer) Write(p []byte) (int, error) {
 func (w *Writer) Flush() error {
 	w.flushMu.Lock()
 	defer w.flushMu.Unlock()
+	return w.flush()
+}
+
+// flush writes what is buffered; the caller holds flushMu.
+func (w *Writer) flush() error {
 	w.mu.Lock()
 	b := w.buf
 	w.buf, w.spare = w.spare[:0], nil

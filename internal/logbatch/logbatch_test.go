@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -156,6 +157,103 @@ func TestConcurrentWriters(t *testing.T) {
 	for g, n := range next {
 		if n != each {
 			t.Fatalf("goroutine %d: %d lines, want %d", g, n, each)
+		}
+	}
+}
+
+// gatedWriter holds its first write until gate is closed (entered says
+// it has begun) and keeps what it was given in the order writes end.
+// It has no lock of its own around the bytes, as a plain file or buffer:
+// the Writer must never write to it from two goroutines at once (-race).
+type gatedWriter struct {
+	mu      sync.Mutex
+	started bool
+	entered chan struct{}
+	gate    chan struct{}
+	b       bytes.Buffer
+}
+
+func (g *gatedWriter) Write(p []byte) (int, error) {
+	g.mu.Lock()
+	first := !g.started
+	g.started = true
+	g.mu.Unlock()
+	if first {
+		close(g.entered)
+		<-g.gate
+	}
+	return g.b.Write(p)
+}
+
+// A line written after Close comes after every line written before it,
+// and never beside another write: here Close waits behind a batch being
+// written, with a line buffered before Close; a line written then went
+// straight to the destination, ahead of that line and while the batch
+// was still being written.
+func TestCloseKeepsOrder(t *testing.T) {
+	out := &gatedWriter{entered: make(chan struct{}), gate: make(chan struct{})}
+	w := New(out, time.Hour, 1<<20)
+	_, _ = w.Write([]byte("1\n"))
+	flushed := make(chan error)
+	go func() { flushed <- w.Flush() }()
+	<-out.entered // "1" is being written, slowly
+	_, _ = w.Write([]byte("2\n"))
+	closed := make(chan error)
+	go func() { closed <- w.Close() }()
+	for { // Close has begun
+		w.mu.Lock()
+		c := w.closed
+		w.mu.Unlock()
+		if c {
+			break
+		}
+		runtime.Gosched()
+	}
+	wrote := make(chan error)
+	go func() {
+		_, err := w.Write([]byte("3\n"))
+		wrote <- err
+	}()
+	// A correct Writer holds "3" until "1" and "2" are out; give a wrong
+	// one a moment to send it early (a slow machine can only hide the
+	// fault, never fail a correct Writer).
+	select {
+	case <-wrote:
+		wrote = nil
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(out.gate)
+	for _, c := range []chan error{flushed, closed, wrote} {
+		if c != nil {
+			if err := <-c; err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if got := out.b.String(); got != "1\n2\n3\n" {
+		t.Fatalf("written %q, want %q", got, "1\n2\n3\n")
+	}
+}
+
+// Loggers still running while the server closes its log: every line
+// once, whole, and no two writes to the destination at once (-race).
+func TestWritesDuringClose(t *testing.T) {
+	for range 20 {
+		var out bytes.Buffer // no lock: the Writer must serialise
+		w := New(&out, 10*time.Microsecond, 256)
+		const writers, each = 4, 100
+		var wg sync.WaitGroup
+		for g := range writers {
+			wg.Go(func() {
+				for i := range each {
+					_, _ = fmt.Fprintf(w, "g%d line %04d\n", g, i)
+				}
+			})
+		}
+		_ = w.Close()
+		wg.Wait()
+		if n := strings.Count(out.String(), "\n"); n != writers*each {
+			t.Fatalf("%d lines, want %d", n, writers*each)
 		}
 	}
 }
