@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -109,14 +110,18 @@ func (sqliteDialect) byteOrder(col string) string { return col }
 // reader connections are query-only.
 func (sqliteDialect) snapshot() *sql.TxOptions { return nil }
 
+// verifyWriterWait is how long readSnapshots waits for the writer.
+const verifyWriterWait = 2 * time.Second
+
 // readSnapshots: a SQLite read transaction takes its snapshot at its first
 // read, so each makes one while this process holds the write lock (BEGIN
 // IMMEDIATE on the writer, across processes too): no commit can land
 // between them. The lock is held for those few reads only, after the
 // connections are in hand. Each transaction has a batch reader of its
 // own (sqliteBatchReader), which begins its snapshot under the same lock.
-// Where the lock cannot be had (a read-only file), one transaction is
-// returned, without a batch reader.
+// Where the lock cannot be had (a read-only file, or a writer busy for
+// longer than verifyWriterWait), one transaction is returned, without a
+// batch reader.
 func (d sqliteDialect) readSnapshots(ctx context.Context, s *Store, n int) ([]auditReader, error) {
 	pool, err := s.r.DB()
 	if err != nil {
@@ -155,7 +160,17 @@ func (d sqliteDialect) readSnapshots(ctx context.Context, s *Store, n int) ([]au
 		closeAll()
 		return nil, err
 	}
-	lock, err := w.BeginTx(ctx, nil) // _txlock=immediate
+	// The writer may be busy for long (a roster import is one
+	// transaction): wait for it a moment at most, then read on one
+	// connection rather than keep the check waiting.
+	wait, cancel := context.WithTimeout(ctx, verifyWriterWait)
+	conn, err := w.Conn(wait)
+	cancel()
+	var lock *sql.Tx
+	if err == nil {
+		defer conn.Close()                 // after the lock's rollback
+		lock, err = conn.BeginTx(ctx, nil) // _txlock=immediate
+	}
 	if err != nil {
 		s.log.Warn("verify: no write lock for a shared snapshot, reading on one connection", "err", err)
 		for _, r := range rs[1:] {

@@ -71,3 +71,17 @@ func (s *Store) AuditReadsBothWays(ctx context.Context) (batch, viaSQL string, o
 	plain.batch = nil
 	return read(r), read(plain), evErr == nil, sigErr == nil, nil
 }
+
+// HoldWriter takes the writer's connection, as a long roster import's
+// transaction does, until release is called.
+func (s *Store) HoldWriter(ctx context.Context) (release func(), err error) {
+	w, err := s.w.DB()
+	if err != nil {
+		return nil, err
+	}
+	conn, err := w.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return func() { conn.Close() }, nil
+}
