@@ -128,6 +128,21 @@ func (c *answerConn) SetDeadline(t time.Time) error {
 	return c.Conn.SetDeadline(t)
 }
 
+// CloseWrite half-closes the connection beneath, after what is held.
+// net/http does it (when the connection has the method) before dropping a
+// connection whose request body it left unread, such as an upload refused
+// by its length: the FIN tells the client the answer is whole before the
+// drop resets the connection.
+func (c *answerConn) CloseWrite() error {
+	if err := c.release(); err != nil {
+		return err
+	}
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
 func (c *answerConn) Close() error {
 	_ = c.release() // the peer may be gone; closing matters more
 	return c.Conn.Close()
