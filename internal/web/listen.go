@@ -37,8 +37,9 @@ func listen(addr string) (net.Listener, error) {
 // Nothing else is delayed: without holdAnswer every write passes straight
 // through, so streamed answers (ZIP exports, flushed progress) are sent
 // when net/http sends them. A write error surfaces at the release rather
-// than at the write; the connection is then closed by net/http's next
-// read, as with any broken connection.
+// than at the write, after net/http has finished the response, so the
+// release closes the connection itself (as net/http closes one it could
+// not write to).
 
 // maxHeldAnswer bounds what one connection holds: pages rendered in
 // memory are smaller; a larger answer goes out as net/http writes it.
@@ -107,7 +108,13 @@ func (c *answerConn) release() error {
 	}
 	var err error
 	if len(*b) > 0 {
-		_, err = c.Conn.Write(*b)
+		if _, err = c.Conn.Write(*b); err != nil {
+			// net/http took every write of this answer as done and would
+			// keep the connection, answering the next request after a
+			// truncated answer (or leaving the client waiting for the rest).
+			// It closes a connection it could not write to; so does this.
+			_ = c.Conn.Close()
+		}
 	}
 	*b = (*b)[:0]
 	heldBufs.Put(b)
