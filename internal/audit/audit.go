@@ -73,6 +73,68 @@ func Detail(fields map[string]string) string {
 	return string(b)
 }
 
+// DetailPairs is Detail of the fields given as key, value, key, value, …
+// with the keys in ascending byte order: the same bytes, written directly.
+// A signing batch makes one detail per signature, and encoding/json spent
+// ~20 allocations on each (the map, reflection over it, the sort).
+// Strings of plain ASCII that JSON leaves as they are are copied; any other
+// string is escaped by encoding/json itself, and fields given in any other
+// way (keys out of order or repeated, an odd count) go through Detail.
+// TestDetailPairs and FuzzDetailPairs compare the two.
+func DetailPairs(kv ...string) string {
+	if len(kv)%2 != 0 || !keysAscending(kv) {
+		m := make(map[string]string, len(kv)/2+1)
+		for i := 0; i < len(kv); i += 2 {
+			if i+1 < len(kv) {
+				m[kv[i]] = kv[i+1]
+			} else {
+				m[kv[i]] = ""
+			}
+		}
+		return Detail(m)
+	}
+	n := 2
+	for _, s := range kv {
+		n += len(s) + 4
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '{')
+	for i := 0; i < len(kv); i += 2 {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, kv[i])
+		b = append(b, ':')
+		b = appendJSONString(b, kv[i+1])
+	}
+	return string(append(b, '}'))
+}
+
+func keysAscending(kv []string) bool {
+	for i := 2; i < len(kv); i += 2 {
+		if kv[i-2] >= kv[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// appendJSONString appends s as encoding/json writes it (HTML-safe).
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, err := json.Marshal(s)
+			if err != nil { // a string always marshals
+				return append(b, `""`...)
+			}
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
 // BrokenError names the first event at which the chain stops verifying.
 type BrokenError struct {
 	Seq    uint64

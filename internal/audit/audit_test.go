@@ -123,3 +123,57 @@ func BenchmarkSignatureDigestV2(b *testing.B) {
 		SignatureDigestV2(f)
 	}
 }
+
+// TestDetailPairs wants DetailPairs to give Detail's bytes for the same
+// fields: plain values, everything JSON escapes, and fields given out of
+// order, repeated or without a last value.
+func TestDetailPairs(t *testing.T) {
+	tests := []struct {
+		name string
+		kv   []string
+	}{
+		{"none", nil},
+		{"signature event", []string{"campaign_id", "7", "cert_code", "IKR-7K2M-9QXA", "department_id", "12", "digest",
+			"3f8a6c0e3f8a6c0e3f8a6c0e3f8a6c0e3f8a6c0e3f8a6c0e3f8a6c0e3f8a6c0e", "nip", "198703122010121002", "signature_id", "4211", "v", "2"}},
+		{"markup and quotes", []string{"a", `<script>alert("x")</script> & 'y'`, "b", `back\slash`}},
+		{"control and Unicode", []string{"a", "line\nbreak\ttab\x00\x1f\x7f", "b", "Ñoño 中文 🙂 \u2028\u2029", "c", "\xff\xfe broken"}},
+		{"escaped keys", []string{"<k>", "v", "k\"", "w"}},
+		{"empty strings", []string{"", "", "x", ""}},
+		{"out of order", []string{"v", "2", "nip", "1"}},
+		{"repeated key", []string{"a", "1", "a", "2"}},
+		{"odd count", []string{"a", "1", "b"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got, want := DetailPairs(tc.kv...), detailOfPairs(tc.kv); got != want {
+				t.Errorf("DetailPairs = %s\nDetail      = %s", got, want)
+			}
+		})
+	}
+}
+
+// detailOfPairs is Detail of kv, a later value of a key winning as in
+// DetailPairs' fallback.
+func detailOfPairs(kv []string) string {
+	m := map[string]string{}
+	for i := 0; i < len(kv); i += 2 {
+		if i+1 < len(kv) {
+			m[kv[i]] = kv[i+1]
+		} else {
+			m[kv[i]] = ""
+		}
+	}
+	return Detail(m)
+}
+
+func FuzzDetailPairs(f *testing.F) {
+	f.Add("campaign_id", "7", "cert_code", "IKR-7K2M-9QXA", "nip", "198703122010121002")
+	f.Add("a", `<b>"&'\`, "b", "\x00\xff\u2028", "c", "🙂")
+	f.Add("z", "1", "a", "2", "a", "3")
+	f.Fuzz(func(t *testing.T, k1, v1, k2, v2, k3, v3 string) {
+		kv := []string{k1, v1, k2, v2, k3, v3}
+		if got, want := DetailPairs(kv...), detailOfPairs(kv); got != want {
+			t.Errorf("DetailPairs(%q) = %s, Detail = %s", kv, got, want)
+		}
+	})
+}

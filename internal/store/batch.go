@@ -31,15 +31,15 @@ func signatureRow(n NewSignature) Signature {
 // field a certificate, the verify page or a completion figure shows).
 func signedEvent(sig Signature, seq uint64, prev string) (audit.Event, string) {
 	nip := sig.SignerNIP
-	detail := audit.Detail(map[string]string{
-		"v":             audit.SignatureDigestVersion,
-		"signature_id":  strconv.FormatUint(uint64(sig.ID), 10),
-		"nip":           nip,
-		"campaign_id":   strconv.FormatUint(uint64(sig.CampaignID), 10),
-		"department_id": strconv.FormatUint(uint64(sig.DepartmentID), 10),
-		"cert_code":     sig.CertCode,
-		"digest":        audit.SignatureDigestV2(sig.facts()),
-	})
+	detail := audit.DetailPairs( // keys in ascending order
+		"campaign_id", strconv.FormatUint(uint64(sig.CampaignID), 10),
+		"cert_code", sig.CertCode,
+		"department_id", strconv.FormatUint(uint64(sig.DepartmentID), 10),
+		"digest", audit.SignatureDigestV2(sig.facts()),
+		"nip", nip,
+		"signature_id", strconv.FormatUint(uint64(sig.ID), 10),
+		"v", audit.SignatureDigestVersion,
+	)
 	ev := audit.Event{Seq: seq, At: sig.SignedAt, Actor: "asn:" + nip, Action: ActionSigned, Subject: "signature:" + sig.CertCode,
 		Detail: detail, PrevHash: prev}
 	return ev, audit.Hash(ev)
