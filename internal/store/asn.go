@@ -30,7 +30,7 @@ func (s *Store) ASNByToken(ctx context.Context, token string) (ASN, error) {
 func (s *Store) ASNByTokenFor(ctx context.Context, token string, campaignID uint) (ASN, bool, error) {
 	var sigID sql.NullInt64
 	a := ASN{Token: token, Active: true}
-	if err := scanSigningASN(s.hot.asnByToken.QueryRowContext(ctx, campaignID, token), &a, &sigID); err != nil {
+	if err := scanSigningASN(s.hot.asnByToken.QueryRowContext(s.d.hotReadContext(ctx), campaignID, token), &a, &sigID); err != nil {
 		return ASN{}, false, hotNotFound(err, "signing token")
 	}
 	return a, sigID.Valid, nil

@@ -149,7 +149,7 @@ func (s *Store) Campaigns(ctx context.Context) ([]Campaign, error) {
 
 // CampaignByID finds one campaign.
 func (s *Store) CampaignByID(ctx context.Context, id uint) (Campaign, error) {
-	c, err := scanCampaign(s.hot.campaignByID.QueryRowContext(ctx, id))
+	c, err := scanCampaign(s.hot.campaignByID.QueryRowContext(s.d.hotReadContext(ctx), id))
 	if err != nil {
 		return Campaign{}, hotNotFound(err, fmt.Sprintf("campaign %d", id))
 	}
@@ -158,7 +158,7 @@ func (s *Store) CampaignByID(ctx context.Context, id uint) (Campaign, error) {
 
 // OpenCampaigns lists the campaigns that can be signed now, newest first.
 func (s *Store) OpenCampaigns(ctx context.Context) ([]Campaign, error) {
-	rows, err := s.hot.openCampaigns.QueryContext(ctx)
+	rows, err := s.hot.openCampaigns.QueryContext(s.d.hotReadContext(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("list open campaigns: %w", err)
 	}

@@ -29,7 +29,7 @@ func (s *Store) DepartmentByCode(ctx context.Context, code string) (Department, 
 
 // DepartmentByID finds a department by id.
 func (s *Store) DepartmentByID(ctx context.Context, id uint) (Department, error) {
-	d, err := scanDepartment(s.hot.departmentByID.QueryRowContext(ctx, id))
+	d, err := scanDepartment(s.hot.departmentByID.QueryRowContext(s.d.hotReadContext(ctx), id))
 	if err != nil {
 		return Department{}, hotNotFound(err, "department")
 	}

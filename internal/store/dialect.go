@@ -64,6 +64,9 @@ type dialect interface {
 	// afterCopy runs in CopyTo's transaction once rows with explicit ids
 	// are in, so new rows get ids after them.
 	afterCopy(tx *gorm.DB) error
+	// hotReadContext is the context the prepared point reads of the
+	// signing pages (hotpath.go) run with.
+	hotReadContext(ctx context.Context) context.Context
 }
 
 // dialectOf picks the dialect of a connection. appendEvent gets only a
@@ -109,6 +112,19 @@ func (sqliteDialect) byteOrder(col string) string { return col }
 // A SQLite read transaction already reads one snapshot (WAL), and the
 // reader connections are query-only.
 func (sqliteDialect) snapshot() *sql.TxOptions { return nil }
+
+// hotReadContext drops the request's cancellation from a signing page's
+// point read. With a context that can be cancelled (every HTTP request's)
+// database/sql starts a goroutine per query to watch it, and go-sqlite3
+// one per row fetched, reading the row there while the request waits for
+// it: two goroutine starts and hand-offs per read, four per signing visit,
+// for a read of one indexed row that takes a few microseconds, too short
+// to be worth interrupting. Server CPU per visit under ikrar-load: ~2-4 %
+// less (docs/PERFORMANCE.md). PostgreSQL keeps the request's context: its
+// reads cross the network.
+func (sqliteDialect) hotReadContext(ctx context.Context) context.Context {
+	return context.WithoutCancel(ctx)
+}
 
 // verifyWriterWait is how long readSnapshots waits for the writer.
 const verifyWriterWait = 2 * time.Second
@@ -251,6 +267,8 @@ func (postgresDialect) backup(context.Context, *Store, string) error { return er
 func (postgresDialect) snapshot() *sql.TxOptions {
 	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 }
+
+func (postgresDialect) hotReadContext(ctx context.Context) context.Context { return ctx }
 
 // readSnapshots: the first transaction exports its snapshot and the others
 // import it (SET TRANSACTION SNAPSHOT, their first statement).

@@ -212,3 +212,46 @@ func TestHotReadsMatchGORM(t *testing.T) {
 		}
 	})
 }
+
+// TestHotReadsWithoutCancellation: on SQLite the signing pages' point
+// reads do not watch the request's context (see sqliteDialect.hotReadContext),
+// so a read made with a context already cancelled still answers.
+func TestHotReadsWithoutCancellation(t *testing.T) {
+	st, err := Open(context.Background(), Options{DSN: filepath.Join(t.TempDir(), "hot.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	dept := Department{Code: "unit", Name: "Unit"}
+	if err := st.CreateDepartment(context.Background(), "test", &dept); err != nil {
+		t.Fatal(err)
+	}
+	camp := Campaign{Slug: "c", Version: 1, Title: "T", Preamble: "P", Points: `["a"]`, Closing: "C", Instansi: "I", TextHash: "h", Status: CampaignOpen}
+	if err := st.CreateCampaign(context.Background(), "test", &camp); err != nil {
+		t.Fatal(err)
+	}
+	a := ASN{NIP: "198001012005011001", Name: "A", Position: "P", DepartmentID: dept.ID, Kind: "PNS", Active: true,
+		Token: "token-cancelled-ctx-0", AccessCode: "ABCDEFGH"}
+	if err := st.w.Create(&a).Error; err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	reads := map[string]func() error{
+		"ASNByTokenFor":  func() error { _, _, err := st.ASNByTokenFor(ctx, a.Token, camp.ID); return err },
+		"DepartmentByID": func() error { _, err := st.DepartmentByID(ctx, dept.ID); return err },
+		"CampaignByID":   func() error { _, err := st.CampaignByID(ctx, camp.ID); return err },
+		"OpenCampaigns":  func() error { _, err := st.OpenCampaigns(ctx); return err },
+		"SignatureOf": func() error {
+			if _, err := st.SignatureOf(ctx, a.ID, camp.ID); !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			return nil
+		},
+	}
+	for name, read := range reads {
+		if err := read(); err != nil {
+			t.Errorf("%s with a cancelled context: %v", name, err)
+		}
+	}
+}

@@ -411,7 +411,7 @@ func (s *Store) Sign(ctx context.Context, n NewSignature) (SignResult, error) {
 
 // SignatureOf returns an ASN's signature of a campaign.
 func (s *Store) SignatureOf(ctx context.Context, asnID, campaignID uint) (Signature, error) {
-	sig, err := scanSignature(s.hot.signatureOf.QueryRowContext(ctx, asnID, campaignID))
+	sig, err := scanSignature(s.hot.signatureOf.QueryRowContext(s.d.hotReadContext(ctx), asnID, campaignID))
 	if err != nil {
 		return Signature{}, hotNotFound(err, "signature")
 	}
