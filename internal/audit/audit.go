@@ -83,15 +83,7 @@ func Detail(fields map[string]string) string {
 // TestDetailPairs and FuzzDetailPairs compare the two.
 func DetailPairs(kv ...string) string {
 	if len(kv)%2 != 0 || !keysAscending(kv) {
-		m := make(map[string]string, len(kv)/2+1)
-		for i := 0; i < len(kv); i += 2 {
-			if i+1 < len(kv) {
-				m[kv[i]] = kv[i+1]
-			} else {
-				m[kv[i]] = ""
-			}
-		}
-		return Detail(m)
+		return Detail(pairsMap(kv))
 	}
 	n := 2
 	for _, s := range kv {
@@ -108,6 +100,20 @@ func DetailPairs(kv ...string) string {
 		b = appendJSONString(b, kv[i+1])
 	}
 	return string(append(b, '}'))
+}
+
+// pairsMap is kv as a map, a later value of a key winning and a last key
+// without a value mapped to "".
+func pairsMap(kv []string) map[string]string {
+	m := make(map[string]string, len(kv)/2+1)
+	for i := 0; i < len(kv); i += 2 {
+		if i+1 < len(kv) {
+			m[kv[i]] = kv[i+1]
+		} else {
+			m[kv[i]] = ""
+		}
+	}
+	return m
 }
 
 func keysAscending(kv []string) bool {

@@ -152,19 +152,8 @@ func TestDetailPairs(t *testing.T) {
 	}
 }
 
-// detailOfPairs is Detail of kv, a later value of a key winning as in
-// DetailPairs' fallback.
-func detailOfPairs(kv []string) string {
-	m := map[string]string{}
-	for i := 0; i < len(kv); i += 2 {
-		if i+1 < len(kv) {
-			m[kv[i]] = kv[i+1]
-		} else {
-			m[kv[i]] = ""
-		}
-	}
-	return Detail(m)
-}
+// detailOfPairs is Detail of kv as a map (see pairsMap).
+func detailOfPairs(kv []string) string { return Detail(pairsMap(kv)) }
 
 func FuzzDetailPairs(f *testing.F) {
 	f.Add("campaign_id", "7", "cert_code", "IKR-7K2M-9QXA", "nip", "198703122010121002")
