@@ -35,13 +35,18 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError{i18n.T(outLang, "cli_unexpected_args")}
 	}
-	// The log is written in batches (internal/logbatch): a write per request
-	// line was about 3 % of a signing visit's server CPU. A warning or an
-	// error is written at once, with the lines before it; the rest within
-	// 100 ms, and everything buffered on the way out.
+	// Request lines are written in batches (internal/logbatch): a write per
+	// request line was about 3 % of a signing visit's server CPU. They are
+	// diagnostics, so losing the last 100 ms of them to a kill -9 is
+	// acceptable; a request line at warning or error is written at once.
+	// Every other line records something the service did (a certificate
+	// made, a message sent, a shutdown) and is written at once, with the
+	// request lines before it, so it survives a crash of the process.
 	logs := logbatch.New(env.Stderr, 100*time.Millisecond, 64<<10)
 	defer logs.Close()
-	log := slog.New(logbatch.FlushAbove(slog.LevelWarn, newLogger(cfg, logs).Handler(), logs))
+	handler := newLogger(cfg, logs).Handler()
+	log := slog.New(logbatch.AtOnce(handler, logs))
+	requestLog := slog.New(logbatch.FlushAbove(slog.LevelWarn, handler, logs))
 	if os.Getenv("GOGC") == "" {
 		// A signing visit allocates ~65 KB; collecting at 4x the live heap
 		// instead of 2x cut server CPU per signature ~15% under 64 signers
@@ -103,7 +108,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		files = os.DirFS(".")
 	}
 	srv, err := web.New(web.Deps{Config: cfg, Store: st, Pledge: &pledge.Service{Store: st, Now: time.Now}, Certs: app,
-		Assets: files, Log: log})
+		Assets: files, Log: log, RequestLog: requestLog})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"math"
 	"sync"
 	"time"
 )
@@ -114,6 +115,13 @@ func (w *Writer) Close() error {
 // record at level min or above: an error reaches the log at once.
 func FlushAbove(min slog.Level, h slog.Handler, w *Writer) slog.Handler {
 	return flushing{Handler: h, min: min, w: w}
+}
+
+// AtOnce returns h, which writes through w, flushing w after every record:
+// a line that records what the service did reaches the log at once, after
+// the batched lines before it, and so survives a crash of the process.
+func AtOnce(h slog.Handler, w *Writer) slog.Handler {
+	return FlushAbove(slog.Level(math.MinInt), h, w)
 }
 
 type flushing struct {

@@ -122,6 +122,25 @@ func TestFlushAbove(t *testing.T) {
 	}
 }
 
+// Two loggers on one Writer, as serve has them: request lines batched,
+// every other line written at once with the batched lines before it.
+func TestAtOnceBesideBatched(t *testing.T) {
+	var out lockedBuffer
+	w := New(&out, time.Hour, 1<<20)
+	h := slog.NewTextHandler(w, nil)
+	requests := slog.New(FlushAbove(slog.LevelWarn, h, w))
+	log := slog.New(AtOnce(h, w))
+	requests.Info("request", "n", 1)
+	if out.String() != "" {
+		t.Fatalf("request line written at once: %q", out.String())
+	}
+	log.Info("certificate made", "n", 2)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "msg=request n=1") || !strings.Contains(lines[1], `msg="certificate made" n=2`) {
+		t.Fatalf("after a line written at once: %q", out.String())
+	}
+}
+
 // Many goroutines logging while batches are written: every line once,
 // whole, each goroutine's lines in its order.
 func TestConcurrentWriters(t *testing.T) {

@@ -58,7 +58,11 @@ type Deps struct {
 	Certs  Certificates
 	Assets fs.FS
 	Log    *slog.Logger
-	Now    func() time.Time
+	// RequestLog takes the one line per request; nil means Log. serve
+	// hands it a logger that writes in batches (internal/logbatch), since
+	// these lines are the log's volume and only diagnostics.
+	RequestLog *slog.Logger
+	Now        func() time.Time
 	// AutoAuditMax is how many signatures the admin overview checks the
 	// audit chain for on every visit; above it the check runs on request.
 	// 0 means the default (20,000); a negative value always waits for a request.
@@ -92,6 +96,9 @@ func New(d Deps) (*Server, error) {
 	}
 	if d.Log == nil {
 		d.Log = slog.Default()
+	}
+	if d.RequestLog == nil {
+		d.RequestLog = d.Log
 	}
 	if d.Limits == (Limits{}) {
 		d.Limits = DefaultLimits()
@@ -206,7 +213,7 @@ func (s *Server) requestLogger() echo.MiddlewareFunc {
 			if strings.HasPrefix(p, "/sign/") {
 				p = "/sign/…"
 			}
-			s.Log.LogAttrs(c.Request().Context(), level, "request", slog.String("id", v.RequestID),
+			s.RequestLog.LogAttrs(c.Request().Context(), level, "request", slog.String("id", v.RequestID),
 				slog.String("method", v.Method), slog.String("path", p), slog.Int("status", v.Status),
 				slog.Duration("latency", v.Latency))
 			return nil
