@@ -152,6 +152,9 @@ func (s *Server) Run(ctx context.Context, addr string, ready func(addr string)) 
 		WriteTimeout:      5 * time.Minute, // certificate ZIPs stream for a while
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
+		// net/http's own lines (a bad query, a panic it caught) go to the
+		// service's log, in order with the rest, not to bare stderr.
+		ErrorLog: slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
 	}
 	withAnswerConns(srv)
 	ln, err := listen(addr)
