@@ -293,3 +293,49 @@ func TestWebhookClaimUsesKindIndex(t *testing.T) {
 		t.Fatalf("webhook claim plan does not use idx_outbox_kind_due:\n%s", strings.Join(plan, "\n"))
 	}
 }
+
+// TestRecordOpensMany: the signing pages hand over thousands of visits at
+// a time, more than one statement takes; each person's first visit is
+// kept, whether a later one comes in the same call, the same statement or
+// a later call.
+func TestRecordOpensMany(t *testing.T) { storetest.Each(t, testRecordOpensMany) }
+
+func testRecordOpensMany(t *testing.T, b storetest.Backend) {
+	st := storetest.Open(t, b)
+	ctx := context.Background()
+	c, people := seedOutbox(t, st, 60)
+	first := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	var opens []store.LinkOpen
+	// 1,210 visits over 60 people, in an order that puts a person's later
+	// visits in other statements than their first (500 per statement).
+	for i := range 1210 {
+		p := people[(i*7)%len(people)]
+		opens = append(opens, store.LinkOpen{ASNID: p.ID, CampaignID: c.ID, OpenedAt: first.Add(time.Duration(i) * time.Minute)})
+	}
+	want := map[uint]time.Time{}
+	for _, o := range opens {
+		if _, ok := want[o.ASNID]; !ok {
+			want[o.ASNID] = o.OpenedAt
+		}
+	}
+	if err := st.RecordOpens(ctx, opens); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RecordOpens(ctx, []store.LinkOpen{{ASNID: people[0].ID, CampaignID: c.ID, OpenedAt: first.Add(-time.Hour)}}); err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]uint, len(people))
+	for i, p := range people {
+		ids[i] = p.ID
+	}
+	reach, err := st.ReachOf(ctx, c.ID, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range people {
+		got := reach[p.ID].OpenedAt
+		if got == nil || !got.Equal(want[p.ID]) {
+			t.Errorf("%s opened %v, want the first visit %v", p.NIP, got, want[p.ID])
+		}
+	}
+}
