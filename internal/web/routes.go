@@ -25,7 +25,8 @@ func (s *Server) routes() {
 	// Order matters: the session is resolved from cookies alone, then the
 	// body is capped (per route and role) before the CSRF check reads the
 	// form, so nothing reads an uncapped body.
-	e.Use(middleware.RequestID(), s.requestLogger(), middleware.Recover(), s.securityHeaders, s.compress)
+	ids := newRequestIDs()
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: ids.next}), s.requestLogger(), middleware.Recover(), s.securityHeaders, s.compress)
 	e.Use(s.loadUser, s.bodyLimit, s.csrf)
 
 	// Anyone: signers, verifiers, the health check.
