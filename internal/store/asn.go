@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"github.com/ikrar/ikrar/internal/nip"
 	"strconv"
@@ -28,6 +29,16 @@ func (s *Store) ASNByToken(ctx context.Context, token string) (ASN, error) {
 // The entry holds what signing uses (asnSigningColumns), its Token and
 // Active (true); its email, phone and timestamps are left empty.
 func (s *Store) ASNByTokenFor(ctx context.Context, token string, campaignID uint) (ASN, bool, error) {
+	// On SQLite (cgo builds) from connections below database/sql (see
+	// tokenReads), which leave to database/sql what they do not read.
+	if a, signed, err := s.tokens.read(token, campaignID); !errors.Is(err, errNotPlain) {
+		return a, signed, err
+	}
+	return s.asnByTokenSQL(ctx, token, campaignID)
+}
+
+// asnByTokenSQL is ASNByTokenFor's read through database/sql.
+func (s *Store) asnByTokenSQL(ctx context.Context, token string, campaignID uint) (ASN, bool, error) {
 	var sigID sql.NullInt64
 	a := ASN{Token: token, Active: true}
 	if err := scanSigningASN(s.hot.asnByToken.QueryRowContext(s.d.hotReadContext(ctx), campaignID, token), &a, &sigID); err != nil {

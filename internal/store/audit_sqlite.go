@@ -7,10 +7,11 @@ package store
 #include <stdlib.h>
 #include <string.h>
 
-// The few SQLite functions the batch reader needs. Their code is the
-// amalgamation github.com/mattn/go-sqlite3 compiles into every binary
-// that uses it (the database/sql driver of this package), so they are
-// declared here, not built a second time.
+// The few SQLite functions the raw readers need (audit verify's batch
+// reader here, the signing token read of hotread_sqlite.go). Their code
+// is the amalgamation github.com/mattn/go-sqlite3 compiles into every
+// binary that uses it (the database/sql driver of this package), so they
+// are declared here, not built a second time.
 typedef struct sqlite3 sqlite3;
 typedef struct sqlite3_stmt sqlite3_stmt;
 typedef int64_t sqlite3_int64;
@@ -23,6 +24,8 @@ int sqlite3_prepare_v2(sqlite3 *db, const char *sql, int n, sqlite3_stmt **stmt,
 int sqlite3_finalize(sqlite3_stmt *stmt);
 int sqlite3_reset(sqlite3_stmt *stmt);
 int sqlite3_bind_int64(sqlite3_stmt *stmt, int i, sqlite3_int64 v);
+int sqlite3_bind_text(sqlite3_stmt *stmt, int i, const char *s, int n, void (*destructor)(void *));
+int sqlite3_bind_null(sqlite3_stmt *stmt, int i);
 int sqlite3_step(sqlite3_stmt *stmt);
 int sqlite3_column_count(sqlite3_stmt *stmt);
 const char *sqlite3_column_decltype(sqlite3_stmt *stmt, int i);
@@ -35,7 +38,7 @@ const void *sqlite3_value_blob(sqlite3_value *v);
 const unsigned char *sqlite3_value_text(sqlite3_value *v);
 int sqlite3_value_bytes(sqlite3_value *v);
 
-enum { IKR_INTEGER = 1, IKR_FLOAT = 2, IKR_TEXT = 3, IKR_BLOB = 4, IKR_NULL = 5, IKR_ROW = 100, IKR_DONE = 101 };
+enum { IKR_FULL = -1, IKR_INTEGER = 1, IKR_FLOAT = 2, IKR_TEXT = 3, IKR_BLOB = 4, IKR_NULL = 5, IKR_ROW = 100, IKR_DONE = 101 };
 
 // ikr_pack_row writes the current row at p, if it fits before end: per
 // column a type byte, then 8 bytes (integer, float) or a 4-byte length
@@ -140,6 +143,30 @@ static int ikr_pack_ids(sqlite3_stmt *st, const int64_t *ids, int n, int *done, 
 	sqlite3_reset(st);
 	return rc;
 }
+
+// ikr_pack_keyed runs st with an integer and a text bound to its
+// parameters 1 and 2 and packs its first row into buf (cap bytes): a
+// whole point read in one call into C. It returns IKR_ROW with the row's
+// size in *used, IKR_DONE when there is no row, IKR_FULL when the row
+// needs *need bytes, or SQLite's error code. st is reset before it
+// returns, which ends its read transaction (a statement left on its row
+// would keep its connection on an old WAL snapshot), and the text is
+// unbound: it is bound without a copy (SQLITE_STATIC), and SQLite keeps
+// no pointer to the caller's memory after the call.
+static int ikr_pack_keyed(sqlite3_stmt *st, int64_t k, const char *s, int n, unsigned char *buf, int64_t cap, int64_t *used, int64_t *need) {
+	sqlite3_bind_int64(st, 1, k);
+	sqlite3_bind_text(st, 2, n > 0 ? s : "", n, NULL);
+	int rc = sqlite3_step(st);
+	*used = 0;
+	if (rc == IKR_ROW) {
+		unsigned char *end = ikr_pack_row(st, sqlite3_column_count(st), buf, buf + cap, need);
+		if (end == NULL) rc = IKR_FULL;
+		else *used = end - buf;
+	}
+	sqlite3_reset(st);
+	sqlite3_bind_null(st, 2);
+	return rc;
+}
 */
 import "C"
 
@@ -171,7 +198,7 @@ import (
 // plain and read again through database/sql, so the check and its
 // messages stay the driver's.
 type sqliteBatchReader struct {
-	db     *C.sqlite3
+	rawConn
 	events *C.sqlite3_stmt // a batch of events after an id
 	sig    *C.sqlite3_stmt // one signature row by id
 	sigs   *C.sqlite3_stmt // the signature rows of an id range
@@ -186,26 +213,141 @@ type sqliteBatchReader struct {
 // convert; read them through database/sql.
 var errNotPlain = errors.New("not plain")
 
-// openSQLiteBatchReader opens path read-only. The caller begins its
-// snapshot (begin) while no commit can land, like the other readers'.
-func openSQLiteBatchReader(path string) (*sqliteBatchReader, error) {
+// rawConn is a read-only SQLite connection of a raw reader's own.
+type rawConn struct{ db *C.sqlite3 }
+
+// openRawConn opens path, the file the store's connections have open
+// (sqliteFile), read-only.
+func openRawConn(path string) (rawConn, error) {
 	if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("batch reader: %s is not a database file", path)
+		return rawConn{}, fmt.Errorf("%s is not a database file", path)
 	}
 	// Read-only, and without SQLite's per-connection mutex: one
-	// goroutine at a time uses a reader (verifySegment's), and the mutex
-	// taken around every column read was a third of the reading.
+	// goroutine at a time uses a raw connection, and the mutex taken
+	// around every column read was a third of audit verify's reading.
 	const openReadOnly, openNoMutex = 0x1, 0x8000
 	cpath := C.CString(path)
 	defer C.free(unsafe.Pointer(cpath))
-	r := &sqliteBatchReader{}
-	if rc := C.sqlite3_open_v2(cpath, &r.db, openReadOnly|openNoMutex, nil); rc != 0 {
-		err := r.err("open", rc)
+	var c rawConn
+	if rc := C.sqlite3_open_v2(cpath, &c.db, openReadOnly|openNoMutex, nil); rc != 0 {
+		err := c.err("open", rc)
+		c.close()
+		return rawConn{}, err
+	}
+	C.sqlite3_busy_timeout(c.db, 10000)
+	return c, nil
+}
+
+func (c rawConn) prepare(q string) (*C.sqlite3_stmt, error) {
+	cq := C.CString(q)
+	defer C.free(unsafe.Pointer(cq))
+	var st *C.sqlite3_stmt
+	if rc := C.sqlite3_prepare_v2(c.db, cq, -1, &st, nil); rc != 0 {
+		return nil, c.err("prepare", rc)
+	}
+	return st, nil
+}
+
+func (c rawConn) err(what string, rc C.int) error {
+	msg := "out of memory"
+	if c.db != nil {
+		msg = C.GoString(C.sqlite3_errmsg(c.db))
+	}
+	return fmt.Errorf("%s: %s (%d)", what, msg, int(rc))
+}
+
+// close closes the connection (ending any read transaction) once its
+// statements are finalized.
+func (c rawConn) close() {
+	if c.db != nil {
+		C.sqlite3_close_v2(c.db)
+	}
+}
+
+// decltype is column i's declared type as the driver reads it (in lower
+// case): mattn/go-sqlite3 converts a value by its column's declared type.
+func decltype(st *C.sqlite3_stmt, i int) string {
+	return strings.ToLower(C.GoString(C.sqlite3_column_decltype(st, C.int(i))))
+}
+
+// rawPointRead is one statement on a raw connection of its own that
+// reads one row by an integer and a text (its parameters, in that
+// order), in one call into C (ikr_pack_keyed). One goroutine at a time
+// uses it.
+type rawPointRead struct {
+	rawConn
+	st  *C.sqlite3_stmt
+	buf []byte // the packed row, reused by each read
+	// ikr_pack_keyed's results, here rather than in locals, which
+	// escape to the heap when their addresses go to C (an allocation
+	// per read).
+	used, need C.int64_t
+}
+
+func openRawPointRead(path, query string) (*rawPointRead, error) {
+	c, err := openRawConn(path)
+	if err != nil {
+		return nil, err
+	}
+	r := &rawPointRead{rawConn: c, buf: make([]byte, 512)}
+	if r.st, err = r.prepare(query); err != nil {
 		r.close()
 		return nil, err
 	}
-	C.sqlite3_busy_timeout(r.db, 10000)
-	var err error
+	return r, nil
+}
+
+// decltypes are the declared types of the statement's columns.
+func (r *rawPointRead) decltypes() []string {
+	t := make([]string, int(C.sqlite3_column_count(r.st)))
+	for i := range t {
+		t[i] = decltype(r.st, i)
+	}
+	return t
+}
+
+// row runs the statement for (k, s) and returns its row as ikr_pack_row
+// packs it (see packed), in r's buffer, which the next read overwrites;
+// found is false where there is none.
+func (r *rawPointRead) row(k int64, s string) (row []byte, found bool, err error) {
+	if len(s) > math.MaxInt32 {
+		return nil, false, errNotPlain
+	}
+	var sp *C.char
+	if len(s) > 0 {
+		sp = (*C.char)(unsafe.Pointer(unsafe.StringData(s)))
+	}
+	for {
+		rc := C.ikr_pack_keyed(r.st, C.int64_t(k), sp, C.int(len(s)), (*C.uchar)(unsafe.Pointer(&r.buf[0])), C.int64_t(len(r.buf)), &r.used, &r.need)
+		switch rc {
+		case C.IKR_ROW:
+			return r.buf[:r.used], true, nil
+		case C.IKR_DONE:
+			return nil, false, nil
+		case C.IKR_FULL: // read again into room for the row
+			r.buf = make([]byte, int(r.need))
+		default:
+			return nil, false, r.err("step", rc)
+		}
+	}
+}
+
+func (r *rawPointRead) close() {
+	if r.st != nil {
+		C.sqlite3_finalize(r.st)
+	}
+	r.rawConn.close()
+	*r = rawPointRead{}
+}
+
+// openSQLiteBatchReader opens path read-only. The caller begins its
+// snapshot (begin) while no commit can land, like the other readers'.
+func openSQLiteBatchReader(path string) (*sqliteBatchReader, error) {
+	c, err := openRawConn(path)
+	if err != nil {
+		return nil, fmt.Errorf("batch reader: %w", err)
+	}
+	r := &sqliteBatchReader{rawConn: c}
 	if r.events, err = r.prepare(sqlVerifyEvents); err == nil {
 		r.sig, err = r.prepare("SELECT " + verifySignatureColumns + " WHERE s.id = ?")
 	}
@@ -213,11 +355,11 @@ func openSQLiteBatchReader(path string) (*sqliteBatchReader, error) {
 		r.sigs, err = r.prepare("SELECT " + verifySignatureColumns + " WHERE s.id BETWEEN ? AND ? ORDER BY s.id")
 	}
 	if err == nil && !r.declared() {
-		err = errors.New("batch reader: unexpected column types")
+		err = errors.New("unexpected column types")
 	}
 	if err != nil {
 		r.close()
-		return nil, err
+		return nil, fmt.Errorf("batch reader: %w", err)
 	}
 	return r, nil
 }
@@ -225,30 +367,13 @@ func openSQLiteBatchReader(path string) (*sqliteBatchReader, error) {
 // declared tells whether the columns are declared as the conversions
 // below assume (the driver converts by declared type).
 func (r *sqliteBatchReader) declared() bool {
-	decl := func(st *C.sqlite3_stmt, i int) string {
-		return strings.ToLower(C.GoString(C.sqlite3_column_decltype(st, C.int(i))))
-	}
 	isTime := func(t string) bool { return t == "datetime" || t == "timestamp" || t == "date" }
-	r.boolean = decl(r.sig, 9) == "boolean"
-	return isTime(decl(r.events, 1)) && isTime(decl(r.sig, 3))
-}
-
-func (r *sqliteBatchReader) prepare(q string) (*C.sqlite3_stmt, error) {
-	cq := C.CString(q)
-	defer C.free(unsafe.Pointer(cq))
-	var st *C.sqlite3_stmt
-	if rc := C.sqlite3_prepare_v2(r.db, cq, -1, &st, nil); rc != 0 {
-		return nil, r.err("prepare", rc)
-	}
-	return st, nil
+	r.boolean = decltype(r.sig, 9) == "boolean"
+	return isTime(decltype(r.events, 1)) && isTime(decltype(r.sig, 3))
 }
 
 func (r *sqliteBatchReader) err(what string, rc C.int) error {
-	msg := "out of memory"
-	if r.db != nil {
-		msg = C.GoString(C.sqlite3_errmsg(r.db))
-	}
-	return fmt.Errorf("batch reader: %s: %s (%d)", what, msg, int(rc))
+	return fmt.Errorf("batch reader: %w", r.rawConn.err(what, rc))
 }
 
 // begin starts the read transaction and its snapshot (at its first read).
@@ -273,9 +398,7 @@ func (r *sqliteBatchReader) close() {
 			C.sqlite3_finalize(st)
 		}
 	}
-	if r.db != nil {
-		C.sqlite3_close_v2(r.db) // ends the read transaction
-	}
+	r.rawConn.close() // ends the read transaction
 	*r = sqliteBatchReader{}
 }
 
@@ -463,6 +586,13 @@ func (p *packed) bytes(s *[]byte) bool {
 	t, _, b := p.col()
 	*s = b
 	return t == C.IKR_BLOB || t == C.IKR_TEXT || t == C.IKR_NULL
+}
+
+// nullInt: an INTEGER or NULL column, telling which (sql.NullInt64's Valid).
+func (p *packed) nullInt(valid *bool) bool {
+	t, _, _ := p.col()
+	*valid = t == C.IKR_INTEGER
+	return t == C.IKR_INTEGER || t == C.IKR_NULL
 }
 
 func (p *packed) uint64(u *uint64) bool {

@@ -143,11 +143,8 @@ func (d sqliteDialect) readSnapshots(ctx context.Context, s *Store, n int) ([]au
 	if err != nil {
 		return nil, err
 	}
-	// The file the connections have open, as SQLite resolved it: they open
-	// "file:" + DSN as a URI (a %XX in the path decoded, a # ending it), so
-	// the DSN itself may name another file, or none ("" in memory).
-	var file string
-	if err := pool.QueryRowContext(ctx, "SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&file); err != nil {
+	file, err := sqliteFile(ctx, pool)
+	if err != nil {
 		return nil, err
 	}
 	var rs []auditReader
@@ -213,6 +210,16 @@ func (d sqliteDialect) readSnapshots(ctx context.Context, s *Store, n int) ([]au
 		}
 	}
 	return rs, nil
+}
+
+// sqliteFile is the file the pool's connections have open, as SQLite
+// resolved it, for the raw readers to open: they open "file:" + DSN as a
+// URI (a %XX in the path decoded, a # ending it), so the DSN itself may
+// name another file, or none ("" in memory).
+func sqliteFile(ctx context.Context, pool *sql.DB) (string, error) {
+	var file string
+	err := pool.QueryRowContext(ctx, "SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&file)
+	return file, err
 }
 
 func (sqliteDialect) headTrigger() []string {

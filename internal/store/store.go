@@ -41,6 +41,7 @@ type Store struct {
 
 	signer *groupCommitter
 	hot    *hotStmts
+	tokens *tokenReads // nil: ASNByTokenFor reads through database/sql
 	d      dialect
 
 	verifyMu sync.Mutex // one VerifyAudit at a time (see verifyAudit)
@@ -130,7 +131,13 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		wdb.Close()
 		return nil, err
 	}
+	if file, err := sqliteFile(ctx, rdb); err != nil || file == "" {
+		s.log.Debug("signing token reads through database/sql: no database file", "err", err)
+	} else {
+		s.tokens = newTokenReads(file, tokenReadConns, s.log)
+	}
 	if s.signer, err = newGroupCommitter(s, wdb); err != nil {
+		s.tokens.close()
 		s.hot.close()
 		rdb.Close()
 		wdb.Close()
@@ -191,6 +198,7 @@ func migrate(db *gorm.DB) error {
 // Close stops the committer (after it drains) and closes the connections.
 func (s *Store) Close() error {
 	s.signer.stop()
+	s.tokens.close()
 	s.hot.close()
 	var errs []error
 	dbs := []*gorm.DB{s.r, s.w}
