@@ -117,20 +117,22 @@ func (b *batchScratch) done() {
 const maxBatch = 256
 
 // commitPace: under concurrent signing, a commit starts at most every
-// 4 ms, and the requests that arrive meanwhile ride it. Every commit
+// 2 ms, and the requests that arrive meanwhile ride it. Every commit
 // costs an fsync, the WAL frames of the pages it touched (the signatures
 // table, its indexes, the counts, the audit chain: shared by the whole
 // batch) and, because a commit changes the database under them, an empty
 // page cache for each reader connection at its next read (so each
 // signing read re-reads its B-tree pages from the operating system).
-// Unpaced, 64 signers made ~500 commits/s of ~14 signatures each; paced,
-// about half as many of twice the size, for ~5-9 % less server CPU per
-// signing visit at the same signing rate (docs/PERFORMANCE.md). A POST
-// waits up to 4 ms longer; 8 ms already cost signing rate (64 signers
-// spent more time waiting than the CPU saved). A commit that had no
-// company is not paced: a lone signer, or a caller signing one after
-// another, commits at once.
-const commitPace = 4 * time.Millisecond
+// Unpaced, 64 signers made ~510 commits/s of ~14 signatures. Measured
+// with docs/bench.sh's signing run (64 signers, 100,000 roster, three
+// alternating rounds each): server CPU per visit 0.135-0.153 ms
+// unpaced, 0.125-0.139 at 2 ms, 0.112-0.132 at 4 ms; but a POST waits
+// up to the pace, and 64 signers who wait sign less often: 6,935-8,568
+// signatures/s unpaced, 7,888-8,465 at 2 ms, 7,184-8,093 at 4 ms (and
+// 0.21-0.23x the bare Echo rate in a whole docs/bench.sh run at 4 ms,
+// under issue 18's 0.25x). A commit that had no company is not paced:
+// a lone signer, or a caller signing one after another, commits at once.
+const commitPace = 2 * time.Millisecond
 
 func newTimer(d time.Duration) (<-chan time.Time, func() bool) {
 	t := time.NewTimer(d)
