@@ -8,7 +8,8 @@
 #                                      # whole-roster exports at 100k and 1M (unit CSV/XLSX report,
 #                                      # refused PDFs, certificate ZIP; needs sqlite3)
 #   BENCH_COUNT=6 docs/bench.sh        # Go benchmark repetitions (for benchstat)
-#   SIGN_RUNS=3 docs/bench.sh          # three signing rounds (each with BASE's right after)
+#   SIGN_RUNS=3 docs/bench.sh          # three signing rounds (each after its own bare Echo run,
+#                                      # with BASE's right after)
 #   PG=1 docs/bench.sh                 # also one and two instances on one PostgreSQL
 #   PG=only docs/bench.sh              # only that (still builds and measures bare Echo)
 #   BASE=12dfd21 docs/bench.sh         # also that revision's signing run and its Go benchmarks
@@ -248,7 +249,14 @@ fi
 # SIGN_RUNS rounds (default 1), each on a freshly imported roster: this
 # build, then (with BASE) the earlier revision right after it, for its
 # server CPU per signature beside this one's on the same machine minutes.
+# With several rounds, each begins with its own bare Echo run: the
+# machine's speed drifts over a run (other guests on the host), and the
+# signing rate of a round is compared with the raw limit of its minutes.
 for round in $(seq "${SIGN_RUNS:-1}"); do
+	if [ "${SIGN_RUNS:-1}" -gt 1 ]; then
+		say "raw limit of round $round: bare Echo handlers, same GET+POST visit, 64 signers"
+		"$LOAD" bare-echo --concurrency 64 --duration 10s --warmup 2s | grep -E 'throughput|POST latency|errors' || true
+	fi
 	say "import and signing over a 100,000-entry roster (round $round)"
 	import_roster 100000
 	sign_load 100000
