@@ -184,8 +184,6 @@ func (s *Server) Run(ctx context.Context, addr string, ready func(addr string)) 
 	return nil
 }
 
-// securityHeaders are sent on every response. The CSP allows no inline
-// script or style: the only script is static/sign.js.
 // fixedHeaders go on every answer. They are assigned as ready one-value
 // slices under their canonical keys: Header.Set canonicalised each key
 // and allocated its slice, seven allocations per request. Sharing the
@@ -205,6 +203,8 @@ var fixedHeaders = []struct {
 
 var hstsHeader = []string{"max-age=31536000; includeSubDomains"}
 
+// securityHeaders are sent on every response. The CSP allows no inline
+// script or style: the only script is static/sign.js.
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
