@@ -25,7 +25,7 @@ int sqlite3_finalize(sqlite3_stmt *stmt);
 int sqlite3_reset(sqlite3_stmt *stmt);
 int sqlite3_bind_int64(sqlite3_stmt *stmt, int i, sqlite3_int64 v);
 int sqlite3_bind_text(sqlite3_stmt *stmt, int i, const char *s, int n, void (*destructor)(void *));
-int sqlite3_bind_null(sqlite3_stmt *stmt, int i);
+int sqlite3_clear_bindings(sqlite3_stmt *stmt);
 int sqlite3_step(sqlite3_stmt *stmt);
 int sqlite3_column_count(sqlite3_stmt *stmt);
 const char *sqlite3_column_decltype(sqlite3_stmt *stmt, int i);
@@ -164,7 +164,9 @@ static int ikr_pack_keyed(sqlite3_stmt *st, int64_t k, const char *s, int n, uns
 		else *used = end - buf;
 	}
 	sqlite3_reset(st);
-	sqlite3_bind_null(st, 2);
+	// Unbound with clear_bindings, which leaves the connection's error
+	// message alone (a bind clears it) for the caller to read.
+	sqlite3_clear_bindings(st);
 	return rc;
 }
 */

@@ -279,6 +279,30 @@ func TestTokenReadsReadTheStoresFile(t *testing.T) {
 	}
 }
 
+// TestRawReadKeepsSQLiteError: a failed raw read says what SQLite said,
+// not what the unbinding after it left ("not an error").
+func TestRawReadKeepsSQLiteError(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "gone.db")
+	st, err := Open(ctx, Options{DSN: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	r, err := openRawPointRead(path, sqlASNByToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.close()
+	if err := st.w.Exec("DROP TABLE asns").Error; err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = r.row(1, "any-token")
+	if err == nil || !strings.Contains(err.Error(), "no such table") {
+		t.Fatalf("read after the table went: %v, want SQLite's own message", err)
+	}
+}
+
 // TestTokenReadsFallBackWithoutConnection: where a raw connection
 // cannot be opened, ASNByTokenFor reads through database/sql, and tries
 // no more opening on each read.
